@@ -1,0 +1,252 @@
+package activitypub
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	vocab "github.com/go-ap/activitypub"
+)
+
+// Move is a Move activity: the account Actor (which is also the Object)
+// has moved to Target. Decoding keeps every member, as [Actor] does.
+type Move struct {
+	Context json.RawMessage
+	ID      string
+	Type    string
+	Target  string
+	Actor   string
+	Object  string
+	// To and CC are the addressing. Mastodon sends neither; GoToSocial
+	// addresses the origin's followers collection.
+	To []string
+	CC []string
+	// Members holds every member as decoded; see [Actor].
+	Members []Member
+}
+
+var moveFields = []field[Move]{
+	rawField("@context", func(m *Move) *json.RawMessage { return &m.Context }),
+	stringField("id", func(m *Move) *string { return &m.ID }),
+	stringField("type", func(m *Move) *string { return &m.Type }),
+	iriField("target", func(m *Move) *string { return &m.Target }),
+	iriField("actor", func(m *Move) *string { return &m.Actor }),
+	iriField("object", func(m *Move) *string { return &m.Object }),
+	stringsField("to", func(m *Move) *[]string { return &m.To }),
+	stringsField("cc", func(m *Move) *[]string { return &m.CC }),
+}
+
+// iriField holds an IRI that may arrive as a string or as an object with
+// an "id"; it is encoded as a string.
+func iriField[T any](name string, p func(*T) *string) field[T] {
+	f := stringField(name, p)
+	f.decode = func(t *T, raw json.RawMessage) error {
+		if isNull(raw) {
+			*p(t) = ""
+			return nil
+		}
+		s, err := decodeIRI(raw)
+		if err != nil {
+			return err
+		}
+		*p(t) = s
+		return nil
+	}
+	return f
+}
+
+// MoveID returns the id Mastodon gives the n-th Move of an actor:
+// "<actor id>#moves/<n>".
+func MoveID(actorID string, n int64) string {
+	return actorID + "#moves/" + strconv.FormatInt(n, 10)
+}
+
+// NewMove returns a Move of origin to target with the given id, in
+// Mastodon's form: "@context" ActivityStreams, actor and object both the
+// origin, and no addressing. Set To to the origin's followers collection
+// for GoToSocial's form.
+func NewMove(id, origin, target string) *Move {
+	return &Move{
+		Context: json.RawMessage(`"` + ActivityStreamsContext + `"`),
+		ID:      id,
+		Type:    string(vocab.MoveType),
+		Target:  target,
+		Actor:   origin,
+		Object:  origin,
+	}
+}
+
+// ParseMove decodes a Move activity. It fails with a *[DocumentError]
+// when data is larger than [MaxDocumentSize], is not a JSON object, or
+// is not a Move; it does not check the Move against any account: see
+// [VerifyMove].
+func ParseMove(data []byte) (*Move, error) {
+	if len(data) > MaxDocumentSize {
+		return nil, &DocumentError{Kind: "move", Err: ErrDocumentTooLarge}
+	}
+	m := new(Move)
+	if err := m.UnmarshalJSON(data); err != nil {
+		return nil, &DocumentError{Kind: "move", Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
+	}
+	if m.Type != string(vocab.MoveType) {
+		return nil, &DocumentError{Kind: "move", ID: m.ID, Err: ErrNotMove}
+	}
+	var missing []string
+	for _, f := range [...]struct{ name, v string }{{"id", m.ID}, {"actor", m.Actor}, {"object", m.Object}, {"target", m.Target}} {
+		if f.v == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if missing != nil {
+		return nil, &DocumentError{Kind: "move", ID: m.ID, Err: fmt.Errorf("%w: no %s", ErrMalformed, strings.Join(missing, ", "))}
+	}
+	return m, nil
+}
+
+// UnmarshalJSON decodes the activity, keeping every member.
+func (m *Move) UnmarshalJSON(data []byte) error {
+	*m = Move{}
+	members, err := decodeObject(data, m, moveFields)
+	m.Members = members
+	return err
+}
+
+// MarshalJSON encodes the activity. A Move built by [NewMove] encodes
+// byte for byte as Mastodon's does.
+func (m *Move) MarshalJSON() ([]byte, error) {
+	return encodeObject(m, moveFields, m.Members)
+}
+
+// Vocab returns the Move as a go-ap activity, for code built on
+// github.com/go-ap/activitypub. Members this package does not know are
+// not carried over.
+func (m *Move) Vocab() *vocab.Move {
+	v := vocab.MoveNew(vocab.ID(m.ID), vocab.IRI(m.Object))
+	v.Actor = vocab.IRI(m.Actor)
+	v.Target = vocab.IRI(m.Target)
+	for _, to := range m.To {
+		v.To = append(v.To, vocab.IRI(to))
+	}
+	for _, cc := range m.CC {
+		v.CC = append(v.CC, vocab.IRI(cc))
+	}
+	return v
+}
+
+// MoveError reports why a Move was refused: the checks of [VerifyMove]
+// that failed. It unwraps to each check's error, so errors.Is finds any
+// of them.
+type MoveError struct {
+	MoveID string
+	Origin string // the Move's actor
+	Target string // the Move's target
+	Errs   []error
+}
+
+func (e *MoveError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "activitypub: move %s of %s to %s refused: ", e.MoveID, e.Origin, e.Target)
+	for i, err := range e.Errs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(strings.TrimPrefix(err.Error(), "activitypub: "))
+	}
+	return b.String()
+}
+
+// Unwrap returns the failed checks' errors.
+func (e *MoveError) Unwrap() []error { return e.Errs }
+
+// VerifyMove checks a Move against the documents of its origin and target
+// accounts, as a receiving server must before it moves followers: the
+// Move's actor equals its object and the origin's id; its target is the
+// target's id; origin and target differ; the target lists the origin's id
+// in alsoKnownAs, compared exactly; and the target is neither suspended
+// nor itself moved elsewhere.
+//
+// VerifyMove does no I/O. The caller must have authenticated the Move as
+// coming from its actor (an HTTP signature by the origin's key) and must
+// have fetched the target freshly, not from a cache, for the alias check
+// to mean anything: the Move's own body proves nothing about the target.
+//
+// It returns nil or a *[MoveError] holding every failed check, each one of
+// [ErrNotMove], [ErrMoveActorMismatch], [ErrMoveOriginMismatch],
+// [ErrMoveTargetMismatch], [ErrMoveToSelf], [ErrAliasMissing],
+// [ErrTargetSuspended] and [ErrTargetMoved].
+func VerifyMove(m *Move, origin, target *Actor) error {
+	if m == nil || origin == nil || target == nil {
+		return &MoveError{Errs: []error{errors.New("activitypub: nil move or account")}}
+	}
+	var errs []error
+	if m.Type != string(vocab.MoveType) {
+		errs = append(errs, ErrNotMove)
+	}
+	if m.Actor != m.Object {
+		errs = append(errs, ErrMoveActorMismatch)
+	}
+	if m.Actor == "" || m.Actor != origin.ID {
+		errs = append(errs, ErrMoveOriginMismatch)
+	}
+	if m.Target == "" || m.Target != target.ID {
+		errs = append(errs, ErrMoveTargetMismatch)
+	}
+	if origin.ID == target.ID || m.Target == m.Actor {
+		errs = append(errs, ErrMoveToSelf)
+	}
+	if origin.ID == "" || !target.HasAlias(origin.ID) {
+		errs = append(errs, ErrAliasMissing)
+	}
+	if target.Suspended {
+		errs = append(errs, ErrTargetSuspended)
+	}
+	if target.MovedTo != "" {
+		errs = append(errs, ErrTargetMoved)
+	}
+	if errs == nil {
+		return nil
+	}
+	return &MoveError{MoveID: m.ID, Origin: m.Actor, Target: m.Target, Errs: errs}
+}
+
+// NewUpdate returns the Update activity that announces a changed actor
+// document (after adding an alias or setting movedTo), addressed to the
+// public as Mastodon addresses it, with the full actor inline. id is the
+// activity's id; Mastodon uses "<actor id>#updates/<unix time>".
+//
+// The activity is built with go-ap; encode it with [Encode] to get the
+// "@context" go-ap leaves out.
+func NewUpdate(id string, actor *Actor) *vocab.Update {
+	u := vocab.UpdateNew(vocab.ID(id), actor)
+	u.Actor = vocab.IRI(actor.ID)
+	u.To = vocab.ItemCollection{vocab.IRI(PublicCollection)}
+	return u
+}
+
+// Encode encodes a go-ap activity or object with the "@context" given
+// (raw JSON: a string or an array) as its first member. go-ap's own
+// encoding leaves "@context" out.
+func Encode(context json.RawMessage, v vocab.Item) ([]byte, error) {
+	body, err := vocab.MarshalJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	if len(body) < 2 || body[0] != '{' {
+		return nil, errors.New("activitypub: encoding did not produce an object")
+	}
+	if len(context) == 0 {
+		return body, nil
+	}
+	if !json.Valid(context) {
+		return nil, errors.New("activitypub: invalid @context")
+	}
+	out := make([]byte, 0, len(body)+len(context)+16)
+	out = append(out, `{"@context":`...)
+	out = append(out, context...)
+	if len(body) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, body[1:]...), nil
+}

@@ -1,0 +1,168 @@
+package activitypub_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/testvectors"
+	"github.com/google/go-cmp/cmp"
+)
+
+var moveErrors = map[string]error{
+	"ErrNotMove":            activitypub.ErrNotMove,
+	"ErrMoveActorMismatch":  activitypub.ErrMoveActorMismatch,
+	"ErrMoveOriginMismatch": activitypub.ErrMoveOriginMismatch,
+	"ErrMoveTargetMismatch": activitypub.ErrMoveTargetMismatch,
+	"ErrMoveToSelf":         activitypub.ErrMoveToSelf,
+	"ErrAliasMissing":       activitypub.ErrAliasMissing,
+	"ErrTargetSuspended":    activitypub.ErrTargetSuspended,
+	"ErrTargetMoved":        activitypub.ErrTargetMoved,
+}
+
+func TestMoveVectors(t *testing.T) {
+	t.Parallel()
+	vectors, err := testvectors.Load("testdata/vectors/move")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		t.Run(v.Name, func(t *testing.T) {
+			t.Parallel()
+			var want error
+			if v.Expect != "ok" {
+				if want = moveErrors[v.Expect]; want == nil {
+					t.Fatalf("unknown expect: %s", v.Expect)
+				}
+			}
+			err := verifyVector(t, v)
+			if want == nil {
+				if err != nil {
+					t.Fatalf("want ok (%s), got %v", v.Header["reason"], err)
+				}
+				return
+			}
+			if !errors.Is(err, want) {
+				t.Fatalf("want %v (%s), got %v", want, v.Header["reason"], err)
+			}
+			// Each vector fails for its own reason only.
+			var me *activitypub.MoveError
+			if errors.As(err, &me) && len(me.Errs) != 1 {
+				t.Errorf("want exactly one failed check, got %v", me.Errs)
+			}
+		})
+	}
+}
+
+func verifyVector(t *testing.T, v *testvectors.Vector) error {
+	t.Helper()
+	parse := func(name string) []byte {
+		b, err := v.Section(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	m, err := activitypub.ParseMove(parse("move"))
+	if err != nil {
+		return err
+	}
+	origin, err := activitypub.ParseActor(parse("origin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := activitypub.ParseActor(parse("target"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return activitypub.VerifyMove(m, origin, target)
+}
+
+func TestNewMoveMastodonBytes(t *testing.T) {
+	t.Parallel()
+	// The Move Mastodon sends (FORMATS.md section 4), byte for byte.
+	want := `{"@context":"https://www.w3.org/ns/activitystreams","id":"https://old.example/users/alice#moves/42","type":"Move","target":"https://new.example/users/alice","actor":"https://old.example/users/alice","object":"https://old.example/users/alice"}`
+	m := activitypub.NewMove(activitypub.MoveID("https://old.example/users/alice", 42), "https://old.example/users/alice", "https://new.example/users/alice")
+	got, err := m.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestParseMoveGoToSocialFixtures(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"testdata/moves/gotosocial-move-activity.json", "testdata/moves/gotosocial-move-activity-docs.json"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := activitypub.ParseMove(data)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if m.Actor != m.Object || len(m.To) != 1 || !strings.HasSuffix(m.To[0], "/followers") || !strings.Contains(m.ID, "/moves/") {
+			t.Errorf("%s: unexpected move %+v", file, m)
+		}
+		out, err := m.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(jsonValue(t, data), jsonValue(t, out)); diff != "" {
+			t.Errorf("%s: round trip (-want +got):\n%s", file, diff)
+		}
+	}
+}
+
+func TestParseMoveErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in string
+		want     error
+	}{
+		{"no target", `{"id":"x","type":"Move","actor":"a","object":"a"}`, activitypub.ErrMalformed},
+		{"not JSON", `{"id":`, activitypub.ErrMalformed},
+		{"wrong type", `{"id":"x","type":"Undo","actor":"a","object":"a","target":"b"}`, activitypub.ErrNotMove},
+	}
+	for _, tt := range tests {
+		if _, err := activitypub.ParseMove([]byte(tt.in)); !errors.Is(err, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestNewUpdateCarriesExtensions(t *testing.T) {
+	t.Parallel()
+	a := &activitypub.Actor{
+		Context:     activitypub.ActorContext(),
+		ID:          "https://new.example/users/alice",
+		Type:        "Person",
+		Inbox:       "https://new.example/users/alice/inbox",
+		AlsoKnownAs: []string{"https://old.example/users/alice"},
+	}
+	u := activitypub.NewUpdate(a.ID+"#updates/1", a)
+	out, err := activitypub.Encode(activitypub.ActorContext(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Context json.RawMessage `json:"@context"`
+		Type    string          `json:"type"`
+		Actor   string          `json:"actor"`
+		Object  struct {
+			ID          string   `json:"id"`
+			AlsoKnownAs []string `json:"alsoKnownAs"`
+		} `json:"object"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got.Type != "Update" || got.Actor != a.ID || got.Object.ID != a.ID || len(got.Object.AlsoKnownAs) != 1 || len(got.Context) == 0 {
+		t.Errorf("unexpected Update: %s", out)
+	}
+}
