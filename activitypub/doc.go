@@ -1,0 +1,77 @@
+// Package activitypub is the ActivityPub vocabulary account portability
+// needs: actor documents with Mastodon's extensions, the Move activity and
+// the checks a receiving server makes, WebFinger, HTTP signatures, and a
+// signed fetch client that is safe to point at untrusted URLs.
+//
+// It builds on github.com/go-ap/activitypub for constructing activities
+// ([NewUpdate] returns a go-ap Update; [Move.Vocab] converts a Move) but
+// decodes documents with its own types: go-ap's decoding drops members it
+// does not know (alsoKnownAs, movedTo, PropertyValue values, relative IRIs
+// such as an archive's "outbox.json").
+//
+// # Actors
+//
+// [ParseActor] decodes an actor document into an [Actor]. Decoding keeps
+// every member, so a decoded actor encodes again without loss and with its
+// unchanged members byte for byte; [Actor.Check] says whether it is usable.
+// alsoKnownAs is read from a string or an array.
+//
+// # Moves
+//
+// [NewMove] builds a Move in Mastodon's exact form and [ParseMove] reads
+// one. [VerifyMove] is the pure check a server makes before it moves
+// followers to the Move's target: it compares the Move with the origin and
+// target actor documents and reports every failed check as its own error.
+// It does no I/O: the caller authenticates the request and fetches the
+// target freshly (package migrate does both).
+//
+// # HTTP signatures, fetching and WebFinger
+//
+// [Signer] signs outgoing requests with draft-cavage HTTP signatures as
+// Mastodon does: POSTs cover "(request-target) host date digest
+// content-type" with a SHA-256 Digest of the body, GETs "(request-target)
+// host date accept", and the algorithm is written "rsa-sha256" (RSA keys) or
+// "hs2019" (Ed25519). [Verifier] checks incoming requests as Mastodon does:
+// rsa-sha256 or hs2019 (absent means hs2019), the header order the signature
+// gives, coverage of date or (created), host on GET and digest on POST, the
+// Digest against the body (capped at 1 MiB), and a Date from 1 h 5 min old
+// to 1 h ahead. Keys come from a [KeyResolver] (a [Client] is one), are
+// fetched once more when a signature fails (keys rotate), and are not
+// assumed to end in "#main-key"; [Verified.CheckActor] ties the signer to an
+// activity's actor. Every failure is its own sentinel in a *[SignatureError].
+// Signatures are made and checked with go-fed/httpsig; fediport parses the
+// Signature header itself (go-fed's parser breaks on spaces) and does the
+// checks go-fed skips (Digest, Date). RFC 9421 HTTP Message Signatures are
+// recognised and refused with [ErrUnsupportedScheme]; [Verified.Scheme] is
+// where they will appear.
+//
+// [Client] fetches actors ([Client.FetchActor]), any document
+// ([Client.Fetch]) and collections page by page ([Client.FetchCollection]),
+// signing GETs when given a [Signer], and resolves accounts with WebFinger
+// ([Client.WebFinger], [Client.ResolveActor]): user@host, @user@host,
+// acct:user@host (internationalised domains in punycode, ports kept) or an
+// actor URL. [WebFingerHandler] serves /.well-known/webfinger from a lookup
+// function.
+//
+// # Security
+//
+// A [Client] fetches https only, and refuses loopback, private,
+// link-local, multicast, CGNAT and other non-public addresses when it dials,
+// after name resolution, so neither DNS rebinding nor a redirect can reach
+// them; AllowPrivate and AllowHTTP lift this for tests. Responses are capped
+// at 1 MiB, fetches at 10 s and 3 redirects, collections at 100 pages. A
+// fetched actor's id must be the URL fetched or on the host that finally
+// served it, so a server speaks only for its own actors.
+//
+// Documents are limited to [MaxDocumentSize] (1 MiB). Parsers never panic
+// on input and are fuzzed. Alias checks compare actor URIs exactly, as
+// Mastodon does: a different case or a trailing slash is another actor.
+//
+// # Compatibility
+//
+// Actor documents from Mastodon 2.x to 4.8 (key ids "#main-key" and
+// 4.7's "#rsa-<hex>", actor paths "/users/<name>" and 4.5's
+// "/ap/users/<id>"), GoToSocial and Akkoma. Moves in Mastodon's form (no
+// addressing, "#moves/<n>" ids) and GoToSocial's ("to" the followers
+// collection, "/moves/<ULID>" ids) are read; Mastodon's is written.
+package activitypub

@@ -1,0 +1,338 @@
+package activitypub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults of [Client].
+const (
+	// DefaultMaxResponse is the largest response body a Client reads:
+	// 1 MiB, as Mastodon.
+	DefaultMaxResponse = 1 << 20
+	// DefaultFetchTimeout bounds one fetch, redirects included.
+	DefaultFetchTimeout = 10 * time.Second
+	// DefaultMaxRedirects is how many redirects a fetch follows.
+	DefaultMaxRedirects = 3
+	// DefaultMaxPages is how many pages [Client.FetchCollection] reads.
+	DefaultMaxPages = 100
+	// DefaultUserAgent is the User-Agent a Client sends.
+	DefaultUserAgent = "fediport (+https://github.com/fediport/fediport)"
+)
+
+// Client fetches ActivityPub documents and WebFinger records over HTTPS,
+// treating every server as hostile: it caps response sizes, bounds time
+// and redirects, and refuses to connect to non-public addresses. The zero
+// value is ready to use. A Client is safe for concurrent use; do not copy
+// or change it after first use.
+type Client struct {
+	// HTTPClient sends the requests. nil means a client over
+	// [NewTransport](AllowPrivate), which checks every address dialled.
+	// When set, its Transport is used as is: the address checks are then
+	// its job (build it on NewTransport to keep them). Its CheckRedirect
+	// is not used: the Client follows redirects itself, re-signing each.
+	HTTPClient *http.Client
+	// Signer, when set, signs every ActivityPub GET (authorized fetch,
+	// which servers in secure mode require). WebFinger queries are not
+	// signed.
+	Signer *Signer
+	// UserAgent is sent with every request; "" means [DefaultUserAgent].
+	UserAgent string
+	// MaxBody is the largest response body read, in bytes; 0 means
+	// [DefaultMaxResponse].
+	MaxBody int64
+	// Timeout bounds each fetch, redirects included; 0 means
+	// [DefaultFetchTimeout]. [Client.FetchCollection] applies it per page.
+	Timeout time.Duration
+	// MaxRedirects is how many redirects a fetch follows; 0 means
+	// [DefaultMaxRedirects], a negative value none.
+	MaxRedirects int
+	// MaxPages is how many collection pages [Client.FetchCollection]
+	// fetches; 0 means [DefaultMaxPages].
+	MaxPages int
+	// AllowPrivate lets the Client connect to loopback, private and other
+	// non-public addresses: for tests and local development only.
+	AllowPrivate bool
+	// AllowHTTP lets the Client fetch plain http URLs, and makes WebFinger
+	// queries use http: for tests and local development only.
+	AllowHTTP bool
+
+	once sync.Once
+	hc   *http.Client
+}
+
+func (c *Client) httpClient() *http.Client {
+	c.once.Do(func() {
+		var hc http.Client
+		if c.HTTPClient != nil {
+			hc = *c.HTTPClient
+		} else {
+			hc.Transport = NewTransport(c.AllowPrivate)
+		}
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		c.hc = &hc
+	})
+	return c.hc
+}
+
+func (c *Client) maxBody() int64 {
+	if c.MaxBody > 0 {
+		return c.MaxBody
+	}
+	return DefaultMaxResponse
+}
+
+// Media types a fetch accepts.
+var (
+	activityMediaTypes  = []string{"application/activity+json", "application/ld+json", "application/json"}
+	webfingerMediaTypes = []string{"application/jrd+json", "application/json"}
+)
+
+// response is a fetched document.
+type response struct {
+	body []byte
+	url  *url.URL // after redirects
+}
+
+// Fetch fetches the ActivityPub document at rawURL and returns its body:
+// a GET with Accept [AcceptActivityJSON], signed when c.Signer is set.
+// It fails with an error wrapping [ErrInvalidURL], [ErrInsecureScheme],
+// [ErrPrivateAddress], [ErrTooManyRedirects], [ErrResponseTooLarge],
+// [ErrContentType] (the response must be activity+json, ld+json or
+// json), a *[StatusError] ([ErrNotFound], [ErrGone]), or
+// [context.DeadlineExceeded] after c.Timeout.
+func (c *Client) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
+	resp, err := c.get(ctx, rawURL, AcceptActivityJSON, activityMediaTypes, true)
+	if err != nil {
+		return nil, err
+	}
+	return resp.body, nil
+}
+
+// FetchActor fetches and decodes the actor document at rawURL (see
+// [Client.Fetch]) and checks it with [Actor.Check]. The actor's id must
+// be rawURL (fragment removed) or, as when a profile URL redirects or
+// answers for /users/name, a URL on the same host as the URL the document
+// was finally served from; otherwise the error wraps [ErrIDMismatch]. A
+// server can thus only speak for its own actors.
+func (c *Client) FetchActor(ctx context.Context, rawURL string) (*Actor, error) {
+	resp, err := c.get(ctx, rawURL, AcceptActivityJSON, activityMediaTypes, true)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := ParseActor(resp.body)
+	if err != nil {
+		return nil, &FetchError{URL: rawURL, Err: err}
+	}
+	if err := actor.Check(); err != nil {
+		return nil, &FetchError{URL: rawURL, Err: err}
+	}
+	if err := checkID(actor.ID, rawURL, resp.url); err != nil {
+		return nil, err
+	}
+	return actor, nil
+}
+
+// checkID applies [Client.FetchActor]'s id rule.
+func checkID(id, requested string, final *url.URL) error {
+	want, _, _ := strings.Cut(requested, "#")
+	if id == want {
+		return nil
+	}
+	u, err := url.Parse(id)
+	if err == nil && u.Host != "" && strings.EqualFold(u.Host, final.Host) && (u.Scheme == "https" || u.Scheme == final.Scheme) {
+		return nil
+	}
+	return &FetchError{URL: requested, Err: fmt.Errorf("%w: got id %q from %s", ErrIDMismatch, id, final.Redacted())}
+}
+
+// get performs a GET of rawURL, following redirects.
+func (c *Client) get(ctx context.Context, rawURL, accept string, mediaTypes []string, sign bool) (*response, error) {
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = DefaultFetchTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	maxRedirects := c.MaxRedirects
+	if maxRedirects == 0 {
+		maxRedirects = DefaultMaxRedirects
+	}
+	u, err := c.checkURL(rawURL)
+	if err != nil {
+		return nil, &FetchError{URL: rawURL, Err: err}
+	}
+	for hops := 0; ; hops++ {
+		resp, err := c.do(ctx, u, accept, sign)
+		if err != nil {
+			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+				err = fmt.Errorf("%w: %v", ctx.Err(), err)
+			}
+			return nil, &FetchError{URL: rawURL, Err: err}
+		}
+		switch resp.StatusCode {
+		case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+			http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+			loc := resp.Header.Get("Location")
+			drain(resp.Body)
+			if hops >= maxRedirects {
+				return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w (more than %d)", ErrTooManyRedirects, max(maxRedirects, 0))}
+			}
+			next, err := u.Parse(loc)
+			if err != nil || loc == "" {
+				return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: redirect to %q", ErrInvalidURL, loc)}
+			}
+			if u, err = c.checkURL(next.String()); err != nil {
+				return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("redirect: %w", err)}
+			}
+			continue
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			drain(resp.Body)
+			return nil, &StatusError{URL: u.Redacted(), StatusCode: resp.StatusCode}
+		}
+		if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || !contains(mediaTypes, mt) {
+			return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: %q", ErrContentType, resp.Header.Get("Content-Type"))}
+		}
+		limit := c.maxBody()
+		if resp.ContentLength > limit {
+			return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: Content-Length %d exceeds %d", ErrResponseTooLarge, resp.ContentLength, limit)}
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+		if err != nil {
+			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+				err = fmt.Errorf("%w: %v", ctx.Err(), err)
+			}
+			return nil, &FetchError{URL: rawURL, Err: err}
+		}
+		if int64(len(body)) > limit {
+			return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, limit)}
+		}
+		return &response{body: body, url: u}, nil
+	}
+}
+
+// do sends one GET.
+func (c *Client) do(ctx context.Context, u *url.URL, accept string, sign bool) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidURL, err)
+	}
+	req.Header.Set("Accept", accept)
+	ua := c.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	req.Header.Set("User-Agent", ua)
+	if sign && c.Signer != nil {
+		if err := c.Signer.Sign(req, nil); err != nil {
+			return nil, err
+		}
+	}
+	return c.httpClient().Do(req)
+}
+
+// checkURL parses rawURL and checks its scheme and, when the host is an
+// IP literal, its address (names are checked when dialled).
+func (c *Client) checkURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" || u.User != nil {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidURL, rawURL)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !c.AllowHTTP {
+			return nil, fmt.Errorf("%w: %s", ErrInsecureScheme, u.Redacted())
+		}
+	default:
+		return nil, fmt.Errorf("%w: %q", ErrInvalidURL, rawURL)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	if !c.AllowPrivate {
+		if a, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !IsPublicAddress(a) {
+			return nil, &AddressError{Addr: u.Host}
+		}
+		if h := strings.ToLower(u.Hostname()); h == "localhost" || strings.HasSuffix(h, ".localhost") {
+			return nil, &AddressError{Addr: u.Host}
+		}
+	}
+	return u, nil
+}
+
+func drain(r io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, r, 4<<10)
+	r.Close()
+}
+
+// ResolveKey implements [KeyResolver] by fetching keyID, so a Client can
+// be a [Verifier]'s Keys. It has no cache, so refresh changes nothing.
+//
+// The document at keyID (fragment removed) may be the owner's actor
+// document, whose publicKey must have id keyID and the actor as owner, or
+// a key document (GoToSocial's /main-key, say), whose owner is then
+// fetched and must list keyID as its publicKey. Either way the returned
+// key's Owner is an actor that claims the key; when not, the error wraps
+// [ErrKeyOwner].
+func (c *Client) ResolveKey(ctx context.Context, keyID string, refresh bool) (*PublicKey, error) {
+	resp, err := c.get(ctx, keyID, AcceptActivityJSON, activityMediaTypes, true)
+	if err != nil {
+		return nil, err
+	}
+	var probe struct {
+		PublicKey    json.RawMessage `json:"publicKey"`
+		PublicKeyPem string          `json:"publicKeyPem"`
+	}
+	if err := json.Unmarshal(resp.body, &probe); err != nil {
+		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
+	}
+	if len(probe.PublicKey) > 0 && string(probe.PublicKey) != "null" {
+		actor, err := ParseActor(resp.body)
+		if err != nil {
+			return nil, &FetchError{URL: keyID, Err: err}
+		}
+		if err := checkID(actor.ID, keyID, resp.url); err != nil {
+			return nil, err
+		}
+		return actorKey(actor, keyID)
+	}
+	var key PublicKey
+	if err := json.Unmarshal(resp.body, &key); err != nil || key.PublicKeyPem == "" {
+		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: neither an actor nor a key", ErrMalformed)}
+	}
+	if key.ID != keyID {
+		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: got key id %q", ErrIDMismatch, key.ID)}
+	}
+	if key.Owner == "" {
+		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: key has no owner", ErrKeyOwner)}
+	}
+	owner, err := c.FetchActor(ctx, key.Owner)
+	if err != nil {
+		return nil, err
+	}
+	return actorKey(owner, keyID)
+}
+
+// actorKey returns actor's key if its id is keyID and its owner actor.
+func actorKey(actor *Actor, keyID string) (*PublicKey, error) {
+	k := actor.PublicKey
+	if k == nil || k.ID != keyID {
+		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: actor %s does not list key %s", ErrKeyOwner, actor.ID, keyID)}
+	}
+	if k.Owner != actor.ID {
+		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: key owner %q is not actor %s", ErrKeyOwner, k.Owner, actor.ID)}
+	}
+	return k, nil
+}

@@ -1,0 +1,75 @@
+package activitypub_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/testvectors"
+	"github.com/google/go-cmp/cmp"
+)
+
+// FuzzParseActor checks that decoding never panics, fails only with a
+// documented error, and that what decodes encodes to a document that
+// decodes to the same actor.
+func FuzzParseActor(f *testing.F) {
+	files, _ := filepath.Glob("testdata/actors/*.json")
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	vectors, _ := testvectors.Load("testdata/vectors/move")
+	for _, v := range vectors {
+		for _, s := range v.Sections {
+			f.Add(s)
+		}
+	}
+	f.Add([]byte(`{"alsoKnownAs":"x","attachment":{"type":"PropertyValue"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := activitypub.ParseActor(data)
+		if err != nil {
+			if !errors.Is(err, activitypub.ErrMalformed) && !errors.Is(err, activitypub.ErrDocumentTooLarge) {
+				t.Fatalf("undocumented error: %v", err)
+			}
+			return
+		}
+		_ = a.Check()
+		out, err := a.MarshalJSON()
+		if err != nil {
+			t.Fatalf("MarshalJSON: %v", err)
+		}
+		b, err := activitypub.ParseActor(out)
+		if err != nil {
+			t.Fatalf("re-decoding %q: %v", out, err)
+		}
+		if diff := cmp.Diff(a, b, ignoreMembers, cmp.Comparer(func(x, y []byte) bool { return string(x) == string(y) })); diff != "" {
+			t.Fatalf("round trip changed the actor (-first +second):\n%s", diff)
+		}
+	})
+}
+
+// FuzzParseMove checks that Move decoding and verification never panic.
+func FuzzParseMove(f *testing.F) {
+	vectors, _ := testvectors.Load("testdata/vectors/move")
+	for _, v := range vectors {
+		f.Add(v.Sections["move"], v.Sections["target"])
+	}
+	f.Fuzz(func(t *testing.T, move, target []byte) {
+		m, err := activitypub.ParseMove(move)
+		if err != nil {
+			return
+		}
+		a, err := activitypub.ParseActor(target)
+		if err != nil {
+			return
+		}
+		origin := &activitypub.Actor{ID: m.Actor}
+		_ = activitypub.VerifyMove(m, origin, a)
+		if _, err := m.MarshalJSON(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

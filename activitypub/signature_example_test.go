@@ -1,0 +1,57 @@
+package activitypub_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/fediport/fediport/activitypub"
+)
+
+// ExampleSigner signs an inbox delivery as Mastodon does and verifies it
+// as the receiving server would.
+func ExampleSigner() {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	pemText, err := activitypub.MarshalPublicKeyPEM(&key.PublicKey)
+	if err != nil {
+		panic(err)
+	}
+	const keyID = "https://old.example/users/alice#main-key"
+
+	// Sending side.
+	body := []byte(`{"type":"Move","actor":"https://old.example/users/alice"}`)
+	req, err := http.NewRequest(http.MethodPost, "https://new.example/inbox", strings.NewReader(string(body)))
+	if err != nil {
+		panic(err)
+	}
+	signer := &activitypub.Signer{KeyID: keyID, Key: key}
+	if err := signer.Sign(req, body); err != nil {
+		panic(err)
+	}
+	p, _ := activitypub.ParseSignatureHeader(req.Header.Get("Signature"))
+	fmt.Println("algorithm:", p.Algorithm)
+	fmt.Println("headers:", strings.Join(p.Headers, " "))
+
+	// Receiving side: keys would be fetched (see Client.ResolveKey).
+	verifier := &activitypub.Verifier{Keys: activitypub.KeyResolverFunc(
+		func(ctx context.Context, id string, refresh bool) (*activitypub.PublicKey, error) {
+			return &activitypub.PublicKey{ID: id, Owner: "https://old.example/users/alice", PublicKeyPem: pemText}, nil
+		})}
+	signed, err := verifier.Verify(context.Background(), req)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("signed by:", signed.Actor)
+	fmt.Println("actor check:", signed.CheckActor("https://old.example/users/alice"))
+	// Output:
+	// algorithm: rsa-sha256
+	// headers: (request-target) host date digest content-type
+	// signed by: https://old.example/users/alice
+	// actor check: <nil>
+}

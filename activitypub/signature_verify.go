@@ -1,0 +1,476 @@
+package activitypub
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-fed/httpsig"
+)
+
+// Defaults of [Verifier], Mastodon's values.
+const (
+	// DefaultMaxSignatureAge is how old a signature's Date or (created)
+	// may be: Mastodon lets a signature live 5 minutes, plus 1 hour of
+	// clock skew.
+	DefaultMaxSignatureAge = time.Hour + 5*time.Minute
+	// DefaultMaxClockSkew is how far ahead of the local clock a
+	// signature's Date or (created) may be, and how long after (expires)
+	// it is still accepted.
+	DefaultMaxClockSkew = time.Hour
+	// DefaultMaxBody is the largest request body a [Verifier] reads:
+	// 1 MiB, Mastodon's inbox limit.
+	DefaultMaxBody = 1 << 20
+)
+
+// maxExpiryWindow caps how far after its creation an (expires) parameter
+// may keep a signature alive, as in Mastodon.
+const maxExpiryWindow = 12 * time.Hour
+
+// Scheme names an HTTP signature scheme.
+type Scheme string
+
+// Signature schemes. [Verifier] verifies draft-cavage signatures; RFC 9421
+// HTTP Message Signatures (recognised by their Signature-Input header) are
+// refused with [ErrUnsupportedScheme] for now, and will be verified beside
+// cavage, reported through [Verified.Scheme], without changing this API.
+const (
+	SchemeCavage  Scheme = "draft-cavage-http-signatures"
+	SchemeRFC9421 Scheme = "rfc9421"
+)
+
+// KeyResolver finds the public key a signature names. When refresh is
+// true the caller has a cached key that failed to verify a signature: the
+// resolver should fetch the key again rather than answer from a cache
+// (actors rotate keys).
+//
+// A resolver must return a key whose Owner is the actor the key belongs
+// to, checked against that actor's own document (a key document naming
+// an owner whose actor does not list the key is not that owner's key),
+// and report a mismatch with an error wrapping [ErrKeyOwner].
+// [Client.ResolveKey] does so.
+type KeyResolver interface {
+	ResolveKey(ctx context.Context, keyID string, refresh bool) (*PublicKey, error)
+}
+
+// KeyResolverFunc adapts a function to [KeyResolver].
+type KeyResolverFunc func(ctx context.Context, keyID string, refresh bool) (*PublicKey, error)
+
+// ResolveKey calls f.
+func (f KeyResolverFunc) ResolveKey(ctx context.Context, keyID string, refresh bool) (*PublicKey, error) {
+	return f(ctx, keyID, refresh)
+}
+
+// Verifier verifies the HTTP signatures of incoming requests as Mastodon
+// does. Set Keys; the zero value of every other field means Mastodon's
+// default. A Verifier is safe for concurrent use.
+type Verifier struct {
+	// Keys finds signers' public keys.
+	Keys KeyResolver
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// MaxAge is how old a signature may be; 0 means
+	// [DefaultMaxSignatureAge].
+	MaxAge time.Duration
+	// MaxSkew is how far ahead a signature may be dated; 0 means
+	// [DefaultMaxClockSkew].
+	MaxSkew time.Duration
+	// MaxBody is the largest body read, in bytes; 0 means
+	// [DefaultMaxBody].
+	MaxBody int64
+}
+
+// Verified describes a request whose signature verified.
+type Verified struct {
+	Scheme    Scheme
+	KeyID     string
+	Actor     string   // the key's owner: the actor that signed
+	Algorithm string   // as sent; hs2019 when absent
+	Headers   []string // the covered headers, in order
+	// Body is the request body, read and checked against the Digest.
+	// The request's Body is replaced by a reader over the same bytes.
+	Body []byte
+}
+
+// CheckActor reports whether actor signed the request: whether it is the
+// key's owner. Call it with the "actor" of a posted activity. It returns
+// a *[SignatureError] wrapping [ErrKeyOwner] when not.
+func (v *Verified) CheckActor(actor string) error {
+	if actor == "" || actor != v.Actor {
+		return &SignatureError{KeyID: v.KeyID, Reason: fmt.Sprintf("signed by %s, not %s", v.Actor, actor), Err: ErrKeyOwner}
+	}
+	return nil
+}
+
+// Verify checks the HTTP signature of r, a request received by a server
+// (or built by hand), and returns who signed it. It reads the body (at
+// most MaxBody bytes) and leaves r.Body readable again.
+//
+// The checks, in order, each failing with a *[SignatureError] wrapping
+// its own sentinel: body size ([ErrBodyTooLarge]); a single Signature
+// header ([ErrNoSignature], [ErrMalformedSignature], and
+// [ErrUnsupportedScheme] for RFC 9421 requests); algorithm rsa-sha256 or
+// hs2019, absent meaning hs2019 ([ErrUnsupportedAlgorithm]); coverage of
+// date or (created), of (request-target) or digest, of host on GET and
+// HEAD, of digest on POST, and presence of every covered header
+// ([ErrMissingCoverage]); the Date or (created) within MaxAge old and
+// MaxSkew ahead, and (expires) not passed ([ErrInvalidDate],
+// [ErrDateSkew]); the Digest's SHA-256 against the body when digest is
+// covered ([ErrDigestMismatch]); the key, from Keys
+// ([ErrKeyUnavailable], [ErrKeyOwner]); and the signature itself, over the
+// headers in the order the signature lists them ([ErrBadSignature]). Only
+// the last two cost a key lookup.
+//
+// When the signature does not verify, the key is resolved once more with
+// refresh set, and the signature checked again with the new key. As
+// Mastodon does for older senders, a (request-target) that fails with the
+// query string is also tried without it.
+//
+// The signature is parsed by [ParseSignatureHeader], all checks but the
+// cryptographic one are fediport's, and go-fed/httpsig verifies the
+// signature over a normalised copy of the request. One go-fed limit
+// remains: it refuses a (created) parameter more than 10 seconds ahead of
+// the system clock, whatever Now says.
+func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Verified, error) {
+	body, err := v.readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Header.Values("Signature-Input")) > 0 {
+		return nil, &SignatureError{Reason: "RFC 9421 signatures are not supported yet", Err: ErrUnsupportedScheme}
+	}
+	values := r.Header.Values("Signature")
+	switch len(values) {
+	case 0:
+		return nil, &SignatureError{Err: ErrNoSignature}
+	case 1:
+	default:
+		return nil, &SignatureError{Reason: "more than one Signature header", Err: ErrMalformedSignature}
+	}
+	p, err := ParseSignatureHeader(values[0])
+	if err != nil {
+		return nil, err
+	}
+	fail := func(sentinel error, format string, args ...any) (*Verified, error) {
+		return nil, &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf(format, args...), Err: sentinel}
+	}
+
+	algorithm := p.EffectiveAlgorithm()
+	if algorithm != AlgorithmRSASHA256 && algorithm != AlgorithmHS2019 {
+		return fail(ErrUnsupportedAlgorithm, "algorithm %q", p.Algorithm)
+	}
+
+	covered := p.CoveredHeaders()
+	if err := checkCoverage(r, p, covered); err != nil {
+		return fail(ErrMissingCoverage, "%v", err)
+	}
+	for _, name := range covered {
+		switch name {
+		case "(created)":
+			if algorithm != AlgorithmHS2019 {
+				return fail(ErrMalformedSignature, "(created) is only valid with hs2019")
+			}
+			if p.Created == 0 {
+				return fail(ErrMalformedSignature, "(created) covered but no created parameter")
+			}
+		case "(expires)":
+			if p.Expires == 0 {
+				return fail(ErrMalformedSignature, "(expires) covered but no expires parameter")
+			}
+		case "(request-target)":
+		default:
+			if strings.HasPrefix(name, "(") {
+				return fail(ErrMalformedSignature, "unknown pseudo-header %q", name)
+			}
+			if _, ok := headerValue(r, name); !ok {
+				return fail(ErrMissingCoverage, "covered header %q is absent", name)
+			}
+		}
+	}
+
+	if err := v.checkTime(r, p, algorithm); err != nil {
+		return nil, err
+	}
+	if contains(covered, "digest") {
+		if reason := checkDigest(r.Header.Values("Digest"), body); reason != "" {
+			return fail(ErrDigestMismatch, "%s", reason)
+		}
+	}
+
+	// Everything checkable without the key passed: now resolve it.
+	if v.Keys == nil {
+		return fail(ErrKeyUnavailable, "no KeyResolver configured")
+	}
+	refreshed := false
+	for {
+		key, pub, err := v.resolve(ctx, p.KeyID, refreshed)
+		if err != nil {
+			if refreshed && err.Err == ErrKeyUnavailable {
+				err.Reason = "signature did not verify, and fetching the key again failed"
+				err.Err = ErrBadSignature
+			}
+			return nil, err
+		}
+		verr := verifyCavage(r, p, covered, algorithm, pub)
+		if verr == nil {
+			return &Verified{
+				Scheme:    SchemeCavage,
+				KeyID:     p.KeyID,
+				Actor:     key.Owner,
+				Algorithm: algorithm,
+				Headers:   covered,
+				Body:      body,
+			}, nil
+		}
+		if errors.Is(verr, ErrUnsupportedAlgorithm) || refreshed {
+			return nil, &SignatureError{KeyID: p.KeyID, Err: errSentinel(verr), Cause: verr}
+		}
+		refreshed = true
+	}
+}
+
+func errSentinel(err error) error {
+	if errors.Is(err, ErrUnsupportedAlgorithm) {
+		return ErrUnsupportedAlgorithm
+	}
+	return ErrBadSignature
+}
+
+func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
+	limit := v.MaxBody
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > limit {
+		return nil, &SignatureError{Reason: fmt.Sprintf("Content-Length %d exceeds %d", r.ContentLength, limit), Err: ErrBodyTooLarge}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	r.Body.Close()
+	if err != nil {
+		return nil, &SignatureError{Reason: "reading body", Err: ErrBodyTooLarge, Cause: err}
+	}
+	if int64(len(body)) > limit {
+		return nil, &SignatureError{Reason: fmt.Sprintf("body exceeds %d bytes", limit), Err: ErrBodyTooLarge}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+// checkCoverage applies Mastodon's rules on what a signature must cover.
+func checkCoverage(r *http.Request, p *SignatureParams, covered []string) error {
+	switch {
+	case !contains(covered, "date") && !contains(covered, "(created)"):
+		return errors.New("neither date nor (created) is covered")
+	case !contains(covered, "(request-target)") && !contains(covered, "digest"):
+		return errors.New("neither (request-target) nor digest is covered")
+	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && !contains(covered, "host"):
+		return errors.New("host is not covered on a GET request")
+	case r.Method == http.MethodPost && !contains(covered, "digest"):
+		return errors.New("digest is not covered on a POST request")
+	}
+	return nil
+}
+
+func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, algorithm string) error {
+	now := time.Now()
+	if v.Now != nil {
+		now = v.Now()
+	}
+	maxAge, maxSkew := v.MaxAge, v.MaxSkew
+	if maxAge <= 0 {
+		maxAge = DefaultMaxSignatureAge
+	}
+	if maxSkew <= 0 {
+		maxSkew = DefaultMaxClockSkew
+	}
+	var created time.Time
+	switch {
+	case algorithm == AlgorithmHS2019 && p.Created != 0:
+		created = time.Unix(p.Created, 0)
+	case r.Header.Get("Date") != "":
+		t, err := http.ParseTime(r.Header.Get("Date"))
+		if err != nil {
+			return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("Date %q", r.Header.Get("Date")), Err: ErrInvalidDate}
+		}
+		created = t
+	default:
+		// Covered (created) without the parameter was refused earlier;
+		// a signature covering neither was refused by checkCoverage.
+		return &SignatureError{KeyID: p.KeyID, Reason: "no Date header", Err: ErrInvalidDate}
+	}
+	if created.After(now.Add(maxSkew)) {
+		return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("dated %s, ahead of %s", created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+	}
+	if p.Expires != 0 {
+		expires := time.Unix(p.Expires, 0)
+		if limit := created.Add(maxExpiryWindow); expires.After(limit) {
+			expires = limit
+		}
+		if now.After(expires.Add(maxSkew)) {
+			return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("expired at %s", expires.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+		}
+		return nil
+	}
+	if now.Sub(created) > maxAge {
+		return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("dated %s, older than %s at %s", created.UTC().Format(time.RFC3339), maxAge, now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+	}
+	return nil
+}
+
+// checkDigest checks a Digest header (RFC 3230: comma-separated
+// algorithm=base64 pairs) against body and returns why it fails, or "".
+func checkDigest(values []string, body []byte) string {
+	if len(values) == 0 {
+		return "no Digest header"
+	}
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			alg, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+			if !ok || !strings.EqualFold(strings.TrimSpace(alg), "sha-256") {
+				continue
+			}
+			want, err := base64.StdEncoding.DecodeString(strings.TrimSpace(val))
+			if err != nil {
+				return "SHA-256 digest is not base64"
+			}
+			sum := sha256.Sum256(body)
+			if subtle.ConstantTimeCompare(want, sum[:]) != 1 {
+				return "SHA-256 digest does not match the body"
+			}
+			return ""
+		}
+	}
+	return "no SHA-256 digest"
+}
+
+// resolve fetches and decodes the key.
+func (v *Verifier) resolve(ctx context.Context, keyID string, refresh bool) (*PublicKey, crypto.PublicKey, *SignatureError) {
+	key, err := v.Keys.ResolveKey(ctx, keyID, refresh)
+	if err != nil {
+		sentinel := ErrKeyUnavailable
+		if errors.Is(err, ErrKeyOwner) {
+			sentinel = ErrKeyOwner
+		}
+		return nil, nil, &SignatureError{KeyID: keyID, Reason: "resolving the key", Err: sentinel, Cause: err}
+	}
+	if key == nil || key.PublicKeyPem == "" {
+		return nil, nil, &SignatureError{KeyID: keyID, Reason: "resolver returned no key", Err: ErrKeyUnavailable}
+	}
+	if key.ID != keyID {
+		return nil, nil, &SignatureError{KeyID: keyID, Reason: fmt.Sprintf("resolver returned key %q", key.ID), Err: ErrKeyUnavailable}
+	}
+	if key.Owner == "" {
+		return nil, nil, &SignatureError{KeyID: keyID, Reason: "key has no owner", Err: ErrKeyOwner}
+	}
+	pub, err := ParsePublicKeyPEM(key.PublicKeyPem)
+	if err != nil {
+		return nil, nil, &SignatureError{KeyID: keyID, Reason: "decoding the key", Err: ErrKeyUnavailable, Cause: err}
+	}
+	return key, pub, nil
+}
+
+// verifyCavage checks the signature with go-fed/httpsig. go-fed parses
+// the Signature header naively and reads the request target from
+// r.URL.Path, so it is handed a normalised view of r: a canonical
+// Signature header (the key id left out: it is not signed), the covered
+// headers only, and the request target as received.
+func verifyCavage(r *http.Request, p *SignatureParams, covered []string, algorithm string, pub crypto.PublicKey) error {
+	var algo httpsig.Algorithm
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		algo = httpsig.RSA_SHA256
+	case ed25519.PublicKey:
+		if algorithm != AlgorithmHS2019 {
+			return fmt.Errorf("%w: %s with an Ed25519 key", ErrUnsupportedAlgorithm, algorithm)
+		}
+		algo = httpsig.ED25519
+	default:
+		return fmt.Errorf("%w: key of type %T", ErrUnsupportedAlgorithm, pub)
+	}
+	h := make(http.Header, len(covered)+1)
+	for _, name := range covered {
+		if strings.HasPrefix(name, "(") {
+			continue
+		}
+		value, _ := headerValue(r, name)
+		h[textproto.CanonicalMIMEHeaderKey(name)] = []string{value}
+	}
+	norm := SignatureParams{KeyID: "k", Algorithm: AlgorithmHS2019, Headers: covered, Signature: p.Signature, Created: p.Created, Expires: p.Expires}
+	h["Signature"] = []string{norm.String()}
+	targets := []string{requestTarget(r)}
+	if path, _, ok := strings.Cut(targets[0], "?"); ok {
+		targets = append(targets, path)
+	}
+	var err error
+	for _, target := range targets {
+		view := &http.Request{Method: r.Method, URL: &url.URL{Path: target}, Header: h}
+		var gv httpsig.Verifier
+		gv, err = httpsig.NewVerifier(view)
+		if err != nil {
+			return err
+		}
+		if err = gv.Verify(pub, algo); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// requestTarget returns the request target as the client sent it.
+func requestTarget(r *http.Request) string {
+	if strings.HasPrefix(r.RequestURI, "/") {
+		return r.RequestURI
+	}
+	return r.URL.RequestURI()
+}
+
+// headerValue returns a header's value as the signature string holds it:
+// all its values, trimmed, joined with ", ". The Host header comes from
+// r.Host, where Go servers keep it.
+func headerValue(r *http.Request, name string) (string, bool) {
+	if name == "host" {
+		if r.Host != "" {
+			return r.Host, true
+		}
+		if r.URL != nil && r.URL.Host != "" {
+			return r.URL.Host, true
+		}
+	}
+	vs, ok := r.Header[textproto.CanonicalMIMEHeaderKey(name)]
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strings.TrimSpace(v))
+	}
+	return b.String(), true
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

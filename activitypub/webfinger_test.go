@@ -1,0 +1,277 @@
+package activitypub_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fediport/fediport/activitypub"
+)
+
+func TestParseAccount(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want activitypub.Account
+		fail bool
+	}{
+		{in: "alice@example.com", want: activitypub.Account{User: "alice", Host: "example.com"}},
+		{in: "@alice@example.com", want: activitypub.Account{User: "alice", Host: "example.com"}},
+		{in: "acct:alice@example.com", want: activitypub.Account{User: "alice", Host: "example.com"}},
+		{in: "ACCT:alice@Example.COM", want: activitypub.Account{User: "alice", Host: "example.com"}},
+		{in: "  Alice_1@example.com\n", want: activitypub.Account{User: "Alice_1", Host: "example.com"}},
+		{in: "user@localhost:8080", want: activitypub.Account{User: "user", Host: "localhost:8080"}},
+		{in: "user@münchen.example", want: activitypub.Account{User: "user", Host: "xn--mnchen-3ya.example"}},
+		{in: "@user@ÉCOLE.example:3000", want: activitypub.Account{User: "user", Host: "xn--cole-9oa.example:3000"}},
+		{in: "user@xn--mnchen-3ya.example", want: activitypub.Account{User: "user", Host: "xn--mnchen-3ya.example"}},
+		{in: "user@127.0.0.1:3000", want: activitypub.Account{User: "user", Host: "127.0.0.1:3000"}},
+		{in: "user@[::1]:3000", want: activitypub.Account{User: "user", Host: "[::1]:3000"}},
+		{in: "user@example.com.", want: activitypub.Account{User: "user", Host: "example.com"}},
+		{in: "alice", fail: true},
+		{in: "@alice", fail: true},
+		{in: "@example.com", fail: true},
+		{in: "alice@", fail: true},
+		{in: "al ice@example.com", fail: true},
+		{in: "alice@bob@example.com", fail: true},
+		{in: "alice@exa mple.com", fail: true},
+		{in: "alice@example.com:0", fail: true},
+		{in: "alice@example.com:99999", fail: true},
+		{in: "alice@example.com/path", fail: true},
+		{in: "alice@-bad.example", fail: true},
+		{in: "a/b@example.com", fail: true},
+		{in: "https://example.com/users/alice", fail: true},
+		{in: "alice@" + strings.Repeat("a", 600) + ".example", fail: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			got, err := activitypub.ParseAccount(tc.in)
+			if tc.fail {
+				if !errors.Is(err, activitypub.ErrInvalidAccount) {
+					t.Fatalf("ParseAccount = %+v, %v; want ErrInvalidAccount", got, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// webfingerServer answers WebFinger through WebFingerHandler with the
+// JRDs jrds returns for the server's own base URL and host, and serves
+// actor documents under /users/.
+type webfingerServer struct {
+	*httptest.Server
+	host    string
+	mu      sync.Mutex
+	queries []string
+}
+
+func newWebFingerServer(t *testing.T, jrds func(s *webfingerServer, user string) (*activitypub.JRD, error)) *webfingerServer {
+	t.Helper()
+	s := &webfingerServer{}
+	mux := http.NewServeMux()
+	mux.Handle(activitypub.WebFingerPath, &activitypub.WebFingerHandler{Lookup: func(ctx context.Context, acct activitypub.Account) (*activitypub.JRD, error) {
+		s.mu.Lock()
+		s.queries = append(s.queries, acct.String())
+		s.mu.Unlock()
+		if acct.Host != s.host {
+			return nil, activitypub.ErrNotFound
+		}
+		return jrds(s, acct.User)
+	}})
+	mux.HandleFunc("/users/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/activity+json")
+		fmt.Fprint(w, actorJSON(s.URL+r.URL.Path, ""))
+	})
+	s.Server = httptest.NewServer(mux)
+	u, _ := url.Parse(s.URL)
+	s.host = u.Host
+	t.Cleanup(s.Close)
+	return s
+}
+
+func mastodonJRD(s *webfingerServer, user, selfType string) *activitypub.JRD {
+	return &activitypub.JRD{
+		Subject: "acct:" + user + "@" + s.host,
+		Aliases: []string{s.URL + "/@" + user, s.URL + "/users/" + user},
+		Links: []activitypub.Link{
+			{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: s.URL + "/@" + user},
+			{Rel: "self", Type: selfType, Href: s.URL + "/users/" + user},
+			{Rel: "http://ostatus.org/schema/1.0/subscribe", Template: s.URL + "/authorize_interaction?uri={uri}"},
+		},
+	}
+}
+
+func TestWebFingerRoundTrip(t *testing.T) {
+	t.Parallel()
+	srv := newWebFingerServer(t, func(s *webfingerServer, user string) (*activitypub.JRD, error) {
+		switch user {
+		case "alice":
+			return mastodonJRD(s, "alice", "application/activity+json"), nil
+		case "ldjson":
+			return mastodonJRD(s, "ldjson", `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`), nil
+		case "noself":
+			j := mastodonJRD(s, "noself", "text/html")
+			return j, nil
+		case "nosubject":
+			j := mastodonJRD(s, "nosubject", "application/activity+json")
+			j.Subject = ""
+			return j, nil
+		case "renamed": // answers as alice, who confirms: one redirect
+			j := mastodonJRD(s, "alice", "application/activity+json")
+			return j, nil
+		case "liar": // answers as alice but names another actor
+			j := mastodonJRD(s, "alice", "application/activity+json")
+			j.Links[1].Href = s.URL + "/users/liar"
+			return j, nil
+		case "deleted":
+			return nil, fmt.Errorf("account deleted: %w", activitypub.ErrGone)
+		case "broken":
+			return nil, errors.New("database down")
+		}
+		return nil, activitypub.ErrNotFound
+	})
+	c := loopbackClient()
+	tests := []struct {
+		name, resource string
+		wantSelf       string
+		wantUser       string
+		want           error
+	}{
+		{name: "user@host", resource: "alice@" + srv.host, wantSelf: "/users/alice", wantUser: "alice"},
+		{name: "@user@host", resource: "@alice@" + srv.host, wantSelf: "/users/alice", wantUser: "alice"},
+		{name: "acct URI", resource: "acct:alice@" + srv.host, wantSelf: "/users/alice", wantUser: "alice"},
+		{name: "ld+json self link", resource: "ldjson@" + srv.host, wantSelf: "/users/ldjson", wantUser: "ldjson"},
+		{name: "subject redirect confirmed", resource: "renamed@" + srv.host, wantSelf: "/users/alice", wantUser: "alice"},
+		{name: "actor URL", resource: srv.URL + "/users/bob", wantSelf: "/users/bob"},
+		{name: "subject redirect to another actor", resource: "liar@" + srv.host, want: activitypub.ErrSubjectMismatch},
+		{name: "no self link", resource: "noself@" + srv.host, want: activitypub.ErrNoSelfLink},
+		{name: "no subject", resource: "nosubject@" + srv.host, want: activitypub.ErrInvalidJRD},
+		{name: "unknown", resource: "nobody@" + srv.host, want: activitypub.ErrNotFound},
+		{name: "gone", resource: "deleted@" + srv.host, want: activitypub.ErrGone},
+		{name: "lookup error", resource: "broken@" + srv.host, want: activitypub.ErrHTTPStatus},
+		{name: "not an account", resource: "alice", want: activitypub.ErrInvalidAccount},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := c.WebFinger(context.Background(), tc.resource)
+			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("WebFinger(%q) = %+v, %v; want %v", tc.resource, res, err, tc.want)
+			}
+			if tc.want != nil {
+				return
+			}
+			if res.Self != srv.URL+tc.wantSelf || res.Account.User != tc.wantUser {
+				t.Errorf("WebFinger(%q): self %s, account %+v", tc.resource, res.Self, res.Account)
+			}
+			if tc.wantUser != "" && res.JRD.SelfLink() != res.Self {
+				t.Errorf("JRD self link %q", res.JRD.SelfLink())
+			}
+		})
+	}
+}
+
+// TestWebFingerCrossHostRedirect follows a subject naming an account on
+// another host (a WEB_DOMAIN setup) which confirms the same actor.
+func TestWebFingerCrossHostRedirect(t *testing.T) {
+	t.Parallel()
+	home := newWebFingerServer(t, func(s *webfingerServer, user string) (*activitypub.JRD, error) {
+		return mastodonJRD(s, user, "application/activity+json"), nil
+	})
+	front := newWebFingerServer(t, func(s *webfingerServer, user string) (*activitypub.JRD, error) {
+		return mastodonJRD(home, user, "application/activity+json"), nil
+	})
+	res, err := loopbackClient().WebFinger(context.Background(), "alice@"+front.host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := activitypub.Account{User: "alice", Host: home.host}
+	if res.Account != want || res.Self != home.URL+"/users/alice" {
+		t.Errorf("settled on %+v, %s", res.Account, res.Self)
+	}
+	home.mu.Lock()
+	defer home.mu.Unlock()
+	if diff := cmp.Diff([]string{"alice@" + home.host}, home.queries); diff != "" {
+		t.Errorf("queries to the subject's host (-want +got):\n%s", diff)
+	}
+}
+
+func TestResolveActor(t *testing.T) {
+	t.Parallel()
+	srv := newWebFingerServer(t, func(s *webfingerServer, user string) (*activitypub.JRD, error) {
+		return mastodonJRD(s, user, "application/activity+json"), nil
+	})
+	actor, err := loopbackClient().ResolveActor(context.Background(), "@alice@"+srv.host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if actor.ID != srv.URL+"/users/alice" {
+		t.Errorf("actor id %s", actor.ID)
+	}
+}
+
+func TestWebFingerHandlerHTTP(t *testing.T) {
+	t.Parallel()
+	srv := newWebFingerServer(t, func(s *webfingerServer, user string) (*activitypub.JRD, error) {
+		if user == "alice" {
+			return mastodonJRD(s, user, "application/activity+json"), nil
+		}
+		return nil, activitypub.ErrNotFound
+	})
+	tests := []struct {
+		name, method, query string
+		status              int
+		contentType         string
+	}{
+		{"found", http.MethodGet, "resource=acct:alice@" + srv.host, http.StatusOK, "application/jrd+json; charset=utf-8"},
+		{"found without acct:", http.MethodGet, "resource=alice@" + srv.host, http.StatusOK, "application/jrd+json; charset=utf-8"},
+		{"unknown", http.MethodGet, "resource=acct:bob@" + srv.host, http.StatusNotFound, ""},
+		{"other host", http.MethodGet, "resource=acct:alice@elsewhere.example", http.StatusNotFound, ""},
+		{"missing resource", http.MethodGet, "", http.StatusBadRequest, ""},
+		{"malformed resource", http.MethodGet, "resource=alice", http.StatusBadRequest, ""},
+		{"URL resource", http.MethodGet, "resource=" + url.QueryEscape(srv.URL+"/users/alice"), http.StatusBadRequest, ""},
+		{"POST", http.MethodPost, "resource=acct:alice@" + srv.host, http.StatusMethodNotAllowed, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			req, _ := http.NewRequest(tc.method, srv.URL+activitypub.WebFingerPath+"?"+tc.query, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d (%s)", resp.StatusCode, tc.status, body)
+			}
+			if tc.contentType != "" {
+				if got := resp.Header.Get("Content-Type"); got != tc.contentType {
+					t.Errorf("Content-Type %q, want %q", got, tc.contentType)
+				}
+				if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "*" {
+					t.Errorf("Access-Control-Allow-Origin %q", got)
+				}
+				if !strings.Contains(string(body), `"subject":"acct:alice@`+srv.host+`"`) {
+					t.Errorf("body %s", body)
+				}
+			}
+		})
+	}
+}
