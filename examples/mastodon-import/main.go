@@ -1,0 +1,271 @@
+// Command mastodon-import imports Mastodon CSV exports (follows, lists,
+// blocks, mutes, domain blocks, bookmarks) into an account through the
+// Mastodon client API:
+//
+//	go run ./examples/mastodon-import -server URL -token TOKEN [-mode merge|overwrite] [-dry-run] [-state FILE] FILE...
+//
+// The type of each file is guessed from its header and name (-type sets
+// it). For each file it reads the account's current state, computes the
+// plan, and applies it; -dry-run prints the plan instead. With -state,
+// progress is journaled so that an interrupted import, started again
+// with the same arguments, goes on where it stopped (with several files,
+// each gets FILE.<name of the input>). Rows that fail are written next
+// to the input as Mastodon's failures CSV (following_accounts_failures.csv
+// etc.), ready to import again.
+//
+// Exit status: 0 when every row was applied, 3 when some failed (see the
+// failures CSV), 1 on an error, 2 on bad usage.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/importer/mastodonapi"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	tty := false
+	if fi, err := os.Stdout.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		tty = true
+	}
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, tty))
+}
+
+// run is the command, minus the process: testable.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool) int {
+	fs := flag.NewFlagSet("mastodon-import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	server := fs.String("server", "", "server `URL`, such as https://mastodon.example")
+	token := fs.String("token", os.Getenv("MASTODON_TOKEN"), "access `token` (default $MASTODON_TOKEN)")
+	mode := fs.String("mode", "merge", "merge (add and update) or overwrite (also remove what the file lacks)")
+	typ := fs.String("type", "", "import `type` of every file (following, muting, blocking, domain_blocking, bookmarks, lists); guessed if empty")
+	dryRun := fs.Bool("dry-run", false, "print the plan, change nothing")
+	state := fs.String("state", "", "journal `FILE` to resume an interrupted import from")
+	conc := fs.Int("concurrency", 4, "requests at once")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *server == "" || *token == "" || fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "usage: mastodon-import -server URL -token TOKEN [-mode merge|overwrite] [-dry-run] [-state FILE] FILE...")
+		return 2
+	}
+	m := importer.Merge
+	switch *mode {
+	case "merge":
+	case "overwrite":
+		m = importer.Overwrite
+	default:
+		fmt.Fprintf(stderr, "mastodon-import: -mode must be merge or overwrite, not %q\n", *mode)
+		return 2
+	}
+
+	client := &mastodonapi.Client{BaseURL: *server, Token: *token}
+	status := 0
+	for _, file := range fs.Args() {
+		journal := *state
+		if journal != "" && fs.NArg() > 1 {
+			journal += "." + filepath.Base(file)
+		}
+		imp := &fileImport{client: client, file: file, chosen: importer.Type(*typ), mode: m,
+			journal: journal, concurrency: *conc, stdout: stdout, stderr: stderr, tty: tty}
+		failed, err := imp.run(ctx, *dryRun)
+		if err != nil {
+			fmt.Fprintf(stderr, "mastodon-import: %s: %v\n", file, err)
+			return 1
+		}
+		if failed {
+			status = 3
+		}
+	}
+	return status
+}
+
+type fileImport struct {
+	client      *mastodonapi.Client
+	file        string
+	chosen      importer.Type
+	mode        importer.Mode
+	journal     string
+	concurrency int
+	stdout      io.Writer
+	stderr      io.Writer
+	tty         bool
+}
+
+// run imports one file; failed reports rows that could not be applied.
+func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err error) {
+	var plan *importer.Plan
+	if f.journal != "" && !dryRun {
+		if p, err := importer.ReadJournalPlan(f.journal); err == nil {
+			plan = p // resume exactly what was started
+			fmt.Fprintf(f.stdout, "%s: resuming the %s import from %s\n", f.file, plan.Type, f.journal)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return false, err
+		}
+	}
+	if plan == nil {
+		if plan, err = f.plan(ctx); err != nil {
+			return false, err
+		}
+	}
+	if dryRun {
+		printPlan(f.stdout, f.file, plan)
+		return false, nil
+	}
+
+	e := &importer.Engine{Concurrency: f.concurrency, OnProgress: f.progress()}
+	if f.journal != "" {
+		j, err := importer.OpenJournal(f.journal, plan)
+		if err != nil {
+			return false, err
+		}
+		defer j.Close()
+		e.Journal = j
+	}
+	res, err := e.Apply(ctx, plan, f.client)
+	if f.tty {
+		fmt.Fprintln(f.stdout)
+	}
+	if err != nil {
+		return false, err
+	}
+	fmt.Fprintf(f.stdout, "%s: %d applied, %d resumed, %d failed of %d\n", f.file, res.Applied, res.Resumed, len(res.Failed), res.Total)
+	for _, fl := range res.Failed {
+		fmt.Fprintf(f.stderr, "  %s: %v\n", describe(fl.Action), fl.Err)
+	}
+	if e.Journal != nil {
+		e.Journal.Close()
+		os.Remove(f.journal) // finished: nothing to resume
+	}
+	if len(res.Failed) == 0 {
+		return false, nil
+	}
+	if name := importer.FailuresFileName(plan.Type); name != "" && len(res.FailedRows()) > 0 {
+		out := filepath.Join(filepath.Dir(f.file), name)
+		if err := writeFile(out, res.WriteFailures); err != nil {
+			return true, err
+		}
+		fmt.Fprintf(f.stdout, "%s: failed rows written to %s\n", f.file, out)
+	}
+	return true, nil
+}
+
+// plan reads the file and the account's state and computes the plan.
+func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
+	fh, err := os.Open(f.file)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	br := bufio.NewReader(fh)
+	head, _ := br.Peek(4096)
+	t := f.chosen
+	if t == "" {
+		var reason string
+		if t, reason = importer.DetectType(head, f.file); t == "" {
+			return nil, errors.New("cannot tell the import type; use -type")
+		}
+		fmt.Fprintf(f.stdout, "%s: importing as %s (%s)\n", f.file, t, reason)
+	} else if err := importer.CheckType(t, head, f.file); err != nil {
+		fmt.Fprintf(f.stderr, "warning: %s: %v\n", f.file, err)
+	}
+	domain, err := f.client.Domain(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := importer.NewReader(br, t)
+	r.FileName, r.LocalDomain = f.file, domain
+	rows, err := r.ReadAll()
+	if err != nil {
+		if !errors.Is(err, importer.ErrInvalidRow) {
+			return nil, err
+		}
+		fmt.Fprintf(f.stderr, "warning: rows skipped:\n%v\n", err)
+	}
+	current, err := f.client.ReadState(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return importer.NewPlan(t, f.mode, current, rows, importer.PlanOptions{LocalDomain: domain})
+}
+
+// progress returns a progress bar for a terminal, a line log otherwise.
+func (f *fileImport) progress() func(importer.Progress) {
+	last := -1
+	return func(p importer.Progress) {
+		n := p.Done + p.Failed
+		if f.tty {
+			const width = 30
+			fill := width * n / max(p.Total, 1)
+			fmt.Fprintf(f.stdout, "\r[%s%s] %d/%d, %d failed", strings.Repeat("#", fill), strings.Repeat(".", width-fill), n, p.Total, p.Failed)
+			return
+		}
+		if pct := 10 * n / max(p.Total, 1); pct != last || n == p.Total {
+			last = pct
+			fmt.Fprintf(f.stdout, "%s: %d/%d done, %d failed\n", f.file, n, p.Total, p.Failed)
+		}
+	}
+}
+
+func printPlan(w io.Writer, file string, plan *importer.Plan) {
+	fmt.Fprintf(w, "%s: plan for a %s %s import, %d actions:\n", file, plan.Mode, plan.Type, len(plan.Actions))
+	for _, a := range plan.Actions {
+		fmt.Fprintf(w, "  %s\n", describe(a))
+	}
+}
+
+// describe returns a line for an action, such as "follow bob@x.example".
+func describe(a importer.Action) string {
+	var parts []string
+	parts = append(parts, a.Kind.String())
+	if a.List != "" {
+		parts = append(parts, fmt.Sprintf("%q", a.List))
+	}
+	for _, s := range []string{a.Account, a.Domain, a.URI} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if o := a.Follow; o.ShowBoosts != nil || o.Notify != nil || o.Languages != nil {
+		if o.ShowBoosts != nil {
+			parts = append(parts, fmt.Sprintf("boosts=%t", *o.ShowBoosts))
+		}
+		if o.Notify != nil {
+			parts = append(parts, fmt.Sprintf("notify=%t", *o.Notify))
+		}
+		if o.Languages != nil {
+			parts = append(parts, "languages="+strings.Join(o.Languages, ","))
+		}
+	}
+	if a.HideNotifications != nil {
+		parts = append(parts, fmt.Sprintf("hide-notifications=%t", *a.HideNotifications))
+	}
+	if a.Line > 0 {
+		parts = append(parts, fmt.Sprintf("(line %d)", a.Line))
+	}
+	return strings.Join(parts, " ")
+}
+
+func writeFile(name string, write func(io.Writer) error) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fediport/fediport/internal/mastodonfake"
+	"github.com/google/go-cmp/cmp"
+)
+
+const token = "secret"
+
+func setup(t *testing.T) (*mastodonfake.Server, string, string) {
+	t.Helper()
+	fake := mastodonfake.New("new.example", "me", token)
+	for _, a := range []string{"alice@old.example", "bob@far.example", "carol@far.example", "spam@bad.example"} {
+		fake.AddRemoteAccount(a)
+	}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	files := map[string]string{
+		"following_accounts.csv": "Account address,Show boosts,Notify on new posts,Languages\n" +
+			"alice@old.example,false,true,\"de, en\"\nbob@far.example,true,false,\nnobody@gone.example,true,false,\n",
+		"lists.csv":           "Friends,carol@far.example\nFriends,alice@old.example\n",
+		"blocked_domains.csv": "spam.example\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fake, srv.URL, dir
+}
+
+func TestImport(t *testing.T) {
+	fake, url, dir := setup(t)
+	var stdout, stderr bytes.Buffer
+	args := []string{"-server", url, "-token", token, "-state", filepath.Join(dir, "journal"),
+		filepath.Join(dir, "following_accounts.csv"), filepath.Join(dir, "lists.csv"), filepath.Join(dir, "blocked_domains.csv")}
+	code := run(context.Background(), args, &stdout, &stderr, false)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3 (one row failed)\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+	}
+	want := mastodonfake.State{
+		Following: map[string]mastodonfake.Follow{
+			"alice@old.example": {Reblogs: false, Notify: true, Languages: []string{"de", "en"}},
+			"bob@far.example":   {Reblogs: true},
+			"carol@far.example": {Reblogs: true},
+		},
+		Mutes:        map[string]bool{},
+		DomainBlocks: []string{"spam.example"},
+		Lists:        map[string][]string{"Friends": {"alice@old.example", "carol@far.example"}},
+	}
+	if diff := cmp.Diff(want, fake.Snapshot()); diff != "" {
+		t.Errorf("server state (-want +got):\n%s", diff)
+	}
+	failures, err := os.ReadFile(filepath.Join(dir, "following_accounts_failures.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCSV := "Account address,Show boosts,Notify on new posts,Languages\nnobody@gone.example,true,false,\n"
+	if diff := cmp.Diff(wantCSV, string(failures)); diff != "" {
+		t.Errorf("failures CSV (-want +got):\n%s", diff)
+	}
+	for _, s := range []string{"importing as following", "importing as lists", "importing as domain_blocking", "2 applied, 0 resumed, 1 failed of 3"} {
+		if !strings.Contains(stdout.String(), s) {
+			t.Errorf("stdout lacks %q:\n%s", s, &stdout)
+		}
+	}
+	if !strings.Contains(stderr.String(), "nobody@gone.example") {
+		t.Errorf("stderr does not name the failed row:\n%s", &stderr)
+	}
+	// Finished journals are removed.
+	if m, _ := filepath.Glob(filepath.Join(dir, "journal*")); len(m) != 0 {
+		t.Errorf("journals left: %v", m)
+	}
+}
+
+func TestDryRun(t *testing.T) {
+	fake, url, dir := setup(t)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-server", url, "-token", token, "-dry-run", filepath.Join(dir, "lists.csv")}, &stdout, &stderr, false)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, &stderr)
+	}
+	for _, s := range []string{"plan for a merge lists import", `create-list "Friends"`, "follow carol@far.example", `add-to-list "Friends" alice@old.example`} {
+		if !strings.Contains(stdout.String(), s) {
+			t.Errorf("stdout lacks %q:\n%s", s, &stdout)
+		}
+	}
+	if st := fake.Snapshot(); len(st.Following) != 0 || len(st.Lists) != 0 {
+		t.Errorf("dry run changed the account: %+v", st)
+	}
+}
+
+func TestResume(t *testing.T) {
+	fake, url, dir := setup(t)
+	file := filepath.Join(dir, "lists.csv")
+	journal := filepath.Join(dir, "journal")
+	// An import cut short: cancel once the list exists.
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr bytes.Buffer
+	progress := &cancelAfter{w: &stdout, n: 2, cancel: cancel}
+	code := run(ctx, []string{"-server", url, "-token", token, "-state", journal, "-concurrency", "1", file}, progress, &stderr, false)
+	if code != 1 {
+		t.Fatalf("interrupted run: exit %d, want 1\n%s", code, &stderr)
+	}
+	if _, err := os.Stat(journal); err != nil {
+		t.Fatalf("no journal after the interrupted run: %v", err)
+	}
+	// The resumed run takes its plan from the journal.
+	stdout.Reset()
+	code = run(context.Background(), []string{"-server", url, "-token", token, "-state", journal, file}, &stdout, &stderr, false)
+	if code != 0 {
+		t.Fatalf("resumed run: exit %d\n%s", code, &stderr)
+	}
+	if !strings.Contains(stdout.String(), "resuming") || !strings.Contains(stdout.String(), "2 resumed") {
+		t.Errorf("stdout:\n%s", &stdout)
+	}
+	if diff := cmp.Diff(map[string][]string{"Friends": {"alice@old.example", "carol@far.example"}}, fake.Snapshot().Lists); diff != "" {
+		t.Errorf("lists (-want +got):\n%s", diff)
+	}
+}
+
+// cancelAfter cancels after n progress lines.
+type cancelAfter struct {
+	w      *bytes.Buffer
+	n      int
+	cancel func()
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte(" done, ")) {
+		c.n--
+		if c.n == 0 {
+			c.cancel()
+		}
+	}
+	return c.w.Write(p)
+}
+
+func TestTerminalProgressBar(t *testing.T) {
+	_, url, dir := setup(t)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "blocked_domains.csv")}, &stdout, &stderr, true)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, &stderr)
+	}
+	if !strings.Contains(stdout.String(), "\r[##############################] 1/1, 0 failed") {
+		t.Errorf("no progress bar:\n%q", stdout.String())
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-server", "http://127.0.0.1:1"}, &stdout, &stderr, false); code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if code := run(context.Background(), []string{"-server", "x", "-token", "y", "-mode", "replace", "f"}, &stdout, &stderr, false); code != 2 {
+		t.Errorf("bad mode: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,40 @@
+package importer_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/fediport/fediport/importer"
+)
+
+// BenchmarkEngineOverhead applies 10,000 follows to an in-memory
+// destination, 8 at a time: the engine's own cost per action.
+func BenchmarkEngineOverhead(b *testing.B) {
+	const rows = 10000
+	plan := &importer.Plan{Type: importer.Following}
+	for i := range rows {
+		plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionFollow, Account: fmt.Sprintf("u%d@h%d.example", i, i%50)})
+	}
+	b.ReportAllocs()
+	var total int
+	for b.Loop() {
+		d := newMemDest()
+		res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, d)
+		if err != nil || res.Applied != rows {
+			b.Fatalf("%v, %+v", err, res)
+		}
+		total += rows
+	}
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkDependencies computes the dependencies of a 10,000-action
+// lists plan.
+func BenchmarkDependencies(b *testing.B) {
+	plan := listsPlan(50, 100)
+	b.ReportAllocs()
+	for b.Loop() {
+		importer.Dependencies(plan.Actions)
+	}
+}

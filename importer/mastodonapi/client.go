@@ -1,0 +1,517 @@
+package mastodonapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fediport/fediport/importer"
+)
+
+// Defaults of a [Client]; a zero field takes its default.
+const (
+	// DefaultMaxResponseBytes bounds one response body.
+	DefaultMaxResponseBytes = 8 << 20
+	// DefaultMaxPages bounds the pages read for one collection (80
+	// entries each).
+	DefaultMaxPages = 2000
+	// DefaultUserAgent is sent when UserAgent is empty.
+	DefaultUserAgent = "fediport-importer (+https://github.com/fediport/fediport)"
+)
+
+// maxErrorMessage bounds the server message kept in an [Error].
+const maxErrorMessage = 512
+
+// Client is a destination for package importer's [importer.Engine] that
+// acts on one account of a server with the Mastodon client API. It
+// implements [importer.Follower], [importer.Blocker], [importer.Muter],
+// [importer.DomainBlocker], [importer.Bookmarker],
+// [importer.ListManager], [importer.ListEditor] and
+// [importer.StateReader].
+//
+// Set the fields, then use the Client; it is safe for concurrent use and
+// must not be copied after first use. It caches the ids of the accounts,
+// statuses and lists it resolves; make a new Client to forget them.
+type Client struct {
+	// BaseURL is the server's address, such as "https://mastodon.example".
+	BaseURL string
+	// Token is an OAuth access token of the account, with the scopes
+	// read:follows write:follows read:blocks write:blocks read:mutes
+	// write:mutes read:bookmarks write:bookmarks read:lists write:lists
+	// read:accounts read:search (or read and write).
+	Token string
+	// HTTPClient makes the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// UserAgent is sent with every request (default [DefaultUserAgent]).
+	UserAgent string
+	// LocalDomain is the server's account domain, used to turn the
+	// server's bare local names into user@domain. If empty, ReadState asks
+	// the server (/api/v2/instance, else /api/v1/instance).
+	LocalDomain string
+	// MaxResponseBytes bounds each response body (default
+	// [DefaultMaxResponseBytes]); a larger one is [ErrResponseTooLarge].
+	MaxResponseBytes int64
+	// MaxPages bounds the pages read for one collection (default
+	// [DefaultMaxPages]).
+	MaxPages int
+
+	mu       sync.Mutex
+	accounts map[string]string // lower-case acct -> id
+	statuses map[string]string // uri -> id
+	listMu   sync.Mutex        // serialises list creation and deletion
+	lists    map[string]string // title -> id
+	listsOK  bool
+	domain   string
+}
+
+// The Client implements every destination interface of package importer.
+var (
+	_ importer.Follower      = (*Client)(nil)
+	_ importer.Blocker       = (*Client)(nil)
+	_ importer.Muter         = (*Client)(nil)
+	_ importer.DomainBlocker = (*Client)(nil)
+	_ importer.Bookmarker    = (*Client)(nil)
+	_ importer.ListManager   = (*Client)(nil)
+	_ importer.ListEditor    = (*Client)(nil)
+	_ importer.StateReader   = (*Client)(nil)
+)
+
+// do sends one request and decodes a 2xx JSON answer into out (if not
+// nil). target is a path below BaseURL, or an absolute URL on the same
+// server (from a Link header). body, if not nil, is sent as JSON.
+func (c *Client) do(ctx context.Context, method, target string, query url.Values, body, out any) (http.Header, error) {
+	base, err := url.Parse(strings.TrimSuffix(c.BaseURL, "/"))
+	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
+		return nil, fmt.Errorf("mastodonapi: invalid BaseURL %q", c.BaseURL)
+	}
+	var u *url.URL
+	if strings.HasPrefix(target, "/") {
+		u = &url.URL{Scheme: base.Scheme, Host: base.Host, Path: base.Path + target}
+	} else {
+		u, err = url.Parse(target)
+		if err != nil || u.Scheme != base.Scheme || u.Host != base.Host {
+			// Never send the token to another server.
+			return nil, fmt.Errorf("%w: %s %s: link to another server", ErrUnexpected, method, target)
+		}
+	}
+	if query != nil {
+		u.RawQuery = query.Encode()
+	}
+	path := u.Path
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("mastodonapi: %w", err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, fmt.Errorf("mastodonapi: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	req.Header.Set("Accept", "application/json")
+	ua := c.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	req.Header.Set("User-Agent", ua)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &Error{Method: method, Path: path, Err: err}
+	}
+	defer resp.Body.Close()
+	limit := c.MaxResponseBytes
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &Error{Method: method, Path: path, Err: err}
+	}
+	if int64(len(data)) > limit {
+		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: ErrResponseTooLarge,
+			Message: fmt.Sprintf("body over %d bytes", limit)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: sentinel(resp.StatusCode)}
+		var msg struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(data, &msg) == nil {
+			e.Message = msg.Error
+			if len(e.Message) > maxErrorMessage {
+				e.Message = e.Message[:maxErrorMessage]
+			}
+		}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			e.Wait = rateLimitWait(resp.Header, time.Now())
+		}
+		return nil, e
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: ErrUnexpected,
+				Message: "decoding response: " + err.Error()}
+		}
+	}
+	return resp.Header, nil
+}
+
+// account is the part of Mastodon's Account entity the client uses.
+type account struct {
+	ID             string `json:"id"`
+	Acct           string `json:"acct"`
+	FollowersCount int    `json:"followers_count"`
+}
+
+// status is the part of Mastodon's Status entity the client uses.
+type status struct {
+	ID  string `json:"id"`
+	URI string `json:"uri"`
+	URL string `json:"url"`
+}
+
+func normAcct(acct string) string {
+	return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(acct), "@"))
+}
+
+func (c *Client) cached(m *map[string]string, k string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := (*m)[k]
+	return id, ok
+}
+
+func (c *Client) cache(m *map[string]string, k, id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if *m == nil {
+		*m = map[string]string{}
+	}
+	(*m)[k] = id
+}
+
+// AccountID resolves an address (user@domain, or a local name) to the
+// server's account id: a lookup among accounts the server knows, then a
+// search that asks the account's server (WebFinger). An address neither
+// finds is a [*NotFoundError].
+func (c *Client) AccountID(ctx context.Context, acct string) (string, error) {
+	key := normAcct(acct)
+	if id, ok := c.cached(&c.accounts, key); ok {
+		return id, nil
+	}
+	var a account
+	_, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/lookup", url.Values{"acct": {key}}, nil, &a)
+	switch {
+	case err == nil && a.ID != "":
+		c.cache(&c.accounts, key, a.ID)
+		return a.ID, nil
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return "", err
+	}
+	var res struct {
+		Accounts []account `json:"accounts"`
+	}
+	q := url.Values{"q": {key}, "resolve": {"true"}, "type": {"accounts"}, "limit": {"5"}}
+	if _, err := c.do(ctx, http.MethodGet, "/api/v2/search", q, nil, &res); err != nil {
+		return "", err
+	}
+	user, _, _ := strings.Cut(key, "@")
+	for _, a := range res.Accounts {
+		got := normAcct(a.Acct)
+		// A local account's acct has no domain.
+		if a.ID != "" && (got == key || (!strings.Contains(got, "@") && got == user && c.isLocal(key))) {
+			c.cache(&c.accounts, key, a.ID)
+			return a.ID, nil
+		}
+	}
+	return "", &NotFoundError{What: "account", Name: acct}
+}
+
+// isLocal reports whether key (lower-case user@domain) is on the
+// server, as far as the client knows without asking.
+func (c *Client) isLocal(key string) bool {
+	_, domain, ok := strings.Cut(key, "@")
+	if !ok {
+		return true
+	}
+	c.mu.Lock()
+	d := c.domain
+	c.mu.Unlock()
+	if d == "" {
+		d = strings.ToLower(c.LocalDomain)
+	}
+	return d != "" && domain == d
+}
+
+// accountCall resolves acct and POSTs to /api/v1/accounts/:id/verb.
+func (c *Client) accountCall(ctx context.Context, acct, verb string, body any) error {
+	id, err := c.AccountID(ctx, acct)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, http.MethodPost, "/api/v1/accounts/"+url.PathEscape(id)+"/"+verb, nil, body, nil)
+	return err
+}
+
+// undo is accountCall for removals: an account the server cannot find
+// is not followed, blocked or muted, so there is nothing to undo.
+func (c *Client) undo(ctx context.Context, acct, verb string) error {
+	err := c.accountCall(ctx, acct, verb, nil)
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		return nil
+	}
+	return err
+}
+
+// Follow follows acct with the given settings (POST
+// /api/v1/accounts/:id/follow with reblogs, notify, languages); for an
+// account already followed it updates the settings given.
+func (c *Client) Follow(ctx context.Context, acct string, opts importer.FollowOptions) error {
+	body := map[string]any{}
+	if opts.ShowBoosts != nil {
+		body["reblogs"] = *opts.ShowBoosts
+	}
+	if opts.Notify != nil {
+		body["notify"] = *opts.Notify
+	}
+	if opts.Languages != nil {
+		body["languages"] = opts.Languages
+	}
+	return c.accountCall(ctx, acct, "follow", body)
+}
+
+// Unfollow unfollows acct; an account the server does not know is not
+// followed, and is not an error.
+func (c *Client) Unfollow(ctx context.Context, acct string) error {
+	return c.undo(ctx, acct, "unfollow")
+}
+
+// Block blocks acct.
+func (c *Client) Block(ctx context.Context, acct string) error {
+	return c.accountCall(ctx, acct, "block", nil)
+}
+
+// Unblock unblocks acct; an unknown account is not an error.
+func (c *Client) Unblock(ctx context.Context, acct string) error {
+	return c.undo(ctx, acct, "unblock")
+}
+
+// Mute mutes acct, and its notifications if hideNotifications.
+func (c *Client) Mute(ctx context.Context, acct string, hideNotifications bool) error {
+	return c.accountCall(ctx, acct, "mute", map[string]any{"notifications": hideNotifications})
+}
+
+// Unmute unmutes acct; an unknown account is not an error.
+func (c *Client) Unmute(ctx context.Context, acct string) error {
+	return c.undo(ctx, acct, "unmute")
+}
+
+// BlockDomain blocks a domain (POST /api/v1/domain_blocks).
+func (c *Client) BlockDomain(ctx context.Context, domain string) error {
+	_, err := c.do(ctx, http.MethodPost, "/api/v1/domain_blocks", nil, map[string]any{"domain": domain}, nil)
+	return err
+}
+
+// UnblockDomain unblocks a domain (DELETE /api/v1/domain_blocks).
+func (c *Client) UnblockDomain(ctx context.Context, domain string) error {
+	_, err := c.do(ctx, http.MethodDelete, "/api/v1/domain_blocks", nil, map[string]any{"domain": domain}, nil)
+	return err
+}
+
+// StatusID resolves a status URI to the server's status id with a
+// resolving search; a status it cannot find is a [*NotFoundError].
+func (c *Client) StatusID(ctx context.Context, uri string) (string, error) {
+	if id, ok := c.cached(&c.statuses, uri); ok {
+		return id, nil
+	}
+	var res struct {
+		Statuses []status `json:"statuses"`
+	}
+	q := url.Values{"q": {uri}, "resolve": {"true"}, "type": {"statuses"}, "limit": {"5"}}
+	if _, err := c.do(ctx, http.MethodGet, "/api/v2/search", q, nil, &res); err != nil {
+		return "", err
+	}
+	for _, s := range res.Statuses {
+		if s.ID != "" && (s.URI == uri || s.URL == uri) {
+			c.cache(&c.statuses, uri, s.ID)
+			return s.ID, nil
+		}
+	}
+	return "", &NotFoundError{What: "status", Name: uri}
+}
+
+// Bookmark bookmarks the status with this URI.
+func (c *Client) Bookmark(ctx context.Context, uri string) error {
+	id, err := c.StatusID(ctx, uri)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, http.MethodPost, "/api/v1/statuses/"+url.PathEscape(id)+"/bookmark", nil, nil, nil)
+	return err
+}
+
+// Unbookmark removes the bookmark of the status with this URI; a status
+// the server cannot find is not bookmarked, and is not an error.
+func (c *Client) Unbookmark(ctx context.Context, uri string) error {
+	id, err := c.StatusID(ctx, uri)
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, http.MethodPost, "/api/v1/statuses/"+url.PathEscape(id)+"/unbookmark", nil, nil, nil)
+	return err
+}
+
+type listEntity struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// loadLists fills the title -> id cache once. Called with listMu held.
+func (c *Client) loadLists(ctx context.Context) error {
+	if c.listsOK {
+		return nil
+	}
+	var ls []listEntity
+	if _, err := c.do(ctx, http.MethodGet, "/api/v1/lists", nil, nil, &ls); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.lists = map[string]string{}
+	for _, l := range ls {
+		if _, dup := c.lists[l.Title]; !dup { // the first of equal titles
+			c.lists[l.Title] = l.ID
+		}
+	}
+	c.mu.Unlock()
+	c.listsOK = true
+	return nil
+}
+
+// ListID returns the id of the account's list with this title; a missing
+// list is a [*NotFoundError].
+func (c *Client) ListID(ctx context.Context, title string) (string, error) {
+	c.listMu.Lock()
+	defer c.listMu.Unlock()
+	if err := c.loadLists(ctx); err != nil {
+		return "", err
+	}
+	if id, ok := c.cached(&c.lists, title); ok {
+		return id, nil
+	}
+	return "", &NotFoundError{What: "list", Name: title}
+}
+
+// CreateList creates a list with this title, unless the account has one.
+func (c *Client) CreateList(ctx context.Context, title string) error {
+	c.listMu.Lock()
+	defer c.listMu.Unlock()
+	if err := c.loadLists(ctx); err != nil {
+		return err
+	}
+	if _, ok := c.cached(&c.lists, title); ok {
+		return nil
+	}
+	var l listEntity
+	if _, err := c.do(ctx, http.MethodPost, "/api/v1/lists", nil, map[string]any{"title": title}, &l); err != nil {
+		return err
+	}
+	if l.ID == "" {
+		return &Error{Method: http.MethodPost, Path: "/api/v1/lists", StatusCode: 200, Err: ErrUnexpected, Message: "no list id"}
+	}
+	c.cache(&c.lists, title, l.ID)
+	return nil
+}
+
+// DeleteList deletes the list with this title; a missing list is not an
+// error.
+func (c *Client) DeleteList(ctx context.Context, title string) error {
+	c.listMu.Lock()
+	defer c.listMu.Unlock()
+	if err := c.loadLists(ctx); err != nil {
+		return err
+	}
+	id, ok := c.cached(&c.lists, title)
+	if !ok {
+		return nil
+	}
+	_, err := c.do(ctx, http.MethodDelete, "/api/v1/lists/"+url.PathEscape(id), nil, nil, nil)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	c.mu.Lock()
+	delete(c.lists, title)
+	c.mu.Unlock()
+	return nil
+}
+
+// AddToList adds acct, which the account must follow, to the list with
+// this title. A member already in the list is not an error.
+func (c *Client) AddToList(ctx context.Context, title, acct string) error {
+	lid, err := c.ListID(ctx, title)
+	if err != nil {
+		return err
+	}
+	aid, err := c.AccountID(ctx, acct)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, http.MethodPost, "/api/v1/lists/"+url.PathEscape(lid)+"/accounts", nil,
+		map[string]any{"account_ids": []string{aid}}, nil)
+	var e *Error
+	if errors.As(err, &e) && e.StatusCode == http.StatusUnprocessableEntity && strings.Contains(e.Message, "taken") {
+		return nil // Mastodon: "Account has already been taken"
+	}
+	return err
+}
+
+// RemoveFromList removes acct from the list with this title; a missing
+// list or account is not an error.
+func (c *Client) RemoveFromList(ctx context.Context, title, acct string) error {
+	lid, err := c.ListID(ctx, title)
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	aid, err := c.AccountID(ctx, acct)
+	if errors.As(err, &nf) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, http.MethodDelete, "/api/v1/lists/"+url.PathEscape(lid)+"/accounts", nil,
+		map[string]any{"account_ids": []string{aid}}, nil)
+	return err
+}

@@ -1,0 +1,43 @@
+// Package mastodonapi applies imports to an account through the Mastodon
+// client API, with an access token: it is the destination that package
+// importer's [importer.Engine] drives, and the [importer.StateReader] a
+// plan starts from.
+//
+// Reach for [Client]: set BaseURL and Token, read the current state with
+// [Client.ReadState], compute a plan with [importer.NewPlan], and apply
+// it with [importer.Engine.Apply]. Accounts are resolved with
+// /api/v1/accounts/lookup and then /api/v2/search?resolve=true (which
+// makes the server fetch an account it does not know yet); statuses to
+// bookmark with a resolving search for their URI. Resolved ids are
+// cached for the Client's life.
+//
+// Errors are [*Error] values (or [*NotFoundError] for what cannot be
+// resolved) that unwrap to the sentinels [ErrNotFound] (404),
+// [ErrRejected] (422, such as the follow limit, with the server's
+// message), [ErrRateLimited] (429, with the wait from Retry-After or
+// Mastodon's X-RateLimit-Reset), [ErrServer] (5xx or no answer) and
+// [ErrUnauthorized]. They have the Temporary and RetryAfter methods the
+// engine uses to retry and to wait out rate limits.
+//
+// Removals are idempotent: unfollowing, unblocking or unmuting an
+// account the server cannot find, removing a member from a missing list,
+// or deleting a missing list succeeds, as there is nothing to undo. So
+// are additions, as the API's are find-or-create; a member already in a
+// list is not an error.
+//
+// # Security
+//
+// The token is only ever sent to BaseURL's scheme and host: a Link
+// header pointing elsewhere is refused. Each response body is bounded by
+// [Client.MaxResponseBytes] (default 8 MiB), each collection by
+// [Client.MaxPages] pages, and server messages kept in errors are cut to
+// 512 bytes.
+//
+// # Compatibility
+//
+// Written against Mastodon 4.x's API; the endpoints used are also those
+// of GoToSocial and Akkoma/Pleroma, which differ in details (GoToSocial
+// has no user domain blocks before 0.16; Akkoma's instance "uri" is a
+// URL, which the client handles). Request bodies are JSON, which all
+// three accept.
+package mastodonapi

@@ -1,0 +1,153 @@
+package mastodonapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The errors a [Client] returns unwrap to these; the engine of package
+// importer retries the temporary ones ([Error.Temporary]).
+var (
+	// ErrNotFound means the server does not know the account, status or
+	// list (HTTP 404, or a search that found nothing). Permanent.
+	ErrNotFound = errors.New("mastodonapi: not found")
+	// ErrUnauthorized means the token was refused (HTTP 401 or 403).
+	// Permanent.
+	ErrUnauthorized = errors.New("mastodonapi: unauthorized")
+	// ErrRejected means the server refused the request as invalid (HTTP
+	// 422), such as a follow beyond the follow limit. Permanent; the
+	// server's message is in [Error.Message].
+	ErrRejected = errors.New("mastodonapi: rejected")
+	// ErrRateLimited means the server's rate limit was hit (HTTP 429).
+	// Temporary: [Error.RetryAfter] says how long to wait.
+	ErrRateLimited = errors.New("mastodonapi: rate limited")
+	// ErrServer means the server failed (HTTP 5xx) or could not be
+	// reached. Temporary.
+	ErrServer = errors.New("mastodonapi: server unavailable")
+	// ErrResponseTooLarge means a response body was larger than
+	// [Client.MaxResponseBytes]. Permanent.
+	ErrResponseTooLarge = errors.New("mastodonapi: response too large")
+	// ErrUnexpected means any other answer: another status code, a body
+	// that is not the JSON expected, or a Link to another server.
+	ErrUnexpected = errors.New("mastodonapi: unexpected response")
+)
+
+// DefaultRateLimitWait is the wait [Error.RetryAfter] reports for a 429
+// that says nothing about when the limit resets.
+const DefaultRateLimitWait = 30 * time.Second
+
+// Error is a failed API request.
+type Error struct {
+	// Method and Path are the request's (the path without query).
+	Method, Path string
+	// StatusCode is the HTTP status, or 0 when no response came.
+	StatusCode int
+	// Message is the server's "error" message, if any.
+	Message string
+	// Wait is how long a 429 asked to wait, from Retry-After or
+	// X-RateLimit-Reset.
+	Wait time.Duration
+	// Err is the sentinel ([ErrNotFound] etc.) or, with StatusCode 0, the
+	// transport's error.
+	Err error
+}
+
+// Error returns "mastodonapi: METHOD PATH: status: message".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("mastodonapi: ")
+	b.WriteString(e.Method + " " + e.Path + ": ")
+	if e.StatusCode != 0 {
+		b.WriteString(strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode))
+		if e.Message != "" {
+			b.WriteString(": " + e.Message)
+		}
+	} else if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the sentinel the error stands for, and the transport's
+// error when there is one.
+func (e *Error) Unwrap() []error {
+	if e.StatusCode == 0 {
+		return []error{ErrServer, e.Err}
+	}
+	return []error{e.Err}
+}
+
+// Temporary reports whether trying again later may work: no response,
+// 408, 429 or 5xx.
+func (e *Error) Temporary() bool {
+	c := e.StatusCode
+	return c == 0 || c == http.StatusRequestTimeout || c == http.StatusTooManyRequests || c >= 500
+}
+
+// RetryAfter returns how long a 429 asked to wait ([DefaultRateLimitWait]
+// if it did not say), and 0 for other errors.
+func (e *Error) RetryAfter() time.Duration {
+	if e.StatusCode != http.StatusTooManyRequests {
+		return 0
+	}
+	if e.Wait > 0 {
+		return e.Wait
+	}
+	return DefaultRateLimitWait
+}
+
+// NotFoundError says an account, status or list could not be found or
+// resolved. It unwraps to [ErrNotFound].
+type NotFoundError struct {
+	// What is "account", "status" or "list".
+	What string
+	// Name is the address, URI or title.
+	Name string
+}
+
+// Error returns "mastodonapi: account NAME not found".
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("mastodonapi: %s %s not found", e.What, e.Name)
+}
+
+// Unwrap returns [ErrNotFound].
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }
+
+func sentinel(code int) error {
+	switch {
+	case code == http.StatusNotFound:
+		return ErrNotFound
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return ErrUnauthorized
+	case code == http.StatusUnprocessableEntity:
+		return ErrRejected
+	case code == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case code >= 500 || code == http.StatusRequestTimeout:
+		return ErrServer
+	}
+	return ErrUnexpected
+}
+
+// rateLimitWait reads how long a 429 asks to wait: Retry-After (seconds
+// or an HTTP date), else Mastodon's X-RateLimit-Reset (an ISO 8601 time).
+func rateLimitWait(h http.Header, now time.Time) time.Duration {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+			return max(time.Duration(s)*time.Second, time.Millisecond)
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(t.Sub(now), time.Millisecond)
+		}
+	}
+	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return max(t.Sub(now), time.Millisecond)
+		}
+	}
+	return 0
+}

@@ -1,0 +1,281 @@
+package mastodonapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/fediport/fediport/importer"
+)
+
+// relationshipBatch is how many ids one relationships request asks for.
+const relationshipBatch = 40
+
+// ReadState reads what the account has now for type t, following the
+// Link headers of each collection:
+//
+//   - following: /api/v1/accounts/:id/following, with the follow settings
+//     from /api/v1/accounts/relationships;
+//   - muting: /api/v1/mutes, with muting_notifications from the
+//     relationships;
+//   - blocking: /api/v1/blocks; domain_blocking: /api/v1/domain_blocks;
+//     bookmarks: /api/v1/bookmarks (the statuses' URIs);
+//   - lists: /api/v1/lists and /api/v1/lists/:id/accounts.
+//
+// FollowersCount is always filled in (/api/v1/accounts/verify_credentials).
+// Accounts are user@domain, local ones too.
+func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.State, error) {
+	var me account
+	if _, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/verify_credentials", nil, nil, &me); err != nil {
+		return nil, err
+	}
+	if me.ID == "" {
+		return nil, fmt.Errorf("%w: verify_credentials without an id", ErrUnexpected)
+	}
+	st := &importer.State{FollowersCount: me.FollowersCount}
+	var err error
+	switch t {
+	case importer.Following:
+		var accts []account
+		if accts, err = c.accountPages(ctx, "/api/v1/accounts/"+url.PathEscape(me.ID)+"/following"); err != nil {
+			return nil, err
+		}
+		rels, err := c.relationships(ctx, accts)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accts {
+			full, err := c.fullAcct(ctx, a)
+			if err != nil {
+				return nil, err
+			}
+			row := importer.Row{Account: full}
+			if r, ok := rels[a.ID]; ok {
+				row.ShowBoosts, row.Notify = &r.ShowingReblogs, &r.Notifying
+				if len(r.Languages) > 0 {
+					row.Languages = r.Languages
+				}
+			}
+			st.Following = append(st.Following, row)
+		}
+	case importer.Muting:
+		var accts []account
+		if accts, err = c.accountPages(ctx, "/api/v1/mutes"); err != nil {
+			return nil, err
+		}
+		rels, err := c.relationships(ctx, accts)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accts {
+			full, err := c.fullAcct(ctx, a)
+			if err != nil {
+				return nil, err
+			}
+			row := importer.Row{Account: full}
+			if r, ok := rels[a.ID]; ok {
+				row.HideNotifications = &r.MutingNotifications
+			}
+			st.Muting = append(st.Muting, row)
+		}
+	case importer.Blocking:
+		if st.Blocking, err = c.accountList(ctx, "/api/v1/blocks"); err != nil {
+			return nil, err
+		}
+	case importer.DomainBlocking:
+		err = pages(ctx, c, "/api/v1/domain_blocks", func(ds []string) {
+			st.DomainBlocking = append(st.DomainBlocking, ds...)
+		})
+		if err != nil {
+			return nil, err
+		}
+	case importer.Bookmarks:
+		err = pages(ctx, c, "/api/v1/bookmarks", func(ss []status) {
+			for _, s := range ss {
+				c.cache(&c.statuses, s.URI, s.ID)
+				st.Bookmarks = append(st.Bookmarks, s.URI)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	case importer.Lists:
+		var ls []listEntity
+		if _, err := c.do(ctx, http.MethodGet, "/api/v1/lists", nil, nil, &ls); err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			members, err := c.accountList(ctx, "/api/v1/lists/"+url.PathEscape(l.ID)+"/accounts")
+			if err != nil {
+				return nil, err
+			}
+			st.Lists = append(st.Lists, importer.List{Title: l.Title, Members: members})
+		}
+	default:
+		return nil, fmt.Errorf("%w: mastodonapi: no state for type %q", importer.ErrUnsupported, t)
+	}
+	return st, nil
+}
+
+// pages GETs path and the pages its Link headers name as next, passing
+// each page's entries to f.
+func pages[T any](ctx context.Context, c *Client, path string, f func([]T)) error {
+	maxPages := c.MaxPages
+	if maxPages <= 0 {
+		maxPages = DefaultMaxPages
+	}
+	target := path
+	query := url.Values{"limit": {"80"}}
+	seen := map[string]bool{}
+	for range maxPages {
+		var page []T
+		h, err := c.do(ctx, http.MethodGet, target, query, nil, &page)
+		if err != nil {
+			return err
+		}
+		f(page)
+		next := nextLink(h.Get("Link"))
+		if next == "" || len(page) == 0 || seen[next] {
+			return nil
+		}
+		seen[next] = true
+		target, query = next, nil
+	}
+	return fmt.Errorf("%w: %s has more than %d pages (Client.MaxPages)", ErrUnexpected, path, maxPages)
+}
+
+// nextLink returns the URL of the rel="next" link of a Link header.
+func nextLink(h string) string {
+	for part := range strings.SplitSeq(h, ",") {
+		target, params, ok := strings.Cut(part, ";")
+		if !ok {
+			continue
+		}
+		target = strings.TrimSpace(target)
+		if !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
+			continue
+		}
+		for p := range strings.SplitSeq(params, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if strings.EqualFold(k, "rel") {
+				for rel := range strings.FieldsSeq(strings.Trim(v, `"`)) {
+					if rel == "next" {
+						return target[1 : len(target)-1]
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func (c *Client) accountPages(ctx context.Context, path string) ([]account, error) {
+	var out []account
+	err := pages(ctx, c, path, func(as []account) { out = append(out, as...) })
+	return out, err
+}
+
+// accountList returns the full addresses of a collection of accounts.
+func (c *Client) accountList(ctx context.Context, path string) ([]string, error) {
+	accts, err := c.accountPages(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(accts))
+	for _, a := range accts {
+		full, err := c.fullAcct(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, full)
+	}
+	return out, nil
+}
+
+// fullAcct returns a's address as user@domain and caches its id.
+func (c *Client) fullAcct(ctx context.Context, a account) (string, error) {
+	acct := strings.TrimPrefix(a.Acct, "@")
+	if !strings.Contains(acct, "@") {
+		d, err := c.Domain(ctx)
+		if err != nil {
+			return "", err
+		}
+		acct += "@" + d
+	}
+	if a.ID != "" {
+		c.cache(&c.accounts, normAcct(acct), a.ID)
+	}
+	return acct, nil
+}
+
+// Domain returns the server's account domain: LocalDomain if set, else
+// what the server says (/api/v2/instance, else /api/v1/instance), asked
+// once.
+func (c *Client) Domain(ctx context.Context) (string, error) {
+	if c.LocalDomain != "" {
+		return c.LocalDomain, nil
+	}
+	c.mu.Lock()
+	d := c.domain
+	c.mu.Unlock()
+	if d != "" {
+		return d, nil
+	}
+	var v2 struct {
+		Domain string `json:"domain"`
+	}
+	_, err := c.do(ctx, http.MethodGet, "/api/v2/instance", nil, nil, &v2)
+	d = v2.Domain
+	if err != nil || d == "" {
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return "", err
+		}
+		var v1 struct {
+			URI string `json:"uri"`
+		}
+		if _, err := c.do(ctx, http.MethodGet, "/api/v1/instance", nil, nil, &v1); err != nil {
+			return "", err
+		}
+		d = v1.URI
+		if u, err := url.Parse(d); err == nil && u.Host != "" {
+			d = u.Host // Akkoma and Pleroma give a URL
+		}
+	}
+	if d == "" {
+		return "", fmt.Errorf("%w: the server did not say its domain; set Client.LocalDomain", ErrUnexpected)
+	}
+	c.mu.Lock()
+	c.domain = d
+	c.mu.Unlock()
+	return d, nil
+}
+
+type relationship struct {
+	ID                  string   `json:"id"`
+	ShowingReblogs      bool     `json:"showing_reblogs"`
+	Notifying           bool     `json:"notifying"`
+	Languages           []string `json:"languages"`
+	MutingNotifications bool     `json:"muting_notifications"`
+}
+
+// relationships fetches the relationships with accts, by id.
+func (c *Client) relationships(ctx context.Context, accts []account) (map[string]relationship, error) {
+	out := make(map[string]relationship, len(accts))
+	for i := 0; i < len(accts); i += relationshipBatch {
+		q := url.Values{}
+		for _, a := range accts[i:min(i+relationshipBatch, len(accts))] {
+			q.Add("id[]", a.ID)
+		}
+		var rels []relationship
+		if _, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/relationships", q, nil, &rels); err != nil {
+			return nil, err
+		}
+		for _, r := range rels {
+			out[r.ID] = r
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,476 @@
+package importer
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Default limits of a plan, as Mastodon has them.
+const (
+	// DefaultFollowLimit is the most accounts an account may follow
+	// unless it has many followers: 7,500.
+	DefaultFollowLimit = 7500
+	// FollowLimitRatio lets an account with many followers follow up to
+	// 1.1 times its followers count, if that is more than
+	// DefaultFollowLimit.
+	FollowLimitRatio = 1.1
+	// DefaultMaxLists is the most lists an account may have: 50.
+	DefaultMaxLists = 50
+)
+
+// PlanOptions configure [NewPlan]. The zero value applies Mastodon's
+// limits.
+type PlanOptions struct {
+	// LocalDomain is the domain of the server the plan is for. Addresses
+	// on it compare equal to bare user names, which is how servers
+	// report local accounts.
+	LocalDomain string
+	// FollowLimit is the most accounts the account may follow once the
+	// plan is applied. 0 means Mastodon's rule: 7,500, or 1.1 x
+	// State.FollowersCount if that is more. Negative means no limit.
+	FollowLimit int
+	// MaxLists is the most lists the account may have once a lists plan
+	// is applied ([DefaultMaxLists] when 0; no limit when negative).
+	MaxLists int
+}
+
+// followLimit returns the follow limit for a state.
+func (o PlanOptions) followLimit(s *State) int {
+	if o.FollowLimit != 0 {
+		return o.FollowLimit
+	}
+	return max(DefaultFollowLimit, int(math.Round(float64(s.FollowersCount)*FollowLimitRatio)))
+}
+
+// NewPlan computes the actions that bring an account from what it has
+// (current; nil means nothing) to what the rows of an import file of type
+// t say, in mode m. It does no I/O: the same inputs give the same plan.
+//
+// Accounts are matched as Mastodon matches them, by address with the
+// local domain dropped, and kinder: see [AccountKey]. Domains are matched
+// by [DomainKey], bookmarks by exact URI, lists by exact title. When a
+// file names the same subject more than once, its last row counts (as
+// Mastodon's) and the action keeps the place of the first.
+//
+// In [Merge] mode the plan adds what the account lacks and updates what
+// changed: a follow whose show-boosts, notify or languages setting
+// differs from a row's, a mute whose hide-notifications setting differs.
+// A setting a row leaves empty is left as it is. Applying a merge plan
+// and planning the same file again gives an empty plan.
+//
+// In [Overwrite] mode the plan also removes what the file lacks: it
+// unfollows, unblocks, unmutes, removes bookmarks, and unblocks domains
+// the file does not name. For domain blocks it computes the difference
+// where Mastodon unblocks every domain and blocks the file's again: the
+// end state is the same, with no moment where a blocked domain is let
+// through. For lists it deletes the lists the file does not name and
+// removes from the others the members the file does not list, where
+// Mastodon empties every list and fills it again: the same end state,
+// with fewer calls.
+//
+// For lists, the plan creates the lists the account lacks and follows a
+// member the account does not follow before adding it (servers only let
+// a list hold followed accounts).
+//
+// Actions come in a fixed order: removals first (sorted, so the order
+// does not depend on the order of current), then additions and updates in
+// file order; for lists: deletions, member removals, list creations, then
+// for each row a follow if needed and the addition.
+//
+// NewPlan refuses [Followers] with [ErrFollowersImport], a plan that would
+// exceed the follow limit with a [*FollowLimitError], and one that would
+// exceed the list limit with [ErrTooManyLists].
+func NewPlan(t Type, m Mode, current *State, rows []Row, opts PlanOptions) (*Plan, error) {
+	if current == nil {
+		current = &State{}
+	}
+	if m != Merge && m != Overwrite {
+		return nil, fmt.Errorf("importer: unknown mode %v", m)
+	}
+	pl := planner{t: t, m: m, cur: current, opts: opts, k: newKeyer(opts.LocalDomain)}
+	var err error
+	switch t {
+	case Following:
+		err = pl.following(rows)
+	case Muting:
+		err = pl.muting(rows)
+	case Blocking:
+		err = pl.accounts(rows, current.Blocking, ActionBlock, ActionUnblock)
+	case DomainBlocking:
+		err = pl.plainSet(rows, current.DomainBlocking, func(r Row) string { return r.Domain }, DomainKey, ActionBlockDomain, ActionUnblockDomain)
+	case Bookmarks:
+		err = pl.plainSet(rows, current.Bookmarks, func(r Row) string { return r.URI }, strings.TrimSpace, ActionBookmark, ActionUnbookmark)
+	case Lists:
+		err = pl.lists(rows)
+	case Followers:
+		return nil, ErrFollowersImport
+	default:
+		return nil, fmt.Errorf("%w %q", ErrUnknownType, string(t))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{Type: t, Mode: m, Actions: pl.out}, nil
+}
+
+type planner struct {
+	t    Type
+	m    Mode
+	cur  *State
+	opts PlanOptions
+	k    keyer
+	out  []Action
+}
+
+// dedupe returns the rows with one row per key, the last row of each
+// key in the place of the first. A row whose key is empty is an error.
+func dedupe(rows []Row, key func(Row) string, what string) ([]Row, []string, error) {
+	idx := make(map[string]int, len(rows))
+	out := make([]Row, 0, len(rows))
+	keys := make([]string, 0, len(rows))
+	for _, r := range rows {
+		k := key(r)
+		if k == "" {
+			return nil, nil, fmt.Errorf("%w: line %d has no %s", ErrInvalidRow, r.Line, what)
+		}
+		if i, ok := idx[k]; ok {
+			out[i] = r
+			continue
+		}
+		idx[k] = len(out)
+		out = append(out, r)
+		keys = append(keys, k)
+	}
+	return out, keys, nil
+}
+
+// removals appends one removal per current entry whose key the file
+// lacks, sorted by key.
+func (pl *planner) removals(current []string, keyOf func(string) string, inFile map[string]bool, kind ActionKind, set func(*Action, string)) {
+	if pl.m != Overwrite {
+		return
+	}
+	type rm struct{ key, val string }
+	var rms []rm
+	seen := make(map[string]bool)
+	for _, c := range current {
+		k := keyOf(c)
+		if inFile[k] || seen[k] {
+			continue
+		}
+		seen[k] = true
+		rms = append(rms, rm{k, c})
+	}
+	slices.SortFunc(rms, func(a, b rm) int { return strings.Compare(a.key, b.key) })
+	for _, r := range rms {
+		a := Action{Kind: kind}
+		set(&a, r.val)
+		pl.out = append(pl.out, a)
+	}
+}
+
+func setAccount(a *Action, v string) { a.Account = v }
+
+func (pl *planner) checkFollowLimit(following int, added int) error {
+	limit := pl.opts.followLimit(pl.cur)
+	if added > 0 && limit >= 0 && following > limit {
+		return &FollowLimitError{Limit: limit, Following: following}
+	}
+	return nil
+}
+
+func (pl *planner) following(rows []Row) error {
+	rows, keys, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
+	if err != nil {
+		return err
+	}
+	cur := make(map[string]*Row, len(pl.cur.Following))
+	names := make([]string, 0, len(pl.cur.Following))
+	for i := range pl.cur.Following {
+		c := &pl.cur.Following[i]
+		k := pl.k.account(c.Account)
+		if _, dup := cur[k]; !dup {
+			cur[k] = c
+		}
+		names = append(names, c.Account)
+	}
+	inFile := make(map[string]bool, len(keys))
+	added := 0
+	for _, k := range keys {
+		inFile[k] = true
+		if cur[k] == nil {
+			added++
+		}
+	}
+	total := len(cur) + added
+	if pl.m == Overwrite {
+		total = len(keys)
+	}
+	if err := pl.checkFollowLimit(total, added); err != nil {
+		return err
+	}
+	pl.removals(names, pl.k.account, inFile, ActionUnfollow, setAccount)
+	for i, r := range rows {
+		c := cur[keys[i]]
+		if c != nil && !followChanged(c, &r) {
+			continue
+		}
+		pl.out = append(pl.out, Action{
+			Kind:    ActionFollow,
+			Account: r.Account,
+			Follow:  FollowOptions{ShowBoosts: r.ShowBoosts, Notify: r.Notify, Languages: r.Languages},
+			Line:    r.Line,
+		})
+	}
+	return nil
+}
+
+// followChanged reports whether a row sets a follow setting to another
+// value than the current follow has. Unset current settings count as the
+// defaults.
+func followChanged(c, r *Row) bool {
+	if r.ShowBoosts != nil && *r.ShowBoosts != boolOr(c.ShowBoosts, true) {
+		return true
+	}
+	if r.Notify != nil && *r.Notify != boolOr(c.Notify, false) {
+		return true
+	}
+	return r.Languages != nil && !sameLanguages(r.Languages, c.Languages)
+}
+
+func boolOr(b *bool, def bool) bool {
+	if b == nil {
+		return def
+	}
+	return *b
+}
+
+// sameLanguages compares language lists as sets, regardless of case.
+func sameLanguages(a, b []string) bool {
+	norm := func(l []string) []string {
+		out := make([]string, 0, len(l))
+		for _, s := range l {
+			if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+				out = append(out, s)
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	return slices.Equal(norm(a), norm(b))
+}
+
+func (pl *planner) muting(rows []Row) error {
+	rows, keys, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
+	if err != nil {
+		return err
+	}
+	cur := make(map[string]*Row, len(pl.cur.Muting))
+	names := make([]string, 0, len(pl.cur.Muting))
+	for i := range pl.cur.Muting {
+		c := &pl.cur.Muting[i]
+		k := pl.k.account(c.Account)
+		if _, dup := cur[k]; !dup {
+			cur[k] = c
+		}
+		names = append(names, c.Account)
+	}
+	inFile := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		inFile[k] = true
+	}
+	pl.removals(names, pl.k.account, inFile, ActionUnmute, setAccount)
+	for i, r := range rows {
+		c := cur[keys[i]]
+		if c != nil && (r.HideNotifications == nil || *r.HideNotifications == boolOr(c.HideNotifications, true)) {
+			continue
+		}
+		pl.out = append(pl.out, Action{Kind: ActionMute, Account: r.Account, HideNotifications: r.HideNotifications, Line: r.Line})
+	}
+	return nil
+}
+
+// accounts plans a plain set of accounts (blocks).
+func (pl *planner) accounts(rows []Row, current []string, add, remove ActionKind) error {
+	return pl.plainSet(rows, current, func(r Row) string { return r.Account }, pl.k.account, add, remove)
+}
+
+// plainSet plans a plain set: accounts, domains or URIs.
+func (pl *planner) plainSet(rows []Row, current []string, subject func(Row) string, keyOf func(string) string, add, remove ActionKind) error {
+	what := "subject"
+	set := func(a *Action, v string) {
+		switch add {
+		case ActionBlockDomain:
+			a.Domain = v
+		case ActionBookmark:
+			a.URI = v
+		default:
+			a.Account = v
+		}
+	}
+	rows, keys, err := dedupe(rows, func(r Row) string { return keyOf(subject(r)) }, what)
+	if err != nil {
+		return err
+	}
+	have := make(map[string]bool, len(current))
+	for _, c := range current {
+		have[keyOf(c)] = true
+	}
+	inFile := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		inFile[k] = true
+	}
+	pl.removals(current, keyOf, inFile, remove, set)
+	for i, r := range rows {
+		if have[keys[i]] {
+			continue
+		}
+		a := Action{Kind: add, Line: r.Line}
+		set(&a, subject(r))
+		pl.out = append(pl.out, a)
+	}
+	return nil
+}
+
+func (pl *planner) lists(rows []Row) error {
+	type member struct {
+		list, key string
+	}
+	// The file's lists, in order of first appearance, and its members.
+	var titles []string
+	named := make(map[string]bool)
+	fileMembers := make(map[member]bool)
+	var adds []Row
+	var addKeys []string
+	for _, r := range rows {
+		if r.List == "" || r.Account == "" {
+			return fmt.Errorf("%w: line %d needs a list title and an account address", ErrInvalidRow, r.Line)
+		}
+		if !named[r.List] {
+			named[r.List] = true
+			titles = append(titles, r.List)
+		}
+		m := member{r.List, pl.k.account(r.Account)}
+		if fileMembers[m] {
+			continue
+		}
+		fileMembers[m] = true
+		adds = append(adds, r)
+		addKeys = append(addKeys, m.key)
+	}
+
+	// The account's lists. Titles can repeat; the first list with a
+	// title is the one rows are added to, as Mastodon's find_or_create.
+	curMembers := make(map[member]bool)
+	curTitles := make(map[string]bool)
+	nLists := 0
+	for _, l := range pl.cur.Lists {
+		if pl.m == Overwrite && !named[l.Title] {
+			continue
+		}
+		nLists++
+		if curTitles[l.Title] {
+			continue
+		}
+		curTitles[l.Title] = true
+		for _, a := range l.Members {
+			curMembers[member{l.Title, pl.k.account(a)}] = true
+		}
+	}
+	created := 0
+	for _, t := range titles {
+		if !curTitles[t] {
+			created++
+		}
+	}
+	maxLists := pl.opts.MaxLists
+	if maxLists == 0 {
+		maxLists = DefaultMaxLists
+	}
+	if created > 0 && maxLists > 0 && nLists+created > maxLists {
+		return fmt.Errorf("%w: the import would make %d lists, more than %d", ErrTooManyLists, nLists+created, maxLists)
+	}
+
+	following := make(map[string]bool, len(pl.cur.Following))
+	for _, f := range pl.cur.Following {
+		following[pl.k.account(f.Account)] = true
+	}
+	newFollows := 0
+	for _, k := range addKeys {
+		if !following[k] {
+			following[k] = true
+			newFollows++
+		}
+	}
+	if err := pl.checkFollowLimit(len(pl.cur.Following)+newFollows, newFollows); err != nil {
+		return err
+	}
+	for k := range following {
+		delete(following, k)
+	}
+	for _, f := range pl.cur.Following {
+		following[pl.k.account(f.Account)] = true
+	}
+
+	if pl.m == Overwrite {
+		var gone []string
+		seen := make(map[string]bool)
+		for _, l := range pl.cur.Lists {
+			if !named[l.Title] && !seen[l.Title] {
+				seen[l.Title] = true
+				gone = append(gone, l.Title)
+			}
+		}
+		slices.Sort(gone)
+		for _, t := range gone {
+			pl.out = append(pl.out, Action{Kind: ActionDeleteList, List: t})
+		}
+		var rms []Action
+		done := make(map[member]bool)
+		for _, l := range pl.cur.Lists {
+			if !named[l.Title] {
+				continue
+			}
+			for _, a := range l.Members {
+				m := member{l.Title, pl.k.account(a)}
+				if fileMembers[m] || done[m] {
+					continue
+				}
+				done[m] = true
+				rms = append(rms, Action{Kind: ActionRemoveFromList, List: l.Title, Account: a})
+			}
+		}
+		slices.SortFunc(rms, func(a, b Action) int {
+			if c := strings.Compare(a.List, b.List); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Account, b.Account)
+		})
+		pl.out = append(pl.out, rms...)
+	}
+	for _, t := range titles {
+		if !curTitles[t] {
+			line := 0
+			for _, r := range adds {
+				if r.List == t {
+					line = r.Line
+					break
+				}
+			}
+			pl.out = append(pl.out, Action{Kind: ActionCreateList, List: t, Line: line})
+		}
+	}
+	for i, r := range adds {
+		k := addKeys[i]
+		if !following[k] {
+			following[k] = true
+			pl.out = append(pl.out, Action{Kind: ActionFollow, Account: r.Account, Line: r.Line})
+		}
+		if !curMembers[member{r.List, k}] {
+			pl.out = append(pl.out, Action{Kind: ActionAddToList, List: r.List, Account: r.Account, Line: r.Line})
+		}
+	}
+	return nil
+}
