@@ -1,0 +1,112 @@
+// Command move-check runs fediport's pre-flight check for an account move
+// against live servers: both accounts are resolved freshly, and it prints
+// what is ready and what is missing.
+//
+//	go run ./examples/move-check [-json] [-allow-private] OLD NEW
+//
+// OLD and NEW are account addresses (@alice@old.example) or actor URLs.
+// With -json it prints one object: ready, origin and target (each id,
+// movedTo, alsoKnownAs) and problems. It exits 0 when the move is ready, 3
+// when it is not, and 1 on errors. -allow-private permits loopback and
+// private addresses and plain http, for local testing.
+//
+// A remote server does not publish when an account last moved, so the
+// 30-day cooldown is not checked here; the old account's server checks it.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/migrate"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// account is an account as the JSON output shows it.
+type account struct {
+	ID          string   `json:"id"`
+	MovedTo     string   `json:"movedTo"`
+	AlsoKnownAs []string `json:"alsoKnownAs"`
+}
+
+type output struct {
+	Ready    bool     `json:"ready"`
+	Origin   account  `json:"origin"`
+	Target   account  `json:"target"`
+	Problems []string `json:"problems"`
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("move-check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	allowPrivate := fs.Bool("allow-private", false, "allow loopback and private addresses and plain http (local testing)")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: move-check [-json] [-allow-private] OLD NEW")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 1
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+
+	client := &activitypub.Client{AllowPrivate: *allowPrivate, AllowHTTP: *allowPrivate}
+	checker := migrate.Checker{Actors: client, Handles: migrate.WebFinger(client)}
+	rep, err := checker.Check(ctx, fs.Arg(0), fs.Arg(1))
+	if err != nil {
+		fmt.Fprintln(stderr, "move-check:", err)
+		return 1
+	}
+
+	out := output{Ready: rep.Ready(), Origin: describe(rep.OriginID, rep.Origin), Target: describe(rep.TargetID, rep.Target), Problems: []string{}}
+	for _, p := range rep.Problems {
+		out.Problems = append(out.Problems, p.Advice)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintln(stderr, "move-check:", err)
+			return 1
+		}
+	} else {
+		fmt.Fprintf(stdout, "old account: %s\n", out.Origin.ID)
+		fmt.Fprintf(stdout, "new account: %s (aliases: %v)\n", out.Target.ID, out.Target.AlsoKnownAs)
+		if out.Ready {
+			fmt.Fprintln(stdout, "ready: the old account can move to the new one")
+		}
+		for _, p := range out.Problems {
+			fmt.Fprintln(stdout, "missing:", p)
+		}
+	}
+	if !out.Ready {
+		return 3
+	}
+	return 0
+}
+
+func describe(id string, a *activitypub.Actor) account {
+	if a == nil {
+		return account{ID: id, AlsoKnownAs: []string{}}
+	}
+	aka := a.AlsoKnownAs
+	if aka == nil {
+		aka = []string{}
+	}
+	return account{ID: a.ID, MovedTo: a.MovedTo, AlsoKnownAs: aka}
+}

@@ -1,0 +1,398 @@
+// Package refserver is an in-memory fediverse server for tests and the
+// runnable examples: a reference instance built only from fediport's
+// public API (packages activitypub and migrate). It serves WebFinger,
+// actors, inboxes (HTTP signatures verified), outboxes, statuses, media,
+// followers and following over real HTTP on a loopback httptest server,
+// federates follows with signed Follow/Accept/Reject/Undo deliveries, and
+// receives Moves with migrate.Receiver.
+//
+// Start one with [Start], create accounts with [Server.CreateAccount],
+// act with [Server.Post], [Server.Follow], [Server.Block] and the rest,
+// read the state back with [Server.Relationship], [Server.Followers] and
+// friends, and run a migration with the *migrate.Mover that
+// [Server.Mover] returns for an account.
+//
+// It keeps everything in memory under one mutex, answers every inbox POST
+// synchronously (a Move's followers are transferred before the inbox
+// answers, so when Mover.Move returns every follower's server is done),
+// and is not meant to face the Internet.
+//
+// A whole move between three instances:
+//
+//	old, nw, fol := refserver.Start(refserver.Options{}), ...
+//	old.CreateAccount("alice", refserver.Profile{Name: "Alice"})
+//	nw.CreateAccount("alice", refserver.Profile{})
+//	fol.CreateAccount("bob", refserver.Profile{})
+//	fol.Follow(ctx, "bob", old.Handle("alice"))        // signed Follow, Accept
+//
+//	newMover, _ := nw.Mover("alice")
+//	a, _ := nw.Actor("alice")
+//	newMover.AddAlias(ctx, a, old.Handle("alice"))     // WebFinger, fetch, Update
+//	a, _ = nw.Actor("alice")
+//	newMover.CopyProfile(ctx, a, old.Handle("alice"), migrate.ProfileCopy{})
+//
+//	oldMover, _ := old.Mover("alice")
+//	oldMover.Check(ctx, old.Handle("alice"), nw.Handle("alice")) // *migrate.Report
+//	o, _ := old.Actor("alice")
+//	oldMover.Move(ctx, o, nw.Handle("alice"))          // Update + Move, followers move
+//
+//	fol.Relationship(ctx, "bob", nw.ActorID("alice")) // Following: true
+//
+// For a same-server move, call Mover.MoveLocal with the server itself as
+// the migrate.FollowRewriter. Accounts are named by username in the
+// server's own methods, and other accounts by address (alice@host) or
+// actor URI. Keys are RSA; Options.KeyBits 1024 makes tests faster.
+package refserver
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/migrate"
+)
+
+// Options configure a [Server]. The zero value works.
+type Options struct {
+	// RefusePrivate makes the server refuse to fetch from and deliver to
+	// loopback and private addresses, as a real server must. Servers that
+	// talk to each other on loopback leave it false.
+	RefusePrivate bool
+	// Relays are inboxes that hear of every account change.
+	Relays []string
+	// KeyBits is the size of accounts' RSA keys; 0 means 2048.
+	KeyBits int
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is a running reference instance.
+type Server struct {
+	// URL is the base URL, http://127.0.0.1:port; Host is 127.0.0.1:port,
+	// the domain of account addresses (alice@127.0.0.1:port).
+	URL, Host string
+
+	opts     Options
+	ts       *httptest.Server
+	client   *activitypub.Client
+	hc       *http.Client
+	verifier *activitypub.Verifier
+	receiver *migrate.Receiver
+
+	mu           sync.Mutex
+	accounts     map[string]*Account // by username
+	byID         map[string]*Account
+	remote       map[string]*activitypub.Actor // remote actors seen, by id
+	follows      map[pair]*follow              // (follower, followee)
+	blocks       map[pair]bool                 // (blocker, blocked); blocker may be remote
+	mutes        map[pair]bool                 // value: hide notifications
+	domainBlocks map[string][]string           // local id -> domains
+	lists        map[string]*List              // by id
+	posts        []*Post
+	bookmarks    map[string][]string // local id -> status ids
+	media        map[string]*Media   // by id
+	received     map[string]time.Time
+	lastMove     map[string]time.Time
+	seq          int
+	// Log records what the server did that tests and examples may want
+	// to show: accepted and refused Moves, transfer failures.
+	log []string
+}
+
+type pair struct{ a, b string }
+
+type follow struct {
+	activity string // the Follow's id
+	accepted bool
+	settings migrate.FollowSettings
+}
+
+// Account is a local account.
+type Account struct {
+	Username string
+	ID       string // actor URI
+	Key      *rsa.PrivateKey
+	KeyID    string
+	actor    *activitypub.Actor
+	gone     bool
+}
+
+// Start starts a server on a loopback httptest server. Close it when done.
+func Start(opts Options) *Server {
+	s := &Server{
+		opts:         opts,
+		accounts:     map[string]*Account{},
+		byID:         map[string]*Account{},
+		remote:       map[string]*activitypub.Actor{},
+		follows:      map[pair]*follow{},
+		blocks:       map[pair]bool{},
+		mutes:        map[pair]bool{},
+		domainBlocks: map[string][]string{},
+		lists:        map[string]*List{},
+		bookmarks:    map[string][]string{},
+		media:        map[string]*Media{},
+		received:     map[string]time.Time{},
+		lastMove:     map[string]time.Time{},
+	}
+	s.ts = httptest.NewServer(s.routes())
+	s.URL = s.ts.URL
+	s.Host = strings.TrimPrefix(s.URL, "http://")
+	s.hc = &http.Client{Transport: activitypub.NewTransport(!opts.RefusePrivate)}
+	s.client = &activitypub.Client{HTTPClient: s.hc, AllowPrivate: !opts.RefusePrivate, AllowHTTP: true}
+	s.verifier = &activitypub.Verifier{Keys: s.client, Now: opts.Now}
+	s.receiver = &migrate.Receiver{Actors: s.client, Records: s, Verifier: s.verifier, Now: opts.Now}
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.ts.Close() }
+
+// Client returns the fetch client the server uses (loopback allowed
+// unless Options.RefusePrivate).
+func (s *Server) Client() *activitypub.Client { return s.client }
+
+func (s *Server) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, fmt.Sprintf(format, args...))
+}
+
+// Log returns what the server recorded: Moves accepted and refused,
+// transfer results and failures.
+func (s *Server) Log() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.log...)
+}
+
+// Profile is what [Server.CreateAccount] sets on a new account.
+type Profile struct {
+	Name, Summary string
+	Locked        bool
+	Fields        [][2]string // profile fields: name, value
+	AvatarURL     string
+	HeaderURL     string
+}
+
+// ErrNoAccount means a username or id names no local account.
+var ErrNoAccount = errors.New("refserver: no such account")
+
+// CreateAccount creates a local account with a fresh RSA key.
+func (s *Server) CreateAccount(username string, p Profile) (*Account, error) {
+	if username == "" || strings.ContainsAny(username, "/@?#: ") {
+		return nil, fmt.Errorf("refserver: invalid username %q", username)
+	}
+	bits := s.opts.KeyBits
+	if bits == 0 {
+		bits = 2048
+	}
+	key, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		return nil, err
+	}
+	pem, err := activitypub.MarshalPublicKeyPEM(&key.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	id := s.URL + "/users/" + username
+	a := &activitypub.Actor{
+		Context:                   activitypub.ActorContext(),
+		ID:                        id,
+		Type:                      "Person",
+		PreferredUsername:         username,
+		Name:                      p.Name,
+		Summary:                   p.Summary,
+		URL:                       s.URL + "/@" + username,
+		Inbox:                     id + "/inbox",
+		Outbox:                    id + "/outbox",
+		Followers:                 id + "/followers",
+		Following:                 id + "/following",
+		Endpoints:                 &activitypub.Endpoints{SharedInbox: s.URL + "/inbox"},
+		PublicKey:                 &activitypub.PublicKey{ID: id + "#main-key", Owner: id, PublicKeyPem: pem},
+		Discoverable:              true,
+		Published:                 s.now().UTC().Truncate(time.Second),
+		ManuallyApprovesFollowers: p.Locked,
+	}
+	for _, f := range p.Fields {
+		a.Attachment = append(a.Attachment, activitypub.Field{Type: "PropertyValue", Name: f[0], Value: f[1]})
+	}
+	if p.AvatarURL != "" {
+		a.Icon = &activitypub.Image{Type: "Image", MediaType: mediaTypeOf(p.AvatarURL), URL: p.AvatarURL}
+	}
+	if p.HeaderURL != "" {
+		a.Image = &activitypub.Image{Type: "Image", MediaType: mediaTypeOf(p.HeaderURL), URL: p.HeaderURL}
+	}
+	acct := &Account{Username: username, ID: id, Key: key, KeyID: id + "#main-key", actor: a}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.accounts[username]; ok {
+		return nil, fmt.Errorf("refserver: account %q exists", username)
+	}
+	s.accounts[username] = acct
+	s.byID[id] = acct
+	return acct, nil
+}
+
+func mediaTypeOf(u string) string {
+	switch {
+	case strings.HasSuffix(u, ".png"):
+		return "image/png"
+	case strings.HasSuffix(u, ".gif"):
+		return "image/gif"
+	case strings.HasSuffix(u, ".webp"):
+		return "image/webp"
+	}
+	return "image/jpeg"
+}
+
+// Handle returns a local account's address, username@host.
+func (s *Server) Handle(username string) string { return username + "@" + s.Host }
+
+// ActorID returns a local account's actor URI.
+func (s *Server) ActorID(username string) string { return s.URL + "/users/" + username }
+
+// Actor returns a copy of a local account's current actor document.
+func (s *Server) Actor(username string) (*activitypub.Actor, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.accounts[username]
+	if a == nil {
+		return nil, fmt.Errorf("%w: %s", ErrNoAccount, username)
+	}
+	c := *a.actor
+	return &c, nil
+}
+
+// Suspend marks a local account suspended, as its actor document then
+// says.
+func (s *Server) Suspend(username string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.accounts[username]
+	if a == nil {
+		return fmt.Errorf("%w: %s", ErrNoAccount, username)
+	}
+	c := *a.actor
+	c.Suspended = true
+	a.actor = &c
+	return nil
+}
+
+// Delete deletes a local account: its actor answers 410 Gone.
+func (s *Server) Delete(username string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.accounts[username]
+	if a == nil {
+		return fmt.Errorf("%w: %s", ErrNoAccount, username)
+	}
+	a.gone = true
+	return nil
+}
+
+// local returns the local account with that actor URI, or nil. The
+// caller holds s.mu.
+func (s *Server) local(id string) *Account {
+	if a := s.byID[id]; a != nil && !a.gone {
+		return a
+	}
+	return nil
+}
+
+// account returns the local account with that username.
+func (s *Server) account(username string) (*Account, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.accounts[username]
+	if a == nil || a.gone {
+		return nil, fmt.Errorf("%w: %s", ErrNoAccount, username)
+	}
+	return a, nil
+}
+
+// resolve turns a local username, an account address or an actor URI
+// into an actor URI, and
+// for remote accounts fetches the actor (freshly) and remembers it.
+func (s *Server) resolve(ctx context.Context, account string) (string, error) {
+	if !strings.ContainsAny(account, "@:/") {
+		if _, err := s.account(account); err != nil {
+			return "", err
+		}
+		return s.ActorID(account), nil
+	}
+	id := account
+	if migrate.IsHandle(account) {
+		acct, err := activitypub.ParseAccount(account)
+		if err != nil {
+			return "", err
+		}
+		if acct.Host == s.Host {
+			return s.ActorID(acct.User), nil
+		}
+		res, err := s.client.WebFinger(ctx, account)
+		if err != nil {
+			return "", err
+		}
+		id = res.Self
+	}
+	s.mu.Lock()
+	isLocal := s.local(id) != nil
+	s.mu.Unlock()
+	if isLocal {
+		return id, nil
+	}
+	if _, err := s.remoteActor(ctx, id, true); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// remoteActor returns a remote actor, fetched when fresh or unknown.
+func (s *Server) remoteActor(ctx context.Context, id string, fresh bool) (*activitypub.Actor, error) {
+	if !fresh {
+		s.mu.Lock()
+		a := s.remote[id]
+		s.mu.Unlock()
+		if a != nil {
+			return a, nil
+		}
+	}
+	a, err := s.client.FetchActor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.remote[a.ID] = a
+	s.mu.Unlock()
+	return a, nil
+}
+
+func (s *Server) nextID() string {
+	s.seq++
+	return fmt.Sprintf("%d", 100000+s.seq)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

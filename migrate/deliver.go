@@ -1,0 +1,353 @@
+package migrate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+)
+
+// Defaults of [Deliverer].
+const (
+	// DefaultConcurrency is how many requests are in flight at once.
+	DefaultConcurrency = 8
+	// DefaultMaxAttempts is how many times an inbox is tried per run.
+	DefaultMaxAttempts = 4
+	// DefaultBackoff is the wait before the first retry.
+	DefaultBackoff = time.Second
+	// DefaultMaxBackoff caps the wait between retries.
+	DefaultMaxBackoff = 5 * time.Minute
+	// DefaultHostFailures is how many failed sends in a row put a host
+	// aside.
+	DefaultHostFailures = 5
+	// DefaultTimeout bounds one request.
+	DefaultTimeout = 10 * time.Second
+)
+
+// DeliveryUnit is one activity for one inbox: an independent unit a host
+// can put on its own job queue and send with [Deliverer.Deliver].
+type DeliveryUnit struct {
+	Inbox    string
+	Activity []byte // the encoded activity, with an "id"
+}
+
+// DeliveryProgress is reported after each inbox of
+// [Deliverer.DeliverAll].
+type DeliveryProgress struct {
+	Inbox string
+	Err   error // nil when delivered (or already delivered)
+	Done  int   // inboxes finished so far, this one included
+	Total int
+}
+
+// Deliverer sends activities, HTTP-signed, to inboxes: with bounded
+// concurrency, retries with exponential backoff per inbox, hosts that keep
+// failing put aside without holding up the others, and, with a Journal, a
+// record of each success so that a killed run resumes without sending
+// twice. Set Signer; the zero value of every other field works.
+//
+// A Deliverer is safe for concurrent use; do not change its fields while
+// it runs.
+type Deliverer struct {
+	// Signer signs each request with the sending account's key.
+	Signer *activitypub.Signer
+	// HTTPClient sends the requests; nil means a client over
+	// activitypub.NewTransport(AllowPrivate), which refuses to dial
+	// non-public addresses. Its redirects are not followed.
+	HTTPClient *http.Client
+	// AllowPrivate permits inboxes at loopback and private addresses,
+	// AllowHTTP plain-http inboxes: for tests and local development.
+	AllowPrivate, AllowHTTP bool
+	// UserAgent is sent with each request; "" means
+	// activitypub.DefaultUserAgent.
+	UserAgent string
+	// Concurrency bounds the requests in flight; 0 means
+	// [DefaultConcurrency].
+	Concurrency int
+	// MaxAttempts bounds the sends per inbox in one run; 0 means
+	// [DefaultMaxAttempts].
+	MaxAttempts int
+	// Backoff is the wait before the first retry, doubled for each
+	// next one (with jitter) up to MaxBackoff; 0 means [DefaultBackoff]
+	// and [DefaultMaxBackoff].
+	Backoff, MaxBackoff time.Duration
+	// HostFailures is how many failed sends in a row put a host aside
+	// for the rest of the run; 0 means [DefaultHostFailures].
+	HostFailures int
+	// Timeout bounds each request; 0 means [DefaultTimeout].
+	Timeout time.Duration
+	// Journal, when set, records each success and is consulted first.
+	Journal *Journal
+	// Progress, when set, is called after each inbox of DeliverAll,
+	// from the goroutine that delivered it.
+	Progress func(DeliveryProgress)
+
+	once sync.Once
+	hc   *http.Client
+}
+
+func (d *Deliverer) client() *http.Client {
+	d.once.Do(func() {
+		var hc http.Client
+		if d.HTTPClient != nil {
+			hc = *d.HTTPClient
+		} else {
+			hc.Transport = activitypub.NewTransport(d.AllowPrivate)
+		}
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		d.hc = &hc
+	})
+	return d.hc
+}
+
+// Deliver sends u once, signed, and returns nil when the inbox accepted
+// it (2xx), else a *[DeliveryError] whose Temporary field says whether a
+// later retry may succeed (network errors, 408, 429, 5xx). It neither
+// retries nor consults the Journal: a host running units on its own job
+// queue retries with the queue's policy and records successes itself.
+func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
+	if d.Signer == nil {
+		return &DeliveryError{Inbox: u.Inbox, Err: errors.New("Deliverer has no Signer")}
+	}
+	target, err := url.Parse(u.Inbox)
+	if err != nil || target.Host == "" || (target.Scheme != "https" && (target.Scheme != "http" || !d.AllowHTTP)) {
+		return &DeliveryError{Inbox: u.Inbox, Err: fmt.Errorf("%w: inbox %q", activitypub.ErrInvalidURL, u.Inbox)}
+	}
+	timeout := d.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.Inbox, bytes.NewReader(u.Activity))
+	if err != nil {
+		return &DeliveryError{Inbox: u.Inbox, Err: err}
+	}
+	req.Header.Set("Content-Type", activitypub.ContentTypeActivityJSON)
+	ua := d.UserAgent
+	if ua == "" {
+		ua = activitypub.DefaultUserAgent
+	}
+	req.Header.Set("User-Agent", ua)
+	if err := d.Signer.Sign(req, u.Activity); err != nil {
+		return &DeliveryError{Inbox: u.Inbox, Err: err}
+	}
+	resp, err := d.client().Do(req)
+	if err != nil {
+		return &DeliveryError{Inbox: u.Inbox, Temporary: !errors.Is(err, activitypub.ErrPrivateAddress), Err: err}
+	}
+	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+	resp.Body.Close()
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	temp := resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout
+	return &DeliveryError{Inbox: u.Inbox, StatusCode: resp.StatusCode, Temporary: temp}
+}
+
+// DeliveryReport counts what [Deliverer.DeliverAll] did.
+type DeliveryReport struct {
+	Total     int // distinct inboxes
+	Delivered int // accepted in this run
+	Skipped   int // already recorded in the Journal
+	Failed    int // refused, or still failing after MaxAttempts
+	PutAside  int // not attempted: their host kept failing
+	// Errors holds one error per inbox that failed or was put aside:
+	// *DeliveryError, some wrapping ErrHostPutAside.
+	Errors []error
+}
+
+// DeliverAll delivers activity (an encoded activity with an "id") to each
+// inbox, deduplicated, and returns what happened. Each inbox is sent to
+// at most MaxAttempts times, with backoff; a failure does not hold up the
+// other inboxes. With a Journal, inboxes it records for this activity id
+// are skipped and each success is recorded before being counted, so
+// calling DeliverAll again after a crash or a partial failure sends only
+// to inboxes that did not accept yet. The error is non-nil only when ctx
+// ends or the Journal fails; per-inbox failures are in the report.
+func (d *Deliverer) DeliverAll(ctx context.Context, activity []byte, inboxes []string) (*DeliveryReport, error) {
+	var probe struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(activity, &probe); err != nil || probe.ID == "" {
+		return nil, fmt.Errorf("migrate: activity to deliver has no id")
+	}
+	inboxes = dedupe(inboxes)
+	rep := &DeliveryReport{Total: len(inboxes)}
+	n := d.Concurrency
+	if n <= 0 {
+		n = DefaultConcurrency
+	}
+	hosts := &hostHealth{limit: d.HostFailures, fails: map[string]int{}}
+	if hosts.limit <= 0 {
+		hosts.limit = DefaultHostFailures
+	}
+	var (
+		mu         sync.Mutex
+		wg         sync.WaitGroup
+		journalErr error
+		done       int
+	)
+	work := make(chan string)
+	for range min(n, len(inboxes)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for inbox := range work {
+				skipped := d.Journal != nil && d.Journal.Delivered(probe.ID, inbox)
+				var err error
+				if !skipped {
+					err = d.deliverWithRetry(ctx, DeliveryUnit{Inbox: inbox, Activity: activity}, hosts)
+					if err == nil && d.Journal != nil {
+						if jerr := d.Journal.Record(probe.ID, inbox); jerr != nil {
+							mu.Lock()
+							journalErr = jerr
+							mu.Unlock()
+							err = jerr
+						}
+					}
+				}
+				mu.Lock()
+				done++
+				switch {
+				case skipped:
+					rep.Skipped++
+				case err == nil:
+					rep.Delivered++
+				case errors.Is(err, ErrHostPutAside):
+					rep.PutAside++
+					rep.Errors = append(rep.Errors, err)
+				default:
+					rep.Failed++
+					rep.Errors = append(rep.Errors, err)
+				}
+				p := DeliveryProgress{Inbox: inbox, Err: err, Done: done, Total: rep.Total}
+				mu.Unlock()
+				if d.Progress != nil {
+					d.Progress(p)
+				}
+			}
+		}()
+	}
+feed:
+	for _, inbox := range inboxes {
+		select {
+		case work <- inbox:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	return rep, journalErr
+}
+
+// deliverWithRetry sends u until it succeeds, fails for good, runs out of
+// attempts or its host is put aside.
+func (d *Deliverer) deliverWithRetry(ctx context.Context, u DeliveryUnit, hosts *hostHealth) error {
+	attempts := d.MaxAttempts
+	if attempts <= 0 {
+		attempts = DefaultMaxAttempts
+	}
+	backoff, maxBackoff := d.Backoff, d.MaxBackoff
+	if backoff <= 0 {
+		backoff = DefaultBackoff
+	}
+	if maxBackoff <= 0 {
+		maxBackoff = DefaultMaxBackoff
+	}
+	host := hostOf(u.Inbox)
+	var last *DeliveryError
+	for i := 1; i <= attempts; i++ {
+		if hosts.putAside(host) {
+			return &DeliveryError{Inbox: u.Inbox, Attempts: i - 1, Temporary: true, Err: ErrHostPutAside}
+		}
+		err := d.Deliver(ctx, u)
+		if err == nil {
+			hosts.success(host)
+			return nil
+		}
+		hosts.failure(host)
+		if !errors.As(err, &last) {
+			return err
+		}
+		last.Attempts = i
+		if !last.Temporary || i == attempts {
+			break
+		}
+		wait := backoff << (i - 1)
+		if wait > maxBackoff || wait <= 0 {
+			wait = maxBackoff
+		}
+		wait = wait/2 + rand.N(wait/2+1) // jitter: half to full
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return last
+		}
+	}
+	return last
+}
+
+// hostHealth counts failed sends in a row per host.
+type hostHealth struct {
+	mu    sync.Mutex
+	limit int
+	fails map[string]int
+}
+
+func (h *hostHealth) putAside(host string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.fails[host] >= h.limit
+}
+
+func (h *hostHealth) success(host string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fails[host] < h.limit {
+		delete(h.fails, host)
+	}
+}
+
+func (h *hostHealth) failure(host string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fails[host]++
+}
+
+func hostOf(inbox string) string {
+	u, err := url.Parse(inbox)
+	if err != nil {
+		return inbox
+	}
+	return strings.ToLower(u.Host)
+}
+
+func dedupe(list []string) []string {
+	seen := make(map[string]struct{}, len(list))
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if _, ok := seen[s]; ok || s == "" {
+			continue
+		}
+		seen[s] = struct{}{}
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,232 @@
+package migrate_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/migrate"
+	"github.com/google/go-cmp/cmp"
+)
+
+var (
+	keyOnce sync.Once
+	keys    [3]*rsa.PrivateKey
+)
+
+// testKey returns one of three RSA keys generated once per test binary.
+func testKey(t testing.TB, i int) *rsa.PrivateKey {
+	keyOnce.Do(func() {
+		for i := range keys {
+			k, err := rsa.GenerateKey(rand.Reader, 2048)
+			if err != nil {
+				panic(err)
+			}
+			keys[i] = k
+		}
+	})
+	return keys[i]
+}
+
+// inboxServer is a loopback server of inboxes that verifies signatures by
+// key 0 and answers each path per its plan.
+type inboxServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	plan     map[string][]int // path -> statuses to answer, in turn; then 202
+	accepted map[string]int   // path -> accepted deliveries
+	requests int
+}
+
+func newInboxServer(t testing.TB) *inboxServer {
+	s := &inboxServer{plan: map[string][]int{}, accepted: map[string]int{}}
+	pub, _ := activitypub.MarshalPublicKeyPEM(&testKey(t, 0).PublicKey)
+	v := &activitypub.Verifier{Keys: activitypub.KeyResolverFunc(func(_ context.Context, id string, _ bool) (*activitypub.PublicKey, error) {
+		return &activitypub.PublicKey{ID: id, Owner: oldID, PublicKeyPem: pub}, nil
+	})}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := v.Verify(r.Context(), r); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.requests++
+		if p := s.plan[r.URL.Path]; len(p) > 0 {
+			s.plan[r.URL.Path] = p[1:]
+			if p[0] != http.StatusAccepted {
+				w.WriteHeader(p[0])
+				return
+			}
+		}
+		s.accepted[r.URL.Path]++
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func testDeliverer(t testing.TB) *migrate.Deliverer {
+	return &migrate.Deliverer{
+		Signer:       &activitypub.Signer{KeyID: oldID + "#main-key", Key: testKey(t, 0)},
+		AllowPrivate: true, AllowHTTP: true,
+		Backoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond,
+		Concurrency: 4,
+	}
+}
+
+var moveBody = []byte(`{"@context":"https://www.w3.org/ns/activitystreams","id":"https://old.example/users/alice#moves/1","type":"Move","target":"https://new.example/users/alice","actor":"https://old.example/users/alice","object":"https://old.example/users/alice"}`)
+
+func TestDeliverAll(t *testing.T) {
+	t.Parallel()
+	s := newInboxServer(t)
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
+	defer bad.Close()
+	s.plan["/retry"] = []int{503, 429}
+	s.plan["/forbidden"] = []int{403}
+	inboxes := []string{s.URL + "/a", s.URL + "/retry", s.URL + "/forbidden", s.URL + "/a"}
+	for i := range 20 {
+		inboxes = append(inboxes, fmt.Sprintf("%s/dead/%d", bad.URL, i))
+	}
+	d := testDeliverer(t)
+	var progress []int
+	var mu sync.Mutex
+	d.Progress = func(p migrate.DeliveryProgress) { mu.Lock(); progress = append(progress, p.Done); mu.Unlock() }
+	rep, err := d.DeliverAll(context.Background(), moveBody, inboxes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total != 23 || rep.Delivered != 2 || rep.Failed+rep.PutAside != 21 || rep.PutAside < 10 {
+		t.Errorf("report = %+v", rep)
+	}
+	if len(progress) != 23 {
+		t.Errorf("progress called %d times, want 23", len(progress))
+	}
+	if diff := cmp.Diff(map[string]int{"/a": 1, "/retry": 1}, s.accepted); diff != "" {
+		t.Errorf("accepted (-want +got):\n%s", diff)
+	}
+	var forbidden *migrate.DeliveryError
+	for _, e := range rep.Errors {
+		var de *migrate.DeliveryError
+		if errors.As(e, &de) && strings.HasSuffix(de.Inbox, "/forbidden") {
+			forbidden = de
+		}
+	}
+	if forbidden == nil || forbidden.StatusCode != 403 || forbidden.Attempts != 1 || forbidden.Temporary {
+		t.Errorf("403 inbox: %+v, want one attempt, permanent", forbidden)
+	}
+	putAside := 0
+	for _, e := range rep.Errors {
+		if errors.Is(e, migrate.ErrHostPutAside) {
+			putAside++
+		}
+	}
+	if putAside != rep.PutAside {
+		t.Errorf("%d errors wrap ErrHostPutAside, report says %d", putAside, rep.PutAside)
+	}
+}
+
+func TestDeliverAllJournalResumes(t *testing.T) {
+	t.Parallel()
+	s := newInboxServer(t)
+	path := filepath.Join(t.TempDir(), "journal")
+	var inboxes []string
+	for i := range 30 {
+		inboxes = append(inboxes, fmt.Sprintf("%s/inbox/%d", s.URL, i))
+	}
+	s.plan["/inbox/3"] = []int{500, 500, 500, 500}
+	s.plan["/inbox/17"] = []int{410}
+	j, err := migrate.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := testDeliverer(t)
+	d.Journal = j
+	d.HostFailures = 100
+	rep, err := d.DeliverAll(context.Background(), moveBody, inboxes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Delivered != 28 || rep.Failed != 2 {
+		t.Fatalf("first run: %+v", rep)
+	}
+	j.Close()
+	// Simulate a crash mid-write: a torn last line.
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"activity":"x","inb`)
+	f.Close()
+
+	j, err = migrate.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if j.Len() != 28 {
+		t.Errorf("reopened journal has %d records, want 28", j.Len())
+	}
+	d2 := testDeliverer(t)
+	d2.Journal = j
+	rep, err = d2.DeliverAll(context.Background(), moveBody, inboxes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Skipped != 28 || rep.Delivered != 2 {
+		t.Errorf("second run: %+v", rep)
+	}
+	for i := range 30 {
+		if n := s.accepted[fmt.Sprintf("/inbox/%d", i)]; n != 1 {
+			t.Errorf("inbox %d accepted %d times, want once", i, n)
+		}
+	}
+}
+
+func TestJournalCorrupt(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, content string }{
+		{"not json", "hello\n"},
+		{"missing inbox", `{"activity":"a"}` + "\n"},
+		{"unknown field", `{"activity":"a","inbox":"b","x":1}` + "\n"},
+		{"too long", strings.Repeat("a", migrate.MaxJournalLine+1) + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "j")
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := migrate.OpenJournal(path); !errors.Is(err, migrate.ErrJournalCorrupt) {
+				t.Errorf("OpenJournal = %v, want ErrJournalCorrupt", err)
+			}
+		})
+	}
+}
+
+func TestDeliverRefusesPrivateByDefault(t *testing.T) {
+	t.Parallel()
+	s := newInboxServer(t)
+	d := &migrate.Deliverer{Signer: &activitypub.Signer{KeyID: oldID + "#main-key", Key: testKey(t, 0)}, AllowHTTP: true}
+	err := d.Deliver(context.Background(), migrate.DeliveryUnit{Inbox: s.URL + "/inbox", Activity: moveBody})
+	var de *migrate.DeliveryError
+	if !errors.As(err, &de) || !errors.Is(err, activitypub.ErrPrivateAddress) || de.Temporary {
+		t.Errorf("Deliver to loopback = %v, want a permanent ErrPrivateAddress", err)
+	}
+	if s.requests != 0 {
+		t.Errorf("loopback inbox got %d requests", s.requests)
+	}
+	d.AllowHTTP = false
+	if err := d.Deliver(context.Background(), migrate.DeliveryUnit{Inbox: s.URL + "/inbox", Activity: moveBody}); !errors.Is(err, activitypub.ErrInvalidURL) {
+		t.Errorf("Deliver over http = %v, want ErrInvalidURL", err)
+	}
+}

@@ -1,0 +1,189 @@
+package migrate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Errors of the pre-flight check ([Preflight]) that package activitypub
+// does not already name. A *[Problem] wraps each failed check; the checks
+// shared with a receiving server unwrap to activitypub's sentinels
+// (activitypub.ErrAliasMissing, ErrMoveToSelf, ErrTargetSuspended,
+// ErrTargetMoved).
+var (
+	// ErrAlreadyMoved means the origin already redirects to the target:
+	// there is nothing left to do.
+	ErrAlreadyMoved = errors.New("migrate: account already moved to this target")
+	// ErrCooldown means the origin moved less than [Cooldown] ago.
+	ErrCooldown = errors.New("migrate: moved too recently")
+	// ErrOriginSuspended means the origin account is suspended.
+	ErrOriginSuspended = errors.New("migrate: origin account is suspended")
+	// ErrOriginGone means the origin account was deleted or does not
+	// exist.
+	ErrOriginGone = errors.New("migrate: origin account not found or deleted")
+	// ErrTargetGone means the target account was deleted or does not
+	// exist.
+	ErrTargetGone = errors.New("migrate: target account not found or deleted")
+)
+
+// Errors of a receiving server ([Receiver]). A *[RefusedError] wraps
+// them; a Move whose documents fail activitypub.VerifyMove is refused
+// with its *activitypub.MoveError, which unwraps to activitypub's
+// sentinels.
+var (
+	// ErrNotSignedByActor means the request's HTTP signature is valid but
+	// made by another actor's key than the Move's actor.
+	ErrNotSignedByActor = errors.New("migrate: move not signed by its actor")
+	// ErrKeyHost means the signing key lives on another host than the
+	// Move's actor.
+	ErrKeyHost = errors.New("migrate: signing key on another host than the actor")
+	// ErrTargetUnavailable means the target could not be fetched: it
+	// does not exist, is gone, or its server failed or was refused (a
+	// private address, an oversized or slow answer).
+	ErrTargetUnavailable = errors.New("migrate: target account could not be fetched")
+	// ErrReplay means a Move of the same origin was already accepted
+	// within [ReplayWindow].
+	ErrReplay = errors.New("migrate: move of this account already processed recently")
+	// ErrUnsigned means the request carrying the Move was not signed, or
+	// its signature did not verify. The *RefusedError also unwraps to the
+	// activitypub signature error.
+	ErrUnsigned = errors.New("migrate: move request not authenticated")
+)
+
+// Errors of the transfer of followers ([Transfer]).
+var (
+	// ErrFollowRefused is what a [FollowWriter] returns (wrapped or not)
+	// when the target refused the new follow outright: the old follow is
+	// then kept.
+	ErrFollowRefused = errors.New("migrate: follow refused")
+)
+
+// Errors of delivery ([Deliverer]) and its [Journal].
+var (
+	// ErrDeliveryFailed means an inbox did not accept an activity: a
+	// *[DeliveryError] wraps it.
+	ErrDeliveryFailed = errors.New("migrate: delivery failed")
+	// ErrHostPutAside means delivery to an inbox was not attempted
+	// because its host kept failing; it is retried on the next run.
+	ErrHostPutAside = errors.New("migrate: host put aside after repeated failures")
+	// ErrJournalCorrupt means a journal file holds a line that is not a
+	// journal record (a torn last line is not an error: it is dropped).
+	ErrJournalCorrupt = errors.New("migrate: corrupt delivery journal")
+)
+
+// Errors of the account's own side: aliases, redirects and the guide.
+var (
+	// ErrTooManyAliases means an account already lists [MaxAliases]
+	// aliases.
+	ErrTooManyAliases = errors.New("migrate: too many aliases")
+	// ErrNotRedirected means undoing a redirect of an account that does
+	// not redirect.
+	ErrNotRedirected = errors.New("migrate: account does not redirect")
+	// ErrUnknownGoal means a [Goal] the decision guide does not know.
+	ErrUnknownGoal = errors.New("migrate: unknown goal")
+)
+
+// Problem is one failed check of [Preflight], with what the user must do
+// about it. It unwraps to the check's sentinel.
+type Problem struct {
+	Err    error  // the sentinel: ErrCooldown, activitypub.ErrAliasMissing, ...
+	Advice string // what to do, for people
+}
+
+func (p *Problem) Error() string { return p.Advice }
+
+// Unwrap returns the sentinel.
+func (p *Problem) Unwrap() error { return p.Err }
+
+// PreflightError reports why a move cannot go ahead yet: every failed
+// check, each a *[Problem]. errors.Is finds each sentinel.
+type PreflightError struct {
+	Origin, Target string
+	Problems       []*Problem
+}
+
+func (e *PreflightError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "migrate: cannot move %s to %s yet: ", e.Origin, e.Target)
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Advice)
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems.
+func (e *PreflightError) Unwrap() []error {
+	errs := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		errs[i] = p
+	}
+	return errs
+}
+
+// RefusedError reports a Move a receiving server refused, and why. Nothing
+// was changed in the store.
+type RefusedError struct {
+	MoveID string
+	Origin string // the Move's actor
+	Target string // the Move's target
+	Err    error  // a migrate sentinel or an *activitypub.MoveError
+	Cause  error  // the underlying error (a fetch's or signature's), if any
+}
+
+func (e *RefusedError) Error() string {
+	s := "migrate: move"
+	if e.MoveID != "" {
+		s += " " + e.MoveID
+	}
+	if e.Origin != "" || e.Target != "" {
+		s += fmt.Sprintf(" of %s to %s", e.Origin, e.Target)
+	}
+	s += " refused: " + strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "migrate: "), "activitypub: ")
+	if e.Cause != nil {
+		s += ": " + e.Cause.Error()
+	}
+	return s
+}
+
+// Unwrap returns Err and Cause.
+func (e *RefusedError) Unwrap() []error {
+	if e.Cause == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Cause}
+}
+
+// DeliveryError reports an inbox that did not accept an activity.
+type DeliveryError struct {
+	Inbox      string
+	StatusCode int  // 0 when no response came
+	Attempts   int  // how many times it was sent
+	Temporary  bool // worth retrying later (5xx, 429, network errors)
+	Err        error
+}
+
+func (e *DeliveryError) Error() string {
+	s := "migrate: delivery to " + e.Inbox + " failed"
+	if e.StatusCode != 0 {
+		s += fmt.Sprintf(": HTTP %d", e.StatusCode)
+	}
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns [ErrDeliveryFailed] and the underlying error.
+func (e *DeliveryError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrDeliveryFailed}
+	}
+	return []error{ErrDeliveryFailed, e.Err}
+}

@@ -1,0 +1,190 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+)
+
+// Cooldown is how long an account must wait between two moves, as in
+// Mastodon: 30 days.
+const Cooldown = 30 * 24 * time.Hour
+
+// MoveHistory tells when an account last moved, for the cooldown. It
+// returns the zero time for an account that never moved.
+type MoveHistory interface {
+	LastMove(ctx context.Context, account string) (time.Time, error)
+}
+
+// MoveHistoryFunc adapts a function to [MoveHistory].
+type MoveHistoryFunc func(ctx context.Context, account string) (time.Time, error)
+
+// LastMove calls f.
+func (f MoveHistoryFunc) LastMove(ctx context.Context, account string) (time.Time, error) {
+	return f(ctx, account)
+}
+
+// Preflight checks, without I/O, whether origin can move to target at
+// now, given when origin last moved (the zero time for never). Both actors
+// must have been fetched freshly, not from a cache. The checks, each its
+// own *[Problem] with advice for the user:
+//
+//   - both accounts exist ([ErrOriginGone], [ErrTargetGone] for a
+//     Tombstone);
+//   - origin and target differ (activitypub.ErrMoveToSelf);
+//   - the origin does not already redirect to the target
+//     ([ErrAlreadyMoved]);
+//   - neither is suspended ([ErrOriginSuspended],
+//     activitypub.ErrTargetSuspended) and the target has not moved
+//     itself (activitypub.ErrTargetMoved);
+//   - the target lists the origin in alsoKnownAs, compared exactly
+//     (activitypub.ErrAliasMissing);
+//   - the origin's last move is at least [Cooldown] old ([ErrCooldown]).
+//
+// It returns nil or a *[PreflightError] holding every problem found.
+func Preflight(origin, target *activitypub.Actor, lastMove, now time.Time) error {
+	if origin == nil || target == nil {
+		return errors.New("migrate: preflight of a nil account")
+	}
+	if problems := preflight(origin, target, lastMove, now); problems != nil {
+		return &PreflightError{Origin: origin.ID, Target: target.ID, Problems: problems}
+	}
+	return nil
+}
+
+func preflight(origin, target *activitypub.Actor, lastMove, now time.Time) []*Problem {
+	var ps []*Problem
+	add := func(err error, format string, args ...any) {
+		ps = append(ps, &Problem{Err: err, Advice: fmt.Sprintf(format, args...)})
+	}
+	oldH, newH := Handle(origin), Handle(target)
+	if origin.Type == "Tombstone" {
+		add(ErrOriginGone, "%s was deleted: there is nothing left to move", oldH)
+	}
+	if target.Type == "Tombstone" {
+		add(ErrTargetGone, "%s was deleted: create the new account again, or choose another one", newH)
+	}
+	if origin.ID == target.ID {
+		add(activitypub.ErrMoveToSelf, "%s is the account being moved: give the new account's address as the target", newH)
+		return ps // every other check would only repeat this one
+	}
+	if origin.MovedTo == target.ID {
+		add(ErrAlreadyMoved, "%s already redirects to %s: nothing left to do", oldH, newH)
+	}
+	if origin.Suspended {
+		add(ErrOriginSuspended, "%s is suspended: ask its server's moderators to lift the suspension before moving", oldH)
+	}
+	if target.Suspended {
+		add(activitypub.ErrTargetSuspended, "%s is suspended: choose another account, or ask its server's moderators", newH)
+	}
+	if target.MovedTo != "" {
+		add(activitypub.ErrTargetMoved, "%s itself moved to %s: move to that account instead, or undo its redirect first", newH, target.MovedTo)
+	}
+	if !target.HasAlias(origin.ID) {
+		add(activitypub.ErrAliasMissing, "add %s as an alias on the new account %s first (its alsoKnownAs must list %s)", oldH, newH, origin.ID)
+	}
+	if !lastMove.IsZero() && now.Sub(lastMove) < Cooldown {
+		next := lastMove.Add(Cooldown)
+		add(ErrCooldown, "%s moved on %s; wait until %s (%d days between moves)", oldH, lastMove.UTC().Format(time.DateOnly), next.UTC().Format(time.DateOnly), int(Cooldown/(24*time.Hour)))
+	}
+	return ps
+}
+
+// Checker runs the pre-flight check against live servers: it resolves
+// both accounts freshly and calls [Preflight]. The zero value is not
+// usable: set Actors.
+type Checker struct {
+	// Actors fetches actor documents, freshly. Required.
+	Actors ActorFetcher
+	// Handles resolves account addresses; nil accepts actor URLs only.
+	Handles HandleResolver
+	// History gives the origin's last move; nil means unknown, checked
+	// as never (a remote account's history is not public).
+	History MoveHistory
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Report is the outcome of [Checker.Check]: both accounts as fetched,
+// and what stands in the way.
+type Report struct {
+	OriginID, TargetID string
+	// Origin and Target are nil when the account does not exist or is
+	// gone (a Problem says so).
+	Origin, Target *activitypub.Actor
+	LastMove       time.Time
+	Problems       []*Problem
+}
+
+// Ready reports whether the move can go ahead.
+func (r *Report) Ready() bool { return len(r.Problems) == 0 }
+
+// Err returns nil when the move can go ahead, else a *[PreflightError].
+func (r *Report) Err() error {
+	if r.Ready() {
+		return nil
+	}
+	return &PreflightError{Origin: r.OriginID, Target: r.TargetID, Problems: r.Problems}
+}
+
+// Check resolves origin and target (actor URLs or account addresses),
+// fetches both freshly and checks them with [Preflight]. An account that
+// does not exist or is gone (404 or 410) is a problem in the report, not
+// an error; any other failure to resolve or fetch is an error.
+func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, error) {
+	rep := &Report{}
+	var err error
+	if rep.OriginID, err = resolveID(ctx, c.Handles, origin); err != nil {
+		if !isMissing(err) {
+			return nil, err
+		}
+		rep.OriginID = origin
+		rep.Problems = append(rep.Problems, &Problem{Err: ErrOriginGone, Advice: fmt.Sprintf("%s was not found: check the old account's address", origin)})
+	}
+	if rep.TargetID, err = resolveID(ctx, c.Handles, target); err != nil {
+		if !isMissing(err) {
+			return nil, err
+		}
+		rep.TargetID = target
+		rep.Problems = append(rep.Problems, &Problem{Err: ErrTargetGone, Advice: fmt.Sprintf("%s was not found: check the new account's address", target)})
+	}
+	if rep.Problems != nil {
+		return rep, nil
+	}
+	if rep.Origin, err = c.Actors.FetchActor(ctx, rep.OriginID); err != nil {
+		if !isMissing(err) {
+			return nil, fmt.Errorf("migrate: fetching %s: %w", rep.OriginID, err)
+		}
+		rep.Problems = append(rep.Problems, &Problem{Err: ErrOriginGone, Advice: fmt.Sprintf("%s does not exist or was deleted: check the old account's address", origin)})
+	}
+	if rep.Target, err = c.Actors.FetchActor(ctx, rep.TargetID); err != nil {
+		if !isMissing(err) {
+			return nil, fmt.Errorf("migrate: fetching %s: %w", rep.TargetID, err)
+		}
+		rep.Problems = append(rep.Problems, &Problem{Err: ErrTargetGone, Advice: fmt.Sprintf("%s does not exist or was deleted: create the new account first, or check its address", target)})
+	}
+	if rep.Problems != nil {
+		return rep, nil
+	}
+	if c.History != nil {
+		if rep.LastMove, err = c.History.LastMove(ctx, rep.Origin.ID); err != nil {
+			return nil, fmt.Errorf("migrate: last move of %s: %w", rep.Origin.ID, err)
+		}
+	}
+	rep.Problems = preflight(rep.Origin, rep.Target, rep.LastMove, now(c.Now))
+	return rep, nil
+}
+
+func isMissing(err error) bool {
+	return errors.Is(err, activitypub.ErrNotFound) || errors.Is(err, activitypub.ErrGone)
+}
+
+func now(f func() time.Time) time.Time {
+	if f != nil {
+		return f()
+	}
+	return time.Now()
+}

@@ -1,0 +1,171 @@
+package migrate_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/migrate"
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	oldID = "https://old.example/users/alice"
+	newID = "https://new.example/users/alice"
+)
+
+func actor(id, user string, aliases ...string) *activitypub.Actor {
+	return &activitypub.Actor{ID: id, Type: "Person", PreferredUsername: user, Inbox: id + "/inbox", AlsoKnownAs: aliases}
+}
+
+var day = 24 * time.Hour
+var t0 = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+
+func sentinels(err error, candidates ...error) []error {
+	var got []error
+	for _, c := range candidates {
+		if errors.Is(err, c) {
+			got = append(got, c)
+		}
+	}
+	return got
+}
+
+var allPreflight = []error{
+	migrate.ErrOriginGone, migrate.ErrTargetGone, activitypub.ErrMoveToSelf, migrate.ErrAlreadyMoved,
+	migrate.ErrOriginSuspended, activitypub.ErrTargetSuspended, activitypub.ErrTargetMoved,
+	activitypub.ErrAliasMissing, migrate.ErrCooldown,
+}
+
+func TestPreflight(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name           string
+		origin, target func() *activitypub.Actor
+		lastMove       time.Time
+		want           []error
+	}{
+		{"ready", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, nil},
+		{"ready after cooldown", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, t0.Add(-30 * day), nil},
+		{"alias missing", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice") }, time.Time{}, []error{activitypub.ErrAliasMissing}},
+		{"alias differs by a trailing slash", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID+"/") }, time.Time{}, []error{activitypub.ErrAliasMissing}},
+		{"move to self", func() *activitypub.Actor { return actor(oldID, "alice", oldID) }, func() *activitypub.Actor { return actor(oldID, "alice", oldID) }, time.Time{}, []error{activitypub.ErrMoveToSelf}},
+		{"already moved there", func() *activitypub.Actor { a := actor(oldID, "alice"); a.MovedTo = newID; return a }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, []error{migrate.ErrAlreadyMoved}},
+		{"origin suspended", func() *activitypub.Actor { a := actor(oldID, "alice"); a.Suspended = true; return a }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, []error{migrate.ErrOriginSuspended}},
+		{"target suspended and moved", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor {
+			a := actor(newID, "alice", oldID)
+			a.Suspended, a.MovedTo = true, "https://third.example/users/a"
+			return a
+		}, time.Time{}, []error{activitypub.ErrTargetSuspended, activitypub.ErrTargetMoved}},
+		{"target deleted", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { a := actor(newID, "alice", oldID); a.Type = "Tombstone"; return a }, time.Time{}, []error{migrate.ErrTargetGone}},
+		{"cooldown", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, t0.Add(-29 * day), []error{migrate.ErrCooldown}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := migrate.Preflight(tt.origin(), tt.target(), tt.lastMove, t0)
+			if diff := cmp.Diff(tt.want, sentinels(err, allPreflight...), cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
+				t.Errorf("Preflight sentinels (-want +got):\n%s\nerror: %v", diff, err)
+			}
+			var pe *migrate.PreflightError
+			if (tt.want == nil) != (err == nil) || (err != nil && (!errors.As(err, &pe) || len(pe.Problems) != len(tt.want))) {
+				t.Errorf("Preflight = %v, want %d problems", err, len(tt.want))
+			}
+		})
+	}
+}
+
+func TestPreflightAdvice(t *testing.T) {
+	t.Parallel()
+	err := migrate.Preflight(actor(oldID, "alice"), actor(newID, "alice"), t0.Add(-day), t0)
+	for _, want := range []string{"add alice@old.example as an alias on the new account alice@new.example first", "wait until 2025-06-30"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Preflight error %q does not say %q", err, want)
+		}
+	}
+}
+
+func TestCheckerResolvesFreshly(t *testing.T) {
+	t.Parallel()
+	docs := map[string]*activitypub.Actor{oldID: actor(oldID, "alice"), newID: actor(newID, "alice", oldID)}
+	fetches := 0
+	c := migrate.Checker{
+		Actors: migrate.ActorFetcherFunc(func(_ context.Context, id string) (*activitypub.Actor, error) {
+			fetches++
+			if a, ok := docs[id]; ok {
+				return a, nil
+			}
+			return nil, &activitypub.StatusError{URL: id, StatusCode: 410}
+		}),
+		Handles: migrate.HandleResolverFunc(func(_ context.Context, h string) (string, error) {
+			switch strings.TrimPrefix(h, "@") {
+			case "alice@old.example":
+				return oldID, nil
+			case "alice@new.example":
+				return newID, nil
+			}
+			return "", &activitypub.StatusError{URL: h, StatusCode: 404}
+		}),
+		History: migrate.MoveHistoryFunc(func(context.Context, string) (time.Time, error) { return t0.Add(-40 * day), nil }),
+		Now:     func() time.Time { return t0 },
+	}
+	rep, err := c.Check(context.Background(), "@alice@old.example", "alice@new.example")
+	if err != nil || !rep.Ready() || rep.Err() != nil {
+		t.Fatalf("Check = %+v, %v; want ready", rep, err)
+	}
+	if fetches != 2 {
+		t.Errorf("fetched %d actors, want 2", fetches)
+	}
+	rep, err = c.Check(context.Background(), "@alice@old.example", "https://new.example/users/gone")
+	if err != nil || rep.Ready() || !errors.Is(rep.Err(), migrate.ErrTargetGone) {
+		t.Errorf("Check of a gone target = %v, %v; want ErrTargetGone", rep.Err(), err)
+	}
+	rep, err = c.Check(context.Background(), "@nobody@old.example", newID)
+	if err != nil || !errors.Is(rep.Err(), migrate.ErrOriginGone) {
+		t.Errorf("Check of an unknown origin = %v, %v; want ErrOriginGone", rep.Err(), err)
+	}
+}
+
+func TestPlan(t *testing.T) {
+	t.Parallel()
+	actions := func(g migrate.Goal) []migrate.Action {
+		steps, err := migrate.Plan(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []migrate.Action
+		for _, s := range steps {
+			out = append(out, s.Action)
+		}
+		return out
+	}
+	tests := []struct {
+		goal string
+		want []migrate.Action
+	}{
+		{"leave", []migrate.Action{migrate.ActionExport, migrate.ActionDelete}},
+		{"move", []migrate.Action{migrate.ActionExport, migrate.ActionCreate, migrate.ActionAlias, migrate.ActionPreflight, migrate.ActionCopyProfile, migrate.ActionMove, migrate.ActionImport}},
+		{"same-server", []migrate.Action{migrate.ActionCreate, migrate.ActionAlias, migrate.ActionCopyProfile, migrate.ActionMoveLocal, migrate.ActionExport}},
+	}
+	for _, tt := range tests {
+		g, err := migrate.ParseGoal(tt.goal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.String() != tt.goal {
+			t.Errorf("ParseGoal(%q).String() = %q", tt.goal, g)
+		}
+		if diff := cmp.Diff(tt.want, actions(g)); diff != "" {
+			t.Errorf("Plan(%s) (-want +got):\n%s", tt.goal, diff)
+		}
+	}
+	if _, err := migrate.ParseGoal("stay"); !errors.Is(err, migrate.ErrUnknownGoal) {
+		t.Errorf("ParseGoal(stay) = %v, want ErrUnknownGoal", err)
+	}
+	if _, err := migrate.Plan(0); !errors.Is(err, migrate.ErrUnknownGoal) {
+		t.Errorf("Plan(0) = %v, want ErrUnknownGoal", err)
+	}
+}

@@ -1,0 +1,187 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+)
+
+// ReplayWindow is how long a receiving server ignores further Moves of an
+// origin after accepting one: 7 days, as Mastodon.
+const ReplayWindow = 7 * 24 * time.Hour
+
+// MoveRecorder records the Moves a receiving server accepted, so that
+// each origin is processed at most once per [ReplayWindow].
+//
+// RecordMove must be atomic: it records that a Move of origin to target
+// was accepted at time at, unless a Move of origin was already recorded
+// at or after since, and reports whether it recorded it.
+type MoveRecorder interface {
+	RecordMove(ctx context.Context, origin, target string, at, since time.Time) (bool, error)
+}
+
+// MoveRecorderFunc adapts a function to [MoveRecorder].
+type MoveRecorderFunc func(ctx context.Context, origin, target string, at, since time.Time) (bool, error)
+
+// RecordMove calls f.
+func (f MoveRecorderFunc) RecordMove(ctx context.Context, origin, target string, at, since time.Time) (bool, error) {
+	return f(ctx, origin, target, at, since)
+}
+
+// Receiver decides whether a server accepts an incoming Move. Set Actors
+// and Records; Verifier is needed by [Receiver.ReceiveRequest] only.
+// A Receiver is safe for concurrent use.
+type Receiver struct {
+	// Actors fetches the target freshly. Required. An
+	// *activitypub.Client refuses private addresses unless told
+	// otherwise, and caps the size and time of answers.
+	Actors ActorFetcher
+	// Records enforces one Move per origin per ReplayWindow. Required.
+	Records MoveRecorder
+	// Verifier checks HTTP signatures in [Receiver.ReceiveRequest].
+	Verifier *activitypub.Verifier
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Accepted is a Move a [Receiver] accepted: the followers of Origin on
+// this server are to be moved to Target.
+type Accepted struct {
+	Move   *activitypub.Move
+	Origin string             // the Move's actor, which signed it
+	Target *activitypub.Actor // as fetched while checking the Move
+	At     time.Time
+}
+
+// ReceiveRequest handles an inbox POST that carries a Move: it verifies
+// the request's HTTP signature with r.Verifier, decodes the Move and calls
+// [Receiver.Receive]. A request that is not signed, or whose signature
+// fails (another key, a stale or future Date, a body changed after
+// signing), is refused with [ErrUnsigned] and the activitypub signature
+// error. A body that is not a Move fails with an error wrapping
+// activitypub.ErrNotMove, leaving the request's body readable again for
+// the host's own inbox handling.
+//
+// Answer the request with [StatusCode] of the error.
+func (r *Receiver) ReceiveRequest(ctx context.Context, req *http.Request) (*Accepted, error) {
+	if r.Verifier == nil {
+		return nil, errors.New("migrate: Receiver has no Verifier")
+	}
+	v, err := r.Verifier.Verify(ctx, req)
+	if err != nil {
+		return nil, &RefusedError{Err: ErrUnsigned, Cause: err}
+	}
+	m, err := activitypub.ParseMove(v.Body)
+	if err != nil {
+		return nil, err
+	}
+	return r.Receive(ctx, m, v)
+}
+
+// Receive decides on a Move whose request's signature was verified by
+// signer (nil when it was not signed). It accepts the Move only when:
+//
+//   - actor and object are the same (activitypub.ErrMoveActorMismatch);
+//   - the signer owns the Move's actor ([ErrNotSignedByActor]) with a key
+//     on the actor's own host ([ErrKeyHost]);
+//   - the target differs from the actor (activitypub.ErrMoveToSelf);
+//   - the target, fetched freshly, exists and could be fetched
+//     ([ErrTargetUnavailable]), and passes activitypub.VerifyMove: it
+//     lists the actor in alsoKnownAs, is not suspended and has not moved
+//     on (activitypub.ErrAliasMissing, ErrTargetSuspended,
+//     ErrTargetMoved);
+//   - no Move of the actor was accepted within [ReplayWindow]
+//     ([ErrReplay]), which is then recorded.
+//
+// Refusals are *[RefusedError]s and change nothing in the store.
+// Accepting records the Move; moving the followers is the caller's next
+// step ([Transfer]).
+func (r *Receiver) Receive(ctx context.Context, m *activitypub.Move, signer *activitypub.Verified) (*Accepted, error) {
+	if m == nil {
+		return nil, &RefusedError{Err: activitypub.ErrNotMove}
+	}
+	refuse := func(err, cause error) (*Accepted, error) {
+		return nil, &RefusedError{MoveID: m.ID, Origin: m.Actor, Target: m.Target, Err: err, Cause: cause}
+	}
+	if signer == nil {
+		return refuse(ErrUnsigned, nil)
+	}
+	if m.Type != "Move" {
+		return refuse(activitypub.ErrNotMove, nil)
+	}
+	if m.Actor != m.Object {
+		return refuse(activitypub.ErrMoveActorMismatch, nil)
+	}
+	if err := signer.CheckActor(m.Actor); err != nil {
+		return refuse(ErrNotSignedByActor, err)
+	}
+	if !sameHost(signer.KeyID, m.Actor) {
+		return refuse(ErrKeyHost, fmt.Errorf("key %s, actor %s", signer.KeyID, m.Actor))
+	}
+	if m.Target == m.Actor {
+		return refuse(activitypub.ErrMoveToSelf, nil)
+	}
+	target, err := r.Actors.FetchActor(ctx, m.Target)
+	if err != nil {
+		return refuse(ErrTargetUnavailable, err)
+	}
+	if err := activitypub.VerifyMove(m, &activitypub.Actor{ID: m.Actor}, target); err != nil {
+		return refuse(err, nil)
+	}
+	at := now(r.Now)
+	ok, err := r.Records.RecordMove(ctx, m.Actor, target.ID, at, at.Add(-ReplayWindow))
+	if err != nil {
+		return nil, fmt.Errorf("migrate: recording move of %s: %w", m.Actor, err)
+	}
+	if !ok {
+		return refuse(ErrReplay, nil)
+	}
+	return &Accepted{Move: m, Origin: m.Actor, Target: target, At: at}, nil
+}
+
+// sameHost reports whether two URLs have the same scheme-less host,
+// compared case-insensitively.
+func sameHost(a, b string) bool {
+	ua, err := url.Parse(a)
+	if err != nil || ua.Host == "" {
+		return false
+	}
+	ub, err := url.Parse(b)
+	if err != nil || ub.Host == "" {
+		return false
+	}
+	return strings.EqualFold(ua.Host, ub.Host)
+}
+
+// StatusCode returns the HTTP status an inbox should answer a Move with,
+// given what [Receiver.ReceiveRequest] or [Receiver.Receive] returned:
+// 202 Accepted when err is nil or a replay (the sender did nothing wrong
+// and should not retry); 401 when the request is not authenticated or not
+// by the Move's actor; 413 for an oversized body; 400 for a document that
+// is not a valid Move; 422 for a Move refused on its merits; 503 when the
+// target could not be fetched (the sender may retry later); 500 otherwise.
+func StatusCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, ErrReplay):
+		return http.StatusAccepted
+	case errors.Is(err, activitypub.ErrBodyTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrUnsigned), errors.Is(err, ErrNotSignedByActor), errors.Is(err, ErrKeyHost):
+		return http.StatusUnauthorized
+	case errors.Is(err, ErrTargetUnavailable):
+		return http.StatusServiceUnavailable
+	case errors.Is(err, activitypub.ErrMalformed), errors.Is(err, activitypub.ErrNotMove), errors.Is(err, activitypub.ErrDocumentTooLarge):
+		return http.StatusBadRequest
+	}
+	var re *RefusedError
+	if errors.As(err, &re) {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}

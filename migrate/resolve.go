@@ -1,0 +1,96 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/fediport/fediport/activitypub"
+)
+
+// ActorFetcher fetches an actor document freshly, bypassing any cache: the
+// checks of a move mean nothing against a stale copy. *activitypub.Client
+// implements it, refusing private addresses, oversized and slow answers.
+// A fetch of an account that does not exist or was deleted should fail
+// with an error wrapping activitypub.ErrNotFound or activitypub.ErrGone.
+type ActorFetcher interface {
+	FetchActor(ctx context.Context, id string) (*activitypub.Actor, error)
+}
+
+// ActorFetcherFunc adapts a function to [ActorFetcher].
+type ActorFetcherFunc func(ctx context.Context, id string) (*activitypub.Actor, error)
+
+// FetchActor calls f.
+func (f ActorFetcherFunc) FetchActor(ctx context.Context, id string) (*activitypub.Actor, error) {
+	return f(ctx, id)
+}
+
+// HandleResolver turns an account address (alice@example.com, with or
+// without a leading @) into its actor URI, with WebFinger.
+type HandleResolver interface {
+	ResolveHandle(ctx context.Context, handle string) (actorID string, err error)
+}
+
+// HandleResolverFunc adapts a function to [HandleResolver].
+type HandleResolverFunc func(ctx context.Context, handle string) (string, error)
+
+// ResolveHandle calls f.
+func (f HandleResolverFunc) ResolveHandle(ctx context.Context, handle string) (string, error) {
+	return f(ctx, handle)
+}
+
+// IsHandle reports whether s is an account address (user@host, @user@host
+// or acct:user@host) rather than an actor URL.
+func IsHandle(s string) bool {
+	if strings.Contains(s, "://") {
+		return false
+	}
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "acct:"), "@")
+	user, host, ok := strings.Cut(s, "@")
+	return ok && user != "" && host != "" && !strings.ContainsAny(host, "@/ ")
+}
+
+// resolveID returns the actor URI of account, an actor URL or a handle.
+func resolveID(ctx context.Context, r HandleResolver, account string) (string, error) {
+	if !IsHandle(account) {
+		return account, nil
+	}
+	if r == nil {
+		return "", fmt.Errorf("migrate: cannot resolve %s: no HandleResolver", account)
+	}
+	id, err := r.ResolveHandle(ctx, account)
+	if err != nil {
+		return "", fmt.Errorf("migrate: resolving %s: %w", account, err)
+	}
+	return id, nil
+}
+
+// Handle returns the account address of a, user@host: its webfinger
+// member when it has one, else its preferredUsername at its id's host.
+// It returns the id itself when neither is known.
+func Handle(a *activitypub.Actor) string {
+	if a == nil {
+		return ""
+	}
+	if a.Webfinger != "" {
+		return strings.TrimPrefix(a.Webfinger, "acct:")
+	}
+	if u, err := url.Parse(a.ID); err == nil && u.Host != "" && a.PreferredUsername != "" {
+		return a.PreferredUsername + "@" + u.Host
+	}
+	return a.ID
+}
+
+// WebFinger returns a [HandleResolver] that resolves account addresses
+// with c's WebFinger lookup (activitypub.Client.WebFinger): the actor URI
+// is the answer's self link.
+func WebFinger(c *activitypub.Client) HandleResolver {
+	return HandleResolverFunc(func(ctx context.Context, handle string) (string, error) {
+		res, err := c.WebFinger(ctx, handle)
+		if err != nil {
+			return "", err
+		}
+		return res.Self, nil
+	})
+}

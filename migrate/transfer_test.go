@@ -1,0 +1,175 @@
+package migrate_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/fediport/fediport/migrate"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestTransferRun(t *testing.T) {
+	t.Parallel()
+	settings := migrate.FollowSettings{ShowBoosts: false, Notify: true, Languages: []string{"de", "en"}}
+	tests := []struct {
+		name      string
+		setup     func(g *memGraph)
+		want      migrate.Outcome
+		wantOld   migrate.Relationship
+		wantNew   migrate.Relationship
+		wantCalls []string
+	}{
+		{
+			name: "follow moves with settings and lists, then origin unfollowed",
+			setup: func(g *memGraph) {
+				g.set("bob", oldID, migrate.Relationship{Following: true, Settings: settings, Lists: []string{"l1", "l2"}})
+			},
+			want:      migrate.Outcome{Followed: migrate.FollowAccepted, Unfollowed: true, Lists: 2},
+			wantNew:   migrate.Relationship{Following: true, Settings: settings, Lists: []string{"l1", "l2"}},
+			wantCalls: []string{"follow bob " + newID, "lists bob " + newID + " [l1 l2]", "unfollow bob " + oldID},
+		},
+		{
+			name: "locked target leaves a pending request",
+			setup: func(g *memGraph) {
+				g.locked[newID] = true
+				g.set("bob", oldID, migrate.Relationship{Following: true})
+			},
+			want:      migrate.Outcome{Followed: migrate.FollowPending, Unfollowed: true},
+			wantNew:   migrate.Relationship{Requested: true},
+			wantCalls: []string{"follow bob " + newID, "unfollow bob " + oldID},
+		},
+		{
+			name: "refused follow keeps the old one",
+			setup: func(g *memGraph) {
+				g.refuse["bob"] = true
+				g.set("bob", oldID, migrate.Relationship{Following: true, Lists: []string{"l1"}})
+			},
+			want:      migrate.Outcome{Refused: true},
+			wantOld:   migrate.Relationship{Following: true, Lists: []string{"l1"}},
+			wantCalls: []string{"follow bob " + newID},
+		},
+		{
+			name: "already following the target: no new follow, origin unfollowed",
+			setup: func(g *memGraph) {
+				g.set("bob", oldID, migrate.Relationship{Following: true})
+				g.set("bob", newID, migrate.Relationship{Following: true})
+			},
+			want:      migrate.Outcome{Followed: migrate.FollowAccepted, Unfollowed: true},
+			wantNew:   migrate.Relationship{Following: true},
+			wantCalls: []string{"unfollow bob " + oldID},
+		},
+		{
+			name: "block and mute carry over",
+			setup: func(g *memGraph) {
+				g.set("bob", oldID, migrate.Relationship{Blocking: true, Muting: true, MuteNotifications: true})
+			},
+			want:    migrate.Outcome{Blocked: true, Muted: true},
+			wantOld: migrate.Relationship{Blocking: true, Muting: true, MuteNotifications: true},
+			wantNew: migrate.Relationship{Blocking: true, Muting: true, MuteNotifications: true},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newMemGraph()
+			tt.setup(g)
+			tr := g.transfer()
+			got, err := tr.Run(context.Background(), migrate.TransferUnit{Local: "bob", Origin: oldID, Target: newID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Outcome (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantOld, g.get("bob", oldID)); diff != "" {
+				t.Errorf("old relationship (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantNew, g.get("bob", newID)); diff != "" {
+				t.Errorf("new relationship (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantCalls, g.calls); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+			// Idempotent: running again changes nothing more.
+			before := slices.Clone(g.calls)
+			if _, err := tr.Run(context.Background(), migrate.TransferUnit{Local: "bob", Origin: oldID, Target: newID}); err != nil {
+				t.Fatal(err)
+			}
+			if got.Refused {
+				before = append(before, "follow bob "+newID) // a refused follow is tried again
+			}
+			if diff := cmp.Diff(before, g.calls); diff != "" {
+				t.Errorf("second run (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTransferRunAllResumes(t *testing.T) {
+	t.Parallel()
+	g := newMemGraph()
+	for i := range 1200 {
+		g.set(fmt.Sprintf("u%04d", i), oldID, migrate.Relationship{Following: true})
+	}
+	g.set("z-blocker", oldID, migrate.Relationship{Blocking: true})
+	g.fail["u0007"], g.fail["u0999"] = 1, 1
+	g.refuse["u0500"] = true
+	tr := g.transfer()
+	tr.Concurrency = 4
+	stats, err := tr.RunAll(context.Background(), oldID, newID)
+	if err == nil {
+		t.Fatal("RunAll with failing units returned no error")
+	}
+	want := migrate.TransferStats{Units: 1201, Followed: 1197, Refused: 1, Unfollowed: 1197, Blocked: 1, Failed: 2}
+	if diff := cmp.Diff(want, *stats); diff != "" {
+		t.Errorf("first run (-want +got):\n%s", diff)
+	}
+	// Run again: only what is left is done.
+	stats, err = tr.RunAll(context.Background(), oldID, newID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = migrate.TransferStats{Units: 4, Followed: 2, Refused: 1, Unfollowed: 2}
+	if diff := cmp.Diff(want, *stats); diff != "" {
+		t.Errorf("second run (-want +got):\n%s", diff)
+	}
+	if !g.get("u0007", newID).Following || g.get("u0007", oldID).Following || !g.get("u0500", oldID).Following {
+		t.Error("state after resume is wrong")
+	}
+}
+
+func TestTransferMoveLocal(t *testing.T) {
+	t.Parallel()
+	g := newMemGraph()
+	g.set("bob", oldID, migrate.Relationship{Following: true, Lists: []string{"l"}})
+	g.set("carol", oldID, migrate.Relationship{Following: true})
+	g.set("carol", newID, migrate.Relationship{Following: true})
+	g.set("dave", oldID, migrate.Relationship{Muting: true})
+	stats, err := g.transfer().MoveLocal(context.Background(), g, oldID, newID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := migrate.TransferStats{Units: 1, Followed: 1, Muted: 1}
+	if diff := cmp.Diff(want, *stats); diff != "" {
+		t.Errorf("stats (-want +got):\n%s", diff)
+	}
+	for _, c := range g.calls {
+		if c[:6] == "follow" {
+			t.Errorf("same-server move federated: %s", c)
+		}
+	}
+	if r := g.get("bob", newID); !r.Following || !slices.Equal(r.Lists, []string{"l"}) {
+		t.Errorf("bob -> new = %+v", r)
+	}
+}
+
+func TestTransferUnitInvalid(t *testing.T) {
+	t.Parallel()
+	_, err := newMemGraph().transfer().Run(context.Background(), migrate.TransferUnit{Local: "bob", Origin: oldID, Target: oldID})
+	if err == nil || errors.Is(err, migrate.ErrFollowRefused) {
+		t.Errorf("Run(origin == target) = %v", err)
+	}
+}
