@@ -1,46 +1,419 @@
-// Command quickstart shows an account move with fediport.
+// Command quickstart runs a whole account move with fediport, between
+// three fediverse servers started in this process on loopback: the old
+// server, the new one, and a server where the account's friends live.
 //
-// This first version shows the part of the move that exists so far: the
-// new account lists the old one as an alias, the old account's server
-// builds the Move, and a follower's server checks it.
+//	go run ./examples/quickstart [-scenario move|leave|same-server] [-out DIR]
+//
+// It fills the old account (posts with media, a poll, a boost, a direct
+// message, follows, followers, lists, blocks, mutes, domain blocks,
+// bookmarks), then does what the source article recommends for the
+// scenario:
+//
+//   - move (the default): export, then migrate, then import;
+//   - leave: export only;
+//   - same-server: migrate to a second account on the same server, which
+//     is instant, then export.
+//
+// It prints what moved, what did not and why, and where the files are.
+// The servers are fediport's reference instance (internal/refserver),
+// which speaks real ActivityPub over HTTP with signed requests.
 package main
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
-	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/export"
+	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/internal/refserver"
+	"github.com/fediport/fediport/migrate"
 )
 
 func main() {
-	if err := run(); err != nil {
+	scenario := flag.String("scenario", "move", "what the user wants: move (to another server), leave (for good) or same-server (a fresh start)")
+	out := flag.String("out", "", "folder for the exported files (default: a new temporary folder)")
+	flag.Parse()
+	if flag.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "usage: quickstart [-scenario move|leave|same-server] [-out DIR]")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), os.Stdout, *scenario, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	origin := &activitypub.Actor{ID: "https://old.example/users/alice", Type: "Person", Inbox: "https://old.example/users/alice/inbox"}
-	target := &activitypub.Actor{ID: "https://new.example/users/alice", Type: "Person", Inbox: "https://new.example/users/alice/inbox"}
+// world is the three servers and the move the quickstart carries out:
+// alice@old moves to target@dst (alice@new, or alice2@old for a fresh
+// start on the same server).
+type world struct {
+	old, new, friends *refserver.Server
+	dst               *refserver.Server
+	target            string
+}
 
-	move := activitypub.NewMove(activitypub.MoveID(origin.ID, 1), origin.ID, target.ID)
-	body, err := move.MarshalJSON()
+func run(ctx context.Context, w io.Writer, scenario, out string) error {
+	goal, err := migrate.ParseGoal(scenario)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("1. the old account's server builds the Move:\n   %s\n", body)
-
-	err = activitypub.VerifyMove(move, origin, target)
-	if !errors.Is(err, activitypub.ErrAliasMissing) {
-		return fmt.Errorf("want the move refused before the alias exists, got %v", err)
-	}
-	fmt.Printf("2. before the alias exists, a follower's server refuses it:\n   %v\n", err)
-
-	target.AlsoKnownAs = append(target.AlsoKnownAs, origin.ID)
-	if err := activitypub.VerifyMove(move, origin, target); err != nil {
+	steps, err := migrate.Plan(goal)
+	if err != nil {
 		return err
 	}
-	fmt.Println("3. once the new account lists the old one in alsoKnownAs, the Move is accepted")
+	if out == "" {
+		if out, err = os.MkdirTemp("", "fediport-quickstart-"); err != nil {
+			return err
+		}
+	}
+
+	wd := &world{
+		old:     refserver.Start(refserver.Options{}),
+		new:     refserver.Start(refserver.Options{}),
+		friends: refserver.Start(refserver.Options{}),
+	}
+	defer wd.old.Close()
+	defer wd.new.Close()
+	defer wd.friends.Close()
+	wd.dst, wd.target = wd.new, "alice"
+	if goal == migrate.FreshStart {
+		wd.dst, wd.target = wd.old, "alice2"
+	}
+	if err := wd.fill(ctx); err != nil {
+		return fmt.Errorf("filling the old account: %w", err)
+	}
+	fmt.Fprintf(w, "Three servers are running: old %s, new %s, friends %s.\n", wd.old.Host, wd.new.Host, wd.friends.Host)
+	fmt.Fprintf(w, "%s has %d posts and boosts, follows %d accounts and has %d followers.\n\n",
+		wd.old.Handle("alice"), len(wd.old.Posts("alice")), len(wd.old.Following("alice")), len(wd.old.Followers("alice")))
+
+	fmt.Fprintf(w, "The plan for %q:\n", scenario)
+	for i, s := range steps {
+		opt := ""
+		if s.Optional {
+			opt = " (optional)"
+		}
+		fmt.Fprintf(w, "  %d. %s%s\n", i+1, s.Title, opt)
+	}
+	fmt.Fprintln(w)
+
+	for i, s := range steps {
+		fmt.Fprintf(w, "Step %d: %s\n", i+1, s.Title)
+		if err := wd.do(ctx, w, s, out); err != nil {
+			return fmt.Errorf("step %d (%s): %w", i+1, s.Title, err)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "Done. The exported files are in %s\n", out)
+	return nil
+}
+
+// do carries out one step of the plan.
+func (wd *world) do(ctx context.Context, w io.Writer, s migrate.Step, out string) error {
+	oldH, newH := wd.old.Handle("alice"), wd.dst.Handle(wd.target)
+	switch s.Action {
+	case migrate.ActionExport:
+		return wd.export(ctx, w, out)
+	case migrate.ActionCreate:
+		if _, err := wd.dst.CreateAccount(wd.target, refserver.Profile{}); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  created %s, with an empty profile\n", newH)
+	case migrate.ActionAlias:
+		return wd.alias(ctx, w)
+	case migrate.ActionPreflight:
+		return wd.preflight(ctx, w)
+	case migrate.ActionCopyProfile:
+		m, err := wd.dst.Mover(wd.target)
+		if err != nil {
+			return err
+		}
+		a, err := wd.dst.Actor(wd.target)
+		if err != nil {
+			return err
+		}
+		res, err := m.CopyProfile(ctx, a, oldH, migrate.ProfileCopy{Fields: true})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  copied %s from the old profile: a step Mastodon does not offer\n", strings.Join(res.Changed, ", "))
+	case migrate.ActionMove:
+		return wd.move(ctx, w)
+	case migrate.ActionMoveLocal:
+		return wd.moveLocal(ctx, w)
+	case migrate.ActionImport:
+		return wd.importLists(ctx, w, out)
+	case migrate.ActionDelete:
+		fmt.Fprintf(w, "  %s is left as it is: followers are not told where you went\n", oldH)
+	default:
+		fmt.Fprintf(w, "  nothing to run for %q: %s\n", s.Action, s.Detail)
+	}
+	return nil
+}
+
+// fill gives alice@old an account's worth of content and relationships.
+func (wd *world) fill(ctx context.Context) error {
+	old, fr := wd.old, wd.friends
+	for _, c := range []struct {
+		s    *refserver.Server
+		user string
+		p    refserver.Profile
+	}{
+		{old, "alice", refserver.Profile{Name: "Alice Example", Summary: "<p>Writes about trains.</p>", Fields: [][2]string{{"Pronouns", "she/her"}}}},
+		{old, "erin", refserver.Profile{Name: "Erin"}},
+		{fr, "bob", refserver.Profile{Name: "Bob"}},
+		{fr, "carol", refserver.Profile{Name: "Carol"}},
+		{fr, "dave", refserver.Profile{Name: "Dave"}},
+		{fr, "spammer", refserver.Profile{}},
+	} {
+		if _, err := c.s.CreateAccount(c.user, c.p); err != nil {
+			return err
+		}
+	}
+	alice := old.Handle("alice")
+	bobPost, err := fr.Post(ctx, "bob", refserver.PostOptions{Text: "Hello from the friends' server"})
+	if err != nil {
+		return err
+	}
+	png := []byte("\x89PNG\r\n\x1a\n a tiny stand-in image")
+	first, err := old.Post(ctx, "alice", refserver.PostOptions{Text: "My first post, with a photo", Media: []refserver.MediaUpload{{MediaType: "image/png", Description: "a steam engine", Data: png}}})
+	if err != nil {
+		return err
+	}
+	posts := []refserver.PostOptions{
+		{Text: "Which gauge?", Poll: &refserver.Poll{Options: []string{"standard", "narrow"}, Votes: []int{3, 1}}},
+		{Text: "A reply to myself", InReplyTo: first.ID},
+		{Text: "Spoilers ahead", Summary: "film ending", Visibility: refserver.Unlisted},
+		{Text: "Only for followers", Visibility: refserver.Private},
+		{Text: "Psst, Bob", Visibility: refserver.Direct, Mentions: []string{fr.Handle("bob")}},
+	}
+	for _, p := range posts {
+		if _, err := old.Post(ctx, "alice", p); err != nil {
+			return err
+		}
+	}
+	if _, err := old.Boost("alice", bobPost.ID); err != nil {
+		return err
+	}
+	if _, err := old.FollowWith(ctx, "alice", fr.Handle("bob"), migrate.FollowSettings{ShowBoosts: false, Notify: true, Languages: []string{"de", "en"}}); err != nil {
+		return err
+	}
+	if _, err := old.Follow(ctx, "alice", fr.Handle("carol")); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		s    *refserver.Server
+		user string
+	}{{fr, "bob"}, {fr, "carol"}, {fr, "dave"}, {old, "erin"}} {
+		if _, err := f.s.Follow(ctx, f.user, alice); err != nil {
+			return err
+		}
+	}
+	list, err := old.CreateList("alice", "Rail friends")
+	if err != nil {
+		return err
+	}
+	if err := old.AddToList(ctx, "alice", list.ID, fr.Handle("bob")); err != nil {
+		return err
+	}
+	if err := old.Block(ctx, "alice", fr.Handle("spammer")); err != nil {
+		return err
+	}
+	if err := old.Mute(ctx, "alice", fr.Handle("carol"), false); err != nil {
+		return err
+	}
+	if err := old.BlockDomain("alice", "spam.example"); err != nil {
+		return err
+	}
+	return old.Bookmark("alice", bobPost.ID)
+}
+
+// export writes alice@old's archive and CSV lists into dir.
+func (wd *world) export(ctx context.Context, w io.Writer, dir string) error {
+	res, err := export.WriteDir(ctx, dir, wd.old.Exporter("alice"), export.Options{LocalDomain: wd.old.Host})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  wrote %d files into %s:\n", len(res.Files), dir)
+	for _, f := range res.Files {
+		fmt.Fprintf(w, "    %s\n", filepath.Base(f))
+	}
+	fmt.Fprintf(w, "  the archive holds %d statuses and %d media files; %d direct message(s) left out (fediport's default; Options.IncludeDirect keeps them)\n",
+		res.Statuses, res.Media, res.DirectSkipped)
+
+	// Read the archive back, as a viewer or importer would.
+	r, err := archive.Open(filepath.Join(dir, export.DefaultArchiveName))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	var posts, boosts, polls int
+	for st, err := range r.Statuses() {
+		if err != nil {
+			return err
+		}
+		switch {
+		case st.IsBoost():
+			boosts++
+		case st.Poll != nil:
+			polls++
+			posts++
+		default:
+			posts++
+		}
+	}
+	fmt.Fprintf(w, "  read back: %d posts (%d with a poll) and %d boost(s)\n", posts, polls, boosts)
+	return nil
+}
+
+// alias makes the new account list the old one in alsoKnownAs. The
+// pre-flight check before it shows what it fixes.
+func (wd *world) alias(ctx context.Context, w io.Writer) error {
+	oldMover, err := wd.old.Mover("alice")
+	if err != nil {
+		return err
+	}
+	report, err := oldMover.Check(ctx, wd.old.Handle("alice"), wd.dst.Handle(wd.target))
+	if err != nil {
+		return err
+	}
+	for _, p := range report.Problems {
+		fmt.Fprintf(w, "  before: %s\n", p.Advice)
+	}
+	m, err := wd.dst.Mover(wd.target)
+	if err != nil {
+		return err
+	}
+	a, err := wd.dst.Actor(wd.target)
+	if err != nil {
+		return err
+	}
+	if _, err := m.AddAlias(ctx, a, wd.old.Handle("alice")); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  %s now lists %s in alsoKnownAs\n", wd.dst.Handle(wd.target), wd.old.ActorID("alice"))
+	return nil
+}
+
+// preflight runs the check a user runs before moving.
+func (wd *world) preflight(ctx context.Context, w io.Writer) error {
+	m, err := wd.old.Mover("alice")
+	if err != nil {
+		return err
+	}
+	report, err := m.Check(ctx, wd.old.Handle("alice"), wd.dst.Handle(wd.target))
+	if err != nil {
+		return err
+	}
+	if !report.Ready() {
+		return report.Err()
+	}
+	fmt.Fprintln(w, "  ready: both accounts resolve, the alias is in place, no move in the last 30 days")
+	return nil
+}
+
+// move sends the Move from alice@old; followers' servers check it and
+// re-follow the new account.
+func (wd *world) move(ctx context.Context, w io.Writer) error {
+	m, err := wd.old.Mover("alice")
+	if err != nil {
+		return err
+	}
+	origin, err := wd.old.Actor("alice")
+	if err != nil {
+		return err
+	}
+	before := len(wd.old.Followers("alice"))
+	res, err := m.Move(ctx, origin, wd.dst.Handle(wd.target))
+	if err != nil {
+		return err
+	}
+	wd.report(w, res, before)
+	return nil
+}
+
+// moveLocal moves alice to alice2 on the same server: followers are
+// rewritten at once.
+func (wd *world) moveLocal(ctx context.Context, w io.Writer) error {
+	m, err := wd.old.Mover("alice")
+	if err != nil {
+		return err
+	}
+	origin, err := wd.old.Actor("alice")
+	if err != nil {
+		return err
+	}
+	before := len(wd.old.Followers("alice"))
+	res, err := m.MoveLocal(ctx, origin, wd.dst.Handle(wd.target), wd.old)
+	if err != nil {
+		return err
+	}
+	wd.report(w, res, before)
+	return nil
+}
+
+func (wd *world) report(w io.Writer, res *migrate.Result, before int) {
+	for i, d := range res.Deliveries {
+		kind := "the Update"
+		if i > 0 {
+			kind = "the Move"
+		}
+		fmt.Fprintf(w, "  delivered %s to %d of %d inbox(es)\n", kind, d.Delivered, d.Total)
+	}
+	if res.Transfer != nil {
+		fmt.Fprintf(w, "  this server moved %d local follower(s) itself\n", res.Transfer.Followed)
+	}
+	fmt.Fprintf(w, "  followers: %d on the old account before, %d on the new account now\n", before, len(wd.dst.Followers(wd.target)))
+	if moved, err := wd.old.Actor("alice"); err == nil {
+		fmt.Fprintf(w, "  %s now redirects to %s (movedTo) and stays active\n", wd.old.Handle("alice"), moved.MovedTo)
+	}
+	fmt.Fprintln(w, "  posts, likes and bookmarks stay on the old server: the archive is the copy that moves with you")
+}
+
+// importLists applies the exported CSV lists to the new account.
+func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error {
+	dst := wd.dst.Importer(wd.target)
+	types := []importer.Type{importer.Following, importer.Lists, importer.Blocking, importer.Muting, importer.DomainBlocking, importer.Bookmarks, importer.Followers}
+	for _, t := range types {
+		path := filepath.Join(dir, importer.FileName(t))
+		f, err := os.Open(path)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := importer.NewReader(f, t).ReadAll()
+		f.Close()
+		if err != nil {
+			return err
+		}
+		state, err := dst.ReadState(ctx, t)
+		if err != nil {
+			return err
+		}
+		plan, err := importer.NewPlan(t, importer.Merge, state, rows, importer.PlanOptions{LocalDomain: wd.dst.Host})
+		if errors.Is(err, importer.ErrFollowersImport) {
+			fmt.Fprintf(w, "  %s: not imported: %v\n", filepath.Base(path), err)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		res, err := (&importer.Engine{}).Apply(ctx, plan, dst)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "  %s: %d row(s), %d change(s) applied, %d failed\n", filepath.Base(path), len(rows), res.Applied, len(res.Failed))
+		for _, fl := range res.Failed {
+			fmt.Fprintf(w, "    failed: %s %s: %v\n", fl.Action.Kind, fl.Action.Account, fl.Err)
+		}
+	}
 	return nil
 }

@@ -1,0 +1,89 @@
+package archive
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Errors callers branch on. Errors returned by this package wrap one of
+// them, usually inside an [*Error] that says where the problem is. A missing
+// entry wraps [io/fs.ErrNotExist].
+var (
+	// ErrNotArchive means the input is none of the forms [Open] reads: a
+	// ZIP, a .tar.gz, a folder or a bare outbox.json.
+	ErrNotArchive = errors.New("archive: not an export archive")
+	// ErrInsecurePath means an entry name is absolute, contains "..", a
+	// backslash or is otherwise not a clean relative path, or the entry is a
+	// symbolic or hard link. Such entries are refused, never followed.
+	ErrInsecurePath = errors.New("archive: insecure file path")
+	// ErrCorrupt means the container or one of its entries is truncated or
+	// damaged (bad checksum, bad compressed data, duplicate names).
+	ErrCorrupt = errors.New("archive: corrupt archive")
+	// ErrMalformed means a JSON document does not have the expected shape.
+	ErrMalformed = errors.New("archive: malformed JSON")
+
+	// ErrTooLarge means the total uncompressed size exceeds
+	// [Limits.MaxTotalSize].
+	ErrTooLarge = errors.New("archive: total size exceeds limit")
+	// ErrEntryTooLarge means one entry exceeds [Limits.MaxEntrySize].
+	ErrEntryTooLarge = errors.New("archive: entry size exceeds limit")
+	// ErrCompressionRatio means an entry or the whole stream inflates more
+	// than [Limits.MaxCompressionRatio] times: a likely zip bomb.
+	ErrCompressionRatio = errors.New("archive: compression ratio exceeds limit")
+	// ErrTooManyEntries means the archive has more than
+	// [Limits.MaxEntries] entries.
+	ErrTooManyEntries = errors.New("archive: too many entries")
+	// ErrTooDeep means a JSON item nests deeper than [Limits.MaxDepth].
+	ErrTooDeep = errors.New("archive: JSON nesting exceeds limit")
+	// ErrItemTooLarge means one JSON item (an outbox activity, a like)
+	// exceeds [Limits.MaxItemSize].
+	ErrItemTooLarge = errors.New("archive: JSON item exceeds limit")
+)
+
+// Error is an error with a position: the entry it happened in and, for
+// JSON collections, the index of the item and the byte offset in the
+// entry. It unwraps to one of the package's sentinel errors (or to
+// [io/fs.ErrNotExist]).
+type Error struct {
+	Entry  string // entry name in the archive, "" for the container itself
+	Index  int    // item index in orderedItems, or -1
+	Offset int64  // byte offset in the entry, or -1
+	Err    error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("archive: ")
+	if e.Entry != "" {
+		b.WriteString(e.Entry)
+		b.WriteString(": ")
+	}
+	if e.Index >= 0 {
+		b.WriteString("item ")
+		b.WriteString(strconv.Itoa(e.Index))
+		b.WriteString(": ")
+	}
+	if e.Offset >= 0 {
+		b.WriteString("at byte ")
+		b.WriteString(strconv.FormatInt(e.Offset, 10))
+		b.WriteString(": ")
+	}
+	msg := e.Err.Error()
+	msg = strings.TrimPrefix(msg, "archive: ")
+	b.WriteString(msg)
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// entryErr builds an *Error for an entry without item position, keeping
+// an existing *Error as it is.
+func entryErr(entry string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{Entry: entry, Index: -1, Offset: -1, Err: err}
+}

@@ -1,0 +1,72 @@
+// Package html renders an export archive, as package archive reads it,
+// into a static site a person can read: it opens from disk in any
+// browser, with no server and no network. It can also write Markdown,
+// one file per month, for people who keep notes in plain text.
+//
+// Reach for [Render], or [Config.Render] to choose the [Format], the
+// page size or to write into a folder that holds files:
+//
+//	r, err := archive.Open("archive-20240101.zip")
+//	...
+//	sum, err := html.Render(ctx, r, "site") // then open site/index.html
+//
+// The site has the profile (avatar, header, name, bio, fields, moved-to
+// and also-known-as notices) on index.html above the newest posts;
+// timeline pages of at most [MaxPageSize] posts, newest first; months.html
+// linking to where each month starts; likes and bookmarks pages; and
+// search.html, which filters posts by text, hashtag, date range,
+// visibility and media, offline, from index.js written beside the
+// pages. Each post shows its date and a link to the original, an edited
+// mark, its language and visibility, a content warning as a closed
+// <details> element, media copied from the archive with alt text
+// (sensitive media blurred until clicked), polls with their results,
+// boosts with a link to the boosted post, and a link to the post it
+// replies to; replies to a post on the same page are shown with it as a
+// thread. Pages are semantic HTML that read well without CSS or
+// JavaScript; the stylesheet follows the system's light or dark scheme.
+//
+// Rendering streams the outbox: memory stays flat whatever the number
+// of statuses, apart from a map of about 12 bytes a post that links
+// replies to the page of their parent. Pages are numbered from the
+// oldest (page-1.html), so the newest page, index.html, may hold fewer
+// posts than the others; see BENCHMARKS.md in this folder for figures.
+//
+// The package is a subpackage of archive because it has one input, an
+// [archive.Reader], and nothing else in the module needs it; it is
+// public so that other programs can embed the rendering (a web service
+// that offers a viewer for uploaded archives, say).
+//
+// # Security
+//
+// Archive content is treated as hostile. Post HTML, bios and profile
+// fields pass through [Sanitize], an allow-list built on
+// github.com/microcosm-cc/bluemonday: paragraphs, line breaks, links
+// (http, https and mailto only, made nofollow and noreferrer),
+// emphasis, code, quotes and lists survive; scripts, styles, event
+// handlers, images, iframes, objects, forms and everything else do not.
+// Remote images are never loaded: the only media shown are the archive's
+// own files, copied into the output; custom emoji stay as their
+// :shortcode: text. Media whose type a browser would run as a document
+// (HTML, SVG, XML, scripts) is not copied. Every page carries a
+// Content-Security-Policy meta tag that allows scripts, styles, images
+// and media only from files beside the page and nothing from the
+// network, as a second line of defence; the only scripts are the
+// package's own search.js and the generated index.js, whose data is
+// JSON with <, > and & escaped and is shown with textContent only.
+//
+// Output goes only inside the folder given: it must be empty unless
+// [Config.Force] is set ([ErrNotEmpty]), and every file is created
+// through an [os.Root], so neither a media path from the archive
+// ("../..") nor a symbolic link planted in the folder leads a write out
+// of it. Size limits on the input are those of package archive
+// ([archive.Limits]); the search index keeps at most 2,000 bytes of text
+// a post.
+//
+// # Compatibility
+//
+// Any archive package archive reads: Mastodon ZIP (4.2 and later) and
+// .tar.gz archives, unpacked folders and bare outbox.json files, from
+// Mastodon and servers that copy its format. The site works offline in
+// current Chromium, Firefox and Safari, opened from file:// URLs; search
+// needs JavaScript, the rest does not.
+package html

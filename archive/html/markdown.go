@@ -1,0 +1,430 @@
+package html
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/fediport/fediport/archive"
+	xhtml "golang.org/x/net/html"
+)
+
+// markdown converts sanitised post HTML to Markdown: paragraphs, line
+// breaks, links, emphasis, code, quotes and lists. Text is escaped so
+// that nothing in a post becomes markup, raw HTML included.
+func markdown(h string) string {
+	var b []byte
+	z := xhtml.NewTokenizer(strings.NewReader(h))
+	var hrefs []string // open links
+	quote := 0
+	pre := false
+	hasSuffix := func(s string) bool { return strings.HasSuffix(string(b[max(len(b)-len(s), 0):]), s) }
+	newline := func(blank bool) {
+		for len(b) > 0 && b[len(b)-1] == ' ' {
+			b = b[:len(b)-1]
+		}
+		if len(b) == 0 {
+			return
+		}
+		prefix := strings.Repeat("> ", quote)
+		if blank && !hasSuffix("\n\n") {
+			if !hasSuffix("\n") {
+				b = append(b, '\n')
+			}
+			b = append(b, strings.TrimRight(prefix, " ")+"\n"...)
+		} else if !blank && !hasSuffix("\n") {
+			b = append(b, '\n')
+		}
+		b = append(b, prefix...)
+	}
+	for {
+		tt := z.Next()
+		switch tt {
+		case xhtml.ErrorToken:
+			return strings.TrimSpace(string(b))
+		case xhtml.TextToken:
+			raw := z.Text()
+			if pre {
+				b = append(b, strings.ReplaceAll(string(raw), "```", "` ` `")...)
+				continue
+			}
+			t := strings.Join(strings.Fields(string(raw)), " ")
+			if t == "" {
+				continue
+			}
+			if startsWithSpace(raw) && len(b) > 0 && !hasSuffix(" ") && !hasSuffix("\n") {
+				b = append(b, ' ')
+			}
+			b = append(b, escapeMarkdown(t)...)
+			if endsWithSpace(raw) {
+				b = append(b, ' ')
+			}
+		case xhtml.StartTagToken, xhtml.SelfClosingTagToken, xhtml.EndTagToken:
+			name, hasAttr := z.TagName()
+			end := tt == xhtml.EndTagToken
+			switch string(name) {
+			case "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol":
+				newline(true)
+			case "br":
+				b = append(b, "  "...)
+				newline(false)
+			case "li":
+				if !end {
+					newline(false)
+					b = append(b, "- "...)
+				}
+			case "blockquote":
+				if end {
+					quote = max(quote-1, 0)
+				} else {
+					quote++
+				}
+				newline(true)
+			case "pre":
+				newline(true)
+				b = append(b, "```"...)
+				newline(false)
+				pre = !end
+				if end {
+					newline(true)
+				}
+			case "code":
+				if !pre {
+					b = append(b, '`')
+				}
+			case "strong", "b":
+				b = append(b, "**"...)
+			case "em", "i":
+				b = append(b, '_')
+			case "del", "s":
+				b = append(b, "~~"...)
+			case "a":
+				if end {
+					if n := len(hrefs); n > 0 {
+						href := hrefs[n-1]
+						hrefs = hrefs[:n-1]
+						if href != "" {
+							b = append(b, "]("+markdownURL(href)+")"...)
+						}
+					}
+					continue
+				}
+				href := ""
+				for hasAttr {
+					var k, v []byte
+					k, v, hasAttr = z.TagAttr()
+					if string(k) == "href" {
+						href = webURL(string(v))
+					}
+				}
+				hrefs = append(hrefs, href)
+				if href != "" {
+					b = append(b, '[')
+				}
+			}
+		}
+	}
+}
+
+// escapeMarkdown backslash-escapes the ASCII punctuation Markdown gives
+// a meaning to anywhere in a line, HTML's < and &, and what would start
+// a block at the beginning of s (a heading, a list item, a quote).
+func escapeMarkdown(s string) string {
+	var b strings.Builder
+	digits := true
+	for i, r := range s {
+		switch {
+		case strings.ContainsRune("\\`*_[]<>&|~", r),
+			i == 0 && strings.ContainsRune("#-+=", r),
+			digits && i > 0 && (r == '.' || r == ')'):
+			b.WriteByte('\\')
+		}
+		digits = digits && '0' <= r && r <= '9'
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// markdownURL makes a URL safe as a link destination: spaces, angle
+// brackets and parentheses are percent-encoded.
+func markdownURL(u string) string {
+	return strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "(", "%28", ")", "%29").Replace(u)
+}
+
+// mdText escapes one line of plain text, newlines folded.
+func mdText(s string) string {
+	return escapeMarkdown(strings.Join(strings.Fields(s), " "))
+}
+
+// renderMarkdown writes one Markdown file per month, oldest post first
+// in each, plus index.md, likes.md and bookmarks.md. Statuses are
+// written as they stream: nothing is held but the open month file.
+func renderMarkdown(ctx context.Context, ar *archive.Reader, root *os.Root, prof *profile, sum *Summary) error {
+	type monthFile struct {
+		key   string
+		count int
+	}
+	var (
+		months  []monthFile
+		seen    = map[string]int{}
+		cur     *os.File
+		w       *bufio.Writer
+		curKey  string
+		closeMD = func() error {
+			if cur == nil {
+				return nil
+			}
+			err := w.Flush()
+			if cerr := cur.Close(); err == nil {
+				err = cerr
+			}
+			cur = nil
+			if err != nil {
+				return fmt.Errorf("html: writing %s.md: %w", curKey, err)
+			}
+			return nil
+		}
+	)
+	defer closeMD()
+	for st, err := range ar.Statuses() {
+		if err != nil {
+			sum.Skipped++
+			sum.problem(err)
+			if st == nil {
+				break
+			}
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if st.Activity != "Create" && st.Activity != "Announce" {
+			sum.Skipped++
+			sum.problem(fmt.Errorf("outbox item %d: %s activity not shown", st.Index, st.Activity))
+			continue
+		}
+		st.Raw = nil
+		p, err := preparePost(st, ar, root, sum)
+		if err != nil {
+			return err
+		}
+		if p.Boost {
+			sum.Boosts++
+		} else {
+			sum.Posts++
+		}
+		key := p.Published.Format("2006-01")
+		if cur == nil || key != curKey {
+			if err := closeMD(); err != nil {
+				return err
+			}
+			flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+			_, ok := seen[key]
+			if ok { // a month seen before: out-of-order statuses
+				flag = os.O_WRONLY | os.O_APPEND
+			}
+			f, err := root.OpenFile(key+".md", flag, 0o644)
+			if err != nil {
+				return fmt.Errorf("html: %w", err)
+			}
+			cur, w, curKey = f, bufio.NewWriterSize(f, 64<<10), key
+			if !ok {
+				seen[key] = len(months)
+				months = append(months, monthFile{key: key})
+				fmt.Fprintf(w, "# %s, %s\n\n[Index](index.md)\n", mdText(prof.Name), p.Published.Format("January 2006"))
+			}
+		}
+		months[seen[key]].count++
+		writePostMarkdown(w, p)
+	}
+	if err := closeMD(); err != nil {
+		return err
+	}
+	sum.Pages, sum.Months = len(months), len(months)
+
+	// Lists.
+	var err error
+	if sum.Likes, err = writeMarkdownList(root, "likes.md", "Likes", ar.Likes(), sum); err != nil {
+		return err
+	}
+	if sum.Bookmarks, err = writeMarkdownList(root, "bookmarks.md", "Bookmarks", ar.Bookmarks(), sum); err != nil {
+		return err
+	}
+
+	// index.md: the profile and the months, newest first.
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", mdText(prof.Name))
+	if prof.Handle != "" {
+		fmt.Fprintf(&b, "%s\n\n", mdText(prof.Handle))
+	}
+	if prof.Avatar != "" {
+		fmt.Fprintf(&b, "![Avatar](%s)\n\n", markdownURL(prof.Avatar))
+	}
+	if prof.Header != "" {
+		fmt.Fprintf(&b, "![Header image](%s)\n\n", markdownURL(prof.Header))
+	}
+	if prof.Moved != "" {
+		fmt.Fprintf(&b, "**This account has moved** to <%s>.\n\n", markdownURL(prof.Moved))
+	}
+	if len(prof.Aliases) > 0 {
+		b.WriteString("**Also known as:**\n\n")
+		for _, a := range prof.Aliases {
+			fmt.Fprintf(&b, "- <%s>\n", markdownURL(a))
+		}
+		b.WriteString("\n")
+	}
+	if md := markdown(prof.Bio); md != "" {
+		b.WriteString(md + "\n\n")
+	}
+	for _, f := range prof.Fields {
+		fmt.Fprintf(&b, "- **%s**: %s\n", mdText(f.Name), markdown(f.Value))
+	}
+	if len(prof.Fields) > 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "## Months\n\n")
+	slices.SortFunc(months, func(a, b monthFile) int { return strings.Compare(b.key, a.key) })
+	for _, m := range months {
+		fmt.Fprintf(&b, "- [%s](%s.md): %d\n", m.key, m.key, m.count)
+	}
+	if len(months) == 0 {
+		b.WriteString("This archive has no posts.\n")
+	}
+	fmt.Fprintf(&b, "\n[Likes](likes.md) (%d) · [Bookmarks](bookmarks.md) (%d)\n", sum.Likes, sum.Bookmarks)
+	if err := root.WriteFile("index.md", []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("html: %w", err)
+	}
+	return nil
+}
+
+// writePostMarkdown writes one post as a section of a month file.
+func writePostMarkdown(w *bufio.Writer, p *post) {
+	fmt.Fprintf(w, "\n## %s\n\n", p.Published.Format("2006-01-02 15:04 UTC"))
+	var meta []string
+	if p.Boost {
+		meta = append(meta, "Boost of <"+markdownURL(p.BoostOf)+">")
+	} else if u := webURL(p.URL); u != "" {
+		meta = append(meta, "[Original]("+markdownURL(u)+")")
+	}
+	if p.Visibility != "" {
+		meta = append(meta, visibilityLabel(p.Visibility))
+	}
+	if p.Lang != "" {
+		meta = append(meta, "language "+mdText(p.Lang))
+	}
+	if !p.Edited.IsZero() {
+		meta = append(meta, "edited "+p.Edited.Format("2006-01-02 15:04 UTC"))
+	}
+	w.WriteString(strings.Join(meta, " · ") + "\n\n")
+	if p.ReplyTo != "" {
+		if u := webURL(p.ReplyTo); u != "" {
+			fmt.Fprintf(w, "In reply to <%s>\n\n", markdownURL(u))
+		} else {
+			fmt.Fprintf(w, "In reply to %s\n\n", mdText(p.ReplyTo))
+		}
+	}
+	if p.CW != "" {
+		fmt.Fprintf(w, "**Content warning:** %s\n\n", mdText(p.CW))
+	}
+	if md := markdown(p.Content); md != "" {
+		w.WriteString(md + "\n\n")
+	}
+	for _, m := range p.Media {
+		alt := mdText(m.Alt)
+		switch {
+		case m.Missing:
+			fmt.Fprintf(w, "- Media not in the archive: %s\n", alt)
+		case m.Kind == "image":
+			sens := ""
+			if p.Sensitive {
+				sens = "(sensitive) "
+			}
+			fmt.Fprintf(w, "- %s![%s](%s)\n", sens, alt, markdownURL(m.Src))
+		default:
+			label := m.Kind
+			if alt != "" {
+				label += ": " + alt
+			}
+			fmt.Fprintf(w, "- [%s](%s)\n", label, markdownURL(m.Src))
+		}
+	}
+	for _, l := range p.Links {
+		if u := webURL(l.Href); u != "" {
+			title := l.Title
+			if title == "" {
+				title = u
+			}
+			fmt.Fprintf(w, "- Link: [%s](%s)\n", mdText(title), markdownURL(u))
+		}
+	}
+	if len(p.Media)+len(p.Links) > 0 {
+		w.WriteString("\n")
+	}
+	if q := p.Poll; q != nil {
+		kind := "one choice"
+		if q.Multiple {
+			kind = "several choices"
+		}
+		state := ""
+		if !q.Ends.IsZero() {
+			state = ", ends " + q.Ends.Format("2006-01-02 15:04 UTC")
+			if q.Closed {
+				state = ", closed " + q.Ends.Format("2006-01-02 15:04 UTC")
+			}
+		}
+		fmt.Fprintf(w, "Poll (%s, %d voters%s):\n\n", kind, q.Voters, state)
+		for _, o := range q.Options {
+			fmt.Fprintf(w, "- %s: %d votes (%d%%)\n", mdText(o.Name), o.Votes, o.Percent)
+		}
+		w.WriteString("\n")
+	}
+	if len(p.Hashtags) > 0 {
+		tags := make([]string, len(p.Hashtags))
+		for i, t := range p.Hashtags {
+			tags[i] = "\\#" + mdText(t)
+		}
+		w.WriteString("Tags: " + strings.Join(tags, " ") + "\n")
+	}
+}
+
+// writeMarkdownList writes likes.md or bookmarks.md, streaming.
+func writeMarkdownList(root *os.Root, name, heading string, uris func(func(string, error) bool), sum *Summary) (int, error) {
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return 0, fmt.Errorf("html: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "# %s\n\n", heading)
+	n := 0
+	for uri, err := range uris {
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				sum.problem(err)
+			}
+			break
+		}
+		n++
+		if u := webURL(uri); u != "" {
+			fmt.Fprintf(w, "%s. <%s>\n", strconv.Itoa(n), markdownURL(u))
+		} else {
+			fmt.Fprintf(w, "%s. %s\n", strconv.Itoa(n), mdText(uri))
+		}
+	}
+	if n == 0 {
+		w.WriteString("None in this archive.\n")
+	}
+	err = w.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, fmt.Errorf("html: writing %s: %w", name, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,268 @@
+package html
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fediport/fediport/archive"
+)
+
+// post is a status prepared for rendering: sanitised HTML, media
+// copied into the output, everything a template or the Markdown writer
+// shows.
+type post struct {
+	Anchor     string // fragment id, "s-" + 16 hex
+	Boost      bool
+	BoostOf    string // URI of the boosted status
+	Published  time.Time
+	Edited     time.Time
+	URL        string // link to the original
+	Lang       string // BCP 47 tag for lang=, "" when unknown
+	Visibility string
+	CW         string
+	Sensitive  bool
+	Content    string // sanitised HTML
+	Text       string // plain text, for search and Markdown fallbacks
+	Media      []media
+	Links      []link // link previews
+	Poll       *poll
+	ReplyTo    string // URI of the parent, "" when not a reply
+	ParentPage int    // page of the parent in this site, 0 when not here
+	Parent     string // anchor of the parent
+	Hashtags   []string
+	InThread   bool // replies to a post shown just before it
+}
+
+type media struct {
+	Kind    string // image, video, audio, file, missing
+	Src     string // path in the output
+	Alt     string
+	Type    string
+	Width   int
+	Height  int
+	Missing bool
+}
+
+type link struct {
+	Href, Title string
+}
+
+type poll struct {
+	Multiple bool
+	Voters   int
+	Total    int // sum of votes: the denominator of shares
+	Ends     time.Time
+	Closed   bool
+	Options  []pollOption
+}
+
+type pollOption struct {
+	Name    string
+	Votes   int
+	Percent int
+}
+
+// anchorOf returns the fragment id of a status URI.
+func anchorOf(uri string) string {
+	return fmt.Sprintf("s-%016x", hashOf(uri))
+}
+
+func hashOf(uri string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(uri))
+	return h.Sum64()
+}
+
+// preparePost turns a status into a post, copying its media into the
+// output. It fails only when writing the output fails.
+func preparePost(s *archive.Status, ar *archive.Reader, root *os.Root, sum *Summary) (*post, error) {
+	p := &post{
+		Published:  s.Published.UTC(),
+		Visibility: string(s.Visibility),
+		URL:        s.URL,
+	}
+	if p.URL == "" {
+		p.URL = s.ID
+	}
+	if s.IsBoost() {
+		p.Boost = true
+		p.BoostOf = s.ID
+		p.Anchor = anchorOf(s.ActivityID)
+		if s.Type == "" { // a bare URI: nothing else to show
+			return p, nil
+		}
+	} else {
+		p.Anchor = anchorOf(s.ID)
+	}
+	if !s.Updated.IsZero() {
+		p.Edited = s.Updated.UTC()
+	}
+	p.Lang = langTag(s.Language)
+	p.CW = s.Summary
+	p.Sensitive = s.Sensitive
+	p.Content = Sanitize(s.Content)
+	p.Text = plainText(p.Content, maxSearchText)
+	p.ReplyTo = s.InReplyTo
+	for _, t := range s.Hashtags {
+		if name := strings.TrimPrefix(t.Name, "#"); name != "" {
+			p.Hashtags = append(p.Hashtags, name)
+		}
+	}
+	for i := range s.Attachments {
+		a := &s.Attachments[i]
+		if a.IsLink() {
+			p.Links = append(p.Links, link{Href: a.URL, Title: a.Name})
+			continue
+		}
+		m, err := copyMedia(a, ar, root, sum)
+		if err != nil {
+			return nil, err
+		}
+		p.Media = append(p.Media, m)
+	}
+	if s.Poll != nil {
+		q := &poll{Multiple: s.Poll.Multiple, Voters: s.Poll.VotersCount, Ends: s.Poll.EndTime.UTC(), Closed: !s.Poll.Closed.IsZero()}
+		for _, o := range s.Poll.Options {
+			q.Total += max(o.Votes, 0)
+		}
+		for _, o := range s.Poll.Options {
+			pct := 0
+			if q.Total > 0 {
+				pct = (max(o.Votes, 0)*100 + q.Total/2) / q.Total
+			}
+			q.Options = append(q.Options, pollOption{Name: o.Name, Votes: o.Votes, Percent: pct})
+		}
+		p.Poll = q
+	}
+	return p, nil
+}
+
+// copyMedia copies an attachment's file into the output under media/,
+// keeping its archive path, and says how to show it. It fails only when
+// writing the output fails; a file the archive lacks is shown missing.
+func copyMedia(a *archive.Attachment, ar *archive.Reader, root *os.Root, sum *Summary) (media, error) {
+	m := media{Alt: a.Name, Type: a.MediaType, Width: a.Width, Height: a.Height}
+	missing := func(err error) (media, error) {
+		sum.Missing++
+		if err != nil {
+			sum.problem(err)
+		}
+		m.Kind, m.Missing = "missing", true
+		return m, nil
+	}
+	name := a.Path
+	if name == "" || !fs.ValidPath(name) || strings.HasPrefix(path.Base(name), ".") {
+		return missing(fmt.Errorf("media %q: names no archive entry", a.URL))
+	}
+	kind := mediaKind(a.MediaType, name)
+	if kind == "" {
+		return missing(fmt.Errorf("media %s: file type not shown (%q)", name, a.MediaType))
+	}
+	f, err := ar.OpenMedia(a)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return missing(fmt.Errorf("media %s: not in the archive", name))
+		}
+		return missing(fmt.Errorf("media %s: %w", name, err))
+	}
+	dst := "media/" + name
+	err = copyFile(root, dst, f)
+	f.Close()
+	if err != nil {
+		if isOutputError(err) {
+			return m, err
+		}
+		return missing(err)
+	}
+	sum.Media++
+	m.Kind, m.Src = kind, dst
+	return m, nil
+}
+
+// mediaKind says how a media file is shown: image, video, audio or
+// file (a link), from its media type or else its extension. It returns
+// "" for types a browser would run as a document (HTML, SVG, XML,
+// scripts), which are not copied.
+func mediaKind(mediaType, name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	switch ext {
+	case ".html", ".htm", ".xhtml", ".svg", ".svgz", ".xml", ".js", ".mjs", ".xsl", ".xslt", ".pdf", "":
+		return ""
+	}
+	mt := strings.ToLower(mediaType)
+	switch {
+	case strings.Contains(mt, "svg") || strings.Contains(mt, "html") || strings.Contains(mt, "xml") || strings.Contains(mt, "script"):
+		return ""
+	case strings.HasPrefix(mt, "image/"):
+		return "image"
+	case strings.HasPrefix(mt, "video/"):
+		return "video"
+	case strings.HasPrefix(mt, "audio/"):
+		return "audio"
+	}
+	switch ext {
+	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp":
+		return "image"
+	case ".mp4", ".webm", ".mov", ".m4v", ".ogv":
+		return "video"
+	case ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav", ".flac", ".aac":
+		return "audio"
+	}
+	return "file"
+}
+
+// langTag turns a contentMap key into a BCP 47 tag ("zhCn" becomes
+// "zh-CN"), or "" when it is not a plausible tag.
+func langTag(s string) string {
+	if s == "" || len(s) > 35 {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return ""
+		}
+	}
+	s = strings.ReplaceAll(s, "_", "-")
+	// Mastodon's camel-cased keys: zhCn, zhTw, ptBr.
+	if len(s) == 4 && 'a' <= s[0] && s[0] <= 'z' && 'a' <= s[1] && s[1] <= 'z' && 'A' <= s[2] && s[2] <= 'Z' {
+		return s[:2] + "-" + strings.ToUpper(s[2:])
+	}
+	return s
+}
+
+// visibilityLabel is what a reader sees for a visibility.
+func visibilityLabel(v string) string {
+	switch v {
+	case "public":
+		return "Public"
+	case "unlisted":
+		return "Unlisted"
+	case "private":
+		return "Followers only"
+	case "direct":
+		return "Direct"
+	}
+	return "Unknown visibility"
+}
+
+// pageName is the file of timeline page n (1 is the oldest).
+func pageName(n int) string {
+	return "page-" + strconv.Itoa(n) + ".html"
+}
+
+// webURL returns u when it is an http or https URL a link may point
+// to, else "".
+func webURL(u string) string {
+	if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+		return u
+	}
+	return ""
+}

@@ -1,0 +1,322 @@
+package html
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/archive"
+)
+
+// Format is the kind of output [Render] writes.
+type Format string
+
+// The output formats.
+const (
+	// FormatHTML writes a static site: index.html and numbered pages,
+	// opened from disk with no server.
+	FormatHTML Format = "html"
+	// FormatMarkdown writes one Markdown file per month (2023-01.md),
+	// an index.md with the profile, likes.md and bookmarks.md.
+	FormatMarkdown Format = "md"
+)
+
+// Page sizes of the HTML timeline.
+const (
+	// DefaultPageSize is the number of posts on one timeline page when
+	// [Config.PageSize] is zero.
+	DefaultPageSize = 100
+	// MaxPageSize bounds [Config.PageSize]: larger values are lowered
+	// to it, so that no page grows too big for a browser.
+	MaxPageSize = 500
+	// listPageSize is the number of links on one page of likes or
+	// bookmarks.
+	listPageSize = 1000
+	// maxSearchText bounds the text of one post kept in the search
+	// index, in bytes.
+	maxSearchText = 2000
+	// maxProblems bounds the problems a Summary lists; the counts go on.
+	maxProblems = 100
+)
+
+// Config holds the options of [Config.Render]. The zero value writes an
+// HTML site with [DefaultPageSize] posts a page into an empty folder.
+type Config struct {
+	// Format is FormatHTML ("" means this) or FormatMarkdown.
+	Format Format
+	// PageSize is the number of timeline posts on one HTML page; 0
+	// means DefaultPageSize, and values over MaxPageSize are lowered
+	// to it.
+	PageSize int
+	// Force allows writing into a folder that already holds files.
+	// Files the rendering writes replace those of the same name; other
+	// files are left alone.
+	Force bool
+}
+
+// Summary says what [Render] wrote and what it could not read.
+type Summary struct {
+	Format    Format
+	Posts     int // statuses rendered (Creates)
+	Boosts    int // Announces rendered
+	Pages     int // timeline pages (HTML) or month files (Markdown)
+	Months    int // months with at least one status
+	Media     int // media files copied into the output
+	Missing   int // attachments whose file is not in the archive (or not copied)
+	Likes     int
+	Bookmarks int
+	// Problems lists, at most 100, what could not be read or copied:
+	// undecodable outbox items, a truncated outbox, missing media. The
+	// rendering goes on past them; the site shows what was readable.
+	Problems []error
+	// Skipped counts the items left out because they could not be read.
+	Skipped int
+}
+
+func (s *Summary) problem(err error) {
+	if len(s.Problems) < maxProblems {
+		s.Problems = append(s.Problems, err)
+	}
+}
+
+// Render renders the archive r into the folder dir with the default
+// [Config]: an HTML site whose entry point is dir/index.html.
+func Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error) {
+	var c Config
+	return c.Render(ctx, r, dir)
+}
+
+// Render renders the archive r into the folder dir, creating it if
+// needed. It refuses a folder that holds files unless c.Force is set
+// ([ErrNotEmpty]), and writes nothing outside dir: every file is made
+// through an [os.Root] opened on dir, so even a symbolic link planted in
+// dir cannot lead a write out of it.
+//
+// Statuses are streamed from the archive; memory stays flat whatever
+// their number, apart from 12 bytes or so a post for the map that links
+// replies to their parents. Items that cannot be read are counted in
+// [Summary.Skipped] and listed in [Summary.Problems], and rendering
+// goes on. Render returns an error for what stops it: an unusable
+// folder, a write that fails, ctx being done.
+func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error) {
+	format := c.Format
+	if format == "" {
+		format = FormatHTML
+	}
+	if format != FormatHTML && format != FormatMarkdown {
+		return nil, fmt.Errorf("%w: %q", ErrFormat, c.Format)
+	}
+	root, err := openOutput(dir, c.Force)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	sum := &Summary{Format: format}
+	prof, err := loadProfile(r, root, sum)
+	if err != nil {
+		return sum, err
+	}
+	switch format {
+	case FormatMarkdown:
+		err = renderMarkdown(ctx, r, root, prof, sum)
+	default:
+		size := c.PageSize
+		if size <= 0 {
+			size = DefaultPageSize
+		}
+		size = min(size, MaxPageSize)
+		err = renderHTML(ctx, r, root, prof, size, sum)
+	}
+	return sum, err
+}
+
+// openOutput creates dir if needed, checks that it is empty (unless
+// force) and opens it as a root for all writes.
+func openOutput(dir string, force bool) (*os.Root, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("html: output folder: %w", err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("html: output folder: %w", err)
+	}
+	if !force {
+		f, err := root.Open(".")
+		if err != nil {
+			root.Close()
+			return nil, fmt.Errorf("html: output folder: %w", err)
+		}
+		names, err := f.Readdirnames(1)
+		f.Close()
+		if err != nil && !errors.Is(err, io.EOF) {
+			root.Close()
+			return nil, fmt.Errorf("html: output folder: %w", err)
+		}
+		if len(names) > 0 {
+			root.Close()
+			return nil, fmt.Errorf("%w: %s", ErrNotEmpty, dir)
+		}
+	}
+	return root, nil
+}
+
+// profile is what the pages show of the account.
+type profile struct {
+	Actor   *activitypub.Actor // nil when actor.json is missing or bad
+	Name    string             // display name, or the username
+	Handle  string             // @user@host
+	Avatar  string             // path in the output, "" when none
+	Header  string
+	Bio     string // sanitised HTML
+	Fields  []field
+	Moved   string // movedTo URI
+	Aliases []string
+	Bot     bool
+}
+
+type field struct {
+	Name  string
+	Value string // sanitised HTML
+}
+
+// loadProfile reads the actor and copies the avatar and header.
+func loadProfile(r *archive.Reader, root *os.Root, sum *Summary) (*profile, error) {
+	p := &profile{Name: "Archive"}
+	a, err := r.Actor()
+	if err != nil {
+		sum.problem(fmt.Errorf("actor.json: %w", err))
+	} else {
+		p.Actor = a
+		p.Name = a.Name
+		if p.Name == "" {
+			p.Name = a.PreferredUsername
+		}
+		if p.Name == "" {
+			p.Name = "Archive"
+		}
+		if a.PreferredUsername != "" {
+			p.Handle = "@" + a.PreferredUsername
+			if h := hostOf(a.ID); h != "" {
+				p.Handle += "@" + h
+			}
+		}
+		p.Bio = Sanitize(a.Summary)
+		for _, f := range a.Attachment {
+			if f.Type == "PropertyValue" {
+				p.Fields = append(p.Fields, field{Name: f.Name, Value: Sanitize(f.Value)})
+			}
+		}
+		p.Moved = a.MovedTo
+		p.Aliases = a.AlsoKnownAs
+		p.Bot = a.Type == "Service" || a.Type == "Application"
+	}
+	for _, img := range []struct {
+		name string
+		open func() (fs.File, error)
+		dst  *string
+	}{{"avatar", r.Avatar, &p.Avatar}, {"header", r.Header, &p.Header}} {
+		f, err := img.open()
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				sum.problem(fmt.Errorf("%s: %w", img.name, err))
+			}
+			continue
+		}
+		ext := ""
+		if st, err := f.Stat(); err == nil {
+			ext = imageExt(st.Name())
+		}
+		if ext == "" {
+			f.Close()
+			sum.problem(fmt.Errorf("%s: not an image file name, left out", img.name))
+			continue
+		}
+		name := img.name + ext
+		err = copyFile(root, name, f)
+		f.Close()
+		if err != nil {
+			return p, err
+		}
+		*img.dst = name
+	}
+	return p, nil
+}
+
+// imageExt returns the lower-case extension of an image file name, or
+// "" when it is not one a browser shows as an image (SVG is left out:
+// opened on its own it could run scripts).
+func imageExt(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	switch ext {
+	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp":
+		return ext
+	}
+	return ""
+}
+
+// hostOf returns the host of an absolute URL, or "".
+func hostOf(u string) string {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(u, "http://")
+	}
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
+}
+
+// copyFile copies src into the output at name, creating its folders.
+// Failures to write are *outputError values: they stop a rendering,
+// where a file the archive cannot give only leaves a gap.
+func copyFile(root *os.Root, name string, src io.Reader) error {
+	if d := path.Dir(name); d != "." {
+		if err := root.MkdirAll(d, 0o755); err != nil {
+			return &outputError{fmt.Errorf("html: %w", err)}
+		}
+	}
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return &outputError{fmt.Errorf("html: %w", err)}
+	}
+	_, err = io.Copy(outputWriter{f}, src)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = &outputError{cerr}
+	}
+	if err != nil {
+		return fmt.Errorf("html: writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// outputError marks an error writing the output.
+type outputError struct{ err error }
+
+func (e *outputError) Error() string { return e.err.Error() }
+func (e *outputError) Unwrap() error { return e.err }
+
+// outputWriter marks the errors of its writer as output errors.
+type outputWriter struct{ w io.Writer }
+
+func (o outputWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil {
+		err = &outputError{err}
+	}
+	return n, err
+}
+
+// isOutputError reports whether err comes from writing the output.
+func isOutputError(err error) bool {
+	var o *outputError
+	return errors.As(err, &o)
+}

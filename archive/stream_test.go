@@ -1,0 +1,147 @@
+package archive
+
+import (
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestCheckDepth(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		json string
+		max  int
+		want error
+	}{
+		{"flat", `{"a":1}`, 1, nil},
+		{"at the limit", `{"a":[{"b":[]}]}`, 4, nil},
+		{"over the limit", `{"a":[{"b":[]}]}`, 3, ErrTooDeep},
+		{"brackets in strings do not count", `{"a":"[[[[{{{{"}`, 1, nil},
+		{"escaped quote keeps the string open", `{"a":"\"[[[["}`, 1, nil},
+		{"escaped backslash closes the string", `{"a":"\\","b":[[[]]]}`, 3, ErrTooDeep},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := checkDepth([]byte(tt.json), tt.max); !errors.Is(got, tt.want) {
+				t.Errorf("checkDepth = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSerialAndParallelAgree(t *testing.T) {
+	t.Parallel()
+	items := make([]string, 500)
+	for i := range items {
+		items[i] = strings.Replace(noteItem, "statuses/1", "statuses/"+strings.Repeat("9", i%7+1), 2)
+	}
+	items[123] = `{"id":"x","type":"Create","object":{"id":"y","type":"Note","sensitive":"very"}}`
+	doc := outboxOf(items...)
+	run := func(concurrency int, keepRaw bool) ([]*Status, []error) {
+		r := openString(t, Limits{}, doc)
+		r.concurrency = concurrency
+		var out []*Status
+		var errs []error
+		for s, err := range r.statuses(keepRaw) {
+			out = append(out, s)
+			errs = append(errs, err)
+		}
+		return out, errs
+	}
+	want, wantErrs := run(1, true)
+	if len(want) != 500 || wantErrs[123] == nil {
+		t.Fatalf("serial read %d statuses, error at 123: %v", len(want), wantErrs[123])
+	}
+	for _, workers := range []int{2, 5} {
+		got, gotErrs := run(workers, true)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%d workers (-serial +parallel):\n%s", workers, diff)
+		}
+		if diff := cmp.Diff(errStrings(wantErrs), errStrings(gotErrs)); diff != "" {
+			t.Errorf("%d workers: errors differ:\n%s", workers, diff)
+		}
+		got, _ = run(workers, false)
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Status{}, "Raw")); diff != "" {
+			t.Errorf("%d workers without Raw (-serial +parallel):\n%s", workers, diff)
+		}
+	}
+}
+
+func TestEarlyBreakStopsReading(t *testing.T) {
+	items := make([]string, 2000)
+	for i := range items {
+		items[i] = noteItem
+	}
+	r := openString(t, Limits{}, outboxOf(items...))
+	before := runtime.NumGoroutine()
+	for range 20 {
+		n := 0
+		for _, err := range r.Statuses() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n++; n == 100 {
+				break
+			}
+		}
+	}
+	// The workers have exited once the loop returns.
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after breaking out, %d before", n, before)
+	}
+	if r.outbox != nil {
+		t.Error("an interrupted pass recorded outbox information")
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	t.Parallel()
+	err := &Error{Entry: "outbox.json", Index: 12, Offset: 3456, Err: ErrItemTooLarge}
+	if got, want := err.Error(), "archive: outbox.json: item 12: at byte 3456: JSON item exceeds limit"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if !errors.Is(err, ErrItemTooLarge) {
+		t.Error("does not unwrap to its sentinel")
+	}
+}
+
+func errStrings(errs []error) []string {
+	out := make([]string, len(errs))
+	for i, err := range errs {
+		if err != nil {
+			out[i] = err.Error()
+		}
+	}
+	return out
+}
+
+func TestLanguagePicksTheContentKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, item, want string }{
+		{"one key", `{"type":"Create","object":{"type":"Note","content":"<p>a</p>","contentMap":{"zhCn":"<p>a</p>"}}}`, "zhCn"},
+		{"the key whose HTML is the content", `{"type":"Create","object":{"type":"Note","content":"<p>b</p>","contentMap":{"en":"<p>a</p>","de":"\u003cp\u003eb\u003c/p\u003e"}}}`, "de"},
+		{"none matches: the first", `{"type":"Create","object":{"type":"Note","content":"<p>c</p>","contentMap":{"en":"<p>a</p>","de":"<p>b</p>"}}}`, "en"},
+		{"no contentMap", `{"type":"Create","object":{"type":"Note","content":"<p>c</p>"}}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := decodeStatus([]byte(tt.item), 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Language != tt.want {
+				t.Errorf("Language = %q, want %q", s.Language, tt.want)
+			}
+		})
+	}
+}

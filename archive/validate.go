@@ -1,0 +1,223 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+// OpenMedia opens the archive entry behind an attachment, found from its
+// URL by [MediaPath]. It fails wrapping [io/fs.ErrNotExist] when the
+// attachment is a link preview, names no entry, or its file is missing
+// (Mastodon leaves out files it could not read).
+func (r *Reader) OpenMedia(a *Attachment) (fs.File, error) {
+	p := a.Path
+	if p == "" && !a.IsLink() {
+		p = MediaPath(a.URL)
+	}
+	if p == "" {
+		return nil, &Error{Entry: a.URL, Index: -1, Offset: -1, Err: fmt.Errorf("%w: attachment names no archive entry", fs.ErrNotExist)}
+	}
+	if !r.Has(p) {
+		return nil, &Error{Entry: p, Index: -1, Offset: -1, Err: fs.ErrNotExist}
+	}
+	return r.Open(p)
+}
+
+// MediaFiles returns the names of the media entries (under
+// media_attachments/), sorted.
+func (r *Reader) MediaFiles() []string {
+	var names []string
+	for name := range r.files {
+		if strings.HasPrefix(name, "media_attachments/") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Report is what [Reader.Validate] found: counts a summary shows, and
+// the problems a user should know about. None of them stops reading.
+type Report struct {
+	Format Format
+
+	Items     int // outbox items read
+	Creates   int // Create items: posts
+	Announces int // Announce items: boosts
+	Replies   int // Creates that reply to a status
+	Polls     int // Creates of a Question
+	WithMedia int // Creates with at least one media attachment
+	// Visibility counts Creates by visibility.
+	Visibility map[Visibility]int
+
+	// TotalItems is what outbox.json declares, or nil.
+	TotalItems *int
+	// DuplicateItemArrays is how many orderedItems arrays the outbox has
+	// beyond the first.
+	DuplicateItemArrays int
+
+	Likes, Bookmarks               int
+	MissingLikes, MissingBookmarks bool
+	MissingActor                   bool
+
+	// MediaFiles is the number of files under media_attachments/.
+	MediaFiles int
+	// MissingMedia lists attachments whose file is not in the archive.
+	MissingMedia []MediaRef
+	// OrphanMedia lists media files no status refers to (media of deleted
+	// or scheduled posts).
+	OrphanMedia []string
+	// UnknownItems lists items that are neither Create nor Announce.
+	UnknownItems []ItemRef
+	// Errors lists what could not be read: undecodable items, a truncated
+	// collection, a damaged .tar.gz. Reading went on where it could.
+	Errors []error
+}
+
+// MediaRef names an attachment: the status it belongs to and its URL.
+type MediaRef struct {
+	Status string // status id
+	URL    string
+	Path   string // the entry it should be, "" when the URL names none
+}
+
+// ItemRef names an outbox item by position and type.
+type ItemRef struct {
+	Index int
+	ID    string
+	Type  string
+}
+
+// Warnings returns one line per problem in the report, for people.
+func (rep *Report) Warnings() []string {
+	var w []string
+	if rep.MissingActor {
+		w = append(w, "no actor.json")
+	}
+	if rep.TotalItems != nil && *rep.TotalItems != rep.Items {
+		w = append(w, fmt.Sprintf("outbox declares totalItems %d but holds %d items", *rep.TotalItems, rep.Items))
+	}
+	if rep.DuplicateItemArrays > 0 {
+		w = append(w, fmt.Sprintf("outbox repeats orderedItems %d times", rep.DuplicateItemArrays+1))
+	}
+	if rep.MissingLikes {
+		w = append(w, "no likes.json")
+	}
+	if rep.MissingBookmarks {
+		w = append(w, "no bookmarks.json")
+	}
+	for _, m := range rep.MissingMedia {
+		w = append(w, fmt.Sprintf("missing media %s of %s", m.URL, m.Status))
+	}
+	for _, o := range rep.OrphanMedia {
+		w = append(w, "media file without status: "+o)
+	}
+	for _, u := range rep.UnknownItems {
+		w = append(w, fmt.Sprintf("item %d (%s) has unknown type %q", u.Index, u.ID, u.Type))
+	}
+	for _, err := range rep.Errors {
+		w = append(w, err.Error())
+	}
+	return w
+}
+
+// Validate reads the whole archive once and reports what a user should
+// know, without failing on it: missing media, media with no status,
+// items of unknown type, a totalItems that differs from the items,
+// missing likes or bookmarks. Errors that end a stream (a truncated
+// outbox) are in [Report.Errors], after what was read before them.
+func (r *Reader) Validate() *Report {
+	rep := &Report{Format: r.format, Visibility: map[Visibility]int{}}
+	if r.damage != nil {
+		rep.Errors = append(rep.Errors, r.damage)
+	}
+	if _, err := r.Actor(); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			rep.MissingActor = r.format != FormatOutbox
+		} else {
+			rep.Errors = append(rep.Errors, err)
+		}
+	}
+	referenced := map[string]bool{}
+	if r.Has("outbox.json") {
+		for s, err := range r.statuses(false) {
+			if err != nil {
+				rep.Errors = append(rep.Errors, err)
+				if s == nil {
+					break
+				}
+				rep.Items++
+				continue
+			}
+			rep.Items++
+			switch s.Activity {
+			case "Create":
+				rep.Creates++
+				rep.Visibility[s.Visibility]++
+				if s.IsReply() {
+					rep.Replies++
+				}
+				if s.Poll != nil {
+					rep.Polls++
+				}
+				if len(s.Media()) > 0 {
+					rep.WithMedia++
+				}
+			case "Announce":
+				rep.Announces++
+			default:
+				rep.UnknownItems = append(rep.UnknownItems, ItemRef{Index: s.Index, ID: s.ActivityID, Type: s.Activity})
+			}
+			for _, a := range s.Media() {
+				if a.Path != "" {
+					referenced[a.Path] = true
+				}
+				if a.Path == "" || !r.Has(a.Path) {
+					rep.MissingMedia = append(rep.MissingMedia, MediaRef{Status: s.ID, URL: a.URL, Path: a.Path})
+				}
+			}
+		}
+		r.mu.Lock()
+		if o := r.outbox; o != nil {
+			rep.DuplicateItemArrays = max(o.arrays-1, 0)
+			if o.arrays == 0 {
+				rep.Errors = append(rep.Errors, &Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fmt.Errorf("%w: no orderedItems", ErrMalformed)})
+			}
+		}
+		r.mu.Unlock()
+		if t, err := r.TotalItems(); err == nil {
+			rep.TotalItems = t
+		}
+	} else {
+		rep.Errors = append(rep.Errors, &Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fs.ErrNotExist})
+	}
+	media := r.MediaFiles()
+	rep.MediaFiles = len(media)
+	for _, m := range media {
+		if !referenced[m] {
+			rep.OrphanMedia = append(rep.OrphanMedia, m)
+		}
+	}
+	if r.format != FormatOutbox {
+		rep.Likes, rep.MissingLikes = r.countURIs(rep, "likes.json")
+		rep.Bookmarks, rep.MissingBookmarks = r.countURIs(rep, "bookmarks.json")
+	}
+	return rep
+}
+
+func (r *Reader) countURIs(rep *Report, name string) (n int, missing bool) {
+	if !r.Has(name) {
+		return 0, true
+	}
+	for _, err := range r.uris(name) {
+		if err != nil {
+			rep.Errors = append(rep.Errors, err)
+			break
+		}
+		n++
+	}
+	return n, false
+}

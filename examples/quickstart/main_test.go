@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+func TestQuickstartScenarios(t *testing.T) {
+	tests := []struct {
+		scenario string
+		// want holds patterns the report must match: each names a fact
+		// of the scenario's outcome.
+		want []string
+		// files are the files the export step must leave.
+		files []string
+	}{
+		{
+			scenario: "move",
+			want: []string{
+				`before: add alice@\S+ as an alias on the new account`,
+				`ready: both accounts resolve`,
+				`copied name, summary, attachment`,
+				`delivered the Move to 1 of 1 inbox`,
+				`followers: 4 on the old account before, 4 on the new account now`,
+				`redirects to http://\S+/users/alice \(movedTo\)`,
+				`following_accounts.csv: 2 row\(s\), 2 change\(s\) applied, 0 failed`,
+				`lists.csv: 1 row\(s\), 2 change\(s\) applied, 0 failed`,
+				`followers.csv: not imported: .*no account can be made to follow another`,
+				`1 direct message\(s\) left out`,
+				`read back: 5 posts \(1 with a poll\) and 1 boost\(s\)`,
+			},
+			files: []string{"archive.zip", "following_accounts.csv", "followers.csv", "lists.csv", "blocked_accounts.csv", "muted_accounts.csv", "blocked_domains.csv", "bookmarks.csv"},
+		},
+		{
+			scenario: "leave",
+			want:     []string{`is left as it is`, `read back: 5 posts`},
+			files:    []string{"archive.zip", "following_accounts.csv"},
+		},
+		{
+			scenario: "same-server",
+			want: []string{
+				`this server moved 1 local follower\(s\) itself`,
+				`followers: 4 on the old account before, 4 on the new account now`,
+				`redirects to http://\S+/users/alice2 \(movedTo\)`,
+			},
+			files: []string{"archive.zip"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario, func(t *testing.T) {
+			out := t.TempDir()
+			var buf bytes.Buffer
+			if err := run(context.Background(), &buf, tt.scenario, out); err != nil {
+				t.Fatalf("run: %v\n%s", err, buf.String())
+			}
+			for _, p := range tt.want {
+				if !regexp.MustCompile(p).MatchString(buf.String()) {
+					t.Errorf("report does not match %q:\n%s", p, buf.String())
+				}
+			}
+			for _, f := range tt.files {
+				if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
+					t.Errorf("%s: %v", f, err)
+				}
+			}
+		})
+	}
+	if err := run(context.Background(), &bytes.Buffer{}, "bogus", t.TempDir()); err == nil {
+		t.Error("an unknown scenario ran")
+	}
+}

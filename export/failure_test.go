@@ -1,0 +1,220 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"iter"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/export"
+)
+
+// failingFollows is a source whose follows fail after one.
+type failingFollows struct{ *memSource }
+
+func (f failingFollows) Follows(context.Context) iter.Seq2[export.Follow, error] {
+	return func(yield func(export.Follow, error) bool) {
+		if !yield(export.Follow{Account: "bob@remote.example"}, nil) {
+			return
+		}
+		yield(export.Follow{}, errSourceDown)
+	}
+}
+
+// TestFailuresLeaveNoFiles checks that an export that fails or is
+// cancelled leaves no file in the folder, nor a spool file.
+func TestFailuresLeaveNoFiles(t *testing.T) {
+	t.Parallel()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 64<<10) // 1 MiB
+	for _, tc := range []struct {
+		name string
+		// setup changes a full source; it returns the source to use.
+		setup func(m *memSource) export.ActorSource
+		// cancelAt cancels the context when progress reaches this many
+		// items (0: never).
+		cancelAt int64
+		is       []error
+	}{
+		{
+			name:  "source error mid-statuses",
+			setup: func(m *memSource) export.ActorSource { m.failStatusesAt = 3; return m },
+			is:    []error{export.ErrSource, errSourceDown},
+		},
+		{
+			name:  "source error in a CSV file after the archive",
+			setup: func(m *memSource) export.ActorSource { return failingFollows{m} },
+			is:    []error{export.ErrSource, errSourceDown},
+		},
+		{
+			name:     "cancelled during statuses",
+			setup:    func(m *memSource) export.ActorSource { return m },
+			cancelAt: 2,
+			is:       []error{context.Canceled},
+		},
+		{
+			name:     "cancelled during CSV files",
+			setup:    func(m *memSource) export.ActorSource { return m },
+			cancelAt: 16,
+			is:       []error{context.Canceled},
+		},
+		{
+			name: "media read error after its start",
+			setup: func(m *memSource) export.ActorSource {
+				url := m.statuses[0].Attachments[0].URL
+				m.media[url] = big
+				m.readErr = map[string]int{url: 512 << 10}
+				return m
+			},
+			is: []error{export.ErrMediaUnreadable},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, bundle := range []bool{false, true} {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				opts := export.Options{TempDir: t.TempDir()}
+				if tc.cancelAt > 0 {
+					opts.Progress = func(p export.Progress) {
+						if p.Items >= tc.cancelAt {
+							cancel()
+						}
+					}
+				}
+				dir := t.TempDir()
+				var err error
+				if bundle {
+					_, err = export.WriteBundleFile(ctx, filepath.Join(dir, "bundle.zip"), tc.setup(fullSource()), opts)
+				} else {
+					_, err = export.WriteDir(ctx, dir, tc.setup(fullSource()), opts)
+				}
+				for _, target := range tc.is {
+					if !errors.Is(err, target) {
+						t.Errorf("bundle %v: err = %v, want %v", bundle, err, target)
+					}
+				}
+				if names := dirNames(t, dir); len(names) != 0 {
+					t.Errorf("bundle %v: files left in the folder: %v", bundle, names)
+				}
+				if names := dirNames(t, opts.TempDir); len(names) != 0 {
+					t.Errorf("bundle %v: spool files left: %v", bundle, names)
+				}
+			}
+		})
+	}
+}
+
+func TestUnreadableMediaSkipped(t *testing.T) {
+	t.Parallel()
+	const (
+		gone   = "media_attachments/files/000/000/001/original/1111111111111111.jpg"
+		denied = "media_attachments/files/000/000/002/original/2222222222222222.jpg"
+		broken = "media_attachments/files/000/000/003/original/3333333333333333.jpg"
+		fine   = "media_attachments/files/000/000/004/original/4444444444444444.jpg"
+	)
+	errDenied := errors.New("permission denied")
+	s := note(1, archive.Public)
+	for _, u := range []string{gone, denied, broken, fine} {
+		s.Attachments = append(s.Attachments, archive.Attachment{Type: "Document", MediaType: "image/jpeg", URL: u})
+	}
+	src := &memSource{
+		actor: testActor(), statuses: []*archive.Status{s}, failStatusesAt: -1,
+		avatar: []byte("x"), avatarExt: "../png",
+		media:    map[string][]byte{denied: {1}, broken: bytes.Repeat([]byte{1}, 1000), fine: []byte("jpeg")},
+		mediaErr: map[string]error{denied: errDenied},
+		readErr:  map[string]int{broken: 10},
+	}
+	var buf bytes.Buffer
+	res, err := export.WriteBundle(context.Background(), &buf, src, export.Options{TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type skipped struct {
+		Status, Entry string
+		NotExist      bool
+	}
+	var got []skipped
+	for _, me := range res.SkippedMedia {
+		if !errors.Is(me, export.ErrMediaUnreadable) {
+			t.Errorf("%v does not unwrap to ErrMediaUnreadable", me)
+		}
+		got = append(got, skipped{me.Status, me.Entry, errors.Is(me, fs.ErrNotExist)})
+	}
+	want := []skipped{{"", "avatar", false}, {s.ID, gone, true}, {s.ID, denied, false}, {s.ID, broken, false}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("skipped media (-want +got):\n%s", diff)
+	}
+	if !errors.Is(res.SkippedMedia[2], errDenied) {
+		t.Errorf("%v does not wrap the source's error", res.SkippedMedia[2])
+	}
+	r, err := archive.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{fine}, r.MediaFiles()); diff != "" {
+		t.Errorf("media files (-want +got):\n%s", diff)
+	}
+	// The status still names every attachment, as Mastodon's archives do.
+	st := readStatuses(t, r)
+	if len(st) != 1 || len(st[0].Attachments) != 4 {
+		t.Fatalf("statuses = %v", st)
+	}
+	rep := r.Validate()
+	if len(rep.MissingMedia) != 3 {
+		t.Errorf("Validate reports %d missing media, want 3", len(rep.MissingMedia))
+	}
+	if _, err := r.Avatar(); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("avatar with a bad extension was written: %v", err)
+	}
+}
+
+// TestCancelledBundleStream checks WriteBundle to a writer reports the
+// cancellation.
+func TestCancelledBundleStream(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := export.WriteBundle(ctx, io.Discard, fullSource(), export.Options{TempDir: t.TempDir()})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+// cancellingWriter cancels a context once it has received n bytes.
+type cancellingWriter struct {
+	n      int
+	cancel context.CancelFunc
+}
+
+func (w *cancellingWriter) Write(p []byte) (int, error) {
+	w.n -= len(p)
+	if w.n <= 0 {
+		w.cancel()
+	}
+	return len(p), nil
+}
+
+// TestCancelWhileClosing cancels the export while the outbox is copied into
+// the ZIP, after every status has been read.
+func TestCancelWhileClosing(t *testing.T) {
+	t.Parallel()
+	src := newGenSource(20_000)
+	src.media, src.likes, src.follows = 0, 0, 0
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &cancellingWriter{n: 1, cancel: cancel}
+	res, err := export.WriteBundle(ctx, w, src, export.Options{TempDir: t.TempDir()})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if n := res.Statuses + res.DirectSkipped; n != 20_000 {
+		t.Errorf("cancelled after %d statuses; the test wants the cancellation in Close", n)
+	}
+}
