@@ -47,6 +47,7 @@ type DocumentError struct {
 	Err  error
 }
 
+// Error describes the failure, naming its subject.
 func (e *DocumentError) Error() string {
 	s := "activitypub: " + e.Kind
 	if e.ID != "" {

@@ -59,6 +59,7 @@ type AddressError struct {
 	Addr string // the address dialled or named, as host:port or host
 }
 
+// Error describes the failure, naming its subject.
 func (e *AddressError) Error() string {
 	return fmt.Sprintf("%v: %s", ErrPrivateAddress, e.Addr)
 }

@@ -49,6 +49,7 @@ type FetchError struct {
 	Err error
 }
 
+// Error describes the failure, naming its subject.
 func (e *FetchError) Error() string {
 	return fmt.Sprintf("activitypub: fetching %s: %v", e.URL, e.Err)
 }
@@ -64,6 +65,7 @@ type StatusError struct {
 	StatusCode int
 }
 
+// Error describes the failure, naming its subject.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("activitypub: fetching %s: HTTP %d %s", e.URL, e.StatusCode, http.StatusText(e.StatusCode))
 }

@@ -145,6 +145,7 @@ type MoveError struct {
 	Errs   []error
 }
 
+// Error describes the failure, naming its subject.
 func (e *MoveError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "activitypub: move %s of %s to %s refused: ", e.MoveID, e.Origin, e.Target)

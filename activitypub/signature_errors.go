@@ -52,6 +52,7 @@ type SignatureError struct {
 	Cause  error  // the underlying error, if any (a resolver's, say)
 }
 
+// Error describes the failure, naming its subject.
 func (e *SignatureError) Error() string {
 	s := e.Err.Error()
 	if e.KeyID != "" {

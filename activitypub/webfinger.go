@@ -85,6 +85,7 @@ type WebFingerError struct {
 	Err      error
 }
 
+// Error describes the failure, naming its subject.
 func (e *WebFingerError) Error() string {
 	s := fmt.Sprintf("activitypub: WebFinger %s: %v", e.Resource, e.Err)
 	if e.Reason != "" {

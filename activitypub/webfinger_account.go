@@ -40,6 +40,7 @@ type AccountError struct {
 	Reason string
 }
 
+// Error describes the failure, naming its subject.
 func (e *AccountError) Error() string {
 	return fmt.Sprintf("%v %q: %s", ErrInvalidAccount, e.Input, e.Reason)
 }

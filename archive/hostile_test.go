@@ -99,6 +99,8 @@ func TestHostile(t *testing.T) {
 			data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}), want: ErrItemTooLarge},
 		{name: "item far too large (window)", read: true, limits: Limits{MaxItemSize: 100},
 			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(outboxOf(`"` + noise(1<<20) + `"`))}), want: ErrItemTooLarge},
+		{name: "top-level member too large", read: true, limits: Limits{MaxItemSize: 100},
+			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(`{"@context":"` + noise(1<<20) + `","orderedItems":[]}`)}), want: ErrItemTooLarge},
 		{name: "not JSON", read: true, data: zipBytes(t, zipFile{name: "outbox.json", data: []byte("<html>")}), want: ErrMalformed},
 		{name: "not an object", read: true, data: zipBytes(t, zipFile{name: "outbox.json", data: []byte("[1,2]")}), want: ErrMalformed},
 		{name: "not an archive", data: []byte("hello, world"), want: ErrNotArchive},

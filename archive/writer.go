@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -79,7 +81,8 @@ func NewWriter(w io.Writer) *Writer {
 // Create returns a Writer that writes the archive at path. It writes to
 // a temporary file in the same folder and renames it to path on a
 // successful Close; on error, or after [Writer.Abort], no file is left
-// at path.
+// at path. The file is readable by its owner only (mode 0600): an
+// archive holds direct messages.
 func Create(path string) (*Writer, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -197,6 +200,38 @@ func (w *Writer) AddFile(name string, r io.Reader) error {
 		return w.fail(fmt.Errorf("archive: writing %s: %w", name, err))
 	}
 	return nil
+}
+
+// AddFS copies the files of fsys into the archive, except actor.json,
+// outbox.json, likes.json and bookmarks.json, which Close writes: with a
+// [Reader] as fsys it copies the media, avatar and header of another
+// archive. An avatar.<ext> or header.<ext> at the root becomes the
+// actor's icon or image.
+func (w *Writer) AddFS(fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch name {
+		case "actor.json", "outbox.json", "likes.json", "bookmarks.json":
+			return nil
+		}
+		f, err := fsys.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := w.AddFile(name, f); err != nil {
+			return err
+		}
+		switch strings.TrimSuffix(name, path.Ext(name)) {
+		case "avatar":
+			w.avatar = name
+		case "header":
+			w.header = name
+		}
+		return nil
+	})
 }
 
 // AddStatus appends a status to the outbox. The typed fields are written

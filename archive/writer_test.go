@@ -205,22 +205,8 @@ func TestFixturesSurviveRewrite(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			for _, name := range r1.MediaFiles() {
-				f, _ := r1.Open(name)
-				if err := w.AddFile(name, f); err != nil {
-					t.Fatal(err)
-				}
-				f.Close()
-			}
-			for _, img := range []struct {
-				open func() (fs.File, error)
-				add  func(string, io.Reader) error
-			}{{r1.Avatar, w.AddAvatar}, {r1.Header, w.AddHeader}} {
-				if f, err := img.open(); err == nil {
-					st, _ := f.Stat()
-					img.add(filepath.Ext(st.Name()), f)
-					f.Close()
-				}
+			if err := w.AddFS(r1); err != nil {
+				t.Fatal(err)
 			}
 			likes1, _ := collectURIs(r1.Likes())
 			for _, u := range likes1 {
@@ -268,6 +254,13 @@ func TestFixturesSurviveRewrite(t *testing.T) {
 			}
 			if diff := cmp.Diff(r1.MediaFiles(), r2.MediaFiles()); diff != "" {
 				t.Errorf("media (-want +got):\n%s", diff)
+			}
+			for _, name := range append(r1.MediaFiles(), "avatar.png", "header.png") {
+				a, errA := fs.ReadFile(r1, name)
+				b, errB := fs.ReadFile(r2, name)
+				if !bytes.Equal(a, b) || (errA == nil) != (errB == nil) {
+					t.Errorf("%s differs after rewrite (%v, %v)", name, errA, errB)
+				}
 			}
 		})
 	}

@@ -91,6 +91,7 @@ type Problem struct {
 	Advice string // what to do, for people
 }
 
+// Error describes the failure, naming its subject.
 func (p *Problem) Error() string { return p.Advice }
 
 // Unwrap returns the sentinel.
@@ -103,6 +104,7 @@ type PreflightError struct {
 	Problems       []*Problem
 }
 
+// Error describes the failure, naming its subject.
 func (e *PreflightError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "migrate: cannot move %s to %s yet: ", e.Origin, e.Target)
@@ -134,6 +136,7 @@ type RefusedError struct {
 	Cause  error  // the underlying error (a fetch's or signature's), if any
 }
 
+// Error describes the failure, naming its subject.
 func (e *RefusedError) Error() string {
 	s := "migrate: move"
 	if e.MoveID != "" {
@@ -166,6 +169,7 @@ type DeliveryError struct {
 	Err        error
 }
 
+// Error describes the failure, naming its subject.
 func (e *DeliveryError) Error() string {
 	s := "migrate: delivery to " + e.Inbox + " failed"
 	if e.StatusCode != 0 {

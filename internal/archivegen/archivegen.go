@@ -37,7 +37,8 @@ type Options struct {
 	Likes, Bookmarks int
 	// NoQuirks turns off the archive-level quirks: the repeated
 	// orderedItems key, the totalItems mismatch, the missing and orphan
-	// media file, and CDN-prefixed media URLs.
+	// media files, and CDN-prefixed media URLs. Status-level features
+	// (polls, boosts, content warnings, ...) are always there.
 	NoQuirks bool
 	// Domain is the server's host; "" means "example.social".
 	Domain string
@@ -314,6 +315,9 @@ func (g *Generator) Write(aw *archive.Writer) (*Manifest, error) {
 	for i := range o.Statuses {
 		s := g.Status(i)
 		for ; j < o.Media && g.mediaOwner(j) <= i; j++ {
+			if s.Type == "" && !quirks {
+				break // a bare boost has no media: the next post takes it
+			}
 			if j == orphan || s.Type == "" {
 				// An orphan file, or media owned by a bare boost: a file
 				// with no status.
