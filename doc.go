@@ -8,7 +8,9 @@
 //   - [github.com/fediport/fediport/archive] reads and writes the export
 //     archive ("Request your archive"): actor.json, the outbox of
 //     statuses, likes, bookmarks and media, as ZIP, .tar.gz, folder or bare
-//     outbox, streaming and safe against hostile files.
+//     outbox, streaming and safe against hostile files. Its html package
+//     renders any archive as a static site (or Markdown) a person can read
+//     offline.
 //   - [github.com/fediport/fediport/importer] reads and writes the CSV
 //     lists (follows, mutes, blocks, domain blocks, bookmarks, lists,
 //     followers), plans a merge or overwrite import, and applies the plan
@@ -40,11 +42,13 @@
 // migrate compose them. Nothing imports examples or another package's
 // internals.
 //
-//	activitypub   (leaf: go-ap/activitypub, go-fed/httpsig)
-//	importer      (leaf)
-//	archive    -> activitypub
-//	migrate    -> activitypub
-//	export     -> archive, importer, activitypub
+//	activitypub            (leaf: go-ap/activitypub, go-fed/httpsig)
+//	importer               (leaf)
+//	archive             -> activitypub
+//	migrate             -> activitypub
+//	export              -> archive, importer, activitypub
+//	archive/html        -> archive, activitypub
+//	importer/mastodonapi -> importer
 //
 // # Compatibility
 //
