@@ -98,7 +98,10 @@
 // The formats are those of Mastodon 2.x to 4.x (including the header-less
 // follows files of 2017 and the two-column "Account address,Show boosts"
 // files of 3.x), GoToSocial's exports (which add ports and a followers
-// list) and files made by hand. Imports apply to any server with the
-// Mastodon client API (Mastodon, GoToSocial, Akkoma) through
-// importer/mastodonapi.
+// list) and files made by hand. The follow limit is Mastodon's (7,500, or
+// 1.1 times the followers), counted on the follows the account would
+// have after the plan, where Mastodon's import form adds the file's rows
+// to the current follows (see [PlanOptions.FollowLimit]). Imports apply
+// to any server with the Mastodon client API (Mastodon, GoToSocial,
+// Akkoma) through importer/mastodonapi.
 package importer

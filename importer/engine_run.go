@@ -289,7 +289,14 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 	inflight := 0
 	stopping := false
 	var stopErr error
+	// done is ctx.Done() until the run is stopping, then nil: once
+	// stopping, the loop only waits for the actions in flight, and a
+	// closed channel in the select would make it spin.
+	done := ctx.Done()
 	for {
+		if stopping {
+			done = nil
+		}
 		// Settle ready actions whose hard dependency failed, without a
 		// worker.
 		for !stopping && ready.Len() > 0 {
@@ -336,7 +343,7 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 				stopping, stopErr = true, journalErr
 				cancel()
 			}
-		case <-ctx.Done():
+		case <-done:
 			stopping = true
 		}
 	}

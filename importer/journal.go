@@ -256,17 +256,56 @@ func ReadJournalPlan(path string) (*Plan, error) {
 // load checks the header against plan, reads the records and drops a
 // torn last record.
 func (j *Journal) load(plan *Plan, hash string) error {
-	br := bufio.NewReader(j.f)
-	h, off, err := readHeader(br, j.path)
+	st, err := decodeJournal(j.f, j.path, plan, hash)
 	if err != nil {
 		return err
 	}
+	if st.torn {
+		if err := j.f.Truncate(st.end); err != nil {
+			return fmt.Errorf("importer: journal: dropping torn record: %w", err)
+		}
+		if err := j.f.Sync(); err != nil {
+			return fmt.Errorf("importer: journal: %w", err)
+		}
+	}
+	if _, err := j.f.Seek(st.end, io.SeekStart); err != nil {
+		return fmt.Errorf("importer: journal: %w", err)
+	}
+	j.hash, j.plan, j.outcomes = hash, plan, st.outcomes
+	return nil
+}
+
+// journalState is what a journal's bytes say.
+type journalState struct {
+	outcomes map[int]journalRecord
+	// end is the length of the intact part: the header and the whole
+	// records. New records are appended there.
+	end int64
+	// torn reports that the last record is cut short or damaged and
+	// must be dropped (the file cut at end).
+	torn bool
+}
+
+// decodeJournal reads a journal from r (the whole file) for plan, whose
+// hash is hash. It does no I/O but reading r, so it can be fuzzed on
+// bytes.
+func decodeJournal(r io.Reader, path string, plan *Plan, hash string) (journalState, error) {
+	br := bufio.NewReader(r)
+	h, off, err := readHeader(br, path)
+	if err != nil {
+		return journalState{}, err
+	}
 	if h.Hash != hash {
-		return &JournalError{Path: j.path, Err: fmt.Errorf("%w (journal plan %.12s, %d actions; this plan %.12s, %d actions)",
+		return journalState{}, &JournalError{Path: path, Err: fmt.Errorf("%w (journal plan %.12s, %d actions; this plan %.12s, %d actions)",
 			ErrJournalMismatch, h.Hash, len(h.Plan.Actions), hash, len(plan.Actions))}
 	}
-	j.hash, j.plan = hash, plan
-	lineNo := 2
+	return decodeRecords(br, path, plan, off, 2)
+}
+
+// decodeRecords reads the records that follow a journal's header, which
+// ends at offset off, on line lineNo.
+func decodeRecords(br *bufio.Reader, path string, plan *Plan, off int64, lineNo int) (journalState, error) {
+	st := journalState{outcomes: map[int]journalRecord{}}
 	for {
 		line, err := readLine(br, maxRecordBytes)
 		if errors.Is(err, io.EOF) {
@@ -277,29 +316,26 @@ func (j *Journal) load(plan *Plan, hash string) error {
 		if err == nil {
 			err = parseRecord(line, &rec, plan)
 		}
+		if err == nil {
+			if _, dup := st.outcomes[rec.Index]; dup {
+				return st, &JournalError{Path: path, Line: lineNo, Err: fmt.Errorf("%w: action %d recorded twice", ErrJournalCorrupt, rec.Index)}
+			}
+		}
 		if err != nil {
 			// Torn or damaged: tolerated only as the very last record.
 			if _, perr := br.Peek(1); perr == nil {
-				return &JournalError{Path: j.path, Line: lineNo, Err: fmt.Errorf("%w: %v", ErrJournalCorrupt, err)}
+				return st, &JournalError{Path: path, Line: lineNo, Err: fmt.Errorf("%w: %v", ErrJournalCorrupt, err)}
+			} else if !errors.Is(perr, io.EOF) {
+				return st, fmt.Errorf("importer: journal: %w", perr)
 			}
-			if err := j.f.Truncate(off); err != nil {
-				return fmt.Errorf("importer: journal: dropping torn record: %w", err)
-			}
-			if err := j.f.Sync(); err != nil {
-				return fmt.Errorf("importer: journal: %w", err)
-			}
+			st.torn = true
 			break
 		}
-		if _, dup := j.outcomes[rec.Index]; dup {
-			return &JournalError{Path: j.path, Line: lineNo, Err: fmt.Errorf("%w: action %d recorded twice", ErrJournalCorrupt, rec.Index)}
-		}
-		j.outcomes[rec.Index] = journalRecord{ok: rec.OK, msg: rec.Err}
+		st.outcomes[rec.Index] = journalRecord{ok: rec.OK, msg: rec.Err}
 		off += int64(len(line) + 1)
 	}
-	if _, err := j.f.Seek(off, io.SeekStart); err != nil {
-		return fmt.Errorf("importer: journal: %w", err)
-	}
-	return nil
+	st.end = off
+	return st, nil
 }
 
 func parseRecord(line []byte, rec *journalLine, plan *Plan) error {
@@ -351,11 +387,10 @@ func (j *Journal) record(i int, a Action, actionErr error) error {
 			rec.Err = "failed"
 		}
 	}
-	b, err := json.Marshal(rec)
+	b, err := encodeRecord(rec)
 	if err != nil {
-		return fmt.Errorf("importer: journal: %w", err)
+		return err
 	}
-	b = fmt.Appendf(b, "\t%08x\n", crc32.ChecksumIEEE(b))
 	if _, err := j.f.Write(b); err != nil {
 		return fmt.Errorf("importer: journal: %w", err)
 	}
@@ -364,6 +399,16 @@ func (j *Journal) record(i int, a Action, actionErr error) error {
 	}
 	j.outcomes[i] = journalRecord{ok: rec.OK, msg: rec.Err}
 	return nil
+}
+
+// encodeRecord returns the journal line of rec: its JSON, a tab, the
+// CRC-32 of the JSON in hex, and LF.
+func encodeRecord(rec journalLine) ([]byte, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("importer: journal: %w", err)
+	}
+	return fmt.Appendf(b, "\t%08x\n", crc32.ChecksumIEEE(b)), nil
 }
 
 // Recorded returns how many actions the journal has recorded.

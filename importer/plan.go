@@ -30,6 +30,16 @@ type PlanOptions struct {
 	// FollowLimit is the most accounts the account may follow once the
 	// plan is applied. 0 means Mastodon's rule: 7,500, or 1.1 x
 	// State.FollowersCount if that is more. Negative means no limit.
+	//
+	// The plan counts the distinct accounts the account would follow
+	// after it: in [Merge] mode its current follows plus the accounts of
+	// the file (or, for lists, the members) it does not follow yet; in
+	// [Overwrite] mode the file's distinct accounts. Mastodon's import
+	// form counts more crudely, every data row plus, in merge mode, the
+	// current follows, so it refuses to merge again a large file it has
+	// already applied; counting the real outcome keeps "a merge applied
+	// twice converges" true and refuses exactly the imports that would
+	// reach the limit. A plan that adds no follow is never refused.
 	FollowLimit int
 	// MaxLists is the most lists the account may have once a lists plan
 	// is applied ([DefaultMaxLists] when 0; no limit when negative).
@@ -397,6 +407,7 @@ func (pl *planner) lists(rows []Row) error {
 	for _, f := range pl.cur.Following {
 		following[pl.k.account(f.Account)] = true
 	}
+	nFollowing := len(following) // distinct, as for a follows import
 	newFollows := 0
 	for _, k := range addKeys {
 		if !following[k] {
@@ -404,7 +415,7 @@ func (pl *planner) lists(rows []Row) error {
 			newFollows++
 		}
 	}
-	if err := pl.checkFollowLimit(len(pl.cur.Following)+newFollows, newFollows); err != nil {
+	if err := pl.checkFollowLimit(nFollowing+newFollows, newFollows); err != nil {
 		return err
 	}
 	for k := range following {

@@ -71,6 +71,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 		return 2
 	}
 
+	var chosen importer.Type
+	if *typ != "" {
+		t, err := importer.ParseType(*typ)
+		if err != nil {
+			fmt.Fprintf(stderr, "mastodon-import: -type: %v %q\n", err, *typ)
+			return 2
+		}
+		chosen = t
+	}
+
 	client := &mastodonapi.Client{BaseURL: *server, Token: *token}
 	status := 0
 	for _, file := range fs.Args() {
@@ -78,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 		if journal != "" && fs.NArg() > 1 {
 			journal += "." + filepath.Base(file)
 		}
-		imp := &fileImport{client: client, file: file, chosen: importer.Type(*typ), mode: m,
+		imp := &fileImport{client: client, file: file, chosen: chosen, mode: m,
 			journal: journal, concurrency: *conc, stdout: stdout, stderr: stderr, tty: tty}
 		failed, err := imp.run(ctx, *dryRun)
 		if err != nil {

@@ -165,4 +165,8 @@ func TestUsage(t *testing.T) {
 	if code := run(context.Background(), []string{"-server", "x", "-token", "y", "-mode", "replace", "f"}, &stdout, &stderr, false); code != 2 {
 		t.Errorf("bad mode: exit %d, want 2", code)
 	}
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-server", "x", "-token", "y", "-type", "contacts", "f"}, &stdout, &stderr, false); code != 2 || !strings.Contains(stderr.String(), "-type") {
+		t.Errorf("bad type: exit %d (%s), want 2 and a word about -type", code, stderr.String())
+	}
 }

@@ -94,7 +94,9 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 	}
 	var u *url.URL
 	if strings.HasPrefix(target, "/") {
-		u = &url.URL{Scheme: base.Scheme, Host: base.Host, Path: base.Path + target}
+		// A path, ours or a relative Link's, which may have a query.
+		p, q, _ := strings.Cut(target, "?")
+		u = &url.URL{Scheme: base.Scheme, Host: base.Host, Path: base.Path + p, RawQuery: q}
 	} else {
 		u, err = url.Parse(target)
 		if err != nil || u.Scheme != base.Scheme || u.Host != base.Host {
@@ -128,14 +130,13 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	resp, err := c.httpClient(base).Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if errors.Is(err, errRedirect) {
+			return nil, fmt.Errorf("%w: %s %s: %w", ErrUnexpected, method, path, err)
 		}
 		return nil, &Error{Method: method, Path: path, Err: err}
 	}
@@ -178,6 +179,35 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 		}
 	}
 	return resp.Header, nil
+}
+
+// errRedirect is the error of a redirect to another server.
+var errRedirect = errors.New("redirect to another server refused")
+
+// httpClient returns a copy of the HTTP client that refuses redirects
+// away from base's scheme and host. [http.Client] drops the token on a
+// redirect to another host name, but keeps it for the same name on
+// another port, for a subdomain, and from https to http.
+func (c *Client) httpClient(base *url.URL) *http.Client {
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	cp := *hc
+	check := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != base.Scheme || req.URL.Host != base.Host {
+			return fmt.Errorf("%w (to %s://%s)", errRedirect, req.URL.Scheme, req.URL.Host)
+		}
+		if check != nil {
+			return check(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cp
 }
 
 // account is the part of Mastodon's Account entity the client uses.
@@ -239,16 +269,31 @@ func (c *Client) AccountID(ctx context.Context, acct string) (string, error) {
 	if _, err := c.do(ctx, http.MethodGet, "/api/v2/search", q, nil, &res); err != nil {
 		return "", err
 	}
-	user, _, _ := strings.Cut(key, "@")
+	// Compare as package importer does: Mastodon answers IDN domains in
+	// Unicode where the file may have punycode, or the other way round,
+	// and a local account's acct has no domain.
+	local := c.knownDomain()
+	want := importer.AccountKey(key, local)
+	user, _, _ := strings.Cut(want, "@")
 	for _, a := range res.Accounts {
-		got := normAcct(a.Acct)
-		// A local account's acct has no domain.
-		if a.ID != "" && (got == key || (!strings.Contains(got, "@") && got == user && c.isLocal(key))) {
+		got := importer.AccountKey(a.Acct, local)
+		if a.ID != "" && (got == want || (!strings.Contains(got, "@") && got == user && c.isLocal(key))) {
 			c.cache(&c.accounts, key, a.ID)
 			return a.ID, nil
 		}
 	}
 	return "", &NotFoundError{What: "account", Name: acct}
+}
+
+// knownDomain returns the server's domain if the client knows it
+// without asking, else "".
+func (c *Client) knownDomain() string {
+	if c.LocalDomain != "" {
+		return c.LocalDomain
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.domain
 }
 
 // isLocal reports whether key (lower-case user@domain) is on the

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -278,6 +280,7 @@ func TestRateLimitedImport(t *testing.T) {
 func TestErrors(t *testing.T) {
 	t.Parallel()
 	reset := time.Now().Add(90 * time.Second).UTC().Format("2006-01-02T15:04:05.000000Z")
+	unixReset := strconv.FormatInt(time.Now().Add(90*time.Second).Unix(), 10)
 	tests := []struct {
 		name      string
 		status    int
@@ -294,6 +297,7 @@ func TestErrors(t *testing.T) {
 		{"bad token", 401, nil, `{"error":"The access token is invalid"}`, mastodonapi.ErrUnauthorized, false, 0, 0, "The access token is invalid"},
 		{"429 Retry-After seconds", 429, map[string]string{"Retry-After": "12"}, `{"error":"Too many requests"}`, mastodonapi.ErrRateLimited, true, 12 * time.Second, 12 * time.Second, "Too many requests"},
 		{"429 X-RateLimit-Reset", 429, map[string]string{"X-RateLimit-Reset": reset}, `{"error":"Too many requests"}`, mastodonapi.ErrRateLimited, true, 80 * time.Second, 90 * time.Second, "Too many requests"},
+		{"429 X-RateLimit-Reset Unix time (GoToSocial)", 429, map[string]string{"X-Ratelimit-Reset": unixReset}, `{"error":"Too many requests"}`, mastodonapi.ErrRateLimited, true, 80 * time.Second, 90 * time.Second, "Too many requests"},
 		{"429 without headers", 429, nil, ``, mastodonapi.ErrRateLimited, true, mastodonapi.DefaultRateLimitWait, mastodonapi.DefaultRateLimitWait, ""},
 		{"server error", 502, nil, `<html>bad gateway</html>`, mastodonapi.ErrServer, true, 0, 0, ""},
 		{"not JSON", 200, nil, `<html>`, mastodonapi.ErrUnexpected, false, 0, 0, "decoding response: invalid character '<' looking for beginning of value"},
@@ -384,5 +388,83 @@ func TestNeedsToken(t *testing.T) {
 	err := c.Block(context.Background(), "a@b.example")
 	if !errors.Is(err, mastodonapi.ErrUnauthorized) {
 		t.Errorf("err = %v, want ErrUnauthorized", err)
+	}
+}
+
+func TestRedirectToAnotherServer(t *testing.T) {
+	t.Parallel()
+	// Go's http.Client keeps the Authorization header on a redirect to
+	// the same host name on another port, or from https to http: the
+	// client must refuse such redirects itself.
+	var leaked atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			leaked.Store(true)
+		}
+		w.Write([]byte(`[]`))
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	c := &mastodonapi.Client{BaseURL: srv.URL, Token: token}
+	err := c.CreateList(context.Background(), "L")
+	if !errors.Is(err, mastodonapi.ErrUnexpected) {
+		t.Errorf("err = %v, want ErrUnexpected", err)
+	}
+	var e *mastodonapi.Error
+	if errors.As(err, &e) && e.Temporary() {
+		t.Errorf("err = %v is temporary; a redirect elsewhere will not go away", err)
+	}
+	if leaked.Load() {
+		t.Error("the token was sent to another server")
+	}
+}
+
+func TestAccountIDSearchIDN(t *testing.T) {
+	t.Parallel()
+	// Mastodon answers an IDN account's acct in Unicode (pretty_acct),
+	// whatever form the search asked for.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/v1/accounts/lookup":
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"error":"Record not found"}`))
+		case "/api/v2/search":
+			w.Write([]byte(`{"accounts":[{"id":"9","acct":"nare@թութ.հայ"}],"statuses":[]}`))
+		}
+	}))
+	defer srv.Close()
+	for _, acct := range []string{"nare@xn--69aa8bzb.xn--y9a3aq", "Nare@ԹՈՒԹ.ՀԱՅ", "nare@թութ.հայ"} {
+		c := &mastodonapi.Client{BaseURL: srv.URL, Token: token, LocalDomain: "new.example"}
+		id, err := c.AccountID(context.Background(), acct)
+		if err != nil || id != "9" {
+			t.Errorf("AccountID(%q) = %q, %v; want 9", acct, id, err)
+		}
+	}
+}
+
+func TestRelativeLink(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/api/v1/accounts/verify_credentials":
+			w.Write([]byte(`{"id":"1","acct":"me"}`))
+		case r.URL.Query().Get("max_id") == "1":
+			w.Write([]byte(`["b.example"]`))
+		default:
+			w.Header().Set("Link", `</api/v1/domain_blocks?max_id=1>; rel="next"`)
+			w.Write([]byte(`["a.example"]`))
+		}
+	}))
+	defer srv.Close()
+	c := &mastodonapi.Client{BaseURL: srv.URL, Token: token}
+	st, err := c.ReadState(context.Background(), importer.DomainBlocking)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a.example", "b.example"}, st.DomainBlocking); diff != "" {
+		t.Errorf("domain blocks (-want +got):\n%s", diff)
 	}
 }

@@ -28,7 +28,8 @@
 // # Security
 //
 // The token is only ever sent to BaseURL's scheme and host: a Link
-// header pointing elsewhere is refused. Each response body is bounded by
+// header or an HTTP redirect pointing elsewhere (another host, another
+// port, or plain http) is refused with [ErrUnexpected]. Each response body is bounded by
 // [Client.MaxResponseBytes] (default 8 MiB), each collection by
 // [Client.MaxPages] pages, and server messages kept in errors are cut to
 // 512 bytes.

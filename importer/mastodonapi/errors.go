@@ -32,9 +32,14 @@ var (
 	// [Client.MaxResponseBytes]. Permanent.
 	ErrResponseTooLarge = errors.New("mastodonapi: response too large")
 	// ErrUnexpected means any other answer: another status code, a body
-	// that is not the JSON expected, or a Link to another server.
+	// that is not the JSON expected, or a Link header or redirect to
+	// another server.
 	ErrUnexpected = errors.New("mastodonapi: unexpected response")
 )
+
+// unixTimeFloor tells a Unix time (2001 and later) from a number of
+// seconds in an X-RateLimit-Reset header.
+const unixTimeFloor = 1_000_000_000
 
 // DefaultRateLimitWait is the wait [Error.RetryAfter] reports for a 429
 // that says nothing about when the limit resets.
@@ -134,7 +139,9 @@ func sentinel(code int) error {
 }
 
 // rateLimitWait reads how long a 429 asks to wait: Retry-After (seconds
-// or an HTTP date), else Mastodon's X-RateLimit-Reset (an ISO 8601 time).
+// or an HTTP date), else X-RateLimit-Reset: an ISO 8601 time in
+// Mastodon, a Unix time in GoToSocial (and a number of seconds to wait
+// in some others, told apart from a Unix time by its size).
 func rateLimitWait(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
@@ -147,6 +154,12 @@ func rateLimitWait(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			return max(t.Sub(now), time.Millisecond)
+		}
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+			if n < unixTimeFloor {
+				return max(time.Duration(n)*time.Second, time.Millisecond)
+			}
+			return max(time.Unix(n, 0).Sub(now), time.Millisecond)
 		}
 	}
 	return 0
