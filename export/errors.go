@@ -65,8 +65,10 @@ func (e *StatusError) Unwrap() error { return ErrInvalidStatus }
 // MediaError is a media file or profile image left out of the archive
 // because it could not be opened or read. It is reported in
 // [Result.SkippedMedia], not returned: the export goes on without the
-// file, as Mastodon's does. It unwraps to [ErrMediaUnreadable] and the
-// source's error.
+// file, as Mastodon's does. The exception is a file whose reading fails
+// after its first 256 KiB (see [MediaSource]): its entry is begun and
+// cannot be taken back, so the export ends with that MediaError. It
+// unwraps to [ErrMediaUnreadable] and the source's error.
 type MediaError struct {
 	// Status is the id of the status the attachment belongs to; "" for
 	// the avatar and header.

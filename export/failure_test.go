@@ -12,8 +12,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/export"
+	"github.com/fediport/fediport/importer"
 )
 
 // failingFollows is a source whose follows fail after one.
@@ -216,5 +218,73 @@ func TestCancelWhileClosing(t *testing.T) {
 	}
 	if n := res.Statuses + res.DirectSkipped; n != 20_000 {
 		t.Errorf("cancelled after %d statuses; the test wants the cancellation in Close", n)
+	}
+}
+
+// nilSource has every optional source but yields nil iterators and a nil
+// avatar reader: it has nothing, and says so without errors.
+type nilSource struct{ actor *activitypub.Actor }
+
+func (n nilSource) Actor(context.Context) (*activitypub.Actor, error) { return n.actor, nil }
+func (nilSource) Statuses(context.Context) iter.Seq2[*archive.Status, error] {
+	return nil
+}
+func (nilSource) Likes(context.Context) iter.Seq2[string, error]     { return nil }
+func (nilSource) Bookmarks(context.Context) iter.Seq2[string, error] { return nil }
+func (nilSource) Follows(context.Context) iter.Seq2[export.Follow, error] {
+	return nil
+}
+func (nilSource) OpenAvatar(context.Context) (io.ReadCloser, string, error) { return nil, "png", nil }
+func (nilSource) OpenHeader(context.Context) (io.ReadCloser, string, error) { return nil, "", nil }
+
+// TestNilIterators checks that a source giving nil iterators and readers
+// exports as empty instead of panicking.
+func TestNilIterators(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	res, err := export.WriteBundle(context.Background(), &buf, nilSource{testActor()}, export.Options{TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []int{res.Statuses, res.Likes, res.Bookmarks, res.Rows[importer.Following], len(res.SkippedMedia), res.Media}
+	if diff := cmp.Diff([]int{0, 0, 0, 0, 0, 0}, got); diff != "" {
+		t.Errorf("[statuses likes bookmarks follows skipped media] (-want +got):\n%s", diff)
+	}
+	if _, err := archive.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// failingWriter accepts n bytes, then fails.
+type failingWriter struct{ n int }
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		n := w.n
+		w.n = 0
+		return n, errDiskFull
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// TestOutputFailureIsNotMediaFailure checks that an output that fails while
+// a media file is copied is reported as the output's error, not as an
+// unreadable media file.
+func TestOutputFailureIsNotMediaFailure(t *testing.T) {
+	t.Parallel()
+	const entry = "media_attachments/files/000/000/001/original/1111111111111111.mp4"
+	s := note(1, archive.Public)
+	s.Attachments = []archive.Attachment{{Type: "Document", MediaType: "video/mp4", URL: entry}}
+	src := &memSource{actor: testActor(), statuses: []*archive.Status{s}, failStatusesAt: -1,
+		media: map[string][]byte{entry: bytes.Repeat([]byte("video"), 1<<20)}}
+	_, err := export.WriteBundle(context.Background(), &failingWriter{n: 1 << 20}, src, export.Options{TempDir: t.TempDir()})
+	if !errors.Is(err, errDiskFull) {
+		t.Fatalf("err = %v, want the output's error", err)
+	}
+	if errors.Is(err, export.ErrMediaUnreadable) {
+		t.Errorf("err = %v: an output failure is reported as an unreadable media file", err)
 	}
 }

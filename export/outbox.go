@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"mime"
 	"path"
 	"slices"
@@ -84,7 +85,7 @@ func (j *job) writeArchive(aw *archive.Writer) error {
 	}
 	if ss, ok := j.src.(StatusSource); ok {
 		i := 0
-		for s, err := range ss.Statuses(j.ctx) {
+		for s, err := range orEmpty(ss.Statuses(j.ctx)) {
 			if err != nil {
 				return &SourceError{What: "statuses", Index: i, Err: err}
 			}
@@ -98,7 +99,7 @@ func (j *job) writeArchive(aw *archive.Writer) error {
 		}
 	}
 	if ls, ok := j.src.(LikeSource); ok {
-		for uri, err := range ls.Likes(j.ctx) {
+		for uri, err := range orEmpty(ls.Likes(j.ctx)) {
 			if err != nil {
 				return &SourceError{What: "likes", Index: j.res.Likes, Err: err}
 			}
@@ -115,6 +116,9 @@ func (j *job) writeArchive(aw *archive.Writer) error {
 // image copies the avatar or header.
 func (j *job) image(aw *archive.Writer, what string, open func(context.Context) (io.ReadCloser, string, error), add func(string, io.Reader) error) error {
 	rc, ext, err := open(j.ctx)
+	if err == nil && rc == nil {
+		return nil // no image, said without an error
+	}
 	if isNotExist(err) {
 		return nil
 	}
@@ -156,22 +160,40 @@ func (j *job) copyMedia(status, entry string, rc io.ReadCloser, add func(io.Read
 		if cerr := j.ctx.Err(); cerr != nil {
 			return cerr
 		}
-		return &MediaError{Status: status, Entry: entry, Err: err}
+		if n.err != nil {
+			// The source failed after the entry was begun.
+			return &MediaError{Status: status, Entry: entry, Err: n.err}
+		}
+		return err // writing the archive failed: not the media's fault
 	}
 	j.res.Media++
 	j.res.MediaBytes += n.n
 	return j.tick()
 }
 
+// countReader counts the bytes read through it and keeps the read
+// error, so that a failing source can be told from a failing output.
 type countReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	err error
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
 	return n, err
+}
+
+// orEmpty returns seq, or an empty sequence when a source gave none.
+func orEmpty[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
+	if seq == nil {
+		return func(func(T, error) bool) {}
+	}
+	return seq
 }
 
 // status writes one status and its media files.

@@ -34,7 +34,8 @@ type ActorSource interface {
 //
 // The iterator is used once per export; export stops early (breaks out
 // of the loop) on cancellation or a write error. An error it yields ends
-// the export, which then leaves no file behind.
+// the export, which then leaves no file behind. A nil iterator is an
+// empty one, for this interface and the others.
 type StatusSource interface {
 	Statuses(ctx context.Context) iter.Seq2[*archive.Status, error]
 }
@@ -52,16 +53,20 @@ type StatusSource interface {
 //
 // An error (or a read error within the first 256 KiB) means the file is
 // left out and reported in [Result.SkippedMedia]: Mastodon too leaves
-// out the files it cannot read. An error wrapping io/fs.ErrNotExist is
-// the usual way to say a file is gone.
+// out the files it cannot read. A read error after the first 256 KiB
+// ends the export with a [*MediaError] (the ZIP entry is begun by then
+// and cannot be taken back; a half file is never left in the archive).
+// An error wrapping io/fs.ErrNotExist is the usual way to say a file is
+// gone.
 type MediaSource interface {
 	OpenMedia(ctx context.Context, a *archive.Attachment) (io.ReadCloser, error)
 }
 
 // ImageSource opens the avatar and the header image, written as
 // avatar.<ext> and header.<ext> (ext without the dot, such as "png").
-// An error wrapping io/fs.ErrNotExist means there is none; other errors
-// are reported in [Result.SkippedMedia] and the image left out.
+// An error wrapping io/fs.ErrNotExist (or a nil reader and no error)
+// means there is none; other errors are reported in [Result.SkippedMedia]
+// and the image left out.
 type ImageSource interface {
 	OpenAvatar(ctx context.Context) (r io.ReadCloser, ext string, err error)
 	OpenHeader(ctx context.Context) (r io.ReadCloser, ext string, err error)

@@ -57,6 +57,12 @@ type world struct {
 	old, new, friends *refserver.Server
 	dst               *refserver.Server
 	target            string
+
+	// What the steps did, for the summary.
+	exported  *export.Result
+	imported  bool
+	followers [2]int // on the old account before the move, on the new after
+	moved     bool
 }
 
 func run(ctx context.Context, w io.Writer, scenario, out string) error {
@@ -110,7 +116,7 @@ func run(ctx context.Context, w io.Writer, scenario, out string) error {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "Done. The exported files are in %s\n", out)
+	wd.summary(w, out)
 	return nil
 }
 
@@ -240,12 +246,24 @@ func (wd *world) export(ctx context.Context, w io.Writer, dir string) error {
 	if err != nil {
 		return err
 	}
+	wd.exported = res
 	fmt.Fprintf(w, "  wrote %d files into %s:\n", len(res.Files), dir)
-	for _, f := range res.Files {
-		fmt.Fprintf(w, "    %s\n", filepath.Base(f))
+	rows := map[string]int{}
+	for t, n := range res.Rows {
+		rows[importer.FileName(t)] = n
 	}
-	fmt.Fprintf(w, "  the archive holds %d statuses and %d media files; %d direct message(s) left out (fediport's default; Options.IncludeDirect keeps them)\n",
-		res.Statuses, res.Media, res.DirectSkipped)
+	for _, f := range res.Files {
+		name := filepath.Base(f)
+		if n, ok := rows[name]; ok {
+			fmt.Fprintf(w, "    %-24s %d row(s)\n", name, n)
+		} else {
+			fmt.Fprintf(w, "    %-24s %d statuses, %d media file(s)\n", name, res.Statuses, res.Media)
+		}
+	}
+	fmt.Fprintf(w, "  %d direct message(s) left out, with their media: fediport's default (set export.Options.IncludeDirect to keep them, as Mastodon does)\n", res.DirectSkipped)
+	for _, me := range res.SkippedMedia {
+		fmt.Fprintf(w, "  media file left out: %v\n", me)
+	}
 
 	// Read the archive back, as a viewer or importer would.
 	r, err := archive.Open(filepath.Join(dir, export.DefaultArchiveName))
@@ -369,11 +387,12 @@ func (wd *world) report(w io.Writer, res *migrate.Result, before int) {
 	if res.Transfer != nil {
 		fmt.Fprintf(w, "  this server moved %d local follower(s) itself\n", res.Transfer.Followed)
 	}
-	fmt.Fprintf(w, "  followers: %d on the old account before, %d on the new account now\n", before, len(wd.dst.Followers(wd.target)))
+	wd.moved = true
+	wd.followers = [2]int{before, len(wd.dst.Followers(wd.target))}
+	fmt.Fprintf(w, "  followers: %d on the old account before, %d on the new account now\n", wd.followers[0], wd.followers[1])
 	if moved, err := wd.old.Actor("alice"); err == nil {
 		fmt.Fprintf(w, "  %s now redirects to %s (movedTo) and stays active\n", wd.old.Handle("alice"), moved.MovedTo)
 	}
-	fmt.Fprintln(w, "  posts, likes and bookmarks stay on the old server: the archive is the copy that moves with you")
 }
 
 // importLists applies the exported CSV lists to the new account.
@@ -415,5 +434,84 @@ func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error
 			fmt.Fprintf(w, "    failed: %s %s: %v\n", fl.Action.Kind, fl.Action.Account, fl.Err)
 		}
 	}
+	wd.imported = true
 	return nil
+}
+
+// summary prints what moved, what did not and why, and where the files
+// are.
+func (wd *world) summary(w io.Writer, out string) {
+	newH := wd.dst.Handle(wd.target)
+	fmt.Fprintln(w, "Summary")
+	if wd.moved {
+		fmt.Fprintf(w, "  Moved to %s:\n", newH)
+		fmt.Fprintf(w, "    followers: %d of %d (this server's own at once, the others by their servers after checking the Move)\n", wd.followers[1], wd.followers[0])
+	}
+	if wd.imported {
+		fmt.Fprintf(w, "  Imported on %s, from the CSV files:\n", newH)
+		wd.describe(w, wd.dst, wd.target)
+	}
+	if !wd.moved && !wd.imported {
+		fmt.Fprintf(w, "  Nothing was moved: %s stays as it is, and the files below are your copy of it.\n", wd.old.Handle("alice"))
+	}
+	fmt.Fprintln(w, "  Left behind, and why:")
+	fmt.Fprintln(w, "    posts, boosts, polls and media: no server can import them; they stay on the old account and in the archive")
+	if wd.exported != nil && wd.exported.DirectSkipped > 0 {
+		fmt.Fprintf(w, "    %d direct message(s): left out of the archive by default (export.Options.IncludeDirect keeps them)\n", wd.exported.DirectSkipped)
+	}
+	if wd.imported {
+		fmt.Fprintln(w, "    followers.csv: kept for your records; followers come with the Move, no import can make them follow")
+	} else if wd.moved {
+		fmt.Fprintf(w, "    follows, lists, blocks, mutes, domain blocks and bookmarks stay with %s: import the exported CSV files on %s to bring them\n", wd.old.Handle("alice"), newH)
+	}
+	if wd.exported != nil {
+		fmt.Fprintf(w, "  Files, in %s:\n", out)
+		for _, f := range wd.exported.Files {
+			fmt.Fprintf(w, "    %s\n", filepath.Base(f))
+		}
+	}
+}
+
+// describe prints an account's follows, lists, blocks, mutes, domain
+// blocks and bookmarks, as its server holds them.
+func (wd *world) describe(w io.Writer, s *refserver.Server, user string) {
+	ctx := context.Background()
+	addr := func(id string) string {
+		if a, err := s.Address(ctx, id); err == nil {
+			return a
+		}
+		return id
+	}
+	addrs := func(ids []string) string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = addr(id)
+		}
+		if len(out) == 0 {
+			return "none"
+		}
+		return strings.Join(out, ", ")
+	}
+	for _, f := range s.Following(user) {
+		state := ""
+		if !f.Accepted {
+			state = ", pending approval"
+		}
+		langs := "all languages"
+		if len(f.Settings.Languages) > 0 {
+			langs = strings.Join(f.Settings.Languages, ", ")
+		}
+		fmt.Fprintf(w, "    follows %s (boosts shown: %v, notify: %v, %s%s)\n", addr(f.ID), f.Settings.ShowBoosts, f.Settings.Notify, langs, state)
+	}
+	for _, l := range s.Lists(user) {
+		fmt.Fprintf(w, "    list %q: %s\n", l.Title, addrs(l.Members))
+	}
+	fmt.Fprintf(w, "    blocks: %s\n", addrs(s.Blocks(user)))
+	for _, id := range s.Mutes(user) {
+		r, err := s.Relationship(ctx, s.ActorID(user), id)
+		hide := err == nil && r.MuteNotifications
+		fmt.Fprintf(w, "    mutes %s (notifications hidden: %v)\n", addr(id), hide)
+	}
+	fmt.Fprintf(w, "    domain blocks: %s\n", strings.Join(s.DomainBlocks(user), ", "))
+	fmt.Fprintf(w, "    bookmarks: %d\n", len(s.Bookmarks(user)))
 }

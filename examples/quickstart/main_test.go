@@ -15,6 +15,8 @@ func TestQuickstartScenarios(t *testing.T) {
 		// want holds patterns the report must match: each names a fact
 		// of the scenario's outcome.
 		want []string
+		// absent holds patterns the report must not match.
+		absent []string
 		// files are the files the export step must leave.
 		files []string
 	}{
@@ -30,14 +32,29 @@ func TestQuickstartScenarios(t *testing.T) {
 				`following_accounts.csv: 2 row\(s\), 2 change\(s\) applied, 0 failed`,
 				`lists.csv: 1 row\(s\), 2 change\(s\) applied, 0 failed`,
 				`followers.csv: not imported: .*no account can be made to follow another`,
-				`1 direct message\(s\) left out`,
+				`1 direct message\(s\) left out, with their media: .*export.Options.IncludeDirect`,
 				`read back: 5 posts \(1 with a poll\) and 1 boost\(s\)`,
+				`archive.zip +6 statuses, 1 media file\(s\)`,
+				`following_accounts.csv +2 row\(s\)`,
+				// What the new account holds after the import.
+				`Imported on alice@\S+, from the CSV files:`,
+				`follows bob@\S+ \(boosts shown: false, notify: true, de, en\)`,
+				`follows carol@\S+ \(boosts shown: true, notify: false, all languages\)`,
+				`list "Rail friends": bob@\S+\n`,
+				`blocks: spammer@\S+\n`,
+				`mutes carol@\S+ \(notifications hidden: false\)`,
+				`domain blocks: spam.example\n`,
+				`bookmarks: 1\n`,
+				`followers: 4 of 4 `,
+				`1 direct message\(s\): left out of the archive by default`,
+				`Files, in \S+:\n(    \S+\n){8}`,
 			},
 			files: []string{"archive.zip", "following_accounts.csv", "followers.csv", "lists.csv", "blocked_accounts.csv", "muted_accounts.csv", "blocked_domains.csv", "bookmarks.csv"},
 		},
 		{
 			scenario: "leave",
-			want:     []string{`is left as it is`, `read back: 5 posts`},
+			want:     []string{`is left as it is`, `read back: 5 posts`, `Nothing was moved: alice@\S+ stays as it is`},
+			absent:   []string{`Imported on`, `Moved to`},
 			files:    []string{"archive.zip", "following_accounts.csv"},
 		},
 		{
@@ -46,8 +63,10 @@ func TestQuickstartScenarios(t *testing.T) {
 				`this server moved 1 local follower\(s\) itself`,
 				`followers: 4 on the old account before, 4 on the new account now`,
 				`redirects to http://\S+/users/alice2 \(movedTo\)`,
+				`follows, lists, blocks, mutes, domain blocks and bookmarks stay with alice@\S+: import the exported CSV files on alice2@`,
 			},
-			files: []string{"archive.zip"},
+			absent: []string{`Imported on`},
+			files:  []string{"archive.zip"},
 		},
 	}
 	for _, tt := range tests {
@@ -60,6 +79,11 @@ func TestQuickstartScenarios(t *testing.T) {
 			for _, p := range tt.want {
 				if !regexp.MustCompile(p).MatchString(buf.String()) {
 					t.Errorf("report does not match %q:\n%s", p, buf.String())
+				}
+			}
+			for _, p := range tt.absent {
+				if regexp.MustCompile(p).MatchString(buf.String()) {
+					t.Errorf("report matches %q:\n%s", p, buf.String())
 				}
 			}
 			for _, f := range tt.files {

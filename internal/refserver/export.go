@@ -65,7 +65,9 @@ func (e *ExportSource) status(ctx context.Context, p *Post) (*archive.Status, er
 		Published: p.Published,
 	}
 	if p.BoostOf != "" {
-		st.Activity, st.ActivityID, st.ID = "Announce", p.ID+"/activity", p.BoostOf
+		// A boost's own URI is its activity's id (…/statuses/N/activity),
+		// as in Mastodon's outbox.
+		st.Activity, st.ActivityID, st.ID = "Announce", p.ID, p.BoostOf
 		st.Visibility = archive.Public
 		return st, nil
 	}
@@ -113,7 +115,8 @@ func (e *ExportSource) Bookmarks(context.Context) iter.Seq2[string, error] {
 	return seq(e.s.Bookmarks(e.user))
 }
 
-// Follows yields the accounts followed, with their settings.
+// Follows yields the accounts followed, with their settings, pending
+// requests included (Mastodon's export lists accepted follows only).
 func (e *ExportSource) Follows(ctx context.Context) iter.Seq2[export.Follow, error] {
 	return func(yield func(export.Follow, error) bool) {
 		for _, f := range e.s.Following(e.user) {

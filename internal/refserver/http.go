@@ -70,12 +70,13 @@ func writeJSON(w http.ResponseWriter, v any) {
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *Account {
 	s.mu.Lock()
 	a := s.accounts[r.PathValue("name")]
+	gone := a != nil && a.gone
 	s.mu.Unlock()
 	switch {
 	case a == nil:
 		http.NotFound(w, r)
 		return nil
-	case a.gone:
+	case gone:
 		http.Error(w, "gone", http.StatusGone)
 		return nil
 	}
@@ -288,7 +289,8 @@ func (s *Server) serveInbox(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		target := iri(act.Object)
 		s.blocks[pair{actor, target}] = true
-		delete(s.follows, pair{target, actor})
+		s.dropFollow(target, actor) // follows end both ways, as in Mastodon
+		s.dropFollow(actor, target)
 		s.mu.Unlock()
 	case "Update":
 		if a, err := activitypub.ParseActor(act.Object); err == nil && a.ID == actor {
@@ -412,7 +414,7 @@ func (s *Server) inboxAnswer(actor string, act incoming) {
 			if act.Type == "Accept" {
 				f.accepted = true
 			} else {
-				delete(s.follows, k)
+				s.dropFollow(k.a, k.b)
 			}
 		}
 	}

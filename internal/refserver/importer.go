@@ -259,7 +259,7 @@ func (t *ImportTarget) ReadState(ctx context.Context, _ importer.Type) (*importe
 // account's, or a remote actor's preferredUsername at its id's host.
 func (s *Server) Address(ctx context.Context, id string) (string, error) {
 	s.mu.Lock()
-	if a := s.local(id); a != nil {
+	if a := s.byID[id]; a != nil { // deleted accounts keep their address
 		s.mu.Unlock()
 		return a.Username + "@" + s.Host, nil
 	}

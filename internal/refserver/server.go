@@ -1,6 +1,7 @@
 // Package refserver is an in-memory fediverse server for tests and the
 // runnable examples: a reference instance built only from fediport's
-// public API (packages activitypub and migrate). It serves WebFinger,
+// public API (packages activitypub and migrate, and archive, export and
+// importer for its data). It serves WebFinger,
 // actors, inboxes (HTTP signatures verified), outboxes, statuses, media,
 // followers and following over real HTTP on a loopback httptest server,
 // federates follows with signed Follow/Accept/Reject/Undo deliveries, and
@@ -39,7 +40,9 @@
 //	fol.Relationship(ctx, "bob", nw.ActorID("alice")) // Following: true
 //
 // For a same-server move, call Mover.MoveLocal with the server itself as
-// the migrate.FollowRewriter. Accounts are named by username in the
+// the migrate.FollowRewriter. [Server.Exporter] gives an account's data
+// to package export, and [Server.Importer] applies package importer's
+// plans to an account. Accounts are named by username in the
 // server's own methods, and other accounts by address (alice@host) or
 // actor URI. Keys are RSA; Options.KeyBits 1024 makes tests faster.
 package refserver
@@ -52,6 +55,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -94,7 +98,7 @@ type Server struct {
 	remote       map[string]*activitypub.Actor // remote actors seen, by id
 	follows      map[pair]*follow              // (follower, followee)
 	blocks       map[pair]bool                 // (blocker, blocked); blocker may be remote
-	mutes        map[pair]bool                 // value: hide notifications
+	mutes        map[pair]bool                 // (muter, muted); value: hide notifications
 	domainBlocks map[string][]string           // local id -> domains
 	lists        map[string]*List              // by id
 	posts        []*Post
@@ -276,6 +280,9 @@ func (s *Server) Actor(username string) (*activitypub.Actor, error) {
 		return nil, fmt.Errorf("%w: %s", ErrNoAccount, username)
 	}
 	c := *a.actor
+	// The caller may change its copy: share no slice with the server's.
+	c.AlsoKnownAs = slices.Clone(c.AlsoKnownAs)
+	c.Attachment = slices.Clone(c.Attachment)
 	return &c, nil
 }
 

@@ -242,7 +242,7 @@ func (s *Server) follow(ctx context.Context, follower, target string, set migrat
 	var de *migrate.DeliveryError
 	if err != nil {
 		if s.follows[pair{follower, target}] == f {
-			delete(s.follows, pair{follower, target})
+			s.dropFollow(follower, target)
 		}
 		if errors.As(err, &de) && !de.Temporary {
 			return 0, fmt.Errorf("refserver: %w: %w", migrate.ErrFollowRefused, err)
@@ -276,12 +276,7 @@ func (s *Server) unfollow(ctx context.Context, follower, target string) error {
 	s.mu.Lock()
 	me := s.local(follower)
 	f := s.follows[pair{follower, target}]
-	delete(s.follows, pair{follower, target})
-	for _, l := range s.lists {
-		if l.Owner == follower {
-			l.Members = slices.DeleteFunc(l.Members, func(m string) bool { return m == target })
-		}
-	}
+	s.dropFollow(follower, target)
 	remote := s.local(target) == nil
 	s.mu.Unlock()
 	if f == nil || !remote || me == nil {
@@ -296,6 +291,18 @@ func (s *Server) unfollow(ctx context.Context, follower, target string) error {
 		"object": map[string]any{"id": f.activity, "type": "Follow", "actor": follower, "object": target},
 	})
 	return s.deliver(ctx, me, ta.Inbox, body)
+}
+
+// dropFollow ends follower's follow of (or request to) target, and takes
+// target out of follower's lists: as in Mastodon, a list holds only
+// accounts its owner follows. The caller holds s.mu.
+func (s *Server) dropFollow(follower, target string) {
+	delete(s.follows, pair{follower, target})
+	for _, l := range s.lists {
+		if l.Owner == follower {
+			l.Members = slices.DeleteFunc(l.Members, func(m string) bool { return m == target })
+		}
+	}
 }
 
 func (s *Server) nextIDLocked() string {
@@ -327,7 +334,7 @@ func (s *Server) block(ctx context.Context, blocker, target string) error {
 	}
 	s.blocks[pair{blocker, target}] = true
 	_, following := s.follows[pair{blocker, target}]
-	delete(s.follows, pair{target, blocker})
+	s.dropFollow(target, blocker)
 	remote := s.local(target) == nil
 	s.mu.Unlock()
 	if following {
@@ -348,8 +355,9 @@ func (s *Server) block(ctx context.Context, blocker, target string) error {
 	return s.deliver(ctx, me, ta.Inbox, body)
 }
 
-// Mute makes a local account mute another.
-func (s *Server) Mute(ctx context.Context, username, target string, notifications bool) error {
+// Mute makes a local account mute another; hideNotifications also hides
+// the muted account's notifications (Mastodon's "Hide notifications").
+func (s *Server) Mute(ctx context.Context, username, target string, hideNotifications bool) error {
 	acct, err := s.account(username)
 	if err != nil {
 		return err
@@ -360,7 +368,7 @@ func (s *Server) Mute(ctx context.Context, username, target string, notification
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mutes[pair{acct.ID, id}] = notifications
+	s.mutes[pair{acct.ID, id}] = hideNotifications
 	return nil
 }
 
