@@ -178,6 +178,25 @@ var attachmentField = field[Actor]{
 		a.Attachment = fields
 		return nil
 	},
+	decodeValid: func(a *Actor, raw json.RawMessage) error {
+		if isNull(raw) {
+			a.Attachment = nil
+			return nil
+		}
+		items := splitArray(raw)
+		if items == nil {
+			// A single object stands for a one-element array.
+			items = []json.RawMessage{raw}
+		}
+		fields := make([]Field, len(items))
+		for i, it := range items {
+			if err := fields[i].decodeValid(it); err != nil {
+				return err
+			}
+		}
+		a.Attachment = fields
+		return nil
+	},
 	encode: func(a *Actor) (json.RawMessage, error) {
 		if a.Attachment == nil {
 			return nil, nil
@@ -291,6 +310,13 @@ func (e *Endpoints) UnmarshalJSON(data []byte) error {
 	return err
 }
 
+func (e *Endpoints) decodeValid(data []byte) error {
+	*e = Endpoints{}
+	members, err := decodeValidObject(data, e, endpointsFields)
+	e.Members = members
+	return err
+}
+
 // MarshalJSON encodes the object, keeping unknown members.
 func (e *Endpoints) MarshalJSON() ([]byte, error) {
 	return encodeObject(e, endpointsFields, e.Members)
@@ -300,6 +326,13 @@ func (e *Endpoints) MarshalJSON() ([]byte, error) {
 func (k *PublicKey) UnmarshalJSON(data []byte) error {
 	*k = PublicKey{}
 	members, err := decodeObject(data, k, publicKeyFields)
+	k.Members = members
+	return err
+}
+
+func (k *PublicKey) decodeValid(data []byte) error {
+	*k = PublicKey{}
+	members, err := decodeValidObject(data, k, publicKeyFields)
 	k.Members = members
 	return err
 }
@@ -317,6 +350,13 @@ func (i *Image) UnmarshalJSON(data []byte) error {
 	return err
 }
 
+func (i *Image) decodeValid(data []byte) error {
+	*i = Image{}
+	members, err := decodeValidObject(data, i, imageFields)
+	i.Members = members
+	return err
+}
+
 // MarshalJSON encodes the object, keeping unknown members.
 func (i *Image) MarshalJSON() ([]byte, error) {
 	return encodeObject(i, imageFields, i.Members)
@@ -326,6 +366,13 @@ func (i *Image) MarshalJSON() ([]byte, error) {
 func (f *Field) UnmarshalJSON(data []byte) error {
 	*f = Field{}
 	members, err := decodeObject(data, f, fieldFields)
+	f.Members = members
+	return err
+}
+
+func (f *Field) decodeValid(data []byte) error {
+	*f = Field{}
+	members, err := decodeValidObject(data, f, fieldFields)
 	f.Members = members
 	return err
 }

@@ -283,7 +283,10 @@ func drain(r io.ReadCloser) {
 // The document at keyID (fragment removed) may be the owner's actor
 // document, whose publicKey must have id keyID and the actor as owner, or
 // a key document (GoToSocial's /main-key, say), whose owner is then
-// fetched and must list keyID as its publicKey. Either way the returned
+// fetched and must list keyID as its publicKey. An actor document found at
+// keyID whose id is not keyID without its fragment is fetched again from
+// its id, which must list the key: a document cannot speak for another
+// URL, even on its own host. Either way the returned
 // key's Owner is an actor that claims the key; when not, the error wraps
 // [ErrKeyOwner].
 func (c *Client) ResolveKey(ctx context.Context, keyID string, refresh bool) (*PublicKey, error) {
@@ -305,6 +308,19 @@ func (c *Client) ResolveKey(ctx context.Context, keyID string, refresh bool) (*P
 		}
 		if err := checkID(actor.ID, keyID, resp.url); err != nil {
 			return nil, err
+		}
+		if want, _, _ := strings.Cut(keyID, "#"); actor.ID != want {
+			// A document speaks for an actor at another URL (even on
+			// the same host: an uploaded file, say) only when that
+			// actor's own document confirms the key.
+			owner, err := c.FetchActor(ctx, actor.ID)
+			if err != nil {
+				return nil, err
+			}
+			if owner.ID != actor.ID {
+				return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: actor %s answered as %s", ErrIDMismatch, actor.ID, owner.ID)}
+			}
+			actor = owner
 		}
 		return actorKey(actor, keyID)
 	}

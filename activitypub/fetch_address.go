@@ -20,25 +20,37 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("198.51.100.0/24"), // documentation
 	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and broadcast
+	netip.MustParsePrefix("192.88.99.0/24"),  // 6to4 relay anycast
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated)
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated
+	netip.MustParsePrefix("2001::/32"),       // Teredo, which tunnels to any IPv4 address
+	netip.MustParsePrefix("fec0::/10"),       // site-local (deprecated)
 	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
 	netip.MustParsePrefix("100::/64"),        // discard
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
 }
 
-// nat64 is the well-known NAT64 prefix, whose addresses embed an IPv4
-// address that is checked in turn.
-var nat64 = netip.MustParsePrefix("64:ff9b::/96")
+// nat64 is the well-known NAT64 prefix and sixToFour the 6to4 prefix,
+// whose addresses embed an IPv4 address that is checked in turn.
+var (
+	nat64     = netip.MustParsePrefix("64:ff9b::/96")
+	sixToFour = netip.MustParsePrefix("2002::/16")
+)
 
 // IsPublicAddress reports whether a is a public unicast address a
 // [Client] may connect to: not loopback, private (RFC 1918, fc00::/7),
 // link-local, multicast, unspecified, carrier-grade NAT (100.64.0.0/10),
-// documentation, benchmarking or reserved. IPv4-mapped and NAT64
-// addresses are judged by the IPv4 address they hold.
+// documentation, benchmarking, reserved, IPv4-compatible, Teredo or
+// site-local. IPv4-mapped, NAT64 and 6to4 addresses are judged by the IPv4
+// address they hold.
 func IsPublicAddress(a netip.Addr) bool {
 	a = a.Unmap()
 	if a.Is6() && nat64.Contains(a) {
 		b := a.As16()
 		a = netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
+	} else if a.Is6() && sixToFour.Contains(a) {
+		b := a.As16()
+		a = netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})
 	}
 	if !a.IsValid() || a.IsLoopback() || a.IsPrivate() || a.IsUnspecified() ||
 		a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||

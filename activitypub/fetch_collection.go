@@ -72,6 +72,10 @@ func (c *Client) FetchCollection(ctx context.Context, rawURL string) iter.Seq2[C
 			if isNullLink(link) {
 				return
 			}
+			if pages >= maxPages {
+				yield(CollectionItem{}, &FetchError{URL: rawURL, Err: fmt.Errorf("%w (more than %d)", ErrTooManyPages, maxPages)})
+				return
+			}
 			var next string
 			if err := json.Unmarshal(link, &next); err == nil {
 				if next == "" || seen[next] {
@@ -79,10 +83,6 @@ func (c *Client) FetchCollection(ctx context.Context, rawURL string) iter.Seq2[C
 				}
 				if u, err := url.Parse(next); err != nil || !strings.EqualFold(u.Host, host) {
 					yield(CollectionItem{}, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: page %q is on another host", ErrIDMismatch, next)})
-					return
-				}
-				if pages >= maxPages {
-					yield(CollectionItem{}, &FetchError{URL: rawURL, Err: fmt.Errorf("%w (more than %d)", ErrTooManyPages, maxPages)})
 					return
 				}
 				seen[next] = true

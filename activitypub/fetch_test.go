@@ -261,6 +261,7 @@ func TestResolveKey(t *testing.T) {
 	t.Parallel()
 	key := testRSAKey(t, 0)
 	pemText, _ := activitypub.MarshalPublicKeyPEM(&key.PublicKey)
+	otherPEM, _ := activitypub.MarshalPublicKeyPEM(&testRSAKey(t, 1).PublicKey)
 	srv := actorServer(t, func(base string) map[string]string {
 		keyDoc := func(id, owner string) string {
 			return fmt.Sprintf(`{"id":%q,"owner":%q,"publicKeyPem":%q}`, id, owner, pemText)
@@ -273,7 +274,9 @@ func TestResolveKey(t *testing.T) {
 			"/users/gts/main-key": strings.Replace(actorJSON(base+"/users/gts", pemText), `/users/gts#main-key`, `/users/gts/main-key`, 1),
 			"/users/carol":        strings.Replace(actorJSON(base+"/users/carol", pemText), `/users/carol#main-key`, `/users/carol/key`, 1),
 			"/users/carol/key":    keyDoc(base+"/users/carol/key", base+"/users/carol"),
-			"/users/gts":          strings.Replace(actorJSON(base+"/users/gts", pemText), `/users/gts#main-key`, `/users/gts/main-key`, 1),
+			// An uploaded file claiming to be alice, with another key.
+			"/uploads/evil.json": strings.Replace(actorJSON(base+"/users/alice", otherPEM), base+`/users/alice#main-key`, base+`/uploads/evil.json#k`, 1),
+			"/users/gts":         strings.Replace(actorJSON(base+"/users/gts", pemText), `/users/gts#main-key`, `/users/gts/main-key`, 1),
 		}
 	})
 	c := loopbackClient()
@@ -288,6 +291,7 @@ func TestResolveKey(t *testing.T) {
 		{"key document claiming another actor", "/users/mallory/key", "", activitypub.ErrKeyOwner},
 		{"actor whose key names another owner", "/users/bob#main-key", "", activitypub.ErrKeyOwner},
 		{"key id the actor does not list", "/users/alice#other-key", "", activitypub.ErrKeyOwner},
+		{"document at another URL of the host claiming the actor", "/uploads/evil.json#k", "", activitypub.ErrKeyOwner},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -317,6 +321,8 @@ func TestFetchCollection(t *testing.T) {
 			"/following":        `{"id":"` + base + `/following","type":"Collection","first":"` + base + `/following?page=1"}`,
 			"/following?page=1": `{"id":"` + base + `/following?page=1","items":["https://b.example/users/x"]}`,
 			"/elsewhere":        `{"id":"` + base + `/elsewhere","first":"https://other.example/page"}`,
+			// Pages embedded in pages, without end in sight.
+			"/nested": `{"id":"` + base + `/nested","first":` + strings.Repeat(`{"orderedItems":["x"],"next":`, 50) + `null` + strings.Repeat(`}`, 50) + `}`,
 		}
 	})
 	collect := func(c *activitypub.Client, path string) ([]string, error) {
@@ -348,6 +354,9 @@ func TestFetchCollection(t *testing.T) {
 	limited.MaxPages = 2
 	if got, err := collect(limited, "/outbox"); !errors.Is(err, activitypub.ErrTooManyPages) {
 		t.Errorf("MaxPages 2: %v, %v; want ErrTooManyPages", got, err)
+	}
+	if got, err := collect(limited, "/nested"); !errors.Is(err, activitypub.ErrTooManyPages) || len(got) != 1 {
+		t.Errorf("MaxPages 2, embedded pages: %d items, %v; want 1 and ErrTooManyPages", len(got), err)
 	}
 	// Breaking early stops the iteration.
 	n := 0
@@ -387,6 +396,13 @@ func TestIsPublicAddress(t *testing.T) {
 		{"64:ff9b::7f00:1", false},
 		{"64:ff9b::5db8:d70e", true},
 		{"2001:db8::1", false},
+		{"::7f00:1", false},            // IPv4-compatible 127.0.0.1
+		{"2002:7f00:1::1", false},      // 6to4 of 127.0.0.1
+		{"2002:a00:1::1", false},       // 6to4 of 10.0.0.1
+		{"2002:5db8:d70e::1", true},    // 6to4 of a public address
+		{"2001:0:4136:e378::1", false}, // Teredo
+		{"fec0::1", false},             // site-local
+		{"::ffff:0:7f00:1", false},     // IPv4-translated
 	}
 	for _, tc := range tests {
 		if got := activitypub.IsPublicAddress(netip.MustParseAddr(tc.addr)); got != tc.want {

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"time"
+	"unicode/utf8"
 )
 
 // Member is one name/value pair of a JSON object, in document order, with
@@ -20,56 +20,325 @@ type Member struct {
 // splitObject splits a JSON object into its members without decoding their
 // values. A member that appears twice keeps its first position and its last
 // value, which is what JSON decoders that let the last value win report.
+// The members' values point into one copy of data.
 func splitObject(data []byte) ([]Member, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("want a JSON object, found %s", describeToken(tok))
-	}
-	var members []Member
-	index := make(map[string]int)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
+	if !json.Valid(data) {
+		// Let encoding/json say what is wrong, and where.
+		var raw json.RawMessage
+		if err := json.Unmarshal(data, &raw); err != nil {
 			return nil, err
 		}
-		name := tok.(string) // object keys are always strings
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("member %q: %w", name, err)
-		}
-		if i, ok := index[name]; ok {
-			members[i].Value = raw
-			continue
-		}
-		index[name] = len(members)
-		members = append(members, Member{Name: name, Value: raw})
+		return nil, errors.New("invalid JSON")
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the JSON object")
-	}
-	return members, nil
+	return scanObject(bytes.Clone(data))
 }
 
-func describeToken(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		return "'" + t.String() + "'"
-	case string:
+// scanObject is splitObject for data known to be valid JSON, which the
+// members' values then point into.
+func scanObject(data []byte) ([]Member, error) {
+	i := skipSpace(data, 0)
+	if data[i] != '{' {
+		return nil, fmt.Errorf("want a JSON object, found %s", describeValue(data[i]))
+	}
+	var members []Member
+	var index map[string]int
+	i = skipSpace(data, i+1)
+	if data[i] == '}' {
+		return members, nil
+	}
+	for {
+		end := skipString(data, i)
+		name := unquoteKey(data[i:end])
+		i = skipSpace(data, end)
+		i = skipSpace(data, i+1) // the colon
+		end = skipValue(data, i)
+		value := json.RawMessage(data[i:end:end])
+		dup := -1
+		if index != nil {
+			if j, ok := index[name]; ok {
+				dup = j
+			}
+		} else {
+			for j := range members {
+				if members[j].Name == name {
+					dup = j
+					break
+				}
+			}
+		}
+		if dup >= 0 {
+			members[dup].Value = value
+		} else {
+			members = append(members, Member{Name: name, Value: value})
+			if index != nil {
+				index[name] = len(members) - 1
+			} else if len(members) == 16 {
+				// Past a few members, a map keeps duplicate detection
+				// linear on hostile documents with many keys.
+				index = make(map[string]int, 32)
+				for j, m := range members {
+					index[m.Name] = j
+				}
+			}
+		}
+		i = skipSpace(data, end)
+		if data[i] == '}' {
+			return members, nil
+		}
+		i = skipSpace(data, i+1) // the comma
+	}
+}
+
+func describeValue(c byte) string {
+	switch c {
+	case '[':
+		return "'['"
+	case '"':
 		return "a string"
-	case nil:
+	case 'n':
 		return "null"
-	case bool:
+	case 't', 'f':
 		return "a boolean"
 	default:
 		return "a number"
 	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the offset after the string starting at data[i],
+// which is valid JSON.
+func skipString(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return i
+}
+
+// skipValue returns the offset after the value starting at data[i], which
+// is valid JSON.
+func skipValue(data []byte, i int) int {
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				i = skipString(data, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	}
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return i
+		}
+	}
+	return i
+}
+
+// unquoteKey decodes a member name, a valid JSON string.
+func unquoteKey(raw []byte) string {
+	if s, ok := plainString(raw); ok {
+		return s
+	}
+	var s string
+	_ = json.Unmarshal(raw, &s) // raw is valid: this cannot fail
+	return s
+}
+
+// plainString returns the value of raw when it is a JSON string with no
+// escapes and valid UTF-8, which decodes to its bytes as they are.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	ascii := true
+	for _, c := range inner {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+		if c >= 0x80 {
+			ascii = false
+		}
+	}
+	if !ascii && !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
+}
+
+// decodeString decodes a JSON string into *s, fast when it has no
+// escapes or only common ones.
+func decodeString(raw []byte, s *string) error {
+	if v, ok := plainString(raw); ok {
+		*s = v
+		return nil
+	}
+	if v, ok := unescapeString(raw); ok {
+		*s = v
+		return nil
+	}
+	return json.Unmarshal(raw, s)
+}
+
+// unescapeString decodes raw, a JSON string with escapes, when it is
+// well-formed UTF-8 and its escapes are simple or \u escapes of the Basic
+// Multilingual Plane outside the surrogates. It reports false for
+// anything else, which encoding/json then decodes.
+func unescapeString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	if !utf8.Valid(inner) {
+		return "", false
+	}
+	out := make([]byte, 0, len(inner))
+	for i := 0; i < len(inner); i++ {
+		c := inner[i]
+		switch {
+		case c < 0x20 || c == '"':
+			return "", false
+		case c != '\\':
+			out = append(out, c)
+			continue
+		}
+		i++
+		if i == len(inner) {
+			return "", false
+		}
+		switch inner[i] {
+		case '"', '\\', '/':
+			out = append(out, inner[i])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if i+4 >= len(inner) {
+				return "", false
+			}
+			var r rune
+			for _, h := range inner[i+1 : i+5] {
+				switch {
+				case h >= '0' && h <= '9':
+					r = r<<4 | rune(h-'0')
+				case h >= 'a' && h <= 'f':
+					r = r<<4 | rune(h-'a'+10)
+				case h >= 'A' && h <= 'F':
+					r = r<<4 | rune(h-'A'+10)
+				default:
+					return "", false
+				}
+			}
+			if r >= 0xd800 && r < 0xe000 {
+				return "", false // surrogates: leave them to encoding/json
+			}
+			out = utf8.AppendRune(out, r)
+			i += 4
+		default:
+			return "", false
+		}
+	}
+	return string(out), true
+}
+
+// appendString appends s as encoding/json encodes it (HTML characters,
+// U+2028 and U+2029 escaped, invalid UTF-8 replaced).
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return appendStringSlow(b, s)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			return appendStringSlow(b, s)
+		}
+		i += size
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendStringSlow is appendString for strings that need escapes.
+func appendStringSlow(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				// encoding/json's choice of \b, \f or \u00XX.
+				q, _ := json.Marshal(s[i : i+1])
+				b = append(b, q[1:len(q)-1]...)
+			case c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }
 
 // field tells how one known member of a document of type T is decoded
@@ -81,6 +350,13 @@ type field[T any] struct {
 	decode func(t *T, raw json.RawMessage) error
 	// encode returns the typed field's JSON, or nil when it is unset.
 	encode func(t *T) (json.RawMessage, error)
+	// decodeValid, when set, is decode for raw known to be valid JSON,
+	// in a buffer no one else holds: what decodeObject hands out.
+	decodeValid func(t *T, raw json.RawMessage) error
+	// same, when set, reports cheaply whether encode(t) equals what
+	// encode gives for a T that decode filled from raw (nil when decode
+	// fails): whether the typed field still holds what raw decoded to.
+	same func(t *T, raw json.RawMessage) bool
 }
 
 // decodeObject decodes data into t through fields and returns every member
@@ -90,17 +366,64 @@ func decodeObject[T any](data []byte, t *T, fields []field[T]) ([]Member, error)
 	if err != nil {
 		return nil, err
 	}
+	decodeMembers(members, t, fields)
+	return members, nil
+}
+
+// decodeValidObject is decodeObject for data known to be valid JSON, in a
+// buffer no one else holds.
+func decodeValidObject[T any](data []byte, t *T, fields []field[T]) ([]Member, error) {
+	members, err := scanObject(data)
+	if err != nil {
+		return nil, err
+	}
+	decodeMembers(members, t, fields)
+	return members, nil
+}
+
+// decodeMembers sets t's typed fields from members, which hold valid JSON.
+func decodeMembers[T any](members []Member, t *T, fields []field[T]) {
 	for _, m := range members {
-		for i := range fields {
-			if fields[i].name == m.Name {
-				// A member of an unexpected shape stays as it was, in
-				// members; the typed field stays unset.
-				_ = fields[i].decode(t, m.Value)
-				break
+		if i := fieldIndex(fields, m.Name); i >= 0 {
+			// A member of an unexpected shape stays as it was, in
+			// members; the typed field stays unset.
+			if f := &fields[i]; f.decodeValid != nil {
+				_ = f.decodeValid(t, m.Value)
+			} else {
+				_ = f.decode(t, m.Value)
 			}
 		}
 	}
-	return members, nil
+}
+
+// validDecoder is implemented by the nested documents: decodeValid is
+// UnmarshalJSON for data known to be valid JSON, in a buffer no one else
+// holds.
+type validDecoder interface {
+	decodeValid(data []byte) error
+}
+
+// splitArray returns the elements of a JSON array known to be valid, or
+// nil when data is not an array.
+func splitArray(data []byte) []json.RawMessage {
+	i := skipSpace(data, 0)
+	if data[i] != '[' {
+		return nil
+	}
+	items := []json.RawMessage{}
+	i = skipSpace(data, i+1)
+	if data[i] == ']' {
+		return items
+	}
+	for {
+		end := skipValue(data, i)
+		items = append(items, data[i:end:end])
+		i = skipSpace(data, end)
+		if data[i] == ']' {
+			return items
+		}
+		i = skipSpace(data, i+1)
+	}
 }
 
 // encodeObject writes t as a JSON object. Members are written in the order
@@ -109,19 +432,26 @@ func decodeObject[T any](data []byte, t *T, fields []field[T]) ([]Member, error)
 // decoded to (so unchanged documents keep their bytes). Known fields set
 // since decoding follow, in the order of fields.
 func encodeObject[T any](t *T, fields []field[T], members []Member) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	written := make([]bool, len(fields))
-	first := true
+	size := 2
+	for _, m := range members {
+		size += len(m.Name) + len(m.Value) + 4
+	}
+	buf := make([]byte, 1, size+64)
+	buf[0] = '{'
+	var writtenBuf [64]bool
+	var written []bool
+	if len(fields) > len(writtenBuf) {
+		written = make([]bool, len(fields))
+	} else {
+		written = writtenBuf[:len(fields)]
+	}
 	write := func(name string, value []byte) {
-		if !first {
-			buf.WriteByte(',')
+		if len(buf) > 1 {
+			buf = append(buf, ',')
 		}
-		first = false
-		key, _ := json.Marshal(name)
-		buf.Write(key)
-		buf.WriteByte(':')
-		buf.Write(value)
+		buf = appendString(buf, name)
+		buf = append(buf, ':')
+		buf = append(buf, value...)
 	}
 	for _, m := range members {
 		i := fieldIndex(fields, m.Name)
@@ -138,15 +468,26 @@ func encodeObject[T any](t *T, fields []field[T], members []Member) ([]byte, err
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.name, err)
 		}
-		var was json.RawMessage
-		var orig T
-		if f.decode(&orig, m.Value) == nil {
-			if was, err = f.encode(&orig); err != nil {
-				return nil, fmt.Errorf("%s: %w", f.name, err)
+		if bytes.Equal(now, m.Value) {
+			// The field encodes to the member's bytes: unchanged.
+			write(m.Name, m.Value)
+			continue
+		}
+		var unchanged bool
+		if f.same != nil {
+			unchanged = f.same(t, m.Value)
+		} else {
+			var was json.RawMessage
+			var orig T
+			if f.decode(&orig, m.Value) == nil {
+				if was, err = f.encode(&orig); err != nil {
+					return nil, fmt.Errorf("%s: %w", f.name, err)
+				}
 			}
+			unchanged = bytes.Equal(now, was)
 		}
 		switch {
-		case bytes.Equal(now, was):
+		case unchanged:
 			write(m.Name, m.Value)
 		case now != nil:
 			write(m.Name, now)
@@ -164,8 +505,7 @@ func encodeObject[T any](t *T, fields []field[T], members []Member) ([]byte, err
 			write(f.name, now)
 		}
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return append(buf, '}'), nil
 }
 
 func fieldIndex[T any](fields []field[T], name string) int {
@@ -187,13 +527,20 @@ func stringField[T any](name string, p func(*T) *string) field[T] {
 				*p(t) = ""
 				return nil
 			}
-			return json.Unmarshal(raw, p(t))
+			return decodeString(raw, p(t))
 		},
 		encode: func(t *T) (json.RawMessage, error) {
 			if *p(t) == "" {
 				return nil, nil
 			}
-			return json.Marshal(*p(t))
+			return appendString(nil, *p(t)), nil
+		},
+		same: func(t *T, raw json.RawMessage) bool {
+			var v string
+			if !isNull(raw) && decodeString(raw, &v) != nil {
+				v = ""
+			}
+			return v == *p(t)
 		},
 	}
 }
@@ -226,7 +573,7 @@ func timeField[T any](name string, p func(*T) *time.Time) field[T] {
 				return nil
 			}
 			var s string
-			if err := json.Unmarshal(raw, &s); err != nil {
+			if err := decodeString(raw, &s); err != nil {
 				return err
 			}
 			v, err := time.Parse(time.RFC3339Nano, s)
@@ -240,7 +587,7 @@ func timeField[T any](name string, p func(*T) *time.Time) field[T] {
 			if p(t).IsZero() {
 				return nil, nil
 			}
-			return json.Marshal(p(t).UTC().Format(time.RFC3339Nano))
+			return appendString(nil, p(t).UTC().Format(time.RFC3339Nano)), nil
 		},
 	}
 }
@@ -274,7 +621,7 @@ func decodeIRIs(raw json.RawMessage) ([]string, error) {
 		return nil, nil
 	case len(raw) > 0 && raw[0] == '"':
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		if err := decodeString(raw, &s); err != nil {
 			return nil, err
 		}
 		return []string{s}, nil
@@ -311,7 +658,7 @@ func decodeIRI(raw json.RawMessage) (string, error) {
 		return o.ID, nil
 	}
 	var s string
-	err := json.Unmarshal(raw, &s)
+	err := decodeString(raw, &s)
 	return s, err
 }
 
@@ -330,6 +677,24 @@ func objectField[T, V any, PV interface {
 			}
 			v := PV(new(V))
 			if err := v.UnmarshalJSON(raw); err != nil {
+				return err
+			}
+			*p(t) = (*V)(v)
+			return nil
+		},
+		decodeValid: func(t *T, raw json.RawMessage) error {
+			if isNull(raw) {
+				*p(t) = nil
+				return nil
+			}
+			v := PV(new(V))
+			var err error
+			if vd, ok := any(v).(validDecoder); ok {
+				err = vd.decodeValid(raw)
+			} else {
+				err = v.UnmarshalJSON(raw)
+			}
+			if err != nil {
 				return err
 			}
 			*p(t) = (*V)(v)

@@ -371,6 +371,33 @@ func TestVerifyRefusals(t *testing.T) {
 			want: activitypub.ErrDateSkew,
 		},
 		{
+			// created is not covered, so it is not signed: a replay of
+			// a stale request must not pass by adding a fresh one.
+			name: "stale date, uncovered created added",
+			verifier: func(v *activitypub.Verifier, _ *staticKeys) {
+				v.Now = fixedClock(testNow.Add(2 * time.Hour))
+			},
+			tamper: func(t *testing.T, req *http.Request) {
+				setParam(t, req, func(p *activitypub.SignatureParams) {
+					p.Algorithm = activitypub.AlgorithmHS2019
+					p.Created = testNow.Add(2 * time.Hour).Unix()
+				})
+			},
+			want: activitypub.ErrDateSkew,
+		},
+		{
+			name: "stale date, uncovered expires added",
+			verifier: func(v *activitypub.Verifier, _ *staticKeys) {
+				v.Now = fixedClock(testNow.Add(2 * time.Hour))
+			},
+			tamper: func(t *testing.T, req *http.Request) {
+				setParam(t, req, func(p *activitypub.SignatureParams) {
+					p.Expires = testNow.Add(3 * time.Hour).Unix()
+				})
+			},
+			want: activitypub.ErrDateSkew,
+		},
+		{
 			name:   "date unparsable",
 			tamper: func(t *testing.T, req *http.Request) { req.Header.Set("Date", "yesterday") },
 			want:   activitypub.ErrInvalidDate,

@@ -126,9 +126,11 @@ func (v *Verified) CheckActor(actor string) error {
 // hs2019, absent meaning hs2019 ([ErrUnsupportedAlgorithm]); coverage of
 // date or (created), of (request-target) or digest, of host on GET and
 // HEAD, of digest on POST, and presence of every covered header
-// ([ErrMissingCoverage]); the Date or (created) within MaxAge old and
-// MaxSkew ahead, and (expires) not passed ([ErrInvalidDate],
-// [ErrDateSkew]); the Digest's SHA-256 against the body when digest is
+// ([ErrMissingCoverage]); the covered (created), or else the covered
+// Date, within MaxAge old and MaxSkew ahead, and a covered (expires) not
+// passed ([ErrInvalidDate], [ErrDateSkew]) — created and expires
+// parameters the signature does not cover are ignored, as anyone could
+// add them; the Digest's SHA-256 against the body when digest is
 // covered ([ErrDigestMismatch]); the key, from Keys
 // ([ErrKeyUnavailable], [ErrKeyOwner]); and the signature itself, over the
 // headers in the order the signature lists them ([ErrBadSignature]). Only
@@ -201,7 +203,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Verified, erro
 		}
 	}
 
-	if err := v.checkTime(r, p, algorithm); err != nil {
+	if err := v.checkTime(r, p, covered); err != nil {
 		return nil, err
 	}
 	if contains(covered, "digest") {
@@ -287,7 +289,11 @@ func checkCoverage(r *http.Request, p *SignatureParams, covered []string) error 
 	return nil
 }
 
-func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, algorithm string) error {
+// checkTime checks the signature's freshness. Only what the signature
+// covers counts: a created or expires parameter, or a Date header, that
+// the signature does not cover could be set by anyone replaying an old
+// request, so it is ignored.
+func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []string) error {
 	now := time.Now()
 	if v.Now != nil {
 		now = v.Now()
@@ -301,23 +307,27 @@ func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, algorithm stri
 	}
 	var created time.Time
 	switch {
-	case algorithm == AlgorithmHS2019 && p.Created != 0:
+	case contains(covered, "(created)"):
+		// Verify refused a covered (created) without the parameter, or
+		// with an algorithm other than hs2019.
 		created = time.Unix(p.Created, 0)
-	case r.Header.Get("Date") != "":
-		t, err := http.ParseTime(r.Header.Get("Date"))
+	case contains(covered, "date"):
+		// The signed value is what the signature string holds: every
+		// Date header, joined. Only one can be a date.
+		date, _ := headerValue(r, "date")
+		t, err := http.ParseTime(date)
 		if err != nil {
-			return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("Date %q", r.Header.Get("Date")), Err: ErrInvalidDate}
+			return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("Date %q", date), Err: ErrInvalidDate}
 		}
 		created = t
 	default:
-		// Covered (created) without the parameter was refused earlier;
-		// a signature covering neither was refused by checkCoverage.
-		return &SignatureError{KeyID: p.KeyID, Reason: "no Date header", Err: ErrInvalidDate}
+		// checkCoverage refused a signature covering neither.
+		return &SignatureError{KeyID: p.KeyID, Reason: "neither date nor (created) is covered", Err: ErrMissingCoverage}
 	}
 	if created.After(now.Add(maxSkew)) {
 		return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("dated %s, ahead of %s", created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
 	}
-	if p.Expires != 0 {
+	if p.Expires != 0 && contains(covered, "(expires)") {
 		expires := time.Unix(p.Expires, 0)
 		if limit := created.Add(maxExpiryWindow); expires.After(limit) {
 			expires = limit

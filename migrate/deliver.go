@@ -27,8 +27,8 @@ const (
 	DefaultBackoff = time.Second
 	// DefaultMaxBackoff caps the wait between retries.
 	DefaultMaxBackoff = 5 * time.Minute
-	// DefaultHostFailures is how many failed sends in a row put a host
-	// aside.
+	// DefaultHostFailures is how many temporary failures in a row put a
+	// host aside.
 	DefaultHostFailures = 5
 	// DefaultTimeout bounds one request.
 	DefaultTimeout = 10 * time.Second
@@ -81,8 +81,10 @@ type Deliverer struct {
 	// next one (with jitter) up to MaxBackoff; 0 means [DefaultBackoff]
 	// and [DefaultMaxBackoff].
 	Backoff, MaxBackoff time.Duration
-	// HostFailures is how many failed sends in a row put a host aside
-	// for the rest of the run; 0 means [DefaultHostFailures].
+	// HostFailures is how many temporary failures in a row (network
+	// errors, 408, 429, 5xx) put a host aside for the rest of the run;
+	// 0 means [DefaultHostFailures]. A permanent refusal (another 4xx)
+	// concerns one inbox and does not count.
 	HostFailures int
 	// Timeout bounds each request; 0 means [DefaultTimeout].
 	Timeout time.Duration
@@ -280,9 +282,14 @@ func (d *Deliverer) deliverWithRetry(ctx context.Context, u DeliveryUnit, hosts 
 			hosts.success(host)
 			return nil
 		}
-		hosts.failure(host)
 		if !errors.As(err, &last) {
+			hosts.failure(host)
 			return err
+		}
+		if last.Temporary {
+			// A host that answers 4xx for one inbox (a deleted account)
+			// is up: only failures that say it is not count against it.
+			hosts.failure(host)
 		}
 		last.Attempts = i
 		if !last.Temporary || i == attempts {

@@ -137,6 +137,33 @@ func TestDeliverAll(t *testing.T) {
 	}
 }
 
+// TestDeliverAllGoneInboxesKeepHost checks that inboxes answering 410
+// (deleted accounts) do not put their host aside: the host is up, and its
+// other inboxes must still be delivered to.
+func TestDeliverAllGoneInboxesKeepHost(t *testing.T) {
+	t.Parallel()
+	s := newInboxServer(t)
+	var inboxes []string
+	for i := range 2 * migrate.DefaultHostFailures {
+		path := fmt.Sprintf("/gone/%d", i)
+		s.plan[path] = []int{http.StatusGone}
+		inboxes = append(inboxes, s.URL+path)
+	}
+	inboxes = append(inboxes, s.URL+"/alive")
+	d := testDeliverer(t)
+	d.Concurrency = 1
+	rep, err := d.DeliverAll(context.Background(), moveBody, inboxes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Delivered != 1 || rep.PutAside != 0 || rep.Failed != 2*migrate.DefaultHostFailures {
+		t.Errorf("report = %+v, want 1 delivered, %d failed, none put aside", rep, 2*migrate.DefaultHostFailures)
+	}
+	if s.accepted["/alive"] != 1 {
+		t.Errorf("/alive accepted %d times, want 1", s.accepted["/alive"])
+	}
+}
+
 func TestDeliverAllJournalResumes(t *testing.T) {
 	t.Parallel()
 	s := newInboxServer(t)

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
 	"sync"
 )
 
@@ -18,7 +21,8 @@ const MaxJournalLine = 64 << 10
 // JSON line per (activity id, inbox) pair, so that a delivery run killed
 // midway resumes without sending twice to inboxes that already accepted.
 // Each record is on disk (fsync'd) before [Journal.Record] returns;
-// records of concurrent callers share one fsync.
+// records of concurrent callers share one fsync. A journal file
+// [OpenJournal] creates has its directory synced too.
 //
 // A Journal is safe for concurrent use. It keeps the set of recorded
 // pairs in memory.
@@ -48,9 +52,18 @@ type journalRecord struct {
 // and cut from the file; any other line that is not a record fails with
 // an error wrapping [ErrJournalCorrupt].
 func OpenJournal(path string) (*Journal, error) {
+	_, statErr := os.Stat(path)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: opening journal: %w", err)
+	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// A new file's name is only durable once its directory is
+		// synced; without it a crash could lose every record.
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("migrate: journal %s: %w", path, err)
+		}
 	}
 	done, good, err := readJournal(f)
 	if err != nil {
@@ -68,6 +81,20 @@ func OpenJournal(path string) (*Journal, error) {
 	j := &Journal{f: f, path: path, done: done}
 	j.cond = sync.NewCond(&j.mu)
 	return j, nil
+}
+
+// syncDir fsyncs a directory. Systems that cannot (Windows) are not an
+// error.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && runtime.GOOS != "windows" {
+		return err
+	}
+	return nil
 }
 
 // readJournal reads records from r and returns them and the length of the

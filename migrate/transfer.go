@@ -141,12 +141,19 @@ type Transfer struct {
 //     pending request (and the origin is unfollowed); a refused follow
 //     leaves the old follow in place and is not an error.
 //
+// The target's own account (a same-server target that followed its old
+// account, say) is left as it is: an account cannot follow, block or mute
+// itself.
+//
 // Run is idempotent: it reads the current state first, so a unit cut
 // short by a crash can simply run again.
 func (t *Transfer) Run(ctx context.Context, u TransferUnit) (Outcome, error) {
 	var out Outcome
 	if u.Local == "" || u.Origin == "" || u.Target == "" || u.Origin == u.Target {
 		return out, fmt.Errorf("migrate: invalid transfer unit %+v", u)
+	}
+	if u.Local == u.Target {
+		return out, nil
 	}
 	old, err := t.Graph.Relationship(ctx, u.Local, u.Origin)
 	if err != nil {

@@ -108,6 +108,24 @@ func TestTransferRun(t *testing.T) {
 	}
 }
 
+// TestTransferRunTargetItself checks that the target's own account, when
+// it is local and followed the origin, is not made to follow itself.
+func TestTransferRunTargetItself(t *testing.T) {
+	t.Parallel()
+	g := newMemGraph()
+	g.set(newID, oldID, migrate.Relationship{Following: true, Blocking: true})
+	got, err := g.transfer().Run(context.Background(), migrate.TransferUnit{Local: newID, Origin: oldID, Target: newID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(migrate.Outcome{}, got); diff != "" {
+		t.Errorf("Outcome (-want +got):\n%s", diff)
+	}
+	if len(g.calls) != 0 {
+		t.Errorf("calls %v, want none", g.calls)
+	}
+}
+
 func TestTransferRunAllResumes(t *testing.T) {
 	t.Parallel()
 	g := newMemGraph()
