@@ -90,6 +90,13 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 			}
 			var pe *Error
 			if errors.As(err, &pe) {
+				// A positioned error from below (a corrupt entry, a limit
+				// of the container) gets the item it broke.
+				if pe.Index < 0 && index >= 0 && pe.Entry == entry {
+					e := *pe
+					e.Index = index
+					err = &e
+				}
 				yield(rawItem{}, err)
 				return
 			}

@@ -50,10 +50,20 @@ func cleanName(raw string) (name string, isDir bool, err error) {
 	if name == "" || name == "." {
 		return "", true, nil // the root itself
 	}
-	if !fs.ValidPath(name) {
+	if !fs.ValidPath(name) || hasDriveLetter(name) {
 		return "", false, ErrInsecurePath
 	}
 	return name, isDir, nil
+}
+
+// hasDriveLetter reports whether a name starts with a Windows drive
+// ("C:", "c:foo"), which names an absolute or drive-relative path there.
+func hasDriveLetter(name string) bool {
+	if len(name) < 2 || name[1] != ':' {
+		return false
+	}
+	c := name[0] | 0x20
+	return 'a' <= c && c <= 'z'
 }
 
 // --- ZIP ---
@@ -68,7 +78,14 @@ func (b zipBackend) open(e *entry) (io.ReadCloser, error) {
 	return &checkedReader{rc: rc, max: b.limits.MaxEntrySize, name: e.name}, nil
 }
 
-func zipEntries(zr *zip.Reader, l Limits) ([]*entry, []string, error) {
+// zipEntries indexes a ZIP of the given size. Sizes come from the
+// central directory, which a hostile file can fill with lies: reading
+// fails (ErrCorrupt) when an entry inflates past its declared size, so
+// the declared sizes bound what is read; the declared compressed size is
+// capped at the size of the file for the ratio check, and the whole
+// archive's declared size is checked against the file's size too, which
+// catches entries that overlap to reuse the same compressed bytes.
+func zipEntries(zr *zip.Reader, size int64, l Limits) ([]*entry, []string, error) {
 	if len(zr.File) > l.MaxEntries {
 		return nil, nil, &Error{Index: -1, Offset: -1, Err: ErrTooManyEntries}
 	}
@@ -92,18 +109,22 @@ func zipEntries(zr *zip.Reader, l Limits) ([]*entry, []string, error) {
 		if name == "" {
 			return nil, nil, entryErr(f.Name, ErrInsecurePath)
 		}
-		size := f.UncompressedSize64
-		if size > uint64(l.MaxEntrySize) {
+		usize := f.UncompressedSize64
+		if usize > uint64(l.MaxEntrySize) {
 			return nil, nil, entryErr(name, ErrEntryTooLarge)
 		}
-		total += int64(size)
+		total += int64(usize)
 		if total > l.MaxTotalSize {
 			return nil, nil, entryErr(name, ErrTooLarge)
 		}
-		if size > ratioFloor && (f.CompressedSize64 == 0 || size/f.CompressedSize64 > uint64(l.MaxCompressionRatio)) {
+		csize := min(f.CompressedSize64, uint64(max(size, 0)))
+		if usize > ratioFloor && (csize == 0 || usize/csize > uint64(l.MaxCompressionRatio)) {
 			return nil, nil, entryErr(name, ErrCompressionRatio)
 		}
-		files = append(files, &entry{name: name, size: int64(size), modTime: f.Modified, zf: f})
+		files = append(files, &entry{name: name, size: int64(usize), modTime: f.Modified, zf: f})
+	}
+	if total > ratioFloor && total/max(size, 1) > l.MaxCompressionRatio {
+		return nil, nil, &Error{Index: -1, Offset: -1, Err: ErrCompressionRatio}
 	}
 	return files, dirs, nil
 }
@@ -266,6 +287,21 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 		if nerr != nil {
 			return nil, nil, nil, entryErr(h.Name, nerr)
 		}
+		// Every entry's data is inflated to reach the next header, kept
+		// or not: all of it counts against the size limits. (Headers of
+		// links, folders, devices and fifos have no data, whatever their
+		// size field says.)
+		switch h.Typeflag {
+		case tar.TypeLink, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeDir, tar.TypeFifo:
+			h.Size = 0
+		}
+		if h.Size > l.MaxEntrySize {
+			return nil, nil, nil, entryErr(name, ErrEntryTooLarge)
+		}
+		total += h.Size
+		if total > l.MaxTotalSize {
+			return nil, nil, nil, entryErr(name, ErrTooLarge)
+		}
 		switch h.Typeflag {
 		case tar.TypeSymlink, tar.TypeLink:
 			return nil, nil, nil, entryErr(h.Name, ErrInsecurePath)
@@ -280,13 +316,6 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 		}
 		if isDir || name == "" {
 			return nil, nil, nil, entryErr(h.Name, ErrInsecurePath)
-		}
-		if h.Size > l.MaxEntrySize {
-			return nil, nil, nil, entryErr(name, ErrEntryTooLarge)
-		}
-		total += h.Size
-		if total > l.MaxTotalSize {
-			return nil, nil, nil, entryErr(name, ErrTooLarge)
 		}
 		files = append(files, &entry{name: name, size: h.Size, modTime: h.ModTime, ord: ord})
 		// Inflate the entry's data to reach the next header; the ratio
@@ -321,14 +350,18 @@ func (r *ratioReader) Read(p []byte) (int, error) {
 
 // --- folder ---
 
-type dirBackend struct{ root *os.Root }
+type dirBackend struct {
+	root   *os.Root
+	limits Limits
+}
 
 func (b dirBackend) open(e *entry) (io.ReadCloser, error) {
 	f, err := b.root.Open(e.diskRel)
 	if err != nil {
 		return nil, err
 	}
-	return f, nil
+	// The file may have grown since the folder was indexed.
+	return &checkedReader{rc: f, max: b.limits.MaxEntrySize, name: e.name}, nil
 }
 
 func dirEntries(root *os.Root, dir string, l Limits) ([]*entry, []string, error) {

@@ -361,8 +361,13 @@ func fillObject(s *Status, o *wireObject) {
 	s.Sensitive = o.Sensitive
 	s.Content = o.Content
 	s.Language = language(o.ContentMap, o.Content)
-	if o.To != nil || o.Cc != nil {
-		s.To, s.Cc = o.To, o.Cc
+	// Each of to and cc falls back to the activity's on its own, as
+	// Mastodon reads them (@object['to'] || @json['to']).
+	if o.To != nil {
+		s.To = o.To
+	}
+	if o.Cc != nil {
+		s.Cc = o.Cc
 	}
 	s.InReplyTo = string(o.InReplyTo)
 	s.Conversation = string(o.Conversation)

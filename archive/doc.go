@@ -50,7 +50,8 @@
 // [ErrTooManyEntries], [ErrTooDeep], [ErrItemTooLarge]). Set them through
 // [Config].
 //
-// Entry names that are absolute, contain "..", a backslash or a NUL, and
+// Entry names that are absolute, start with a drive letter ("C:"),
+// contain "..", a backslash or a NUL, and
 // symbolic or hard links (in a ZIP, a .tar.gz or an unpacked folder) are
 // refused with [ErrInsecurePath]: the Reader never follows them and never
 // extracts anything to disk. Duplicate entry names are refused with

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -107,6 +108,13 @@ func appendStatus(b []byte, s *Status, actorID string) ([]byte, error) {
 	}
 	if actor == "" {
 		actor = actorID
+	}
+	for i, raw := range s.OtherTags {
+		// They are written as they are: one that is not JSON would
+		// break the whole outbox.
+		if !jsontext.Value(raw).IsValid(decodeOptions) {
+			return b, fmt.Errorf("archive: status %s: tag %d is not valid JSON", s.ID, i)
+		}
 	}
 	to, cc := addressing(s, actorID)
 	rawObject, extras := splitRaw(s.Raw)

@@ -13,9 +13,10 @@ var (
 	// ErrNotArchive means the input is none of the forms [Open] reads: a
 	// ZIP, a .tar.gz, a folder or a bare outbox.json.
 	ErrNotArchive = errors.New("archive: not an export archive")
-	// ErrInsecurePath means an entry name is absolute, contains "..", a
-	// backslash or is otherwise not a clean relative path, or the entry is a
-	// symbolic or hard link. Such entries are refused, never followed.
+	// ErrInsecurePath means an entry name is absolute, starts with a
+	// drive letter, contains "..", a backslash or a NUL, or is otherwise
+	// not a clean relative path, or the entry is a symbolic or hard link.
+	// Such entries are refused, never followed.
 	ErrInsecurePath = errors.New("archive: insecure file path")
 	// ErrCorrupt means the container or one of its entries is truncated or
 	// damaged (bad checksum, bad compressed data, duplicate names).

@@ -11,9 +11,10 @@ type Limits struct {
 	// ([ErrEntryTooLarge]). Default 16 GiB.
 	MaxEntrySize int64
 	// MaxCompressionRatio bounds uncompressed size / compressed size, per
-	// ZIP entry and over a whole .tar.gz stream, once more than 1 MiB has
-	// been inflated ([ErrCompressionRatio]). Default 500 (real outboxes
-	// compress 5 to 30 times; deflate cannot exceed about 1032).
+	// ZIP entry, over the whole ZIP (entries that overlap to share their
+	// compressed bytes) and over a whole .tar.gz stream, once more than
+	// 1 MiB has been inflated ([ErrCompressionRatio]). Default 500 (real
+	// outboxes compress 5 to 30 times; deflate cannot exceed about 1032).
 	MaxCompressionRatio int64
 	// MaxEntries bounds the number of entries ([ErrTooManyEntries]).
 	// Default 1,000,000.

@@ -104,7 +104,7 @@ func (c *Config) open(name string) (*Reader, error) {
 			root.Close()
 			return nil, err
 		}
-		r, err := newReader(FormatDir, l, dirBackend{root: root}, files, dirs)
+		r, err := newReader(FormatDir, l, dirBackend{root: root, limits: l}, files, dirs)
 		if err != nil {
 			root.Close()
 			return nil, err
@@ -165,10 +165,16 @@ func (c *Config) newFileReader(ra io.ReaderAt, size int64) (*Reader, error) {
 func (c *Config) NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 	l := c.Limits.withDefaults()
 	zr, err := zip.NewReader(r, size)
+	if errors.Is(err, zip.ErrInsecurePath) && zr != nil {
+		// With GODEBUG=zipinsecurepath=0 the zip package reports names
+		// it finds insecure but returns the reader: zipEntries refuses
+		// them with this package's error.
+		err = nil
+	}
 	if err != nil {
 		return nil, &Error{Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrNotArchive, err)}
 	}
-	files, dirs, err := zipEntries(zr, l)
+	files, dirs, err := zipEntries(zr, size, l)
 	if err != nil {
 		return nil, err
 	}
@@ -306,9 +312,10 @@ func (r *Reader) readSmall(name string, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// Avatar opens the avatar image the actor's icon names, or the first
-// entry named avatar.<ext>. It wraps [io/fs.ErrNotExist] when there is
-// none.
+// Avatar opens the avatar image: the entry avatar.<ext> at the root of
+// the archive (the first by name if there are several), which is what
+// the icon of an archive's actor names. It wraps [io/fs.ErrNotExist]
+// when there is none.
 func (r *Reader) Avatar() (fs.File, error) { return r.openProfileImage("avatar") }
 
 // Header opens the header image, like [Reader.Avatar].

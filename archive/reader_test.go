@@ -414,8 +414,11 @@ func TestTruncatedTarGz(t *testing.T) {
 		t.Fatalf("read %d statuses then %v; want some statuses then an error", n, last)
 	}
 	var e *Error
-	if !errors.As(last, &e) || e.Entry != "outbox.json" {
-		t.Errorf("error %v does not name outbox.json", last)
+	if !errors.As(last, &e) || e.Entry != "outbox.json" || e.Index != n {
+		t.Errorf("error %v does not name outbox.json and item %d", last, n)
+	}
+	if !errors.Is(last, ErrCorrupt) {
+		t.Errorf("error %v does not wrap ErrCorrupt", last)
 	}
 	if len(r.Validate().Errors) == 0 {
 		t.Error("Validate reports no error")
@@ -449,22 +452,33 @@ func TestVisibility(t *testing.T) {
 		name   string
 		to, cc string // JSON
 		objTo  string // JSON, "" to leave out of the object
+		objCc  string // JSON, "" to leave out of the object
 		want   Visibility
 	}{
-		{"public array", `["` + pub + `"]`, `["https://a.example/users/u/followers"]`, "", Public},
-		{"public string", `"` + pub + `"`, `[]`, "", Public},
-		{"as:Public compact", `"as:Public"`, `[]`, "", Public},
-		{"bare Public", `["Public"]`, `[]`, "", Public},
-		{"unlisted", `["https://a.example/users/u/followers"]`, `["` + pub + `"]`, "", Unlisted},
-		{"followers only", `["https://a.example/users/u/followers"]`, `[]`, "", Private},
-		{"direct", `["https://b.example/users/v"]`, `[]`, "", Direct},
-		{"object addressing wins", `["` + pub + `"]`, `[]`, `["https://b.example/users/v"]`, Direct},
+		{"public array", `["` + pub + `"]`, `["https://a.example/users/u/followers"]`, "", "", Public},
+		{"public string", `"` + pub + `"`, `[]`, "", "", Public},
+		{"as:Public compact", `"as:Public"`, `[]`, "", "", Public},
+		{"bare Public", `["Public"]`, `[]`, "", "", Public},
+		{"unlisted", `["https://a.example/users/u/followers"]`, `["` + pub + `"]`, "", "", Unlisted},
+		{"followers only", `["https://a.example/users/u/followers"]`, `[]`, "", "", Private},
+		{"direct", `["https://b.example/users/v"]`, `[]`, "", "", Direct},
+		{"object addressing wins", `["` + pub + `"]`, `[]`, `["https://b.example/users/v"]`, "", Direct},
+		// Mastodon reads @object['cc'] || @json['cc']: each list falls
+		// back on its own.
+		{"object to, activity cc", `["https://b.example/users/v"]`, `["` + pub + `"]`, `["https://a.example/users/u/followers"]`, "", Unlisted},
+		{"object cc, activity to", `["` + pub + `"]`, `[]`, "", `["https://a.example/users/u/followers"]`, Public},
+		{"empty object to does not fall back", `["` + pub + `"]`, `[]`, `[]`, `[]`, Direct},
+		{"null object to falls back", `"as:Public"`, `[]`, `null`, "", Public},
+		{"direct: only mentioned actors", `["https://b.example/users/v","https://c.example/users/w"]`, `[]`, "", "", Direct},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			obj := `{"id":"o","type":"Note","content":""`
 			if tt.objTo != "" {
 				obj += `,"to":` + tt.objTo
+			}
+			if tt.objCc != "" {
+				obj += `,"cc":` + tt.objCc
 			}
 			obj += `}`
 			item := `{"id":"a","type":"Create","to":` + tt.to + `,"cc":` + tt.cc + `,"object":` + obj + `}`

@@ -73,8 +73,9 @@ type Status struct {
 	// "zhCn", ...), or "" when there is no contentMap.
 	Language string
 
-	// To and Cc are the object's addressing, falling back to the
-	// activity's; Visibility is derived from them.
+	// To and Cc are the object's addressing, each falling back to the
+	// activity's when the object lacks it; Visibility is derived from
+	// them.
 	To         []string
 	Cc         []string
 	Visibility Visibility

@@ -1,9 +1,12 @@
 package archive
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,6 +104,81 @@ func TestEarlyBreakStopsReading(t *testing.T) {
 	}
 	if r.outbox != nil {
 		t.Error("an interrupted pass recorded outbox information")
+	}
+}
+
+// countingBackend counts the entries opened and not yet closed.
+type countingBackend struct {
+	backend
+	live atomic.Int32
+}
+
+func (b *countingBackend) open(e *entry) (io.ReadCloser, error) {
+	rc, err := b.backend.open(e)
+	if err != nil {
+		return nil, err
+	}
+	b.live.Add(1)
+	return &countingCloser{ReadCloser: rc, b: b}, nil
+}
+
+type countingCloser struct {
+	io.ReadCloser
+	b *countingBackend
+}
+
+func (c *countingCloser) Close() error {
+	c.b.live.Add(-1)
+	return c.ReadCloser.Close()
+}
+
+func TestEarlyBreakClosesTheEntry(t *testing.T) {
+	t.Parallel()
+	items := make([]string, 1000)
+	for i := range items {
+		items[i] = noteItem
+	}
+	for _, workers := range []int{1, 4} {
+		for _, seq := range []struct {
+			name string
+			iter func(*Reader) func(func(*Status, error) bool)
+		}{
+			{"Statuses", func(r *Reader) func(func(*Status, error) bool) { return r.Statuses() }},
+			{"TotalItems", func(r *Reader) func(func(*Status, error) bool) {
+				return func(yield func(*Status, error) bool) { _, err := r.TotalItems(); yield(nil, err) }
+			}},
+		} {
+			r := openString(t, Limits{}, outboxOf(items...))
+			r.concurrency = workers
+			cb := &countingBackend{backend: r.be}
+			r.be = cb
+			n := 0
+			for _, err := range seq.iter(r) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n++; n == 10 {
+					break
+				}
+			}
+			if got := cb.live.Load(); got != 0 {
+				t.Errorf("%s, %d workers: %d entries still open after breaking out", seq.name, workers, got)
+			}
+		}
+	}
+	// Likes: same.
+	z := zipBytes(t, zipFile{name: "likes.json", data: []byte(`{"orderedItems":["a","b","c"]}`)})
+	r, err := NewReader(bytes.NewReader(z), int64(len(z)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := &countingBackend{backend: r.be}
+	r.be = cb
+	for range r.Likes() {
+		break
+	}
+	if got := cb.live.Load(); got != 0 {
+		t.Errorf("Likes: %d entries still open after breaking out", got)
 	}
 }
 

@@ -121,9 +121,14 @@ func (w *Writer) AddBookmark(uri string) { w.bookmarks = append(w.bookmarks, uri
 
 // IDPartition returns the folders Mastodon stores a media attachment
 // under: the id zero-padded to 9 digits and split in groups of 3
-// ("000/000/001"; an 18-digit id gives 6 groups).
+// ("000/000/001"; an 18-digit id gives 6 groups). As in Paperclip, ids
+// of a billion and more are padded to 12 digits instead, and digits
+// beyond the last full group are dropped.
 func IDPartition(id uint64) string {
 	s := fmt.Sprintf("%09d", id)
+	if id >= 1_000_000_000 {
+		s = fmt.Sprintf("%012d", id)
+	}
 	var b strings.Builder
 	for i := 0; i+3 <= len(s); i += 3 {
 		if i > 0 {
@@ -239,7 +244,8 @@ func (w *Writer) AddFS(fsys fs.FS) error {
 // fields do not cover (atomUri, replies, signature, ...). When To and Cc
 // are both nil they are derived from Visibility, Actor (or the actor set
 // with SetActor) and Mentions. An attachment's url is its URL, or its Path
-// when URL is empty.
+// when URL is empty. A status with an OtherTags member that is not valid
+// JSON is refused; the Writer stays usable.
 func (w *Writer) AddStatus(s *Status) error {
 	if err := w.usable(); err != nil {
 		return err
@@ -258,7 +264,7 @@ func (w *Writer) AddStatus(s *Status) error {
 	}
 	b, err := appendStatus(w.buf[:0], s, actorID)
 	if err != nil {
-		return w.fail(err)
+		return err // nothing was written: the Writer is still usable
 	}
 	w.buf = b
 	if w.n > 0 {

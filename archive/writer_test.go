@@ -343,6 +343,12 @@ func TestMediaPartition(t *testing.T) {
 		{1, "000/000/001"},
 		{146459, "000/146/459"},
 		{110285480112204631, "110/285/480/112/204/631"},
+		// Paperclip pads ids from a billion on to 12 digits.
+		{1_000_000_000, "001/000/000/000"},
+		{12_345_678_901, "012/345/678/901"},
+		{999_999_999, "999/999/999"},
+		// Groups of 3 from the left; a 19-digit id drops its last digit.
+		{1234567890123456789, "123/456/789/012/345/678"},
 	}
 	for _, tt := range tests {
 		if got := archive.IDPartition(tt.id); got != tt.want {
@@ -417,5 +423,31 @@ func TestGeneratorDeterministic(t *testing.T) {
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("same options gave different bytes")
+	}
+}
+
+func TestWriterRefusesInvalidOtherTags(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	w := archive.NewWriter(&buf)
+	bad := everyField()[0]
+	bad.OtherTags = []stdjson.RawMessage{stdjson.RawMessage(`{"type":"Place","name":`)}
+	if err := w.AddStatus(bad); err == nil {
+		t.Fatal("AddStatus of a status with a broken tag succeeded")
+	}
+	good := everyField()[1]
+	if err := w.AddStatus(good); err != nil {
+		t.Fatalf("AddStatus after a refused status: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := archive.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, r)
+	if len(got) != 1 || got[0].ID != good.ID {
+		t.Errorf("read back %d statuses, want only %s", len(got), good.ID)
 	}
 }

@@ -15,6 +15,9 @@ import (
 	xhtml "golang.org/x/net/html"
 )
 
+// maxQuoteDepth bounds the quote levels Markdown output shows.
+const maxQuoteDepth = 8
+
 // markdown converts sanitised post HTML to Markdown: paragraphs, line
 // breaks, links, emphasis, code, quotes and lists. Text is escaped so
 // that nothing in a post becomes markup, raw HTML included.
@@ -32,7 +35,9 @@ func markdown(h string) string {
 		if len(b) == 0 {
 			return
 		}
-		prefix := strings.Repeat("> ", quote)
+		// Deeper quotes are written at maxQuoteDepth: a prefix for every
+		// level would make hostile nesting quadratic in size.
+		prefix := strings.Repeat("> ", min(quote, maxQuoteDepth))
 		if blank && !hasSuffix("\n\n") {
 			if !hasSuffix("\n") {
 				b = append(b, '\n')
