@@ -143,6 +143,20 @@ type Plan struct {
 	Type    Type
 	Mode    Mode
 	Actions []Action
+	// Skipped holds the rows the plan leaves out on purpose, and why:
+	// rows that would make the account follow, block or mute itself (see
+	// [PlanOptions.Self]). They are not failures and are not retried.
+	Skipped []SkippedRow `json:",omitempty"`
+}
+
+// SkippedRow is a row of an import file that a plan leaves out, and why.
+type SkippedRow struct {
+	// Line is the row's line in its file.
+	Line int
+	// Account is the row's account address.
+	Account string
+	// Reason says why, such as "the account cannot follow itself".
+	Reason string
 }
 
 // Row is one data row of an import file, for every type: the fields a type

@@ -44,7 +44,9 @@ type Bookmarker interface {
 
 // ListManager creates and deletes lists, named by title, on a
 // destination. CreateList of a title that exists is not an error, nor is
-// DeleteList of a title that does not.
+// DeleteList of a title that does not. An account may have several
+// lists with one title (Mastodon allows it): DeleteList deletes all of
+// them, as a plan treats them as one list (see [NewPlan]).
 type ListManager interface {
 	CreateList(ctx context.Context, title string) error
 	DeleteList(ctx context.Context, title string) error
@@ -52,7 +54,10 @@ type ListManager interface {
 
 // ListEditor adds accounts to and removes them from lists, named by
 // title, on a destination. Adding a member already in the list is not an
-// error.
+// error. When several lists have the title, AddToList adds to one of
+// them (Mastodon's import picks the first) and RemoveFromList removes
+// the account from all of them, as a plan treats them as one list (see
+// [NewPlan]).
 type ListEditor interface {
 	AddToList(ctx context.Context, title, acct string) error
 	RemoveFromList(ctx context.Context, title, acct string) error

@@ -65,8 +65,10 @@ func orDefault[T ~int | ~int64](v, d T) T {
 // subjects an action touches:
 //
 //   - follow, unfollow, block, unblock, mute and unmute change the account
-//     (compared case-insensitively); block-domain and unblock-domain the
-//     domain; bookmark and unbookmark the status URI; create-list and
+//     (compared by [AccountKey], so case, a leading @ and an IDN domain in
+//     Unicode or punycode do not matter; a bare local name is taken to be
+//     any account with that user name); block-domain and unblock-domain
+//     the domain (compared by [DomainKey]); bookmark and unbookmark the status URI; create-list and
 //     delete-list the list (by title);
 //   - add-to-list and remove-from-list read the list and the account and
 //     change the membership (list, account);
@@ -109,21 +111,38 @@ func Dependencies(actions []Action) [][]int {
 			}
 			r.readers = append(r.readers, i)
 		}
-		acct := "a\x00" + strings.ToLower(a.Account)
+		key := AccountKey(a.Account, "")
+		user, _, full := strings.Cut(key, "@")
+		// A bare name is a local account of a server the actions do not
+		// name: it changes every address with its user name, and an
+		// address reads its bare name.
+		changeAcct := func() {
+			if full {
+				read("n\x00" + user)
+				write("a\x00" + key)
+			} else {
+				write("n\x00" + user)
+			}
+		}
 		list := "l\x00" + a.List
 		switch a.Kind {
 		case ActionFollow, ActionUnfollow, ActionBlock, ActionUnblock, ActionMute, ActionUnmute:
-			write(acct)
+			changeAcct()
 		case ActionBlockDomain, ActionUnblockDomain:
-			write("d\x00" + strings.ToLower(a.Domain))
+			write("d\x00" + DomainKey(a.Domain))
 		case ActionBookmark, ActionUnbookmark:
 			write("u\x00" + a.URI)
 		case ActionCreateList, ActionDeleteList:
 			write(list)
 		case ActionAddToList, ActionRemoveFromList:
 			read(list)
-			read(acct)
-			write("m\x00" + a.List + "\x00" + strings.ToLower(a.Account))
+			if full {
+				read("n\x00" + user)
+				read("a\x00" + key)
+			} else {
+				write("n\x00" + user)
+			}
+			write("m\x00" + a.List + "\x00" + key)
 		}
 		slices.Sort(d)
 		deps[i] = slices.Compact(d)
@@ -138,7 +157,20 @@ func hard(a, dep Action) bool {
 		return false
 	}
 	return (dep.Kind == ActionCreateList && dep.List == a.List) ||
-		(dep.Kind == ActionFollow && strings.EqualFold(dep.Account, a.Account))
+		(dep.Kind == ActionFollow && sameAccount(dep.Account, a.Account))
+}
+
+// sameAccount reports whether two addresses may name one account: equal
+// by [AccountKey], or one a bare name and the other an address with that
+// user name (a bare name is local to a server the actions do not name).
+func sameAccount(x, y string) bool {
+	kx, ky := AccountKey(x, ""), AccountKey(y, "")
+	if kx == ky {
+		return true
+	}
+	ux, _, fx := strings.Cut(kx, "@")
+	uy, _, fy := strings.Cut(ky, "@")
+	return fx != fy && ux == uy
 }
 
 // hostOf returns the remote host an action concerns, for circuit
@@ -147,7 +179,7 @@ func hostOf(a Action) string {
 	switch a.Kind {
 	case ActionFollow, ActionUnfollow, ActionBlock, ActionUnblock, ActionMute, ActionUnmute, ActionAddToList, ActionRemoveFromList:
 		if i := strings.LastIndexByte(a.Account, '@'); i >= 0 {
-			return strings.ToLower(a.Account[i+1:])
+			return DomainKey(a.Account[i+1:])
 		}
 	case ActionBookmark, ActionUnbookmark:
 		if u, err := url.Parse(a.URI); err == nil {

@@ -102,6 +102,12 @@ func TestDependencies(t *testing.T) {
 		{"unfollow waits for adds reading the account",
 			[]importer.Action{add("L", "a@x"), {Kind: importer.ActionUnfollow, Account: "a@x"}},
 			[][]int{nil, {0}}},
+		{"same account in punycode and Unicode",
+			[]importer.Action{create("L"), follow("nare@xn--69aa8bzb.xn--y9a3aq"), add("M", "@Nare@թութ.հայ"), add("L", "nare@XN--69AA8BZB.xn--y9a3aq")},
+			[][]int{nil, nil, {1}, {0, 1}}},
+		{"a bare name waits for addresses with its user name, and they for it",
+			[]importer.Action{follow("alice@local.example"), add("L", "alice"), follow("alice"), add("M", "alice@other.example"), follow("alice@other.example")},
+			[][]int{nil, {0}, {1}, {2}, {2, 3}}},
 		{"domain unblock before block of the same domain",
 			[]importer.Action{{Kind: importer.ActionUnblockDomain, Domain: "a.example"}, {Kind: importer.ActionUnblockDomain, Domain: "b.example"}, {Kind: importer.ActionBlockDomain, Domain: "A.example"}},
 			[][]int{nil, nil, {0}}},
@@ -176,10 +182,12 @@ func TestApplyDependencyFailed(t *testing.T) {
 		{Kind: importer.ActionFollow, Account: "gone@x.example"},
 		{Kind: importer.ActionAddToList, List: "Fine", Account: "gone@x.example"},
 		{Kind: importer.ActionAddToList, List: "Fine", Account: "a@x.example"},
+		{Kind: importer.ActionFollow, Account: "nare@xn--69aa8bzb.xn--y9a3aq"},
+		{Kind: importer.ActionAddToList, List: "Fine", Account: "Nare@թութ.հայ"},
 	}}
 	d := newMemDest()
 	d.fail = func(call string) error {
-		if call == "create-list Broken" || call == "follow gone@x.example" {
+		if call == "create-list Broken" || call == "follow gone@x.example" || call == "follow nare@xn--69aa8bzb.xn--y9a3aq" {
 			return errPermanent
 		}
 		return nil
@@ -201,12 +209,14 @@ func TestApplyDependencyFailed(t *testing.T) {
 		plan.Actions[2].Key() + " dependency",
 		plan.Actions[4].Key() + " own",
 		plan.Actions[5].Key() + " dependency",
+		plan.Actions[7].Key() + " own",
+		plan.Actions[8].Key() + " dependency",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}
 	for _, c := range d.callLog() {
-		if strings.HasPrefix(c, "add-to-list Broken") || strings.Contains(c, "add-to-list Fine gone@") {
+		if strings.HasPrefix(c, "add-to-list Broken") || strings.Contains(c, "add-to-list Fine gone@") || strings.Contains(c, "add-to-list Fine Nare@") {
 			t.Errorf("tried %q although what it needs failed", c)
 		}
 	}

@@ -44,6 +44,14 @@ type PlanOptions struct {
 	// MaxLists is the most lists the account may have once a lists plan
 	// is applied ([DefaultMaxLists] when 0; no limit when negative).
 	MaxLists int
+	// Self is the importing account's own address (user@domain, or a
+	// bare name on LocalDomain), compared by [AccountKey]. If set, a
+	// follows, blocks or mutes row naming it is left out of the plan and
+	// reported in [Plan.Skipped] (servers refuse an account following,
+	// blocking or muting itself), and a lists row naming it adds it to
+	// the list without following it, as Mastodon's import does. Empty
+	// means unknown: such rows become actions, which the server refuses.
+	Self string
 }
 
 // followLimit returns the follow limit for a state.
@@ -82,12 +90,22 @@ func (o PlanOptions) followLimit(s *State) int {
 //
 // For lists, the plan creates the lists the account lacks and follows a
 // member the account does not follow before adding it (servers only let
-// a list hold followed accounts).
+// a list hold followed accounts). Lists are named by title, and an
+// account may have several lists with one title: the plan treats them as
+// one list whose members are the union of theirs. So in [Overwrite] mode
+// a member the file lacks is removed if it is in any of them (a
+// [ListEditor] removes it from every list with the title, a
+// [ListManager] deletes every list with the title), and both lists end
+// up cleared of what the file lacks, as Mastodon clears both.
 //
 // Actions come in a fixed order: removals first (sorted, so the order
 // does not depend on the order of current), then additions and updates in
 // file order; for lists: deletions, member removals, list creations, then
 // for each row a follow if needed and the addition.
+//
+// With [PlanOptions.Self] set, rows that would make the account follow,
+// block or mute itself are left out and listed in [Plan.Skipped]; the
+// account is still added to its own lists, without a follow.
 //
 // NewPlan refuses [Followers] with [ErrFollowersImport], a plan that would
 // exceed the follow limit with a [*FollowLimitError], and one that would
@@ -100,6 +118,9 @@ func NewPlan(t Type, m Mode, current *State, rows []Row, opts PlanOptions) (*Pla
 		return nil, fmt.Errorf("importer: unknown mode %v", m)
 	}
 	pl := planner{t: t, m: m, cur: current, opts: opts, k: newKeyer(opts.LocalDomain)}
+	if strings.TrimSpace(opts.Self) != "" {
+		pl.self = pl.k.account(opts.Self)
+	}
 	var err error
 	switch t {
 	case Following:
@@ -122,16 +143,39 @@ func NewPlan(t Type, m Mode, current *State, rows []Row, opts PlanOptions) (*Pla
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{Type: t, Mode: m, Actions: pl.out}, nil
+	return &Plan{Type: t, Mode: m, Actions: pl.out, Skipped: pl.skipped}, nil
 }
 
 type planner struct {
-	t    Type
-	m    Mode
-	cur  *State
-	opts PlanOptions
-	k    keyer
-	out  []Action
+	t       Type
+	m       Mode
+	cur     *State
+	opts    PlanOptions
+	k       keyer
+	self    string // key of PlanOptions.Self, or ""
+	out     []Action
+	skipped []SkippedRow
+}
+
+// dropSelf returns rows without those naming the account itself, which
+// it records as skipped: the account cannot verb itself.
+func (pl *planner) dropSelf(rows []Row, verb string) []Row {
+	if pl.self == "" {
+		return rows
+	}
+	isSelf := func(r Row) bool { return pl.k.account(r.Account) == pl.self }
+	if !slices.ContainsFunc(rows, isSelf) {
+		return rows
+	}
+	out := make([]Row, 0, len(rows))
+	for _, r := range rows {
+		if !isSelf(r) {
+			out = append(out, r)
+			continue
+		}
+		pl.skipped = append(pl.skipped, SkippedRow{Line: r.Line, Account: r.Account, Reason: "the account cannot " + verb + " itself"})
+	}
+	return out
 }
 
 // dedupe returns the rows with one row per key, the last row of each
@@ -192,6 +236,7 @@ func (pl *planner) checkFollowLimit(following int, added int) error {
 }
 
 func (pl *planner) following(rows []Row) error {
+	rows = pl.dropSelf(rows, "follow")
 	rows, keys, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
 	if err != nil {
 		return err
@@ -273,6 +318,7 @@ func sameLanguages(a, b []string) bool {
 }
 
 func (pl *planner) muting(rows []Row) error {
+	rows = pl.dropSelf(rows, "mute")
 	rows, keys, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
 	if err != nil {
 		return err
@@ -304,6 +350,7 @@ func (pl *planner) muting(rows []Row) error {
 
 // accounts plans a plain set of accounts (blocks).
 func (pl *planner) accounts(rows []Row, current []string, add, remove ActionKind) error {
+	rows = pl.dropSelf(rows, "block")
 	return pl.plainSet(rows, current, func(r Row) string { return r.Account }, pl.k.account, add, remove)
 }
 
@@ -371,8 +418,9 @@ func (pl *planner) lists(rows []Row) error {
 		addKeys = append(addKeys, m.key)
 	}
 
-	// The account's lists. Titles can repeat; the first list with a
-	// title is the one rows are added to, as Mastodon's find_or_create.
+	// The account's lists. Titles can repeat; lists with one title count
+	// as one list whose members are the union of theirs (the destination
+	// interfaces name lists by title).
 	curMembers := make(map[member]bool)
 	curTitles := make(map[string]bool)
 	nLists := 0
@@ -381,9 +429,6 @@ func (pl *planner) lists(rows []Row) error {
 			continue
 		}
 		nLists++
-		if curTitles[l.Title] {
-			continue
-		}
 		curTitles[l.Title] = true
 		for _, a := range l.Members {
 			curMembers[member{l.Title, pl.k.account(a)}] = true
@@ -410,7 +455,7 @@ func (pl *planner) lists(rows []Row) error {
 	nFollowing := len(following) // distinct, as for a follows import
 	newFollows := 0
 	for _, k := range addKeys {
-		if !following[k] {
+		if !following[k] && k != pl.self {
 			following[k] = true
 			newFollows++
 		}
@@ -475,7 +520,7 @@ func (pl *planner) lists(rows []Row) error {
 	}
 	for i, r := range adds {
 		k := addKeys[i]
-		if !following[k] {
+		if !following[k] && k != pl.self { // the account is added to its own list unfollowed
 			following[k] = true
 			pl.out = append(pl.out, Action{Kind: ActionFollow, Account: r.Account, Line: r.Line})
 		}

@@ -478,3 +478,100 @@ func TestAccountKey(t *testing.T) {
 		t.Errorf("DomainKey = %q", got)
 	}
 }
+
+// TestPlanListsDuplicateTitles: an account may have two lists with one
+// title; the plan treats them as one list with the members of both.
+func TestPlanListsDuplicateTitles(t *testing.T) {
+	t.Parallel()
+	state := &importer.State{
+		Following: []importer.Row{{Account: "a@x.example"}, {Account: "b@x.example"}, {Account: "c@x.example"}},
+		Lists: []importer.List{
+			{Title: "L", Members: []string{"a@x.example", "b@x.example"}},
+			{Title: "L", Members: []string{"c@x.example"}},
+		},
+	}
+	tests := []struct {
+		name string
+		mode importer.Mode
+		rows []importer.Row
+		want []string
+	}{
+		{"merge: a member of the second list is a member",
+			importer.Merge,
+			[]importer.Row{{Line: 1, List: "L", Account: "c@x.example"}, {Line: 2, List: "L", Account: "a@x.example"}},
+			nil},
+		{"overwrite: members the file lacks are removed from either list",
+			importer.Overwrite,
+			[]importer.Row{{Line: 1, List: "L", Account: "b@x.example"}},
+			[]string{`remove-from-list "L" "a@x.example" "" ""`, `remove-from-list "L" "c@x.example" "" ""`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := importer.NewPlan(importer.Lists, tt.mode, state, tt.rows, importer.PlanOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, keys(p)); diff != "" {
+				t.Errorf("actions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestPlanSelf: rows naming the importing account are skipped with a
+// reason instead of becoming actions the server refuses; in a lists
+// import the account joins its own list without following itself.
+func TestPlanSelf(t *testing.T) {
+	t.Parallel()
+	state := &importer.State{Lists: []importer.List{{Title: "L"}}}
+	tests := []struct {
+		name    string
+		typ     importer.Type
+		mode    importer.Mode
+		self    string
+		rows    []importer.Row
+		want    []string
+		skipped []importer.SkippedRow
+	}{
+		{"follows, self by bare name", importer.Following, importer.Overwrite, "me",
+			[]importer.Row{{Line: 1, Account: "@Me@local.example"}, {Line: 2, Account: "bob@remote.example"}},
+			[]string{`follow "" "bob@remote.example" "" "" boosts=- notify=- langs=-`},
+			[]importer.SkippedRow{{Line: 1, Account: "@Me@local.example", Reason: "the account cannot follow itself"}}},
+		{"blocks", importer.Blocking, importer.Merge, "me@local.example",
+			[]importer.Row{{Line: 1, Account: "me"}},
+			nil,
+			[]importer.SkippedRow{{Line: 1, Account: "me", Reason: "the account cannot block itself"}}},
+		{"mutes", importer.Muting, importer.Merge, "me@local.example",
+			[]importer.Row{{Line: 3, Account: "ME@LOCAL.EXAMPLE"}},
+			nil,
+			[]importer.SkippedRow{{Line: 3, Account: "ME@LOCAL.EXAMPLE", Reason: "the account cannot mute itself"}}},
+		{"lists: added to its own list, not followed", importer.Lists, importer.Merge, "me@local.example",
+			[]importer.Row{{Line: 1, List: "L", Account: "me@local.example"}, {Line: 2, List: "L", Account: "bob@remote.example"}},
+			[]string{
+				`add-to-list "L" "me@local.example" "" ""`,
+				`follow "" "bob@remote.example" "" "" boosts=- notify=- langs=-`,
+				`add-to-list "L" "bob@remote.example" "" ""`,
+			},
+			nil},
+		{"without Self the row is an action", importer.Blocking, importer.Merge, "",
+			[]importer.Row{{Line: 1, Account: "me"}},
+			[]string{`block "" "me" "" ""`},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := importer.NewPlan(tt.typ, tt.mode, state, tt.rows, importer.PlanOptions{LocalDomain: testLocal, Self: tt.self})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, keys(p)); diff != "" {
+				t.Errorf("actions (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.skipped, p.Skipped); diff != "" {
+				t.Errorf("skipped (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -10,8 +10,18 @@
 // progress is journaled so that an interrupted import, started again
 // with the same arguments, goes on where it stopped (with several files,
 // each gets FILE.<name of the input>). Rows that fail are written next
-// to the input as Mastodon's failures CSV (following_accounts_failures.csv
-// etc.), ready to import again.
+// to the input, in the input's format, ready to import again, to a file
+// named after the input: NAME_failures.csv for NAME.csv (or for a file
+// NAME with another extension). For the files Mastodon exports this is
+// Mastodon's own name (following_accounts.csv gives
+// following_accounts_failures.csv), and two inputs in one folder never
+// share it: should two inputs map to one name (a.csv and a.txt), or the
+// name be another input's, the later input's failures go to
+// NAME.EXT_failures.csv instead (a.txt_failures.csv).
+//
+// Rows naming the account itself are left out of follows, blocks and
+// mutes (a server refuses them) and reported; in a lists file, the
+// account is added to its own list without following itself.
 //
 // Exit status: 0 when every row was applied, 3 when some failed (see the
 // failures CSV), 1 on an error, 2 on bad usage.
@@ -82,6 +92,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 	}
 
 	client := &mastodonapi.Client{BaseURL: *server, Token: *token}
+	// Output names taken: the inputs themselves, then each failures CSV.
+	taken := map[string]bool{}
+	for _, file := range fs.Args() {
+		taken[filepath.Clean(file)] = true
+	}
 	status := 0
 	for _, file := range fs.Args() {
 		journal := *state
@@ -89,7 +104,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 			journal += "." + filepath.Base(file)
 		}
 		imp := &fileImport{client: client, file: file, chosen: chosen, mode: m,
-			journal: journal, concurrency: *conc, stdout: stdout, stderr: stderr, tty: tty}
+			journal: journal, concurrency: *conc, stdout: stdout, stderr: stderr, tty: tty,
+			failures: failuresPath(file, taken)}
 		failed, err := imp.run(ctx, *dryRun)
 		if err != nil {
 			fmt.Fprintf(stderr, "mastodon-import: %s: %v\n", file, err)
@@ -112,6 +128,24 @@ type fileImport struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	tty         bool
+	failures    string // where failed rows go
+}
+
+// failuresPath returns the failures CSV for input: NAME_failures.csv
+// next to NAME.csv, or NAME.EXT_failures.csv if that name is taken. It
+// marks the name taken.
+func failuresPath(input string, taken map[string]bool) string {
+	dir, base := filepath.Split(filepath.Clean(input))
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	out := filepath.Join(dir, stem+"_failures.csv")
+	if taken[out] {
+		out = filepath.Join(dir, base+"_failures.csv")
+	}
+	for n := 2; taken[out]; n++ {
+		out = filepath.Join(dir, fmt.Sprintf("%s_failures_%d.csv", base, n))
+	}
+	taken[out] = true
+	return out
 }
 
 // run imports one file; failed reports rows that could not be applied.
@@ -129,6 +163,9 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err err
 		if plan, err = f.plan(ctx); err != nil {
 			return false, err
 		}
+	}
+	for _, sk := range plan.Skipped {
+		fmt.Fprintf(f.stderr, "  skipped line %d, %s: %s\n", sk.Line, sk.Account, sk.Reason)
 	}
 	if dryRun {
 		printPlan(f.stdout, f.file, plan)
@@ -162,8 +199,8 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err err
 	if len(res.Failed) == 0 {
 		return false, nil
 	}
-	if name := importer.FailuresFileName(plan.Type); name != "" && len(res.FailedRows()) > 0 {
-		out := filepath.Join(filepath.Dir(f.file), name)
+	if len(res.FailedRows()) > 0 {
+		out := f.failures
 		if err := writeFile(out, res.WriteFailures); err != nil {
 			return true, err
 		}
@@ -208,7 +245,11 @@ func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return importer.NewPlan(t, f.mode, current, rows, importer.PlanOptions{LocalDomain: domain})
+	self, err := f.client.Self(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return importer.NewPlan(t, f.mode, current, rows, importer.PlanOptions{LocalDomain: domain, Self: self})
 }
 
 // progress returns a progress bar for a terminal, a line log otherwise.

@@ -170,3 +170,76 @@ func TestUsage(t *testing.T) {
 		t.Errorf("bad type: exit %d (%s), want 2 and a word about -type", code, stderr.String())
 	}
 }
+
+// TestFailuresPerInput: two inputs of one type in one folder each get
+// their own failures CSV, named after the input; rows naming the account
+// itself are skipped, not failed.
+func TestFailuresPerInput(t *testing.T) {
+	_, url, dir := setup(t)
+	header := "Account address,Show boosts,Notify on new posts,Languages\n"
+	files := map[string]string{
+		"a.csv": header + "bob@far.example,true,false,\nnobody@gone.example,true,false,\nme@new.example,true,false,\n",
+		"a.txt": header + "ghost@gone.example,true,false,\n",
+		"b.csv": header + "phantom@gone.example,true,false,\n",
+	}
+	var args []string
+	for _, name := range []string{"a.csv", "a.txt", "b.csv"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(files[name]), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, filepath.Join(dir, name))
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append([]string{"-server", url, "-token", token, "-type", "following"}, args...), &stdout, &stderr, false)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+	}
+	want := map[string]string{
+		"a_failures.csv":     header + "nobody@gone.example,true,false,\n",
+		"a.txt_failures.csv": header + "ghost@gone.example,true,false,\n",
+		"b_failures.csv":     header + "phantom@gone.example,true,false,\n",
+	}
+	got := map[string]string{}
+	m, _ := filepath.Glob(filepath.Join(dir, "*failures*"))
+	for _, p := range m {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[filepath.Base(p)] = string(b)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("failures CSVs (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(stderr.String(), "skipped line 4, me@new.example: the account cannot follow itself") {
+		t.Errorf("stderr does not report the skipped self row:\n%s", &stderr)
+	}
+}
+
+func TestFailuresPath(t *testing.T) {
+	tests := []struct {
+		name   string
+		inputs []string
+		want   []string
+	}{
+		{"Mastodon's names", []string{"d/following_accounts.csv", "d/lists.csv"}, []string{"d/following_accounts_failures.csv", "d/lists_failures.csv"}},
+		{"same stem", []string{"d/a.csv", "d/a.txt"}, []string{"d/a_failures.csv", "d/a.txt_failures.csv"}},
+		{"never an input", []string{"d/a.csv", "d/a_failures.csv"}, []string{"d/a.csv_failures.csv", "d/a_failures_failures.csv"}},
+		{"other folders", []string{"x/a.csv", "y/a.csv"}, []string{"x/a_failures.csv", "y/a_failures.csv"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			taken := map[string]bool{}
+			for _, in := range tt.inputs {
+				taken[filepath.Clean(in)] = true
+			}
+			var got []string
+			for _, in := range tt.inputs {
+				got = append(got, filepath.ToSlash(failuresPath(in, taken)))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("failuresPath (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

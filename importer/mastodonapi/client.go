@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,10 @@ const (
 
 // maxErrorMessage bounds the server message kept in an [Error].
 const maxErrorMessage = 512
+
+// maxErrorBody bounds what is read of an error response's body, whose
+// only use is the message.
+const maxErrorBody = 64 << 10
 
 // Client is a destination for package importer's [importer.Engine] that
 // acts on one account of a server with the Mastodon client API. It
@@ -56,18 +61,22 @@ type Client struct {
 	// server's bare local names into user@domain. If empty, ReadState asks
 	// the server (/api/v2/instance, else /api/v1/instance).
 	LocalDomain string
-	// MaxResponseBytes bounds each response body (default
+	// MaxResponseBytes bounds each successful response body (default
 	// [DefaultMaxResponseBytes]); a larger one is [ErrResponseTooLarge].
+	// Of an error response (not 2xx) only a prefix is read, for the
+	// message: the error is classified by its status code whatever the
+	// body's size.
 	MaxResponseBytes int64
 	// MaxPages bounds the pages read for one collection (default
 	// [DefaultMaxPages]).
 	MaxPages int
 
 	mu       sync.Mutex
-	accounts map[string]string // lower-case acct -> id
-	statuses map[string]string // uri -> id
-	listMu   sync.Mutex        // serialises list creation and deletion
-	lists    map[string]string // title -> id
+	accounts map[string]string   // lower-case acct -> id
+	statuses map[string]string   // uri -> id
+	listMu   sync.Mutex          // serialises list creation and deletion
+	lists    map[string]string   // title -> id of the first list with it
+	listIDs  map[string][]string // title -> ids of every list with it; under listMu
 	listsOK  bool
 	domain   string
 }
@@ -145,18 +154,25 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
+	failed := resp.StatusCode < 200 || resp.StatusCode > 299
+	if failed {
+		// An error is classified by its status (a huge 502 page is still
+		// a temporary failure); only a prefix of the body is read, for the
+		// message.
+		limit = min(limit, maxErrorBody)
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
+	if err != nil && !failed {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, &Error{Method: method, Path: path, Err: err}
 	}
-	if int64(len(data)) > limit {
+	if !failed && int64(len(data)) > limit {
 		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: ErrResponseTooLarge,
 			Message: fmt.Sprintf("body over %d bytes", limit)}
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if failed {
 		e := &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: sentinel(resp.StatusCode)}
 		var msg struct {
 			Error string `json:"error"`
@@ -451,10 +467,12 @@ func (c *Client) loadLists(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	c.lists = map[string]string{}
+	c.listIDs = map[string][]string{}
 	for _, l := range ls {
 		if _, dup := c.lists[l.Title]; !dup { // the first of equal titles
 			c.lists[l.Title] = l.ID
 		}
+		c.listIDs[l.Title] = append(c.listIDs[l.Title], l.ID)
 	}
 	c.mu.Unlock()
 	c.listsOK = true
@@ -493,25 +511,38 @@ func (c *Client) CreateList(ctx context.Context, title string) error {
 		return &Error{Method: http.MethodPost, Path: "/api/v1/lists", StatusCode: 200, Err: ErrUnexpected, Message: "no list id"}
 	}
 	c.cache(&c.lists, title, l.ID)
+	c.listIDs[title] = append(c.listIDs[title], l.ID)
 	return nil
 }
 
-// DeleteList deletes the list with this title; a missing list is not an
-// error.
+// listsTitled returns the ids of every list of the account with this
+// title, the first (the one [Client.ListID] returns) first.
+func (c *Client) listsTitled(ctx context.Context, title string) ([]string, error) {
+	c.listMu.Lock()
+	defer c.listMu.Unlock()
+	if err := c.loadLists(ctx); err != nil {
+		return nil, err
+	}
+	return slices.Clone(c.listIDs[title]), nil
+}
+
+// DeleteList deletes every list with this title (Mastodon lets an
+// account have several); a missing list is not an error.
 func (c *Client) DeleteList(ctx context.Context, title string) error {
 	c.listMu.Lock()
 	defer c.listMu.Unlock()
 	if err := c.loadLists(ctx); err != nil {
 		return err
 	}
-	id, ok := c.cached(&c.lists, title)
-	if !ok {
-		return nil
+	for len(c.listIDs[title]) > 0 {
+		id := c.listIDs[title][0]
+		_, err := c.do(ctx, http.MethodDelete, "/api/v1/lists/"+url.PathEscape(id), nil, nil, nil)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		c.listIDs[title] = c.listIDs[title][1:]
 	}
-	_, err := c.do(ctx, http.MethodDelete, "/api/v1/lists/"+url.PathEscape(id), nil, nil, nil)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return err
-	}
+	delete(c.listIDs, title)
 	c.mu.Lock()
 	delete(c.lists, title)
 	c.mu.Unlock()
@@ -519,7 +550,8 @@ func (c *Client) DeleteList(ctx context.Context, title string) error {
 }
 
 // AddToList adds acct, which the account must follow, to the list with
-// this title. A member already in the list is not an error.
+// this title (the first, when several have it, as Mastodon's import
+// does). A member already in the list is not an error.
 func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 	lid, err := c.ListID(ctx, title)
 	if err != nil {
@@ -538,10 +570,15 @@ func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 	return err
 }
 
-// RemoveFromList removes acct from the list with this title; a missing
-// list or account is not an error.
+// RemoveFromList removes acct from every list with this title (Mastodon
+// lets an account have several, and package importer's plan treats them
+// as one list); a missing list or account is not an error.
 func (c *Client) RemoveFromList(ctx context.Context, title, acct string) error {
-	lid, err := c.ListID(ctx, title)
+	lids, err := c.listsTitled(ctx, title)
+	if err != nil || len(lids) == 0 {
+		return err
+	}
+	aid, err := c.AccountID(ctx, acct)
 	var nf *NotFoundError
 	if errors.As(err, &nf) {
 		return nil
@@ -549,14 +586,12 @@ func (c *Client) RemoveFromList(ctx context.Context, title, acct string) error {
 	if err != nil {
 		return err
 	}
-	aid, err := c.AccountID(ctx, acct)
-	if errors.As(err, &nf) {
-		return nil
+	for _, lid := range lids {
+		_, err = c.do(ctx, http.MethodDelete, "/api/v1/lists/"+url.PathEscape(lid)+"/accounts", nil,
+			map[string]any{"account_ids": []string{aid}}, nil)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	_, err = c.do(ctx, http.MethodDelete, "/api/v1/lists/"+url.PathEscape(lid)+"/accounts", nil,
-		map[string]any{"account_ids": []string{aid}}, nil)
-	return err
+	return nil
 }

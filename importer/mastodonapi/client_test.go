@@ -2,6 +2,7 @@ package mastodonapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -301,6 +302,9 @@ func TestErrors(t *testing.T) {
 		{"429 without headers", 429, nil, ``, mastodonapi.ErrRateLimited, true, mastodonapi.DefaultRateLimitWait, mastodonapi.DefaultRateLimitWait, ""},
 		{"server error", 502, nil, `<html>bad gateway</html>`, mastodonapi.ErrServer, true, 0, 0, ""},
 		{"not JSON", 200, nil, `<html>`, mastodonapi.ErrUnexpected, false, 0, 0, "decoding response: invalid character '<' looking for beginning of value"},
+		{"429 too large", 429, map[string]string{"Retry-After": "12"}, `{"error":"` + strings.Repeat("x", 2000) + `"}`, mastodonapi.ErrRateLimited, true, 12 * time.Second, 12 * time.Second, ""},
+		{"502 too large", 502, nil, strings.Repeat("<html>bad gateway</html>", 100), mastodonapi.ErrServer, true, 0, 0, ""},
+		{"404 too large, message from the prefix", 404, nil, `{"error":"Record not found"}` + strings.Repeat(" ", 2000), mastodonapi.ErrNotFound, false, 0, 0, "Record not found"},
 		{"too large", 200, nil, `[` + strings.Repeat(`"x",`, 300) + `"x"]`, mastodonapi.ErrResponseTooLarge, false, 0, 0, "body over 1000 bytes"},
 	}
 	for _, tt := range tests {
@@ -466,5 +470,123 @@ func TestRelativeLink(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"a.example", "b.example"}, st.DomainBlocking); diff != "" {
 		t.Errorf("domain blocks (-want +got):\n%s", diff)
+	}
+}
+
+// TestDuplicateListTitles: Mastodon lets an account have two lists with
+// one title. An overwrite clears both of what the file lacks, and
+// deletes both when the file does not name the title.
+func TestDuplicateListTitles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		rows []importer.Row
+		want []importer.List
+	}{
+		{"members the file lacks leave both lists",
+			[]importer.Row{{Line: 1, List: "L", Account: "u1@h1.example"}},
+			[]importer.List{{Title: "L", Members: []string{"u1@h1.example"}}, {Title: "L", Members: []string{}}}},
+		{"a title the file lacks deletes both lists",
+			[]importer.Row{{Line: 1, List: "M", Account: "u1@h1.example"}},
+			[]importer.List{{Title: "M", Members: []string{"u1@h1.example"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake, c := newFake(t)
+			srv := httptest.NewServer(fake)
+			defer srv.Close()
+			seed(fake, 4)
+			ctx := context.Background()
+			post := func(path, body string) string {
+				t.Helper()
+				req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var v struct {
+					ID string `json:"id"`
+				}
+				json.NewDecoder(resp.Body).Decode(&v)
+				if resp.StatusCode != 200 {
+					t.Fatalf("POST %s: %s", path, resp.Status)
+				}
+				return v.ID
+			}
+			ids := map[string]string{}
+			for i := range 3 {
+				acct := fmt.Sprintf("u%d@h%d.example", i, i)
+				if err := c.Follow(ctx, acct, importer.FollowOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if ids[acct], _ = c.AccountID(ctx, acct); ids[acct] == "" {
+					t.Fatalf("no id for %s", acct)
+				}
+			}
+			first := post("/api/v1/lists", `{"title":"L"}`)
+			second := post("/api/v1/lists", `{"title":"L"}`)
+			post("/api/v1/lists/"+first+"/accounts", `{"account_ids":["`+ids["u0@h0.example"]+`","`+ids["u1@h1.example"]+`"]}`)
+			post("/api/v1/lists/"+second+"/accounts", `{"account_ids":["`+ids["u2@h2.example"]+`"]}`)
+
+			cur, err := c.ReadState(ctx, importer.Lists)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := importer.NewPlan(importer.Lists, importer.Overwrite, cur, tt.rows, importer.PlanOptions{LocalDomain: "new.example"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := (&importer.Engine{}).Apply(ctx, plan, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range res.Failed {
+				t.Errorf("failed: %s: %v", f.Action.Key(), f.Err)
+			}
+			got, err := (&mastodonapi.Client{BaseURL: srv.URL, Token: token}).ReadState(ctx, importer.Lists)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range got.Lists {
+				if got.Lists[i].Members == nil {
+					got.Lists[i].Members = []string{}
+				}
+			}
+			if diff := cmp.Diff(tt.want, got.Lists); diff != "" {
+				t.Errorf("lists after the overwrite (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSelf: the token's own address, for importer.PlanOptions.Self; a
+// plan made with it does not make the account follow itself.
+func TestSelf(t *testing.T) {
+	t.Parallel()
+	fake, c := newFake(t)
+	seed(fake, 1)
+	ctx := context.Background()
+	self, err := c.Self(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if self != "me@new.example" {
+		t.Errorf("Self = %q, want me@new.example", self)
+	}
+	rows := []importer.Row{{Line: 1, Account: "me"}, {Line: 2, Account: "u0@h0.example"}}
+	plan, err := importer.NewPlan(importer.Following, importer.Merge, nil, rows, importer.PlanOptions{LocalDomain: "new.example", Self: self})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&importer.Engine{}).Apply(ctx, plan, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failed) != 0 || res.Applied != 1 || len(plan.Skipped) != 1 {
+		t.Errorf("applied %d, failed %v, skipped %v; want 1 applied, the self row skipped", res.Applied, res.Failed, plan.Skipped)
 	}
 }

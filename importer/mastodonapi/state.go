@@ -120,6 +120,21 @@ func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.Stat
 	return st, nil
 }
 
+// Self returns the address of the token's account as user@domain
+// (/api/v1/accounts/verify_credentials, with the server's domain from
+// [Client.Domain]): what [importer.PlanOptions.Self] wants, so a plan
+// does not make the account follow, block or mute itself.
+func (c *Client) Self(ctx context.Context) (string, error) {
+	var me account
+	if _, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/verify_credentials", nil, nil, &me); err != nil {
+		return "", err
+	}
+	if me.ID == "" || strings.TrimPrefix(me.Acct, "@") == "" {
+		return "", fmt.Errorf("%w: verify_credentials without an id or acct", ErrUnexpected)
+	}
+	return c.fullAcct(ctx, me)
+}
+
 // pages GETs path and the pages its Link headers name as next, passing
 // each page's entries to f.
 func pages[T any](ctx context.Context, c *Client, path string, f func([]T)) error {
