@@ -120,14 +120,7 @@ func (t *ImportTarget) BlockDomain(_ context.Context, domain string) error {
 
 // UnblockDomain removes a domain block.
 func (t *ImportTarget) UnblockDomain(_ context.Context, domain string) error {
-	a, err := t.s.account(t.user)
-	if err != nil {
-		return err
-	}
-	t.s.mu.Lock()
-	defer t.s.mu.Unlock()
-	t.s.domainBlocks[a.ID] = slices.DeleteFunc(t.s.domainBlocks[a.ID], func(d string) bool { return d == domain })
-	return nil
+	return t.s.removeFrom(t.s.domainBlocks, t.user, domain)
 }
 
 // Bookmark bookmarks a status by URI.
@@ -137,14 +130,7 @@ func (t *ImportTarget) Bookmark(_ context.Context, uri string) error {
 
 // Unbookmark removes a bookmark.
 func (t *ImportTarget) Unbookmark(_ context.Context, uri string) error {
-	a, err := t.s.account(t.user)
-	if err != nil {
-		return err
-	}
-	t.s.mu.Lock()
-	defer t.s.mu.Unlock()
-	t.s.bookmarks[a.ID] = slices.DeleteFunc(t.s.bookmarks[a.ID], func(u string) bool { return u == uri })
-	return nil
+	return t.s.removeFrom(t.s.bookmarks, t.user, uri)
 }
 
 // CreateList creates a list unless one with that title exists.

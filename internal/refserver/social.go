@@ -147,15 +147,32 @@ func (s *Server) Posts(username string) []*Post {
 
 // Bookmark bookmarks a status (by URI) for a local account.
 func (s *Server) Bookmark(username, status string) error {
+	return s.addTo(s.bookmarks, username, status)
+}
+
+// addTo adds v to a local account's set in m (bookmarks, domain blocks).
+func (s *Server) addTo(m map[string][]string, username, v string) error {
 	acct, err := s.account(username)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !slices.Contains(s.bookmarks[acct.ID], status) {
-		s.bookmarks[acct.ID] = append(s.bookmarks[acct.ID], status)
+	if !slices.Contains(m[acct.ID], v) {
+		m[acct.ID] = append(m[acct.ID], v)
 	}
+	return nil
+}
+
+// removeFrom removes v from a local account's set in m.
+func (s *Server) removeFrom(m map[string][]string, username, v string) error {
+	acct, err := s.account(username)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m[acct.ID] = slices.DeleteFunc(m[acct.ID], func(x string) bool { return x == v })
 	return nil
 }
 
@@ -374,16 +391,7 @@ func (s *Server) Mute(ctx context.Context, username, target string, hideNotifica
 
 // BlockDomain makes a local account block a whole domain.
 func (s *Server) BlockDomain(username, domain string) error {
-	acct, err := s.account(username)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !slices.Contains(s.domainBlocks[acct.ID], domain) {
-		s.domainBlocks[acct.ID] = append(s.domainBlocks[acct.ID], domain)
-	}
-	return nil
+	return s.addTo(s.domainBlocks, username, domain)
 }
 
 // DomainBlocks returns the domains a local account blocks.
