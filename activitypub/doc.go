@@ -60,8 +60,13 @@
 // after name resolution, so neither DNS rebinding nor a redirect can reach
 // them; AllowPrivate and AllowHTTP lift this for tests. Responses are capped
 // at 1 MiB, fetches at 10 s and 3 redirects, collections at 100 pages. A
-// fetched actor's id must be the URL fetched or on the host that finally
-// served it, so a server speaks only for its own actors.
+// fetched actor's id must be the URL fetched; a document at another URL
+// (a profile page) counts only once its id, on the same host, is fetched
+// and serves exactly that id, as Mastodon's fetch_resource does. So a
+// server speaks only for its own actors, and a URL only for the actor it
+// serves. A WebFinger self link naming an actor on another host than the
+// account's must be confirmed by the actor's host with a reverse query
+// ([ErrSelfLinkUnconfirmed]), as Mastodon checks.
 //
 // Documents are limited to [MaxDocumentSize] (1 MiB). Parsers never panic
 // on input and are fuzzed. Alias checks compare actor URIs exactly, as

@@ -120,12 +120,43 @@ func (c *Client) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 }
 
 // FetchActor fetches and decodes the actor document at rawURL (see
-// [Client.Fetch]) and checks it with [Actor.Check]. The actor's id must
-// be rawURL (fragment removed) or, as when a profile URL redirects or
-// answers for /users/name, a URL on the same host as the URL the document
-// was finally served from; otherwise the error wraps [ErrIDMismatch]. A
-// server can thus only speak for its own actors.
+// [Client.Fetch]) and checks it with [Actor.Check].
+//
+// As Mastodon's fetch_resource does, the document's id decides: when it is
+// rawURL (fragment removed), the actor is returned. When it differs (a
+// profile URL such as GoToSocial's /@name, or Mastodon's /users/name
+// answering for /ap/users/<id>), the id must be an http(s) URL on
+// rawURL's host, and is fetched in turn once: the document there must
+// have exactly that id, and is the one returned. Anything else (an id on
+// another host, an id whose own document names yet another id or is
+// missing) fails with an error wrapping [ErrIDMismatch], or the error of
+// the second fetch. A server can thus only speak for its own actors, and
+// a URL on it only for the actor that URL itself serves.
 func (c *Client) FetchActor(ctx context.Context, rawURL string) (*Actor, error) {
+	actor, err := c.fetchActorDoc(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	want, _, _ := strings.Cut(rawURL, "#")
+	if actor.ID == want {
+		return actor, nil
+	}
+	if !sameHostURL(actor.ID, want) {
+		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: got id %q, on another host", ErrIDMismatch, actor.ID)}
+	}
+	// The id is authoritative only when its own document says so.
+	again, err := c.fetchActorDoc(ctx, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	if again.ID != actor.ID {
+		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: got id %q, whose document has id %q", ErrIDMismatch, actor.ID, again.ID)}
+	}
+	return again, nil
+}
+
+// fetchActorDoc fetches, decodes and checks one actor document.
+func (c *Client) fetchActorDoc(ctx context.Context, rawURL string) (*Actor, error) {
 	resp, err := c.get(ctx, rawURL, AcceptActivityJSON, activityMediaTypes, true)
 	if err != nil {
 		return nil, err
@@ -137,13 +168,22 @@ func (c *Client) FetchActor(ctx context.Context, rawURL string) (*Actor, error) 
 	if err := actor.Check(); err != nil {
 		return nil, &FetchError{URL: rawURL, Err: err}
 	}
-	if err := checkID(actor.ID, rawURL, resp.url); err != nil {
-		return nil, err
-	}
 	return actor, nil
 }
 
-// checkID applies [Client.FetchActor]'s id rule.
+// sameHostURL reports whether id is an absolute http(s) URL with the host
+// (and port) of ref.
+func sameHostURL(id, ref string) bool {
+	u, err := url.Parse(id)
+	if err != nil || u.Host == "" || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return false
+	}
+	r, err := url.Parse(ref)
+	return err == nil && strings.EqualFold(u.Host, r.Host)
+}
+
+// checkID applies [Client.FetchCollection]'s id rule: id is requested
+// (fragment removed) or a URL on the host the document was served from.
 func checkID(id, requested string, final *url.URL) error {
 	want, _, _ := strings.Cut(requested, "#")
 	if id == want {

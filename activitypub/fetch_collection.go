@@ -30,8 +30,8 @@ type collectionPage struct {
 }
 
 // FetchCollection fetches the Collection or OrderedCollection at rawURL
-// (with [Client.Fetch]; its id must pass [Client.FetchActor]'s rule) and
-// yields its items page by page: the collection's own items, then those of
+// (with [Client.Fetch]; its id must be rawURL or a URL on the host that
+// served it) and yields its items page by page: the collection's own items, then those of
 // its "first" page and each "next" page, embedded or fetched. Pages must
 // live on the collection's host (else [ErrIDMismatch]); a page seen twice
 // ends the iteration; more than c.MaxPages pages is an error wrapping

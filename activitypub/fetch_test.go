@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,6 +55,11 @@ func TestFetchActor(t *testing.T) {
 			"/users/alice": actorJSON(base+"/users/alice", ""),
 			"/@alice":      actorJSON(base+"/users/alice", ""),
 			"/users/fake":  actorJSON("https://victim.example/users/alice", ""),
+			// A document claiming an id on its host that does not exist.
+			"/uploads/evil.json": actorJSON(base+"/users/ghost", ""),
+			// A document claiming an id whose own document names another.
+			"/uploads/bob.json": actorJSON(base+"/users/bob", ""),
+			"/users/bob":        actorJSON(base+"/users/carol", ""),
 		}
 	})
 	c := loopbackClient()
@@ -65,6 +71,8 @@ func TestFetchActor(t *testing.T) {
 		{"profile URL answering for an actor on the same host", "/@alice", nil},
 		{"fragment ignored", "/users/alice#main-key", nil},
 		{"actor claiming another host", "/users/fake", activitypub.ErrIDMismatch},
+		{"id on the same host that does not exist", "/uploads/evil.json", activitypub.ErrNotFound},
+		{"id whose document names another id", "/uploads/bob.json", activitypub.ErrIDMismatch},
 		{"unknown", "/users/nobody", activitypub.ErrNotFound},
 	}
 	for _, tc := range tests {
@@ -78,6 +86,42 @@ func TestFetchActor(t *testing.T) {
 				t.Errorf("actor id %q", actor.ID)
 			}
 		})
+	}
+}
+
+// TestFetchActorRefetchesID checks that a document found at another URL
+// than its id is replaced by the document at its id, fetched once: the
+// actor returned is the one the id serves, as Mastodon's fetch_resource.
+func TestFetchActorRefetchesID(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var paths []string
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		id := srv.URL + "/users/alice"
+		name := map[string]string{"/@alice": "stale copy", "/users/alice": "Alice"}[r.URL.Path]
+		if name == "" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/activity+json")
+		fmt.Fprintf(w, `{"id":%q,"type":"Person","preferredUsername":"alice","name":%q,"inbox":%q}`, id, name, id+"/inbox")
+	}))
+	t.Cleanup(srv.Close)
+	actor, err := loopbackClient().FetchActor(context.Background(), srv.URL+"/@alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if actor.ID != srv.URL+"/users/alice" || actor.Name != "Alice" {
+		t.Errorf("got actor %s named %q, want the document at its id", actor.ID, actor.Name)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff([]string{"/@alice", "/users/alice"}, paths); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
 

@@ -24,6 +24,14 @@ var (
 	// and querying that account did not confirm it (it named yet another
 	// account, or another actor).
 	ErrSubjectMismatch = errors.New("activitypub: WebFinger subject does not match")
+	// ErrSelfLinkUnconfirmed means a WebFinger self link names an actor
+	// on another host than the account's, and the actor's host did not
+	// confirm it: the reverse query (the actor's preferredUsername at its
+	// host, or its webfinger member) failed, or named another actor, or
+	// an account that is neither the one queried nor the one asked about.
+	// Anyone can publish a self link to someone else's actor; only the
+	// actor's host can say which account it is.
+	ErrSelfLinkUnconfirmed = errors.New("activitypub: WebFinger self link on another host not confirmed by the actor's host")
 )
 
 // JRDMediaType is the media type of WebFinger answers.
@@ -108,7 +116,9 @@ type WebFingerResult struct {
 	// fetched.
 	Self string
 	// Actor is the actor document when the resource was an actor URL,
-	// which is fetched instead of queried; nil otherwise.
+	// which is fetched instead of queried, or when the self link named an
+	// actor on another host, which is fetched to confirm it; nil
+	// otherwise.
 	Actor *Actor
 }
 
@@ -123,9 +133,22 @@ type WebFingerResult struct {
 // link ([JRD.SelfLink]). When the subject names another account (a server
 // whose accounts live on another domain, as Mastodon's WEB_DOMAIN setups
 // do), that account is queried once, and must name itself and the same
-// actor; otherwise the error wraps [ErrSubjectMismatch]. Errors are
-// *[WebFingerError]s, or the fetch errors of [Client.Fetch] (404 and 410
-// as [ErrNotFound] and [ErrGone]).
+// actor; otherwise the error wraps [ErrSubjectMismatch].
+//
+// When the self link names an actor on another host than the account's,
+// the actor's host must confirm it, as Mastodon checks: the actor is
+// fetched ([Client.FetchActor]; its id must be the self link) and the
+// account it names, its webfinger member (Mastodon 4.6+) or else its
+// preferredUsername at its id's host, is queried in turn. That answer's
+// self link must be the same actor, and its subject either that account
+// or the one settled on; Account is then that subject, the actor's
+// canonical address, and Actor the actor. Otherwise the error wraps
+// [ErrSelfLinkUnconfirmed]. This costs one more WebFinger query and the
+// actor fetch (which [Client.ResolveActor] then reuses), and no query at
+// all when the actor's webfinger member names the account settled on.
+//
+// Errors are *[WebFingerError]s, or the fetch errors of [Client.Fetch]
+// (404 and 410 as [ErrNotFound] and [ErrGone]).
 func (c *Client) WebFinger(ctx context.Context, resource string) (*WebFingerResult, error) {
 	trimmed := strings.TrimSpace(resource)
 	if lower := strings.ToLower(trimmed); strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
@@ -143,26 +166,94 @@ func (c *Client) WebFinger(ctx context.Context, resource string) (*WebFingerResu
 	if err != nil {
 		return nil, err
 	}
-	if sameAccount(subject, acct) {
-		return &WebFingerResult{Account: subject, JRD: jrd, Self: self}, nil
+	res := &WebFingerResult{Account: subject, JRD: jrd, Self: self}
+	if !sameAccount(subject, acct) {
+		// One redirect: the subject must confirm itself and the actor.
+		jrd2, subject2, self2, err := c.queryWebFinger(ctx, subject)
+		if err != nil {
+			return nil, err
+		}
+		if !sameAccount(subject2, subject) {
+			return nil, &WebFingerError{Resource: resource, Err: ErrSubjectMismatch, Reason: fmt.Sprintf("%s answered as %s, which answered as %s", acct, subject, subject2)}
+		}
+		if self2 != self {
+			return nil, &WebFingerError{Resource: resource, Err: ErrSubjectMismatch, Reason: fmt.Sprintf("%s names actor %s, %s names %s", acct, self, subject, self2)}
+		}
+		res = &WebFingerResult{Account: subject2, JRD: jrd2, Self: self2}
 	}
-	// One redirect: the subject must confirm itself and the actor.
-	jrd2, subject2, self2, err := c.queryWebFinger(ctx, subject)
+	if !onHost(res.Self, res.Account.Host) {
+		if err := c.confirmSelf(ctx, resource, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// onHost reports whether rawURL is on host, an [Account.Host].
+func onHost(rawURL, host string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	h, err := asciiHost(u.Host)
+	return err == nil && h == host
+}
+
+// confirmSelf has the host of res.Self confirm that its actor is
+// res.Account (see [Client.WebFinger]), and fills in res.Actor.
+func (c *Client) confirmSelf(ctx context.Context, resource string, res *WebFingerResult) error {
+	fail := func(format string, args ...any) error {
+		return &WebFingerError{Resource: resource, Err: ErrSelfLinkUnconfirmed, Reason: fmt.Sprintf(format, args...)}
+	}
+	actor, err := c.FetchActor(ctx, res.Self)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if !sameAccount(subject2, subject) {
-		return nil, &WebFingerError{Resource: resource, Err: ErrSubjectMismatch, Reason: fmt.Sprintf("%s answered as %s, which answered as %s", acct, subject, subject2)}
+	if actor.ID != res.Self {
+		return &WebFingerError{Resource: resource, Err: ErrIDMismatch, Reason: fmt.Sprintf("self link %s, actor id %s", res.Self, actor.ID)}
 	}
-	if self2 != self {
-		return nil, &WebFingerError{Resource: resource, Err: ErrSubjectMismatch, Reason: fmt.Sprintf("%s names actor %s, %s names %s", acct, self, subject, self2)}
+	var claimed Account
+	if actor.Webfinger != "" {
+		if claimed, err = ParseAccount(actor.Webfinger); err != nil {
+			return fail("actor %s has webfinger %q: %v", actor.ID, actor.Webfinger, err)
+		}
+		if sameAccount(claimed, res.Account) {
+			// The actor's own host names the account: confirmed.
+			res.Actor = actor
+			return nil
+		}
+	} else {
+		u, err := url.Parse(actor.ID)
+		if err != nil || actor.PreferredUsername == "" {
+			return fail("actor %s has no preferredUsername to confirm %s with", actor.ID, res.Account)
+		}
+		if claimed, err = ParseAccount(actor.PreferredUsername + "@" + u.Host); err != nil {
+			return fail("actor %s: %v", actor.ID, err)
+		}
 	}
-	return &WebFingerResult{Account: subject2, JRD: jrd2, Self: self2}, nil
+	jrd, subject, self, err := c.queryWebFinger(ctx, claimed)
+	if err != nil {
+		return fail("%s names actor %s, and querying %s failed: %v", res.Account, actor.ID, claimed, err)
+	}
+	if self != actor.ID {
+		return fail("%s names actor %s, but %s names %s", res.Account, actor.ID, claimed, self)
+	}
+	switch {
+	case sameAccount(subject, res.Account):
+	case sameAccount(subject, claimed):
+		res.Account, res.JRD = subject, jrd
+	default:
+		return fail("%s names actor %s, whose host answers for %s as %s", res.Account, actor.ID, claimed, subject)
+	}
+	res.Actor = actor
+	return nil
 }
 
 // ResolveActor resolves resource with [Client.WebFinger] and fetches the
 // actor its self link names, which must have that id exactly (else
-// [ErrIDMismatch]).
+// [ErrIDMismatch]). A self link on another host than the account's must
+// be confirmed by the actor's host (else [ErrSelfLinkUnconfirmed]); the
+// actor fetched for that is returned without a second fetch.
 func (c *Client) ResolveActor(ctx context.Context, resource string) (*Actor, error) {
 	res, err := c.WebFinger(ctx, resource)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -273,5 +274,142 @@ func TestWebFingerHandlerHTTP(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// crossHostServer is a WebFinger host whose JRDs and actor documents a
+// test sets by name; it records the accounts queried.
+type crossHostServer struct {
+	*httptest.Server
+	host    string
+	mu      sync.Mutex
+	queries []string
+	jrds    map[string]*activitypub.JRD // by user
+	actors  map[string]string           // by path
+}
+
+func newCrossHostServer(t *testing.T) *crossHostServer {
+	t.Helper()
+	s := &crossHostServer{jrds: map[string]*activitypub.JRD{}, actors: map[string]string{}}
+	mux := http.NewServeMux()
+	mux.Handle(activitypub.WebFingerPath, &activitypub.WebFingerHandler{Lookup: func(ctx context.Context, acct activitypub.Account) (*activitypub.JRD, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.queries = append(s.queries, acct.String())
+		if j := s.jrds[acct.User]; j != nil && acct.Host == s.host {
+			return j, nil
+		}
+		return nil, activitypub.ErrNotFound
+	}})
+	mux.HandleFunc("/users/", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		doc, ok := s.actors[r.URL.Path]
+		s.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/activity+json")
+		fmt.Fprint(w, doc)
+	})
+	s.Server = httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	s.host = strings.TrimPrefix(s.URL, "http://")
+	return s
+}
+
+func selfJRD(subject, self string) *activitypub.JRD {
+	return &activitypub.JRD{Subject: "acct:" + subject, Links: []activitypub.Link{{Rel: "self", Type: "application/activity+json", Href: self}}}
+}
+
+// TestWebFingerForeignSelfLink checks that a self link naming an actor on
+// another host is confirmed by that host, as Mastodon's
+// FetchRemoteActorService does, before the lookup settles on it.
+func TestWebFingerForeignSelfLink(t *testing.T) {
+	t.Parallel()
+	a := newCrossHostServer(t) // the host people type
+	b := newCrossHostServer(t) // the host of the actors
+	actor := func(name, webfinger string) string {
+		wf := ""
+		if webfinger != "" {
+			wf = fmt.Sprintf(`,"webfinger":%q`, webfinger)
+		}
+		id := b.URL + "/users/" + name
+		return fmt.Sprintf(`{"id":%q,"type":"Person","preferredUsername":%q,"inbox":%q%s}`, id, name, id+"/inbox", wf)
+	}
+	for _, name := range []string{"alice", "victim", "ghost", "bob", "third"} {
+		b.actors["/users/"+name] = actor(name, "")
+	}
+	b.actors["/users/wf"] = actor("wf", "wf@"+a.host)
+
+	// WEB_DOMAIN: accounts are @alice@a, actors live on b, and b answers
+	// for alice@b as alice@a.
+	a.jrds["alice"] = selfJRD("alice@"+a.host, b.URL+"/users/alice")
+	b.jrds["alice"] = selfJRD("alice@"+a.host, b.URL+"/users/alice")
+	// Mastodon 4.6+: the actor's webfinger member names the account.
+	a.jrds["wf"] = selfJRD("wf@"+a.host, b.URL+"/users/wf")
+	// a claims b's actor for its own account: b says whose it is.
+	a.jrds["thief"] = selfJRD("thief@"+a.host, b.URL+"/users/victim")
+	b.jrds["victim"] = selfJRD("victim@"+b.host, b.URL+"/users/victim")
+	// b does not know the account the actor names.
+	a.jrds["ghost"] = selfJRD("ghost@"+a.host, b.URL+"/users/ghost")
+	// b names another actor for the account.
+	a.jrds["liar"] = selfJRD("liar@"+a.host, b.URL+"/users/bob")
+	b.jrds["bob"] = selfJRD("bob@"+b.host, b.URL+"/users/alice")
+	// b answers for a third account.
+	a.jrds["third"] = selfJRD("third@"+a.host, b.URL+"/users/third")
+	b.jrds["third"] = selfJRD("someone@elsewhere.example", b.URL+"/users/third")
+	// a names an actor b does not serve.
+	a.jrds["missing"] = selfJRD("missing@"+a.host, b.URL+"/users/missing")
+
+	tests := []struct {
+		name, user string
+		want       error
+		wantAcct   string // the account settled on
+		wantQuery  string // the reverse query b must have seen, if any
+	}{
+		{name: "WEB_DOMAIN confirmed by the actor's host", user: "alice", wantAcct: "alice@" + a.host, wantQuery: "alice@" + b.host},
+		{name: "webfinger member names the account", user: "wf", wantAcct: "wf@" + a.host},
+		{name: "claimed actor settles on its real account", user: "thief", wantAcct: "victim@" + b.host, wantQuery: "victim@" + b.host},
+		{name: "actor host does not know the account", user: "ghost", want: activitypub.ErrSelfLinkUnconfirmed, wantQuery: "ghost@" + b.host},
+		{name: "actor host names another actor", user: "liar", want: activitypub.ErrSelfLinkUnconfirmed, wantQuery: "bob@" + b.host},
+		{name: "actor host answers for a third account", user: "third", want: activitypub.ErrSelfLinkUnconfirmed, wantQuery: "third@" + b.host},
+		{name: "actor missing", user: "missing", want: activitypub.ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := loopbackClient()
+			res, err := c.WebFinger(context.Background(), tc.user+"@"+a.host)
+			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("WebFinger = %+v, %v; want %v", res, err, tc.want)
+			}
+			if tc.wantQuery != "" {
+				b.mu.Lock()
+				found := slices.Contains(b.queries, tc.wantQuery)
+				b.mu.Unlock()
+				if !found {
+					t.Errorf("%s was not asked about %s", b.host, tc.wantQuery)
+				}
+			}
+			if tc.want != nil {
+				return
+			}
+			if res.Account.String() != tc.wantAcct || res.Actor == nil || res.Actor.ID != res.Self {
+				t.Errorf("settled on %s, self %s, actor %+v; want account %s", res.Account, res.Self, res.Actor, tc.wantAcct)
+			}
+			actor, err := c.ResolveActor(context.Background(), tc.user+"@"+a.host)
+			if err != nil || actor.ID != res.Self {
+				t.Errorf("ResolveActor = %+v, %v; want %s", actor, err, res.Self)
+			}
+		})
+	}
+	// The webfinger member confirms without a reverse query.
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, q := range b.queries {
+		if strings.HasPrefix(q, "wf@") {
+			t.Errorf("%s was queried about %s", b.host, q)
+		}
 	}
 }

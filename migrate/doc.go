@@ -28,7 +28,9 @@
 // On a server receiving a Move: [Receiver.ReceiveRequest] (from an inbox
 // request) or [Receiver.Receive] (from an activity whose signature the host
 // verified) accepts or refuses it, then a [Transfer] moves the server's
-// local followers, blocks and mutes of the origin to the target, through
+// local followers (accepted follows only: pending follow requests stay
+// with the origin, as in Mastodon), blocks and mutes of the origin to the
+// target, through
 // small interfaces the host implements ([Relationships], [RelatedAccounts],
 // [FollowWriter], [ListWriter], [ModerationWriter]). Answer the inbox
 // request with [StatusCode].

@@ -252,13 +252,14 @@ func (m *Mover) CopyProfile(ctx context.Context, account *activitypub.Actor, old
 	return m.save(ctx, &Result{Outgoing: out, Other: o, Changed: changed})
 }
 
-// fetch resolves and fetches an account freshly.
+// fetch resolves and fetches an account freshly; the document must be
+// the one its id serves (see fetchExact).
 func (m *Mover) fetch(ctx context.Context, account string) (*activitypub.Actor, error) {
 	id, err := resolveID(ctx, m.Handles, account)
 	if err != nil {
 		return nil, err
 	}
-	a, err := m.Actors.FetchActor(ctx, id)
+	a, err := fetchExact(ctx, m.Actors, id)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: fetching %s: %w", id, err)
 	}

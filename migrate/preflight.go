@@ -133,7 +133,10 @@ func (r *Report) Err() error {
 // Check resolves origin and target (actor URLs or account addresses),
 // fetches both freshly and checks them with [Preflight]. An account that
 // does not exist or is gone (404 or 410) is a problem in the report, not
-// an error; any other failure to resolve or fetch is an error.
+// an error, and so is one whose document is not the one its id serves
+// (activitypub.ErrIDMismatch: a document claiming another actor's id; a
+// profile URL's document is re-fetched from its id, which must confirm
+// it); any other failure to resolve or fetch is an error.
 func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, error) {
 	rep := &Report{}
 	var err error
@@ -154,17 +157,25 @@ func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, er
 	if rep.Problems != nil {
 		return rep, nil
 	}
-	if rep.Origin, err = c.Actors.FetchActor(ctx, rep.OriginID); err != nil {
-		if !isMissing(err) {
+	if rep.Origin, err = fetchExact(ctx, c.Actors, rep.OriginID); err != nil {
+		switch {
+		case isMissing(err):
+			rep.Problems = append(rep.Problems, &Problem{Err: ErrOriginGone, Advice: fmt.Sprintf("%s does not exist or was deleted: check the old account's address", origin)})
+		case errors.Is(err, activitypub.ErrIDMismatch):
+			rep.Problems = append(rep.Problems, &Problem{Err: activitypub.ErrIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the old account's address", origin, err)})
+		default:
 			return nil, fmt.Errorf("migrate: fetching %s: %w", rep.OriginID, err)
 		}
-		rep.Problems = append(rep.Problems, &Problem{Err: ErrOriginGone, Advice: fmt.Sprintf("%s does not exist or was deleted: check the old account's address", origin)})
 	}
-	if rep.Target, err = c.Actors.FetchActor(ctx, rep.TargetID); err != nil {
-		if !isMissing(err) {
+	if rep.Target, err = fetchExact(ctx, c.Actors, rep.TargetID); err != nil {
+		switch {
+		case isMissing(err):
+			rep.Problems = append(rep.Problems, &Problem{Err: ErrTargetGone, Advice: fmt.Sprintf("%s does not exist or was deleted: create the new account first, or check its address", target)})
+		case errors.Is(err, activitypub.ErrIDMismatch):
+			rep.Problems = append(rep.Problems, &Problem{Err: activitypub.ErrIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the new account's address", target, err)})
+		default:
 			return nil, fmt.Errorf("migrate: fetching %s: %w", rep.TargetID, err)
 		}
-		rep.Problems = append(rep.Problems, &Problem{Err: ErrTargetGone, Advice: fmt.Sprintf("%s does not exist or was deleted: create the new account first, or check its address", target)})
 	}
 	if rep.Problems != nil {
 		return rep, nil

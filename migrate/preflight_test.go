@@ -3,6 +3,9 @@ package migrate_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +170,99 @@ func TestPlan(t *testing.T) {
 	}
 	if _, err := migrate.Plan(0); !errors.Is(err, migrate.ErrUnknownGoal) {
 		t.Errorf("Plan(0) = %v, want ErrUnknownGoal", err)
+	}
+}
+
+// TestCheckerIDMismatch serves actor documents over HTTP whose id is not
+// the URL they are served at, and checks that the pre-flight reports a
+// problem instead of trusting them, whether the ActorFetcher is an
+// activitypub.Client or a naive fetcher that trusts any document.
+func TestCheckerIDMismatch(t *testing.T) {
+	t.Parallel()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := srv.URL + "/users/"
+		doc := map[string]*activitypub.Actor{
+			"/users/old": actor(u+"old", "old"),
+			// Served at /users/new, claims /users/x, whose own document
+			// claims /users/y.
+			"/users/new": actor(u+"x", "x", u+"old"),
+			"/users/x":   actor(u+"y", "y", u+"old"),
+			// Claims an actor on another host.
+			"/users/far": actor("https://victim.example/users/bob", "bob", u+"old"),
+			// A profile URL whose id confirms itself.
+			"/@alice":      actor(u+"alice", "alice", u+"old"),
+			"/users/alice": actor(u+"alice", "alice", u+"old"),
+		}[r.URL.Path]
+		if doc == nil {
+			http.NotFound(w, r)
+			return
+		}
+		b, err := doc.MarshalJSON()
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Header().Set("Content-Type", "application/activity+json")
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	client := &activitypub.Client{AllowPrivate: true, AllowHTTP: true}
+	fetchers := map[string]migrate.ActorFetcher{
+		"activitypub.Client": client,
+		"naive fetcher": migrate.ActorFetcherFunc(func(ctx context.Context, id string) (*activitypub.Actor, error) {
+			body, err := client.Fetch(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return activitypub.ParseActor(body)
+		}),
+	}
+	tests := []struct {
+		name, target string
+		want         []error
+	}{
+		{"id whose document names another id", "/users/new", []error{activitypub.ErrIDMismatch}},
+		{"id on another host", "/users/far", []error{activitypub.ErrIDMismatch}},
+		{"profile URL confirmed by its id", "/@alice", nil},
+	}
+	for fname, f := range fetchers {
+		for _, tt := range tests {
+			t.Run(fname+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				c := migrate.Checker{Actors: f, Now: func() time.Time { return t0 }}
+				rep, err := c.Check(context.Background(), srv.URL+"/users/old", srv.URL+tt.target)
+				if err != nil {
+					t.Fatalf("Check = %v, want a report", err)
+				}
+				got := sentinels(rep.Err(), append(slices.Clone(allPreflight), activitypub.ErrIDMismatch)...)
+				if diff := cmp.Diff(tt.want, got, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
+					t.Errorf("problems (-want +got):\n%s\nreport: %v", diff, rep.Err())
+				}
+				if tt.want == nil && rep.Target.ID != srv.URL+"/users/alice" {
+					t.Errorf("target %s, want the document at its id", rep.Target.ID)
+				}
+				// Mover.fetch applies the same rule: an alias is only
+				// stored for a document its id confirms.
+				var saved []string
+				m := migrate.Mover{Actors: f, Accounts: migrate.AccountWriterFunc(func(_ context.Context, a *activitypub.Actor, _ time.Time) error {
+					saved = append(saved, a.AlsoKnownAs...)
+					return nil
+				})}
+				_, err = m.AddAlias(context.Background(), actor(newID, "alice"), srv.URL+tt.target)
+				wantSaved := []string{srv.URL + "/users/alice"}
+				if tt.want != nil {
+					wantSaved = nil
+					if !errors.Is(err, activitypub.ErrIDMismatch) {
+						t.Errorf("Mover.AddAlias = %v, want ErrIDMismatch", err)
+					}
+				} else if err != nil {
+					t.Errorf("Mover.AddAlias: %v", err)
+				}
+				if diff := cmp.Diff(wantSaved, saved); diff != "" {
+					t.Errorf("aliases saved (-want +got):\n%s", diff)
+				}
+			})
+		}
 	}
 }

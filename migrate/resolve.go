@@ -26,6 +26,41 @@ func (f ActorFetcherFunc) FetchActor(ctx context.Context, id string) (*activityp
 	return f(ctx, id)
 }
 
+// fetchExact fetches the actor at id with f and makes sure the document
+// is the one its own id serves, as activitypub.Client.FetchActor does
+// (this guards other ActorFetchers): a document whose id is not id
+// (fragment removed), such as a profile URL's, must name an id on id's
+// host, which is fetched in turn and must have exactly that id. Otherwise
+// the error wraps activitypub.ErrIDMismatch.
+func fetchExact(ctx context.Context, f ActorFetcher, id string) (*activitypub.Actor, error) {
+	a, err := f.FetchActor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	want, _, _ := strings.Cut(id, "#")
+	if a == nil {
+		return nil, fmt.Errorf("%w: no actor document for %s", activitypub.ErrIDMismatch, want)
+	}
+	if a.ID == want {
+		return a, nil
+	}
+	if !sameHost(a.ID, want) {
+		return nil, fmt.Errorf("%w: %s served an actor with id %q, on another host", activitypub.ErrIDMismatch, want, a.ID)
+	}
+	b, err := f.FetchActor(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if b == nil || b.ID != a.ID {
+		got := ""
+		if b != nil {
+			got = b.ID
+		}
+		return nil, fmt.Errorf("%w: %s served an actor with id %q, whose document has id %q", activitypub.ErrIDMismatch, want, a.ID, got)
+	}
+	return b, nil
+}
+
 // HandleResolver turns an account address (alice@example.com, with or
 // without a leading @) into its actor URI, with WebFinger.
 type HandleResolver interface {

@@ -146,16 +146,16 @@ func (g *memGraph) RewriteFollows(_ context.Context, origin, target string) (int
 	defer g.mu.Unlock()
 	n := 0
 	for k, r := range g.rels {
-		if k[1] != origin || (!r.Following && !r.Requested) {
-			continue
+		if k[1] != origin || !r.Following {
+			continue // pending requests stay with origin
 		}
 		t := g.rel(k[0], target)
 		if !t.Following && !t.Requested {
-			t.Following, t.Requested, t.Settings = r.Following, r.Requested, r.Settings
+			t.Following, t.Settings = true, r.Settings
 			n++
 		}
 		t.Lists = append(t.Lists, r.Lists...)
-		r.Following, r.Requested, r.Lists = false, false, nil
+		r.Following, r.Lists = false, nil
 	}
 	return n, nil
 }

@@ -36,8 +36,10 @@ type Relationships interface {
 	Relationship(ctx context.Context, local, account string) (Relationship, error)
 }
 
-// RelatedAccounts streams the local accounts that follow (or asked to
-// follow), block or mute an account: the units of a transfer. A server may
+// RelatedAccounts streams the local accounts that follow, block or mute
+// an account: the units of a transfer. Accounts whose follow request is
+// only pending may be included; [Transfer.Run] leaves their request as it
+// is. A server may
 // have millions: page through the store rather than load them all. Each
 // local account should appear once. The iterator may see the changes the
 // transfer makes while it runs (follows of the origin removed); paging by
@@ -83,11 +85,12 @@ type ModerationWriter interface {
 	Mute(ctx context.Context, local, account string, notifications bool) error
 }
 
-// FollowRewriter moves, at once and with no federation, every follow of
-// origin to target when both live on the server (a same-server move):
-// follows keep their settings and list memberships, a local account that
-// already follows target keeps its follow, and the number of follows
-// moved is returned.
+// FollowRewriter moves, at once and with no federation, every accepted
+// follow of origin to target when both live on the server (a same-server
+// move): follows keep their settings and list memberships, a local
+// account that already follows target keeps its follow, and the number of
+// follows moved is returned. Pending follow requests are not follows and
+// stay with origin, as in Mastodon's MoveWorker.
 type FollowRewriter interface {
 	RewriteFollows(ctx context.Context, origin, target string) (int, error)
 }
@@ -134,12 +137,16 @@ type Transfer struct {
 // u.Target, as Mastodon does:
 //
 //   - a block or mute of the origin becomes a block or mute of the target;
-//   - a follow (or follow request) of the origin becomes a follow of the
-//     target with the same settings; then the target joins the lists
-//     that held the origin, and only then, once the new Follow was
-//     delivered, is the origin unfollowed. A locked target leaves a
-//     pending request (and the origin is unfollowed); a refused follow
-//     leaves the old follow in place and is not an error.
+//   - an accepted follow of the origin becomes a follow of the target
+//     with the same settings; then the target joins the lists that held
+//     the origin, and only then, once the new Follow was delivered, is
+//     the origin unfollowed. A locked target leaves a pending request
+//     (and the origin is unfollowed); a refused follow leaves the old
+//     follow in place and is not an error.
+//   - a follow request still pending with the origin is not moved, as
+//     Mastodon's MoveWorker moves followers only: it stays pending on the
+//     old account, which now refuses new follows, so the user can follow
+//     the target anew. The unit is a no-op for it.
 //
 // The target's own account (a same-server target that followed its old
 // account, say) is left as it is: an account cannot follow, block or mute
@@ -177,7 +184,8 @@ func (t *Transfer) Run(ctx context.Context, u TransferUnit) (Outcome, error) {
 			out.Muted = true
 		}
 	}
-	if !old.Following && !old.Requested {
+	if !old.Following {
+		// Pending requests stay with the origin (see above).
 		return out, nil
 	}
 	switch {

@@ -62,6 +62,24 @@ func TestTransferRun(t *testing.T) {
 			wantCalls: []string{"unfollow bob " + oldID},
 		},
 		{
+			// Mastodon's MoveWorker moves followers (accepted follows)
+			// only; a request the origin never accepted is not a follow.
+			name: "pending request to the origin stays pending, not moved",
+			setup: func(g *memGraph) {
+				g.set("bob", oldID, migrate.Relationship{Requested: true, Settings: settings, Lists: []string{"l1"}})
+			},
+			wantOld: migrate.Relationship{Requested: true, Settings: settings, Lists: []string{"l1"}},
+		},
+		{
+			name: "pending request kept while a block carries over",
+			setup: func(g *memGraph) {
+				g.set("bob", oldID, migrate.Relationship{Requested: true, Blocking: true})
+			},
+			want:    migrate.Outcome{Blocked: true},
+			wantOld: migrate.Relationship{Requested: true, Blocking: true},
+			wantNew: migrate.Relationship{Blocking: true},
+		},
+		{
 			name: "block and mute carry over",
 			setup: func(g *memGraph) {
 				g.set("bob", oldID, migrate.Relationship{Blocking: true, Muting: true, MuteNotifications: true})
