@@ -196,17 +196,23 @@ func TestSameServerMove(t *testing.T) {
 	ctx := context.Background()
 	srv, fol := start(t), start(t)
 	acct := must[*refserver.Account](t)
-	acct(srv.CreateAccount("alice", refserver.Profile{Name: "Alice"}))
+	acct(srv.CreateAccount("alice", refserver.Profile{Name: "Alice", Locked: true}))
 	acct(srv.CreateAccount("alice2", refserver.Profile{}))
 	acct(srv.CreateAccount("erin", refserver.Profile{}))
 	acct(srv.CreateAccount("otto", refserver.Profile{}))
+	acct(srv.CreateAccount("pat", refserver.Profile{}))
 	acct(fol.CreateAccount("bob", refserver.Profile{}))
 	state := must[migrate.FollowState](t)
 	state(srv.Follow(ctx, "erin", "alice"))
+	check(t, srv.Approve(ctx, "alice", srv.ActorID("erin")))
+	// pat's request is never approved: it stays with the old account, as
+	// Mastodon moves accepted follows only.
+	state(srv.Follow(ctx, "pat", "alice"))
 	list := must[*refserver.List](t)(srv.CreateList("erin", "l"))
 	check(t, srv.AddToList(ctx, "erin", list.ID, srv.ActorID("alice")))
 	check(t, srv.Mute(ctx, "otto", srv.ActorID("alice"), false))
 	state(fol.Follow(ctx, "bob", srv.Handle("alice")))
+	check(t, srv.Approve(ctx, "alice", fol.ActorID("bob")))
 
 	m2 := must[*migrate.Mover](t)(srv.Mover("alice2"))
 	a2 := must[*activitypub.Actor](t)(srv.Actor("alice2"))
@@ -224,6 +230,12 @@ func TestSameServerMove(t *testing.T) {
 	}
 	if r := rel(t, srv, "otto", id2); !r.Muting {
 		t.Errorf("otto -> alice2: %+v", r)
+	}
+	if r := rel(t, srv, "pat", id2); r.Following || r.Requested {
+		t.Errorf("pat's pending request moved: %+v", r)
+	}
+	if diff := cmp.Diff([]string{srv.ActorID("pat")}, srv.FollowRequests("alice")); diff != "" {
+		t.Errorf("alice's pending requests (-want +got):\n%s", diff)
 	}
 	// The remote follower still hears of it, through the Move.
 	if r := rel(t, fol, "bob", id2); !r.Following {

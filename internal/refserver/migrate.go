@@ -194,7 +194,9 @@ func (s *Server) RewriteFollows(_ context.Context, origin, target string) (int, 
 	}
 	n := 0
 	for k, f := range s.follows {
-		if k.b != origin || s.local(k.a) == nil {
+		// Accepted follows only, as Mastodon's MoveWorker: a pending
+		// request stays with the old account.
+		if k.b != origin || s.local(k.a) == nil || !f.accepted {
 			continue
 		}
 		delete(s.follows, k)
