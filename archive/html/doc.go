@@ -29,7 +29,7 @@
 // of statuses, apart from a map of about 12 bytes a post that links
 // replies to the page of their parent. Pages are numbered from the
 // oldest (page-1.html), so the newest page, index.html, may hold fewer
-// posts than the others; see BENCHMARKS.md in this folder for figures.
+// posts than the others; see BENCHMARKS.md at the top of the module for figures.
 //
 // The package is a subpackage of archive because it has one input, an
 // [archive.Reader], and nothing else in the module needs it; it is
