@@ -27,7 +27,8 @@
 //
 // Rendering streams the outbox: memory stays flat whatever the number
 // of statuses, apart from a map of about 12 bytes a post that links
-// replies to the page of their parent. Pages are numbered from the
+// replies to the page of their parent, and one of about 24 bytes for
+// each media file and folder written, which keeps their names apart. Pages are numbered from the
 // oldest (page-1.html), so the newest page, index.html, may hold fewer
 // posts than the others; see BENCHMARKS.md at the top of the module for figures.
 //
@@ -54,11 +55,27 @@
 // package's own search.js and the generated index.js, whose data is
 // JSON with <, > and & escaped and is shown with textContent only.
 //
+// The output holds everything the archive does, direct messages and
+// followers-only posts included, so it is private by default: files are
+// written with mode 0600 and folders made with 0700, like the archive
+// package writes archives, and with [Config.Force] a file replaced loses
+// any group or other access it had (folders that exist keep their
+// mode). Set [Config.WorldReadable] for 0644 and 0755 (less the umask)
+// when the site is meant to be published.
+//
 // Output goes only inside the folder given: it must be empty unless
 // [Config.Force] is set ([ErrNotEmpty]), and every file is created
 // through an [os.Root], so neither a media path from the archive
 // ("../..") nor a symbolic link planted in the folder leads a write out
-// of it. Size limits on the input are those of package archive
+// of it. Media files keep their archive path under media/ when they
+// can. Names are compared as case-insensitive file systems (macOS,
+// Windows) see them, so two files whose names differ only in case, or a
+// file named like another's folder, never overwrite each other or stop
+// the rendering: the later one gets a distinct name with a short hash
+// of its archive path (a.png becomes a-1b2c3d4e.png), the same at every
+// rendering; a path too long for some file system (over 200 bytes, or
+// a component over 100) gets a short hashed name under media/_/. Bytes other than ASCII letters, digits, '.', '-' and '_',
+// and names Windows reserves (CON, NUL, ...), are replaced by '_'. Size limits on the input are those of package archive
 // ([archive.Limits]); the search index keeps at most 2,000 bytes of text
 // a post.
 //

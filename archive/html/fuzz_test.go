@@ -1,7 +1,9 @@
 package html
 
 import (
+	"io/fs"
 	"net/url"
+	"path"
 	"strings"
 	"testing"
 
@@ -76,4 +78,44 @@ func init() {
 		"sub", "sup", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"} {
 		policyElements[e] = true
 	}
+}
+
+// FuzzMediaNames checks that whatever media paths an archive holds,
+// their output paths stay under media/, are valid and portable, and
+// never clash on a case-insensitive file system: no two archive paths
+// share a file, and no file is another's folder.
+func FuzzMediaNames(f *testing.F) {
+	f.Add("media_attachments/files/000/000/001/original/A.png\nmedia_attachments/files/000/000/001/original/a.png")
+	f.Add("x/F.png/g.png\nx/f.png\nX/f.png\nx/f-00000000.png")
+	f.Add("con/nul.png\nx/caf\u00e9.png\nx/cafe\u0301.png\nx/a:b.png\nx/a?b.png")
+	f.Fuzz(func(t *testing.T, list string) {
+		m := newMediaNames()
+		files := map[string]string{} // lower-case output path -> archive path
+		var names []string
+		for _, p := range strings.Split(list, "\n") {
+			if !fs.ValidPath(p) || p == "." {
+				continue // archive.MediaPath gives only valid paths
+			}
+			name, ok := m.assign(p)
+			if !ok {
+				continue
+			}
+			if !strings.HasPrefix(name, "media/") || !fs.ValidPath(name) || safePath(name) != name {
+				t.Fatalf("%q: output path %q not a safe path under media/", p, name)
+			}
+			low := strings.ToLower(name)
+			if q, ok := files[low]; ok && q != p {
+				t.Fatalf("%q and %q share %q", q, p, name)
+			}
+			files[low] = p
+			names = append(names, name)
+		}
+		for _, name := range names {
+			for d := path.Dir(name); d != "."; d = path.Dir(d) {
+				if q, ok := files[strings.ToLower(d)]; ok {
+					t.Fatalf("%q is the file of %q and a folder of %q", d, q, name)
+				}
+			}
+		}
+	})
 }

@@ -170,7 +170,7 @@ func mdText(s string) string {
 // renderMarkdown writes one Markdown file per month, oldest post first
 // in each, plus index.md, likes.md and bookmarks.md. Statuses are
 // written as they stream: nothing is held but the open month file.
-func renderMarkdown(ctx context.Context, ar *archive.Reader, root *os.Root, prof *profile, sum *Summary) error {
+func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof *profile, sum *Summary) error {
 	type monthFile struct {
 		key   string
 		count int
@@ -229,14 +229,14 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *os.Root, prof
 			if err := closeMD(); err != nil {
 				return err
 			}
-			flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+			flag := os.O_TRUNC
 			_, ok := seen[key]
 			if ok { // a month seen before: out-of-order statuses
-				flag = os.O_WRONLY | os.O_APPEND
+				flag = os.O_APPEND
 			}
-			f, err := root.OpenFile(key+".md", flag, 0o644)
+			f, err := root.create(key+".md", flag)
 			if err != nil {
-				return fmt.Errorf("html: %w", err)
+				return err
 			}
 			cur, w, curKey = f, bufio.NewWriterSize(f, 64<<10), key
 			if !ok {
@@ -302,8 +302,8 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *os.Root, prof
 		b.WriteString("This archive has no posts.\n")
 	}
 	fmt.Fprintf(&b, "\n[Likes](likes.md) (%d) · [Bookmarks](bookmarks.md) (%d)\n", sum.Likes, sum.Bookmarks)
-	if err := root.WriteFile("index.md", []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("html: %w", err)
+	if err := root.writeFile("index.md", []byte(b.String())); err != nil {
+		return err
 	}
 	return nil
 }
@@ -399,10 +399,10 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 }
 
 // writeMarkdownList writes likes.md or bookmarks.md, streaming.
-func writeMarkdownList(root *os.Root, name, heading string, uris func(func(string, error) bool), sum *Summary) (int, error) {
-	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+func writeMarkdownList(root *output, name, heading string, uris func(func(string, error) bool), sum *Summary) (int, error) {
+	f, err := root.create(name, os.O_TRUNC)
 	if err != nil {
-		return 0, fmt.Errorf("html: %w", err)
+		return 0, err
 	}
 	w := bufio.NewWriter(f)
 	fmt.Fprintf(w, "# %s\n\n", heading)

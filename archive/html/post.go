@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -82,7 +81,7 @@ func hashOf(uri string) uint64 {
 
 // preparePost turns a status into a post, copying its media into the
 // output. It fails only when writing the output fails.
-func preparePost(s *archive.Status, ar *archive.Reader, root *os.Root, sum *Summary) (*post, error) {
+func preparePost(s *archive.Status, ar *archive.Reader, root *output, sum *Summary) (*post, error) {
 	p := &post{
 		Published:  s.Published.UTC(),
 		Visibility: string(s.Visibility),
@@ -145,9 +144,10 @@ func preparePost(s *archive.Status, ar *archive.Reader, root *os.Root, sum *Summ
 }
 
 // copyMedia copies an attachment's file into the output under media/,
-// keeping its archive path, and says how to show it. It fails only when
+// keeping its archive path where it can (see [mediaNames]), and says
+// how to show it. It fails only when
 // writing the output fails; a file the archive lacks is shown missing.
-func copyMedia(a *archive.Attachment, ar *archive.Reader, root *os.Root, sum *Summary) (media, error) {
+func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Summary) (media, error) {
 	m := media{Alt: a.Name, Type: a.MediaType, Width: a.Width, Height: a.Height}
 	missing := func(err error) (media, error) {
 		sum.Missing++
@@ -172,7 +172,11 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *os.Root, sum *Su
 		}
 		return missing(fmt.Errorf("media %s: %w", name, err))
 	}
-	dst := "media/" + name
+	dst, ok := root.media.assign(name)
+	if !ok {
+		f.Close()
+		return missing(fmt.Errorf("media %s: no free name in the output", name))
+	}
 	err = copyFile(root, dst, f)
 	f.Close()
 	if err != nil {

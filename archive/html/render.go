@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"strings"
 
 	"github.com/fediport/fediport/activitypub"
@@ -46,7 +47,8 @@ const (
 )
 
 // Config holds the options of [Config.Render]. The zero value writes an
-// HTML site with [DefaultPageSize] posts a page into an empty folder.
+// HTML site with [DefaultPageSize] posts a page into an empty folder,
+// readable by its owner only.
 type Config struct {
 	// Format is FormatHTML ("" means this) or FormatMarkdown.
 	Format Format
@@ -58,6 +60,12 @@ type Config struct {
 	// Files the rendering writes replace those of the same name; other
 	// files are left alone.
 	Force bool
+	// WorldReadable makes the output readable by every user of the
+	// computer (files 0644, folders 0755, less the umask), for a site
+	// meant to be published. By default the output is private, files
+	// 0600 and folders 0700, like the archive itself: it holds direct
+	// messages and followers-only posts.
+	WorldReadable bool
 }
 
 // Summary says what [Render] wrote and what it could not read.
@@ -93,7 +101,7 @@ func Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error
 }
 
 // Render renders the archive r into the folder dir, creating it if
-// needed. It refuses a folder that holds files unless c.Force is set
+// needed (mode 0700, or 0755 with c.WorldReadable). It refuses a folder that holds files unless c.Force is set
 // ([ErrNotEmpty]), and writes nothing outside dir: every file is made
 // through an [os.Root] opened on dir, so even a symbolic link planted in
 // dir cannot lead a write out of it.
@@ -112,7 +120,7 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 	if format != FormatHTML && format != FormatMarkdown {
 		return nil, fmt.Errorf("%w: %q", ErrFormat, c.Format)
 	}
-	root, err := openOutput(dir, c.Force)
+	root, err := openOutput(dir, c.Force, c.WorldReadable)
 	if err != nil {
 		return nil, err
 	}
@@ -136,10 +144,33 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 	return sum, err
 }
 
+// Modes of the files and folders written: private unless
+// [Config.WorldReadable].
+const (
+	privateFile fs.FileMode = 0o600
+	privateDir  fs.FileMode = 0o700
+	publicFile  fs.FileMode = 0o644
+	publicDir   fs.FileMode = 0o755
+)
+
+// output is the folder written: every file is made through its root,
+// with its modes, and media files get their names from its table.
+type output struct {
+	root              *os.Root
+	fileMode, dirMode fs.FileMode
+	media             mediaNames
+}
+
+func (o *output) Close() error { return o.root.Close() }
+
 // openOutput creates dir if needed, checks that it is empty (unless
 // force) and opens it as a root for all writes.
-func openOutput(dir string, force bool) (*os.Root, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+func openOutput(dir string, force, public bool) (*output, error) {
+	o := &output{fileMode: privateFile, dirMode: privateDir, media: newMediaNames()}
+	if public {
+		o.fileMode, o.dirMode = publicFile, publicDir
+	}
+	if err := os.MkdirAll(dir, o.dirMode); err != nil {
 		return nil, fmt.Errorf("html: output folder: %w", err)
 	}
 	root, err := os.OpenRoot(dir)
@@ -163,7 +194,45 @@ func openOutput(dir string, force bool) (*os.Root, error) {
 			return nil, fmt.Errorf("%w: %s", ErrNotEmpty, dir)
 		}
 	}
-	return root, nil
+	o.root = root
+	return o, nil
+}
+
+// create creates or truncates the file name of the output for writing,
+// with the output's file mode. A private rendering with Force also
+// takes group and other access away from a file that was there.
+func (o *output) create(name string, flag int) (*os.File, error) {
+	f, err := o.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|flag, o.fileMode)
+	if err != nil {
+		return nil, fmt.Errorf("html: %w", err)
+	}
+	if o.fileMode == privateFile && runtime.GOOS != "windows" {
+		st, err := f.Stat()
+		if err == nil && st.Mode().Perm()&0o077 != 0 {
+			err = f.Chmod(st.Mode().Perm() &^ 0o077)
+		}
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("html: %s: %w", name, err)
+		}
+	}
+	return f, nil
+}
+
+// writeFile writes b as the file name of the output.
+func (o *output) writeFile(name string, b []byte) error {
+	f, err := o.create(name, os.O_TRUNC)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("html: writing %s: %w", name, err)
+	}
+	return nil
 }
 
 // profile is what the pages show of the account.
@@ -186,7 +255,7 @@ type field struct {
 }
 
 // loadProfile reads the actor and copies the avatar and header.
-func loadProfile(r *archive.Reader, root *os.Root, sum *Summary) (*profile, error) {
+func loadProfile(r *archive.Reader, root *output, sum *Summary) (*profile, error) {
 	p := &profile{Name: "Archive"}
 	a, err := r.Actor()
 	if err != nil {
@@ -278,15 +347,15 @@ func hostOf(u string) string {
 // copyFile copies src into the output at name, creating its folders.
 // Failures to write are *outputError values: they stop a rendering,
 // where a file the archive cannot give only leaves a gap.
-func copyFile(root *os.Root, name string, src io.Reader) error {
+func copyFile(root *output, name string, src io.Reader) error {
 	if d := path.Dir(name); d != "." {
-		if err := root.MkdirAll(d, 0o755); err != nil {
+		if err := root.root.MkdirAll(d, root.dirMode); err != nil {
 			return &outputError{fmt.Errorf("html: %w", err)}
 		}
 	}
-	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := root.create(name, os.O_TRUNC)
 	if err != nil {
-		return &outputError{fmt.Errorf("html: %w", err)}
+		return &outputError{err}
 	}
 	_, err = io.Copy(outputWriter{f}, src)
 	if cerr := f.Close(); err == nil && cerr != nil {

@@ -77,7 +77,7 @@ type monthEntry struct {
 // account is rendered.
 type site struct {
 	ar   *archive.Reader
-	root *os.Root
+	root *output
 	prof *profile
 	size int
 	sum  *Summary
@@ -92,20 +92,20 @@ type site struct {
 	indexFirst bool
 }
 
-func renderHTML(ctx context.Context, ar *archive.Reader, root *os.Root, prof *profile, size int, sum *Summary) (err error) {
+func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *profile, size int, sum *Summary) (err error) {
 	s := &site{ar: ar, root: root, prof: prof, size: size, sum: sum, page: 1, pageOf: map[uint64]int32{}, indexFirst: true}
 	for _, name := range []string{"style.css", "search.js"} {
 		b, err := assets.ReadFile("assets/" + name)
 		if err != nil {
 			return err
 		}
-		if err := root.WriteFile(name, b, 0o644); err != nil {
-			return fmt.Errorf("html: %w", err)
+		if err := root.writeFile(name, b); err != nil {
+			return err
 		}
 	}
-	s.indexFile, err = root.OpenFile("index.js", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	s.indexFile, err = root.create("index.js", os.O_TRUNC)
 	if err != nil {
-		return fmt.Errorf("html: %w", err)
+		return err
 	}
 	defer func() {
 		if s.indexFile != nil {
@@ -292,9 +292,9 @@ func threads(chunk []*post) [][]*post {
 
 // write executes a template into a file of the output.
 func (s *site) write(name, tmpl string, d *pageData) error {
-	f, err := s.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := s.root.create(name, os.O_TRUNC)
 	if err != nil {
-		return fmt.Errorf("html: %w", err)
+		return err
 	}
 	w := bufio.NewWriterSize(f, 64<<10)
 	err = pageTemplates.ExecuteTemplate(w, tmpl, d)

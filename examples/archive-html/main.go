@@ -7,12 +7,16 @@
 //
 // The archive can be a ZIP, a .tar.gz, an unpacked folder or a bare
 // outbox.json. The output folder must be empty unless -force is given.
+// The output holds direct messages and followers-only posts, so it is
+// readable by its owner only unless -public is given.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,32 +26,51 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "", "output `folder` (required)")
-	format := flag.String("format", "html", "output format: html or md")
-	force := flag.Bool("force", false, "write into a folder that already holds files")
-	pageSize := flag.Int("page-size", archivehtml.DefaultPageSize, "posts per timeline page (at most 500)")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: archive-html -o DIR [-format html|md] [-force] ARCHIVE\n\n")
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-	if *out == "" || flag.NArg() != 1 {
-		flag.Usage()
-		os.Exit(2)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, flag.Arg(0), *out, archivehtml.Config{
-		Format:   archivehtml.Format(*format),
-		PageSize: *pageSize,
-		Force:    *force,
-	}); err != nil {
-		fmt.Fprintln(os.Stderr, "archive-html:", err)
-		os.Exit(1)
-	}
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(ctx context.Context, in, out string, c archivehtml.Config) error {
+// run is the program: it parses args, renders, reports on stdout and
+// stderr, and returns the exit code: 0 when the output is written, 1
+// when rendering fails, 2 for a usage error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("archive-html", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	out := flags.String("o", "", "output `folder` (required)")
+	format := flags.String("format", "html", "output format: html or md")
+	force := flags.Bool("force", false, "write into a folder that already holds files")
+	public := flags.Bool("public", false, "make the output readable by all users, to publish it (it holds every post, direct ones included)")
+	pageSize := flags.Int("page-size", archivehtml.DefaultPageSize, "posts per timeline page (at most 500)")
+	flags.Usage = func() {
+		fmt.Fprintf(stderr, "usage: archive-html -o DIR [-format html|md] [-force] [-public] ARCHIVE\n\n")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *out == "" || flags.NArg() != 1 {
+		flags.Usage()
+		return 2
+	}
+	c := archivehtml.Config{
+		Format:        archivehtml.Format(*format),
+		PageSize:      *pageSize,
+		Force:         *force,
+		WorldReadable: *public,
+	}
+	if err := render(ctx, flags.Arg(0), *out, c, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "archive-html:", err)
+		return 1
+	}
+	return 0
+}
+
+func render(ctx context.Context, in, out string, c archivehtml.Config, stdout, stderr io.Writer) error {
 	r, err := archive.Open(in)
 	if err != nil {
 		return err
@@ -58,7 +81,7 @@ func run(ctx context.Context, in, out string, c archivehtml.Config) error {
 		return err
 	}
 	for _, p := range sum.Problems {
-		fmt.Fprintln(os.Stderr, "warning:", p)
+		fmt.Fprintln(stderr, "warning:", p)
 	}
 	entry := "index.html"
 	if sum.Format == archivehtml.FormatMarkdown {
@@ -68,8 +91,8 @@ func run(ctx context.Context, in, out string, c archivehtml.Config) error {
 	if err != nil {
 		abs = filepath.Join(out, entry)
 	}
-	fmt.Printf("%s archive: %d posts, %d boosts, %d media files (%d missing), %d likes, %d bookmarks, %d months, %d pages\n",
+	fmt.Fprintf(stdout, "%s archive: %d posts, %d boosts, %d media files (%d missing), %d likes, %d bookmarks, %d months, %d pages\n",
 		r.Format(), sum.Posts, sum.Boosts, sum.Media, sum.Missing, sum.Likes, sum.Bookmarks, sum.Months, sum.Pages)
-	fmt.Printf("open %s\n", abs)
+	fmt.Fprintf(stdout, "open %s\n", abs)
 	return nil
 }

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/internal/archivegen"
+)
+
+// runArgs runs the program and returns its exit code and output.
+func runArgs(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// generated writes a synthetic archive of n statuses, as a ZIP or
+// unpacked. Statuses are 17 minutes apart: 2,600 span two months.
+func generated(t *testing.T, n int, unpacked bool) (string, *archivegen.Manifest) {
+	t.Helper()
+	o := archivegen.Options{Statuses: n, Media: n / 15, Seed: 7, Likes: 5, Bookmarks: 2}
+	if unpacked {
+		dir := filepath.Join(t.TempDir(), "archive")
+		m, err := archivegen.WriteDir(dir, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dir, m
+	}
+	p := filepath.Join(t.TempDir(), "archive.zip")
+	m, err := archivegen.WriteFile(p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, m
+}
+
+var summaryRE = regexp.MustCompile(`(?m)^[\w.]+ archive: (\d+) posts, (\d+) boosts, `)
+
+func TestRunRenders(t *testing.T) {
+	t.Parallel()
+	zip, mz := generated(t, 60, false)
+	dir, md := generated(t, 60, true)
+	tests := []struct {
+		name          string
+		archive       string
+		posts, boosts int
+	}{
+		{"generated zip", zip, mz.Creates, mz.Announces},
+		{"generated folder", dir, md.Creates, md.Announces},
+		{"mastodon 2023 zip", "../../archive/testdata/mastodon-2023-07-zip.zip", 18, 0},
+		{"mastodon 2022 tar.gz", "../../archive/testdata/mastodon-2022-12-targz.tar.gz", 190, 34},
+		{"bare outbox", "../../archive/testdata/outbox-small-signed.json", 2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "site")
+			code, stdout, stderr := runArgs(t, "-o", out, tt.archive)
+			if code != 0 {
+				t.Fatalf("exit %d, want 0; stderr:\n%s", code, stderr)
+			}
+			index, err := os.ReadFile(filepath.Join(out, "index.html"))
+			if err != nil {
+				t.Fatalf("no index.html: %v", err)
+			}
+			if !bytes.Contains(index, []byte("<article ")) {
+				t.Error("index.html shows no post")
+			}
+			m := summaryRE.FindStringSubmatch(stdout)
+			if m == nil {
+				t.Fatalf("no summary line in stdout:\n%s", stdout)
+			}
+			if got, want := m[1]+" posts, "+m[2]+" boosts", fmt.Sprintf("%d posts, %d boosts", tt.posts, tt.boosts); got != want {
+				t.Errorf("summary says %s, want %s", got, want)
+			}
+			abs, _ := filepath.Abs(filepath.Join(out, "index.html"))
+			if !strings.Contains(stdout, "open "+abs+"\n") {
+				t.Errorf("stdout does not say to open %s:\n%s", abs, stdout)
+			}
+			if runtime.GOOS != "windows" {
+				st, err := os.Stat(filepath.Join(out, "index.html"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if perm := st.Mode().Perm(); perm != 0o600 {
+					t.Errorf("index.html mode %o, want 0600 without -public", perm)
+				}
+			}
+		})
+	}
+}
+
+func TestRunPublic(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		return // no Unix modes to compare
+	}
+	src, _ := generated(t, 60, false)
+	// The umask decides what -public gives; find it with a probe file.
+	probe := filepath.Join(t.TempDir(), "probe")
+	if err := os.WriteFile(probe, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pst, err := os.Stat(probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	if code, _, stderr := runArgs(t, "-public", "-o", out, src); code != 0 {
+		t.Fatalf("exit %d, want 0; stderr:\n%s", code, stderr)
+	}
+	st, err := os.Stat(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := st.Mode().Perm(), pst.Mode().Perm(); got != want {
+		t.Errorf("-public: index.html mode %o, want %o (0644 less the umask)", got, want)
+	}
+}
+
+func TestRunRefusesNonEmpty(t *testing.T) {
+	t.Parallel()
+	src, _ := generated(t, 60, false)
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runArgs(t, "-o", out, src)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n"); len(lines) != 1 || !strings.HasPrefix(stderr, "archive-html: ") || !strings.Contains(stderr, "not empty") {
+		t.Errorf("stderr %q, want one line saying the folder is not empty", stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout %q, want nothing", stdout)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("refused run wrote into the folder: %d entries", len(entries))
+	}
+
+	// -force writes beside the file that was there.
+	if code, _, stderr := runArgs(t, "-force", "-o", out, src); code != 0 {
+		t.Fatalf("-force: exit %d, want 0; stderr:\n%s", code, stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "notes.txt")); err != nil || string(b) != "mine" {
+		t.Errorf("-force changed notes.txt: %q, %v", b, err)
+	}
+}
+
+func TestRunMarkdownMonths(t *testing.T) {
+	t.Parallel()
+	src, _ := generated(t, 3000, false)
+	// The months of the archive's posts, read here independently.
+	r, err := archive.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for st, err := range r.Statuses() {
+		if err != nil {
+			continue
+		}
+		if name := st.Published.UTC().Format("2006-01") + ".md"; !slices.Contains(want, name) {
+			want = append(want, name)
+		}
+	}
+	r.Close()
+	slices.Sort(want)
+	if len(want) < 2 {
+		t.Fatalf("generated archive spans %d months, want several", len(want))
+	}
+
+	out := filepath.Join(t.TempDir(), "notes")
+	code, stdout, stderr := runArgs(t, "-format", "md", "-o", out, src)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0; stderr:\n%s", code, stderr)
+	}
+	got, err := filepath.Glob(filepath.Join(out, "[0-9][0-9][0-9][0-9]-[0-9][0-9].md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		got[i] = filepath.Base(got[i])
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("month files (-want +got):\n%s", diff)
+	}
+	for _, name := range append(want[:1:1], "index.md", "likes.md") {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s: %d bytes, %v", name, len(b), err)
+		}
+	}
+	abs, _ := filepath.Abs(filepath.Join(out, "index.md"))
+	if !strings.Contains(stdout, "open "+abs+"\n") {
+		t.Errorf("stdout does not say to open %s:\n%s", abs, stdout)
+	}
+}
+
+func TestRunFails(t *testing.T) {
+	t.Parallel()
+	notArchive := filepath.Join(t.TempDir(), "junk.zip")
+	if err := os.WriteFile(notArchive, []byte("this is not a zip file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := generated(t, 60, false)
+	tests := []struct {
+		name string
+		args func(out string) []string
+		code int
+		want string // in stderr
+	}{
+		{"archive missing", func(out string) []string { return []string{"-o", out, filepath.Join(t.TempDir(), "nope.zip")} }, 1, "archive-html: "},
+		{"not an archive", func(out string) []string { return []string{"-o", out, notArchive} }, 1, "archive-html: "},
+		{"unknown format", func(out string) []string { return []string{"-format", "pdf", "-o", out, src} }, 1, "unknown output format"},
+		{"no output folder", func(string) []string { return []string{src} }, 2, "usage: archive-html"},
+		{"two archives", func(out string) []string { return []string{"-o", out, src, src} }, 2, "usage: archive-html"},
+		{"unknown flag", func(out string) []string { return []string{"-x", "-o", out, src} }, 2, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "site")
+			code, stdout, stderr := runArgs(t, tt.args(out)...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d", code, tt.code)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, stderr)
+			}
+			if tt.code == 1 && strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr %q, want one line", stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("output folder made by a failed run (%v)", err)
+			}
+		})
+	}
+}
