@@ -63,7 +63,11 @@ type Deliverer struct {
 	Signer *activitypub.Signer
 	// HTTPClient sends the requests; nil means a client over
 	// activitypub.NewTransport(AllowPrivate), which refuses to dial
-	// non-public addresses. Its redirects are not followed.
+	// non-public addresses, keeping up to Concurrency idle connections
+	// per host so that a busy shared inbox is not redialled for each
+	// delivery. Its redirects are not followed. A client of your own
+	// should do the same: net/http keeps only 2 idle connections per
+	// host by default.
 	HTTPClient *http.Client
 	// AllowPrivate permits inboxes at loopback and private addresses,
 	// AllowHTTP plain-http inboxes: for tests and local development.
@@ -104,12 +108,25 @@ func (d *Deliverer) client() *http.Client {
 		if d.HTTPClient != nil {
 			hc = *d.HTTPClient
 		} else {
-			hc.Transport = activitypub.NewTransport(d.AllowPrivate)
+			tr := activitypub.NewTransport(d.AllowPrivate)
+			// Requests in flight to one host all return their
+			// connection to the idle pool; the default pool of 2 would
+			// close the others and dial anew for the next deliveries.
+			tr.MaxIdleConnsPerHost = d.concurrency()
+			tr.MaxIdleConns = max(tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
+			hc.Transport = tr
 		}
 		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		d.hc = &hc
 	})
 	return d.hc
+}
+
+func (d *Deliverer) concurrency() int {
+	if d.Concurrency <= 0 {
+		return DefaultConcurrency
+	}
+	return d.Concurrency
 }
 
 // Deliver sends u once, signed, and returns nil when the inbox accepted
@@ -186,10 +203,7 @@ func (d *Deliverer) DeliverAll(ctx context.Context, activity []byte, inboxes []s
 	}
 	inboxes = dedupe(inboxes)
 	rep := &DeliveryReport{Total: len(inboxes)}
-	n := d.Concurrency
-	if n <= 0 {
-		n = DefaultConcurrency
-	}
+	n := d.concurrency()
 	hosts := &hostHealth{limit: d.HostFailures, fails: map[string]int{}}
 	if hosts.limit <= 0 {
 		hosts.limit = DefaultHostFailures

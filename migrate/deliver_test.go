@@ -6,12 +6,15 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -134,6 +137,42 @@ func TestDeliverAll(t *testing.T) {
 	}
 	if putAside != rep.PutAside {
 		t.Errorf("%d errors wrap ErrHostPutAside, report says %d", putAside, rep.PutAside)
+	}
+}
+
+// TestDeliverAllReusesConnections checks that the default client keeps
+// as many idle connections per host as deliveries in flight: with
+// net/http's default of 2, most deliveries to a busy shared host would
+// dial a new connection (and, over TLS, handshake again).
+func TestDeliverAllReusesConnections(t *testing.T) {
+	t.Parallel()
+	const inboxes, concurrency = 300, 8
+	var dials atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			dials.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	list := make([]string, inboxes)
+	for i := range list {
+		list[i] = fmt.Sprintf("%s/users/u%d/inbox", srv.URL, i)
+	}
+	d := testDeliverer(t)
+	d.Concurrency = concurrency
+	rep, err := d.DeliverAll(context.Background(), moveBody, list)
+	if err != nil || rep.Delivered != inboxes {
+		t.Fatalf("DeliverAll: %+v, %v", rep, err)
+	}
+	// A request may dial while another's connection is on its way back
+	// to the pool, so allow some slack over one per worker.
+	if n := dials.Load(); n > 2*concurrency {
+		t.Errorf("%d connections opened for %d deliveries %d at a time, want at most %d", n, inboxes, concurrency, 2*concurrency)
 	}
 }
 
