@@ -150,7 +150,11 @@ func Start(opts Options) *Server {
 	s.ts = httptest.NewServer(s.routes())
 	s.URL = s.ts.URL
 	s.Host = strings.TrimPrefix(s.URL, "http://")
-	s.hc = &http.Client{Transport: activitypub.NewTransport(!opts.RefusePrivate)}
+	// Deliveries run several at a time to one host: keep their
+	// connections, as migrate.Deliverer's own default client does.
+	tr := activitypub.NewTransport(!opts.RefusePrivate)
+	tr.MaxIdleConnsPerHost = 16
+	s.hc = &http.Client{Transport: tr}
 	s.client = &activitypub.Client{HTTPClient: s.hc, AllowPrivate: !opts.RefusePrivate, AllowHTTP: true}
 	s.verifier = &activitypub.Verifier{Keys: s.client, Now: opts.Now}
 	s.receiver = &migrate.Receiver{Actors: s.client, Records: s, Verifier: s.verifier, Now: opts.Now}
