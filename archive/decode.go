@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+	"unique"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -25,9 +27,42 @@ type ref string
 // href is like ref but prefers an object's href (url members).
 type href string
 
-func readRef(dec *jsontext.Decoder, preferHref bool) (string, error) {
+// iref is a ref whose values repeat from item to item (types, the
+// account, addressing): they are interned, so that a status costs no
+// allocation for them and all statuses share one copy.
+type iref string
+
+// maxIntern is the length above which a string is not interned.
+const maxIntern = 256
+
+// internValue returns the string a JSON string v (quotes included) holds,
+// decoded as [jsontext.Token.String] does (invalid UTF-8 becomes U+FFFD),
+// interned with package unique when short: interned strings are shared
+// by every status and collected once none uses them.
+func internValue(v jsontext.Value) string {
+	b := v[1 : len(v)-1]
+	if bytes.IndexByte(b, '\\') >= 0 || !utf8.Valid(b) {
+		bp := unquoteBuffers.Get().(*[]byte)
+		defer unquoteBuffers.Put(bp)
+		*bp, _ = jsontext.AppendUnquote((*bp)[:0], v) // v was read as a valid string
+		b = *bp
+	}
+	if len(b) > maxIntern {
+		return string(b)
+	}
+	return unique.Make(string(b)).Value()
+}
+
+func readRef(dec *jsontext.Decoder, preferHref, intern bool) (string, error) {
 	switch dec.PeekKind() {
 	case '"':
+		if intern {
+			v, err := dec.ReadValue()
+			if err != nil {
+				return "", err
+			}
+			return internValue(v), nil
+		}
 		tok, err := dec.ReadToken()
 		if err != nil {
 			return "", err
@@ -51,7 +86,7 @@ func readRef(dec *jsontext.Decoder, preferHref bool) (string, error) {
 		}
 		first := ""
 		for dec.PeekKind() != ']' {
-			s, err := readRef(dec, preferHref)
+			s, err := readRef(dec, preferHref, intern)
 			if err != nil {
 				return "", err
 			}
@@ -66,14 +101,43 @@ func readRef(dec *jsontext.Decoder, preferHref bool) (string, error) {
 }
 
 func (r *ref) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	s, err := readRef(dec, false)
+	s, err := readRef(dec, false, false)
 	*r = ref(s)
 	return err
 }
 
+func (r *iref) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	s, err := readRef(dec, false, true)
+	*r = iref(s)
+	return err
+}
+
 func (h *href) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	s, err := readRef(dec, true)
+	s, err := readRef(dec, true, false)
 	*h = href(s)
+	return err
+}
+
+// istr is a string member whose values repeat (tag names): interned like
+// iref. Like a string, it takes a JSON string or null.
+type istr string
+
+func (s *istr) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	switch dec.PeekKind() {
+	case '"':
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		*s = istr(internValue(v))
+		return nil
+	case 'n':
+		*s = ""
+		return dec.SkipValue()
+	}
+	var str string
+	err := jsonv2.UnmarshalDecode(dec, &str)
+	*s = istr(str)
 	return err
 }
 
@@ -88,9 +152,10 @@ func (a *addrs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if _, err := dec.ReadToken(); err != nil {
 			return err
 		}
-		list := []string{}
+		var buf [8]string // most lists are short: one allocation, of the right size
+		list := buf[:0]
 		for dec.PeekKind() != ']' {
-			s, err := readRef(dec, false)
+			s, err := readRef(dec, false, true)
 			if err != nil {
 				return err
 			}
@@ -98,13 +163,13 @@ func (a *addrs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 				list = append(list, s)
 			}
 		}
-		*a = list
+		*a = append([]string{}, list...)
 		_, err := dec.ReadToken()
 		return err
 	case 'n':
 		return dec.SkipValue()
 	}
-	s, err := readRef(dec, false)
+	s, err := readRef(dec, false, true)
 	if s != "" {
 		*a = []string{s}
 	}
@@ -187,7 +252,7 @@ func (m *langMap) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if err != nil {
 			return err
 		}
-		lang := k.String()
+		lang := unique.Make(k.String()).Value()
 		v, err := dec.ReadValue()
 		if err != nil {
 			return err
@@ -231,8 +296,8 @@ func (c *closed) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 type wireActivity struct {
 	ID        ref       `json:"id"`
-	Type      ref       `json:"type"`
-	Actor     ref       `json:"actor"`
+	Type      iref      `json:"type"`
+	Actor     iref      `json:"actor"`
 	Published string    `json:"published"`
 	To        addrs     `json:"to"`
 	Cc        addrs     `json:"cc"`
@@ -240,30 +305,37 @@ type wireActivity struct {
 }
 
 // objectRef is an activity's object: a bare URI or an inline object.
+// Once an inline object is read, a later bare URI does not replace it.
 type objectRef struct {
-	uri string
-	obj *wireObject
+	uri    string
+	inline bool
+	obj    *wireObject // may be set beforehand, to decode into
 }
 
 func (o *objectRef) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if dec.PeekKind() == '{' {
-		o.obj = new(wireObject)
+		if o.obj == nil {
+			o.obj = new(wireObject)
+		} else {
+			*o.obj = wireObject{}
+		}
+		o.inline = true
 		return jsonv2.UnmarshalDecode(dec, o.obj)
 	}
-	s, err := readRef(dec, false)
+	s, err := readRef(dec, false, false)
 	o.uri = s
 	return err
 }
 
 type wireObject struct {
 	ID           ref                  `json:"id"`
-	Type         ref                  `json:"type"`
+	Type         iref                 `json:"type"`
 	Summary      string               `json:"summary"`
 	InReplyTo    ref                  `json:"inReplyTo"`
 	Published    string               `json:"published"`
 	Updated      string               `json:"updated"`
 	URL          href                 `json:"url"`
-	AttributedTo ref                  `json:"attributedTo"`
+	AttributedTo iref                 `json:"attributedTo"`
 	To           addrs                `json:"to"`
 	Cc           addrs                `json:"cc"`
 	Sensitive    bool                 `json:"sensitive"`
@@ -271,7 +343,7 @@ type wireObject struct {
 	Content      string               `json:"content"`
 	ContentMap   langMap              `json:"contentMap"`
 	Attachment   list[wireAttachment] `json:"attachment"`
-	Tag          list[jsontext.Value] `json:"tag"`
+	Tag          tagList              `json:"tag"`
 	OneOf        list[wireOption]     `json:"oneOf"`
 	AnyOf        list[wireOption]     `json:"anyOf"`
 	EndTime      string               `json:"endTime"`
@@ -280,7 +352,7 @@ type wireObject struct {
 }
 
 type wireAttachment struct {
-	Type       ref        `json:"type"`
+	Type       iref       `json:"type"`
 	MediaType  string     `json:"mediaType"`
 	URL        href       `json:"url"`
 	Href       string     `json:"href"`
@@ -299,15 +371,81 @@ type wireOption struct {
 }
 
 type wireTag struct {
-	ID      ref    `json:"id"`
-	Type    ref    `json:"type"`
-	Name    string `json:"name"`
-	Href    string `json:"href"`
+	ID      iref   `json:"id"`
+	Type    iref   `json:"type"`
+	Name    istr   `json:"name"`
+	Href    istr   `json:"href"`
 	Updated string `json:"updated"`
 	Icon    struct {
-		MediaType string `json:"mediaType"`
-		URL       href   `json:"url"`
+		MediaType istr `json:"mediaType"`
+		URL       iref `json:"url"`
 	} `json:"icon"`
+}
+
+// tagList is the tag member, decoded as it is read: a list that servers
+// sometimes write as a single object, each element a Mention, Hashtag or
+// Emoji, or kept as it was.
+type tagList struct {
+	mentions, hashtags []Tag
+	emoji              []Emoji
+	other              []json.RawMessage
+	scratch            wireTag
+}
+
+func (l *tagList) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	l.mentions, l.hashtags, l.emoji, l.other = nil, nil, nil, nil
+	switch dec.PeekKind() {
+	case 'n':
+		return dec.SkipValue()
+	case '{':
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		l.add(v)
+		return nil
+	case '[':
+		if _, err := dec.ReadToken(); err != nil {
+			return err
+		}
+		for dec.PeekKind() != ']' {
+			v, err := dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			l.add(v)
+		}
+		_, err := dec.ReadToken()
+		return err
+	}
+	var s []jsontext.Value // the error anything else gives
+	return jsonv2.UnmarshalDecode(dec, &s)
+}
+
+// add decodes one tag; raw is valid until the next read.
+func (l *tagList) add(raw jsontext.Value) {
+	t := &l.scratch
+	*t = wireTag{}
+	if err := jsonv2.Unmarshal(raw, t, decodeOptions); err != nil {
+		l.other = append(l.other, json.RawMessage(bytes.Clone(raw)))
+		return
+	}
+	switch t.Type {
+	case "Mention", "Hashtag":
+		tag := Tag{Type: string(t.Type), Name: string(t.Name), Href: string(t.Href)}
+		if t.Type == "Mention" {
+			l.mentions = append(l.mentions, tag)
+		} else {
+			l.hashtags = append(l.hashtags, tag)
+		}
+	case "Emoji":
+		l.emoji = append(l.emoji, Emoji{
+			ID: string(t.ID), Name: string(t.Name), IconURL: string(t.Icon.URL),
+			MediaType: string(t.Icon.MediaType), Updated: parseTime(t.Updated),
+		})
+	default:
+		l.other = append(l.other, json.RawMessage(bytes.Clone(raw)))
+	}
 }
 
 // parseTime reads the times servers write (RFC 3339, with or without
@@ -323,26 +461,47 @@ func parseTime(s string) time.Time {
 	return t
 }
 
+// decodeScratch is what decoding an item needs besides the status, kept
+// from item to item.
+type decodeScratch struct {
+	activity wireActivity
+	object   wireObject
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(decodeScratch) }}
+
 // decodeStatus decodes one outbox item. raw must be owned by the
 // status. On error the status still carries its position and Raw.
 func decodeStatus(raw []byte, index int, offset int64) (*Status, error) {
-	s := &Status{Index: index, Offset: offset, Raw: json.RawMessage(raw)}
-	var w wireActivity
-	if err := jsonv2.Unmarshal(raw, &w, decodeOptions); err != nil {
-		return s, err
+	s := new(Status)
+	return s, decodeInto(s, raw, index, offset)
+}
+
+// decodeInto is decodeStatus into s, which it overwrites.
+func decodeInto(s *Status, raw []byte, index int, offset int64) error {
+	*s = Status{Index: index, Offset: offset, Raw: json.RawMessage(raw)}
+	sc := scratchPool.Get().(*decodeScratch)
+	defer func() {
+		*sc = decodeScratch{} // hold nothing of this item
+		scratchPool.Put(sc)
+	}()
+	w := &sc.activity
+	w.Object.obj = &sc.object
+	if err := jsonv2.Unmarshal(raw, w, decodeOptions); err != nil {
+		return err
 	}
 	s.Activity = string(w.Type)
 	s.ActivityID = string(w.ID)
 	s.Actor = string(w.Actor)
 	s.Published = parseTime(w.Published)
 	s.To, s.Cc = w.To, w.Cc
-	if o := w.Object.obj; o != nil {
-		fillObject(s, o)
+	if w.Object.inline {
+		fillObject(s, w.Object.obj)
 	} else {
 		s.ID = w.Object.uri
 	}
 	s.Visibility = VisibilityOf(s.To, s.Cc)
-	return s, nil
+	return nil
 }
 
 func fillObject(s *Status, o *wireObject) {
@@ -371,32 +530,13 @@ func fillObject(s *Status, o *wireObject) {
 	}
 	s.InReplyTo = string(o.InReplyTo)
 	s.Conversation = string(o.Conversation)
-	for _, a := range o.Attachment {
-		s.Attachments = append(s.Attachments, attachment(a))
-	}
-	for _, raw := range o.Tag {
-		var t wireTag
-		if err := jsonv2.Unmarshal(raw, &t, decodeOptions); err != nil {
-			s.OtherTags = append(s.OtherTags, json.RawMessage(bytes.Clone(raw)))
-			continue
-		}
-		switch t.Type {
-		case "Mention", "Hashtag":
-			tag := Tag{Type: string(t.Type), Name: t.Name, Href: t.Href}
-			if t.Type == "Mention" {
-				s.Mentions = append(s.Mentions, tag)
-			} else {
-				s.Hashtags = append(s.Hashtags, tag)
-			}
-		case "Emoji":
-			s.Emoji = append(s.Emoji, Emoji{
-				ID: string(t.ID), Name: t.Name, IconURL: string(t.Icon.URL),
-				MediaType: t.Icon.MediaType, Updated: parseTime(t.Updated),
-			})
-		default:
-			s.OtherTags = append(s.OtherTags, json.RawMessage(bytes.Clone(raw)))
+	if len(o.Attachment) > 0 {
+		s.Attachments = make([]Attachment, 0, len(o.Attachment))
+		for _, a := range o.Attachment {
+			s.Attachments = append(s.Attachments, attachment(a))
 		}
 	}
+	s.Mentions, s.Hashtags, s.Emoji, s.OtherTags = o.Tag.mentions, o.Tag.hashtags, o.Tag.emoji, o.Tag.other
 	if s.Type == "Question" || len(o.OneOf) > 0 || len(o.AnyOf) > 0 {
 		p := &Poll{
 			Multiple:    len(o.AnyOf) > 0,

@@ -36,8 +36,20 @@ type outboxInfo struct {
 func (r *Reader) Statuses() iter.Seq2[*Status, error] { return r.statuses(true) }
 
 // statuses is Statuses; without keepRaw the statuses have no Raw, which
-// lets the raw items share reused buffers (Validate needs no Raw).
+// lets the raw items share reused buffers.
 func (r *Reader) statuses(keepRaw bool) iter.Seq2[*Status, error] {
+	return r.readStatuses(keepRaw, false)
+}
+
+// scanStatuses is statuses without Raw whose *Status values are reused
+// once the loop body returns: the caller may keep the strings of a
+// status, never the *Status or its slices. Validate reads this way,
+// sparing an allocation per item.
+func (r *Reader) scanStatuses() iter.Seq2[*Status, error] {
+	return r.readStatuses(false, true)
+}
+
+func (r *Reader) readStatuses(keepRaw, reuse bool) iter.Seq2[*Status, error] {
 	return func(yield func(*Status, error) bool) {
 		rc, err := r.openEntry("outbox.json")
 		if err != nil {
@@ -49,9 +61,9 @@ func (r *Reader) statuses(keepRaw bool) iter.Seq2[*Status, error] {
 		items := collectionItems(rc, "outbox.json", r.limits, &info)
 		var complete bool
 		if workers := r.workers(); workers > 1 {
-			complete = decodeParallel(items, workers, keepRaw, &info, yield)
+			complete = decodeParallel(items, workers, keepRaw, reuse, &info, yield)
 		} else {
-			complete = decodeSerial(items, keepRaw, &info, yield)
+			complete = decodeSerial(items, keepRaw, reuse, &info, yield)
 		}
 		if complete {
 			r.mu.Lock()
@@ -68,8 +80,12 @@ func (r *Reader) workers() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-func decodeOne(it rawItem, keepRaw bool) (*Status, error) {
-	s, err := decodeStatus(it.value, it.index, it.offset)
+// decodeOne decodes an item into s, or a new status when s is nil.
+func decodeOne(s *Status, it rawItem, keepRaw bool) (*Status, error) {
+	if s == nil {
+		s = new(Status)
+	}
+	err := decodeInto(s, it.value, it.index, it.offset)
 	if !keepRaw {
 		s.Raw = nil
 	}
@@ -81,7 +97,11 @@ func decodeOne(it rawItem, keepRaw bool) (*Status, error) {
 
 // decodeSerial decodes the items in the caller's goroutine. It reports
 // whether the collection was read to its end.
-func decodeSerial(items iter.Seq2[rawItem, error], keepRaw bool, info *collectionInfo, yield func(*Status, error) bool) bool {
+func decodeSerial(items iter.Seq2[rawItem, error], keepRaw, reuse bool, info *collectionInfo, yield func(*Status, error) bool) bool {
+	var s *Status
+	if reuse {
+		s = new(Status)
+	}
 	for it, err := range items {
 		if err != nil {
 			yield(nil, err)
@@ -90,7 +110,7 @@ func decodeSerial(items iter.Seq2[rawItem, error], keepRaw bool, info *collectio
 		if keepRaw {
 			it.value = bytes.Clone(it.value)
 		}
-		if !yield(decodeOne(it, keepRaw)) {
+		if !yield(decodeOne(s, it, keepRaw)) {
 			return false
 		}
 	}
@@ -105,9 +125,13 @@ type batch struct {
 	err      error // terminal error after the items
 	done     chan struct{}
 	buf      []byte // holds the items' bytes when Raw is not kept
+	reused   *[batchSize]Status
 }
 
-var batchBuffers = sync.Pool{New: func() any { return new([]byte) }}
+var (
+	batchBuffers  = sync.Pool{New: func() any { return new([]byte) }}
+	batchStatuses = sync.Pool{New: func() any { return new([batchSize]Status) }}
+)
 
 const batchSize = 64
 
@@ -115,7 +139,7 @@ const batchSize = 64
 // workers, yielding in order. Memory is bounded by the batches in
 // flight (about 2*workers*batchSize items). It reports whether the
 // collection was read to its end.
-func decodeParallel(items iter.Seq2[rawItem, error], workers int, keepRaw bool, info *collectionInfo, yield func(*Status, error) bool) bool {
+func decodeParallel(items iter.Seq2[rawItem, error], workers int, keepRaw, reuse bool, info *collectionInfo, yield func(*Status, error) bool) bool {
 	work := make(chan *batch, workers)
 	ordered := make(chan *batch, 2*workers)
 	stop := make(chan struct{})
@@ -128,7 +152,11 @@ func decodeParallel(items iter.Seq2[rawItem, error], workers int, keepRaw bool, 
 				b.statuses = make([]*Status, len(b.items))
 				b.errs = make([]error, len(b.items))
 				for i, it := range b.items {
-					b.statuses[i], b.errs[i] = decodeOne(it, keepRaw)
+					var s *Status
+					if b.reused != nil {
+						s = &b.reused[i]
+					}
+					b.statuses[i], b.errs[i] = decodeOne(s, it, keepRaw)
 				}
 				close(b.done)
 			}
@@ -157,6 +185,9 @@ func decodeParallel(items iter.Seq2[rawItem, error], workers int, keepRaw bool, 
 			b := &batch{done: make(chan struct{})}
 			if !keepRaw {
 				b.buf = (*batchBuffers.Get().(*[]byte))[:0]
+			}
+			if reuse {
+				b.reused = batchStatuses.Get().(*[batchSize]Status)
 			}
 			return b
 		}
@@ -211,6 +242,11 @@ func decodeParallel(items iter.Seq2[rawItem, error], workers int, keepRaw bool, 
 			if !yield(b.statuses[i], b.errs[i]) {
 				return false
 			}
+		}
+		if b.reused != nil {
+			*b.reused = [batchSize]Status{} // hold nothing of these items
+			batchStatuses.Put(b.reused)
+			b.reused = nil
 		}
 		if b.err != nil {
 			yield(nil, b.err)

@@ -223,3 +223,79 @@ func TestLanguagePicksTheContentKey(t *testing.T) {
 		})
 	}
 }
+
+// TestScanStatusesAgree checks the reading Validate does, which reuses
+// the *Status values, against Statuses: what the loop body sees is the
+// same status, for every number of workers.
+func TestScanStatusesAgree(t *testing.T) {
+	t.Parallel()
+	items := make([]string, 300)
+	for i := range items {
+		items[i] = strings.Replace(noteItem, "statuses/1", "statuses/"+strings.Repeat("7", i%5+1), 2)
+	}
+	items[40] = `{"id":"x","type":"Create","object":{"id":"y","type":"Note","sensitive":"very"}}`
+	items[41] = `{"id":"b","type":"Announce","object":"https://example.social/users/bob/statuses/2"}`
+	doc := outboxOf(items...)
+	r := openString(t, Limits{}, doc)
+	r.concurrency = 1
+	var want []Status
+	for s, err := range r.statuses(true) {
+		if s == nil {
+			t.Fatal(err)
+		}
+		c := *s
+		c.Raw = nil
+		want = append(want, c)
+	}
+	for _, workers := range []int{1, 2, 5} {
+		r := openString(t, Limits{}, doc)
+		r.concurrency = workers
+		var got []Status
+		for s, err := range r.scanStatuses() {
+			if s == nil {
+				t.Fatal(err)
+			}
+			got = append(got, *s)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%d workers (-Statuses +scanStatuses):\n%s", workers, diff)
+		}
+	}
+}
+
+// TestInternedStringsDecodeAsStrings checks the members decoded through
+// the interning path (types, actor, addressing, tags) against what a
+// plain string gives: escapes decoded, invalid UTF-8 replaced by U+FFFD,
+// long values kept whole.
+func TestInternedStringsDecodeAsStrings(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", maxIntern+10)
+	item := `{"type":"Cr\u0065ate","actor":"` + "\xe9t\xe9" + `","to":["\u0041",{"id":"b"},["c"],null,""],` +
+		`"object":{"type":"Note","attributedTo":"` + long + `",` +
+		`"tag":[{"type":"Mention","name":"@a\u0040b","href":"` + "h\xff" + `"},{"type":"Hashtag","name":null,"href":"t"},` +
+		`{"type":"Emoji","id":"e","name":":x:","icon":{"url":["u"],"mediaType":"image/png"}},{"type":"Mention","name":5}]}}`
+	s, err := decodeStatus([]byte(item), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := struct {
+		Activity, Actor, AttributedTo string
+		To                            []string
+		Mentions, Hashtags            []Tag
+		Emoji                         []Emoji
+		OtherTags                     []string
+	}{s.Activity, s.Actor, s.AttributedTo, s.To, s.Mentions, s.Hashtags, s.Emoji, nil}
+	for _, o := range s.OtherTags {
+		got.OtherTags = append(got.OtherTags, string(o))
+	}
+	want := got
+	want.Activity, want.Actor, want.AttributedTo = "Create", "\uFFFDt\uFFFD", long
+	want.To = []string{"A", "b", "c"}
+	want.Mentions = []Tag{{Type: "Mention", Name: "@a@b", Href: "h\uFFFD"}}
+	want.Hashtags = []Tag{{Type: "Hashtag", Href: "t"}}
+	want.Emoji = []Emoji{{ID: "e", Name: ":x:", IconURL: "u", MediaType: "image/png"}}
+	want.OtherTags = []string{`{"type":"Mention","name":5}`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -143,7 +143,7 @@ func (r *Reader) Validate() *Report {
 	}
 	referenced := map[string]bool{}
 	if r.Has("outbox.json") {
-		for s, err := range r.statuses(false) {
+		for s, err := range r.scanStatuses() {
 			if err != nil {
 				rep.Errors = append(rep.Errors, err)
 				if s == nil {

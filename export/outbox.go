@@ -345,10 +345,11 @@ func (j *job) entry(a *archive.Attachment) (string, bool) {
 }
 
 // validEntry reports whether p can be a media entry as it is: a clean
-// path in Mastodon's media folder.
+// path in Mastodon's media folder that package archive accepts (no
+// backslash, drive letter or NUL).
 func validEntry(p string) bool {
 	return strings.HasPrefix(p, "media_attachments/files/") && fs.ValidPath(p) &&
-		!strings.ContainsAny(p, "\\:") && !strings.HasSuffix(p, "/")
+		!strings.ContainsAny(p, "\\:\x00") && !strings.HasSuffix(p, "/")
 }
 
 // cleanExt reports whether ext (without the dot) is a plausible file

@@ -19,7 +19,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime/debug"
 
 	"github.com/fediport/fediport/archive"
 )
@@ -155,13 +154,5 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func main() {
-	// Reading an archive allocates many short-lived statuses over a small
-	// live heap; a less eager collector halves the GC work for a few MB
-	// more memory (peak RSS stays around 25 MB on a 1 GB outbox). This is
-	// a program's choice to make: package archive never changes the
-	// collector's settings. A GOGC set in the environment wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
