@@ -150,9 +150,9 @@ func (wd *world) do(ctx context.Context, w io.Writer, s migrate.Step, out string
 		}
 		fmt.Fprintf(w, "  copied %s from the old profile: a step Mastodon does not offer\n", strings.Join(res.Changed, ", "))
 	case migrate.ActionMove:
-		return wd.move(ctx, w)
+		return wd.move(ctx, w, false)
 	case migrate.ActionMoveLocal:
-		return wd.moveLocal(ctx, w)
+		return wd.move(ctx, w, true)
 	case migrate.ActionImport:
 		return wd.importLists(ctx, w, out)
 	case migrate.ActionDelete:
@@ -337,8 +337,9 @@ func (wd *world) preflight(ctx context.Context, w io.Writer) error {
 }
 
 // move sends the Move from alice@old; followers' servers check it and
-// re-follow the new account.
-func (wd *world) move(ctx context.Context, w io.Writer) error {
+// re-follow the new account. On the same server (local), followers are
+// rewritten at once instead.
+func (wd *world) move(ctx context.Context, w io.Writer, local bool) error {
 	m, err := wd.old.Mover("alice")
 	if err != nil {
 		return err
@@ -348,27 +349,12 @@ func (wd *world) move(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	before := len(wd.old.Followers("alice"))
-	res, err := m.Move(ctx, origin, wd.dst.Handle(wd.target))
-	if err != nil {
-		return err
+	var res *migrate.Result
+	if local {
+		res, err = m.MoveLocal(ctx, origin, wd.dst.Handle(wd.target), wd.old)
+	} else {
+		res, err = m.Move(ctx, origin, wd.dst.Handle(wd.target))
 	}
-	wd.report(w, res, before)
-	return nil
-}
-
-// moveLocal moves alice to alice2 on the same server: followers are
-// rewritten at once.
-func (wd *world) moveLocal(ctx context.Context, w io.Writer) error {
-	m, err := wd.old.Mover("alice")
-	if err != nil {
-		return err
-	}
-	origin, err := wd.old.Actor("alice")
-	if err != nil {
-		return err
-	}
-	before := len(wd.old.Followers("alice"))
-	res, err := m.MoveLocal(ctx, origin, wd.dst.Handle(wd.target), wd.old)
 	if err != nil {
 		return err
 	}

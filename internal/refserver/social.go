@@ -510,27 +510,19 @@ func (s *Server) followersOf(id string, accepted bool) []string {
 }
 
 // Blocks returns the actor URIs a local account blocks.
-func (s *Server) Blocks(username string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id := s.ActorID(username)
-	var out []string
-	for k := range s.blocks {
-		if k.a == id {
-			out = append(out, k.b)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
+func (s *Server) Blocks(username string) []string { return s.relatedTo(s.blocks, username) }
 
 // Mutes returns the actor URIs a local account mutes.
-func (s *Server) Mutes(username string) []string {
+func (s *Server) Mutes(username string) []string { return s.relatedTo(s.mutes, username) }
+
+// relatedTo returns, sorted, the accounts a local account has a relation
+// in m with (blocks, mutes).
+func (s *Server) relatedTo(m map[pair]bool, username string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.ActorID(username)
 	var out []string
-	for k := range s.mutes {
+	for k := range m {
 		if k.a == id {
 			out = append(out, k.b)
 		}
