@@ -25,9 +25,9 @@ const chromiumPath = "/usr/bin/chromium"
 // background networking, and returns a context for chromedp actions.
 // It records every request whose URL is neither file: nor data:, and
 // every JavaScript dialog (which only an injected script would open);
-// the test fails on either when it ends. It skips the test when
-// Chromium is not installed.
-func browser(t *testing.T) context.Context {
+// the test fails on either when it ends, unless it took them with
+// [observer.take]. It skips the test when Chromium is not installed.
+func browser(t *testing.T) (context.Context, *observer) {
 	t.Helper()
 	exe := chromiumPath
 	if _, err := os.Stat(exe); err != nil {
@@ -54,20 +54,20 @@ func browser(t *testing.T) context.Context {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	var mu sync.Mutex
-	var leaks, dialogs []string
+	obs := new(observer)
+	mu, leaks, dialogs := &obs.mu, &obs.leaks, &obs.dialogs
 	err := chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
 		case *network.EventRequestWillBeSent:
 			u := e.Request.URL
 			if !strings.HasPrefix(u, "file:") && !strings.HasPrefix(u, "data:") {
 				mu.Lock()
-				leaks = append(leaks, u)
+				*leaks = append(*leaks, u)
 				mu.Unlock()
 			}
 		case *page.EventJavascriptDialogOpening:
 			mu.Lock()
-			dialogs = append(dialogs, e.Message)
+			*dialogs = append(*dialogs, e.Message)
 			mu.Unlock()
 			// fn must not run commands itself.
 			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
@@ -86,8 +86,7 @@ func browser(t *testing.T) context.Context {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
-		mu.Lock()
-		defer mu.Unlock()
+		leaks, dialogs := obs.take()
 		for _, u := range leaks {
 			t.Errorf("the site made a request outside file://: %s", u)
 		}
@@ -95,7 +94,50 @@ func browser(t *testing.T) context.Context {
 			t.Errorf("a script opened a dialog: %q", d)
 		}
 	})
-	return ctx
+	return ctx, obs
+}
+
+// observer holds what [browser] saw that a rendered site must never do.
+type observer struct {
+	mu      sync.Mutex
+	leaks   []string // requests outside file: and data:
+	dialogs []string // JavaScript dialogs opened
+}
+
+// take returns and forgets what was seen so far.
+func (o *observer) take() (leaks, dialogs []string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	leaks, dialogs = o.leaks, o.dialogs
+	o.leaks, o.dialogs = nil, nil
+	return leaks, dialogs
+}
+
+// TestBrowserObserverSeesLeaks shows that the checks the other browser
+// tests rely on can fail: a page that loads a remote image and opens a
+// dialog is caught on both counts.
+func TestBrowserObserverSeesLeaks(t *testing.T) {
+	ctx, obs := browser(t)
+	dir := t.TempDir()
+	page := `<!doctype html><title>leak</title><img src="http://127.0.0.1:9/leak.png" alt=""><script>alert("injected")</script>`
+	if err := os.WriteFile(filepath.Join(dir, "leak.html"), []byte(page), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(fileURL(dir, "leak.html")))
+	var leaks, dialogs []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		l, d := obs.take()
+		leaks, dialogs = append(leaks, l...), append(dialogs, d...)
+		if len(leaks) > 0 && len(dialogs) > 0 {
+			break
+		}
+	}
+	if len(leaks) != 1 || !strings.HasPrefix(leaks[0], "http://127.0.0.1:9/") {
+		t.Errorf("remote request not seen: %q", leaks)
+	}
+	if len(dialogs) != 1 || dialogs[0] != "injected" {
+		t.Errorf("dialog not seen: %q", dialogs)
+	}
 }
 
 func fileURL(dir, name string) string {
@@ -131,7 +173,7 @@ func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 }
 
 func TestBrowserSite(t *testing.T) {
-	ctx := browser(t)
+	ctx, _ := browser(t)
 	src := generated(t, t.TempDir(), 700)
 	out := filepath.Join(t.TempDir(), "site")
 	c := archivehtml.Config{PageSize: 100}
@@ -233,7 +275,7 @@ func TestBrowserSite(t *testing.T) {
 }
 
 func TestBrowserHostileContent(t *testing.T) {
-	ctx := browser(t)
+	ctx, _ := browser(t)
 	src := writeTricky(t, t.TempDir())
 	out := filepath.Join(t.TempDir(), "site")
 	if _, err := archivehtml.Render(context.Background(), openArchive(t, src), out); err != nil {
