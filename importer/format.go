@@ -132,23 +132,9 @@ func expectedColumns(t Type) []string {
 	return nil
 }
 
-// defaultColumns are the columns of a file without a header.
-func defaultColumns(t Type) []column {
-	switch t {
-	case Following, Muting, Blocking, Followers:
-		return []column{colAccount}
-	case DomainBlocking:
-		return []column{colDomain}
-	case Bookmarks:
-		return []column{colURI}
-	case Lists:
-		return []column{colList, colAccount}
-	}
-	return nil
-}
-
-// requiredColumns are the columns a header must name for a type
-// (Mastodon's default_csv_headers).
+// requiredColumns are the columns a header must name for a type, and
+// the columns of a file without a header (Mastodon's
+// default_csv_headers, used for both).
 func requiredColumns(t Type) []string {
 	switch t {
 	case Following, Muting, Blocking, Followers:

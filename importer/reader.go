@@ -264,13 +264,10 @@ func blank(fields []string) bool {
 func (r *Reader) readHeader(fields []string) (cols []column, header bool, err error) {
 	first := strings.TrimSpace(fields[0])
 	if !isFirstHeader(first) || r.listTitledListName(fields) {
-		cols = defaultColumns(r.t)
-		for _, c := range cols {
-			for name, hc := range headerColumn {
-				if hc == c {
-					r.columns = append(r.columns, name)
-				}
-			}
+		r.columns = requiredColumns(r.t)
+		cols = make([]column, len(r.columns))
+		for i, name := range r.columns {
+			cols[i] = headerColumn[name]
 		}
 		return cols, false, nil
 	}
