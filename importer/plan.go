@@ -241,16 +241,7 @@ func (pl *planner) following(rows []Row) error {
 	if err != nil {
 		return err
 	}
-	cur := make(map[string]*Row, len(pl.cur.Following))
-	names := make([]string, 0, len(pl.cur.Following))
-	for i := range pl.cur.Following {
-		c := &pl.cur.Following[i]
-		k := pl.k.account(c.Account)
-		if _, dup := cur[k]; !dup {
-			cur[k] = c
-		}
-		names = append(names, c.Account)
-	}
+	cur, names := pl.current(pl.cur.Following)
 	inFile := make(map[string]bool, len(keys))
 	added := 0
 	for _, k := range keys {
@@ -280,6 +271,22 @@ func (pl *planner) following(rows []Row) error {
 		})
 	}
 	return nil
+}
+
+// current indexes the account's follows or mutes by key, the first of
+// a key counting, and returns their addresses.
+func (pl *planner) current(rows []Row) (map[string]*Row, []string) {
+	cur := make(map[string]*Row, len(rows))
+	names := make([]string, 0, len(rows))
+	for i := range rows {
+		c := &rows[i]
+		k := pl.k.account(c.Account)
+		if _, dup := cur[k]; !dup {
+			cur[k] = c
+		}
+		names = append(names, c.Account)
+	}
+	return cur, names
 }
 
 // followChanged reports whether a row sets a follow setting to another
@@ -323,16 +330,7 @@ func (pl *planner) muting(rows []Row) error {
 	if err != nil {
 		return err
 	}
-	cur := make(map[string]*Row, len(pl.cur.Muting))
-	names := make([]string, 0, len(pl.cur.Muting))
-	for i := range pl.cur.Muting {
-		c := &pl.cur.Muting[i]
-		k := pl.k.account(c.Account)
-		if _, dup := cur[k]; !dup {
-			cur[k] = c
-		}
-		names = append(names, c.Account)
-	}
+	cur, names := pl.current(pl.cur.Muting)
 	inFile := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		inFile[k] = true
@@ -398,6 +396,7 @@ func (pl *planner) lists(rows []Row) error {
 	// The file's lists, in order of first appearance, and its members.
 	var titles []string
 	named := make(map[string]bool)
+	firstLine := make(map[string]int) // of each title in the file
 	fileMembers := make(map[member]bool)
 	var adds []Row
 	var addKeys []string
@@ -408,6 +407,7 @@ func (pl *planner) lists(rows []Row) error {
 		if !named[r.List] {
 			named[r.List] = true
 			titles = append(titles, r.List)
+			firstLine[r.List] = r.Line
 		}
 		m := member{r.List, pl.k.account(r.Account)}
 		if fileMembers[m] {
@@ -452,22 +452,17 @@ func (pl *planner) lists(rows []Row) error {
 	for _, f := range pl.cur.Following {
 		following[pl.k.account(f.Account)] = true
 	}
-	nFollowing := len(following) // distinct, as for a follows import
-	newFollows := 0
+	// The members to follow before adding them; the account is added to
+	// its own lists unfollowed.
+	toFollow := make(map[string]bool)
 	for _, k := range addKeys {
 		if !following[k] && k != pl.self {
-			following[k] = true
-			newFollows++
+			toFollow[k] = true
 		}
 	}
-	if err := pl.checkFollowLimit(nFollowing+newFollows, newFollows); err != nil {
+	// Counted distinct, as for a follows import.
+	if err := pl.checkFollowLimit(len(following)+len(toFollow), len(toFollow)); err != nil {
 		return err
-	}
-	for k := range following {
-		delete(following, k)
-	}
-	for _, f := range pl.cur.Following {
-		following[pl.k.account(f.Account)] = true
 	}
 
 	if pl.m == Overwrite {
@@ -508,20 +503,13 @@ func (pl *planner) lists(rows []Row) error {
 	}
 	for _, t := range titles {
 		if !curTitles[t] {
-			line := 0
-			for _, r := range adds {
-				if r.List == t {
-					line = r.Line
-					break
-				}
-			}
-			pl.out = append(pl.out, Action{Kind: ActionCreateList, List: t, Line: line})
+			pl.out = append(pl.out, Action{Kind: ActionCreateList, List: t, Line: firstLine[t]})
 		}
 	}
 	for i, r := range adds {
 		k := addKeys[i]
-		if !following[k] && k != pl.self { // the account is added to its own list unfollowed
-			following[k] = true
+		if toFollow[k] {
+			delete(toFollow, k)
 			pl.out = append(pl.out, Action{Kind: ActionFollow, Account: r.Account, Line: r.Line})
 		}
 		if !curMembers[member{r.List, k}] {
