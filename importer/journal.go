@@ -299,13 +299,14 @@ func decodeJournal(r io.Reader, path string, plan *Plan, hash string) (journalSt
 		return journalState{}, &JournalError{Path: path, Err: fmt.Errorf("%w (journal plan %.12s, %d actions; this plan %.12s, %d actions)",
 			ErrJournalMismatch, h.Hash, len(h.Plan.Actions), hash, len(plan.Actions))}
 	}
-	return decodeRecords(br, path, plan, off, 2)
+	return decodeRecords(br, path, plan, off)
 }
 
-// decodeRecords reads the records that follow a journal's header, which
-// ends at offset off, on line lineNo.
-func decodeRecords(br *bufio.Reader, path string, plan *Plan, off int64, lineNo int) (journalState, error) {
+// decodeRecords reads the records that follow a journal's header (its
+// first two lines), which ends at offset off.
+func decodeRecords(br *bufio.Reader, path string, plan *Plan, off int64) (journalState, error) {
 	st := journalState{outcomes: map[int]journalRecord{}}
+	lineNo := 2
 	for {
 		line, err := readLine(br, maxRecordBytes)
 		if errors.Is(err, io.EOF) {

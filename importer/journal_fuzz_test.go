@@ -80,7 +80,7 @@ func FuzzJournal(f *testing.F) {
 			if mode&1 != 0 {
 				return decodeJournal(bytes.NewReader(b), "journal", plan, hash)
 			}
-			return decodeRecords(bufio.NewReader(bytes.NewReader(b)), "journal", plan, 0, 2)
+			return decodeRecords(bufio.NewReader(bytes.NewReader(b)), "journal", plan, 0)
 		}
 		file := data
 		st, err := decode(file)
