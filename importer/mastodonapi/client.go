@@ -319,12 +319,7 @@ func (c *Client) isLocal(key string) bool {
 	if !ok {
 		return true
 	}
-	c.mu.Lock()
-	d := c.domain
-	c.mu.Unlock()
-	if d == "" {
-		d = strings.ToLower(c.LocalDomain)
-	}
+	d := strings.ToLower(c.knownDomain())
 	return d != "" && domain == d
 }
 

@@ -39,47 +39,21 @@ func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.Stat
 	var err error
 	switch t {
 	case importer.Following:
-		var accts []account
-		if accts, err = c.accountPages(ctx, "/api/v1/accounts/"+url.PathEscape(me.ID)+"/following"); err != nil {
-			return nil, err
-		}
-		rels, err := c.relationships(ctx, accts)
+		st.Following, err = c.accountRows(ctx, "/api/v1/accounts/"+url.PathEscape(me.ID)+"/following", func(row *importer.Row, r relationship) {
+			row.ShowBoosts, row.Notify = &r.ShowingReblogs, &r.Notifying
+			if len(r.Languages) > 0 {
+				row.Languages = r.Languages
+			}
+		})
 		if err != nil {
 			return nil, err
-		}
-		for _, a := range accts {
-			full, err := c.fullAcct(ctx, a)
-			if err != nil {
-				return nil, err
-			}
-			row := importer.Row{Account: full}
-			if r, ok := rels[a.ID]; ok {
-				row.ShowBoosts, row.Notify = &r.ShowingReblogs, &r.Notifying
-				if len(r.Languages) > 0 {
-					row.Languages = r.Languages
-				}
-			}
-			st.Following = append(st.Following, row)
 		}
 	case importer.Muting:
-		var accts []account
-		if accts, err = c.accountPages(ctx, "/api/v1/mutes"); err != nil {
-			return nil, err
-		}
-		rels, err := c.relationships(ctx, accts)
+		st.Muting, err = c.accountRows(ctx, "/api/v1/mutes", func(row *importer.Row, r relationship) {
+			row.HideNotifications = &r.MutingNotifications
+		})
 		if err != nil {
 			return nil, err
-		}
-		for _, a := range accts {
-			full, err := c.fullAcct(ctx, a)
-			if err != nil {
-				return nil, err
-			}
-			row := importer.Row{Account: full}
-			if r, ok := rels[a.ID]; ok {
-				row.HideNotifications = &r.MutingNotifications
-			}
-			st.Muting = append(st.Muting, row)
 		}
 	case importer.Blocking:
 		if st.Blocking, err = c.accountList(ctx, "/api/v1/blocks"); err != nil {
@@ -191,6 +165,33 @@ func (c *Client) accountPages(ctx context.Context, path string) ([]account, erro
 	var out []account
 	err := pages(ctx, c, path, func(as []account) { out = append(out, as...) })
 	return out, err
+}
+
+// accountRows returns a collection of accounts as rows of full
+// addresses, set filling in each row's settings from the account's
+// relationship.
+func (c *Client) accountRows(ctx context.Context, path string, set func(*importer.Row, relationship)) ([]importer.Row, error) {
+	accts, err := c.accountPages(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	rels, err := c.relationships(ctx, accts)
+	if err != nil {
+		return nil, err
+	}
+	var rows []importer.Row
+	for _, a := range accts {
+		full, err := c.fullAcct(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		row := importer.Row{Account: full}
+		if r, ok := rels[a.ID]; ok {
+			set(&row, r)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
 }
 
 // accountList returns the full addresses of a collection of accounts.
