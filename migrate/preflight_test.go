@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,6 +191,9 @@ func TestCheckerIDMismatch(t *testing.T) {
 			"/users/x":   actor(u+"y", "y", u+"old"),
 			// Claims an actor on another host.
 			"/users/far": actor("https://victim.example/users/bob", "bob", u+"old"),
+			// Claims an id on this host with user info, which
+			// FetchActor does not follow.
+			"/users/cred": actor(strings.Replace(u, "://", "://mallory@", 1)+"alice", "alice", u+"old"),
 			// A profile URL whose id confirms itself.
 			"/@alice":      actor(u+"alice", "alice", u+"old"),
 			"/users/alice": actor(u+"alice", "alice", u+"old"),
@@ -224,6 +228,7 @@ func TestCheckerIDMismatch(t *testing.T) {
 	}{
 		{"id whose document names another id", "/users/new", []error{activitypub.ErrIDMismatch}},
 		{"id on another host", "/users/far", []error{activitypub.ErrIDMismatch}},
+		{"id with user info", "/users/cred", []error{activitypub.ErrIDMismatch}},
 		{"profile URL confirmed by its id", "/@alice", nil},
 	}
 	for fname, f := range fetchers {
@@ -264,5 +269,51 @@ func TestCheckerIDMismatch(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestCheckerProfileURLFetchedOnce checks that an activitypub.Client,
+// which confirms a profile URL's actor itself, is not made to fetch that
+// actor a second time.
+func TestCheckerProfileURLFetchedOnce(t *testing.T) {
+	t.Parallel()
+	var (
+		srv  *httptest.Server
+		mu   sync.Mutex
+		hits = map[string]int{}
+	)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits[r.URL.Path]++
+		mu.Unlock()
+		u := srv.URL + "/users/"
+		doc := map[string]*activitypub.Actor{
+			"/users/old":   actor(u+"old", "old"),
+			"/@alice":      actor(u+"alice", "alice", u+"old"),
+			"/users/alice": actor(u+"alice", "alice", u+"old"),
+		}[r.URL.Path]
+		if doc == nil {
+			http.NotFound(w, r)
+			return
+		}
+		b, err := doc.MarshalJSON()
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Header().Set("Content-Type", "application/activity+json")
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	c := migrate.Checker{Actors: &activitypub.Client{AllowPrivate: true, AllowHTTP: true}, Now: func() time.Time { return t0 }}
+	rep, err := c.Check(context.Background(), srv.URL+"/users/old", srv.URL+"/@alice")
+	if err != nil || !rep.Ready() {
+		t.Fatalf("Check = %+v, %v; want ready", rep, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := map[string]int{"/users/old": 1, "/@alice": 1, "/users/alice": 1}
+	if diff := cmp.Diff(want, hits); diff != "" {
+		t.Errorf("requests per path (-want +got):\n%s", diff)
 	}
 }

@@ -145,18 +145,24 @@ func (r *Receiver) Receive(ctx context.Context, m *activitypub.Move, signer *act
 	return &Accepted{Move: m, Origin: m.Actor, Target: target, At: at}, nil
 }
 
-// sameHost reports whether two URLs have the same scheme-less host,
-// compared case-insensitively.
+// sameHost reports whether a and b are absolute http(s) URLs without
+// user info on the same host (and port), compared case-insensitively:
+// the rule activitypub.Client.FetchActor applies to an actor's id.
 func sameHost(a, b string) bool {
-	ua, err := url.Parse(a)
-	if err != nil || ua.Host == "" {
+	ha, ok := httpHost(a)
+	if !ok {
 		return false
 	}
-	ub, err := url.Parse(b)
-	if err != nil || ub.Host == "" {
-		return false
+	hb, ok := httpHost(b)
+	return ok && strings.EqualFold(ha, hb)
+}
+
+func httpHost(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", false
 	}
-	return strings.EqualFold(ua.Host, ub.Host)
+	return u.Host, true
 }
 
 // StatusCode returns the HTTP status an inbox should answer a Move with,

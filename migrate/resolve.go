@@ -33,6 +33,11 @@ func (f ActorFetcherFunc) FetchActor(ctx context.Context, id string) (*activityp
 // host, which is fetched in turn and must have exactly that id. Otherwise
 // the error wraps activitypub.ErrIDMismatch.
 func fetchExact(ctx context.Context, f ActorFetcher, id string) (*activitypub.Actor, error) {
+	if c, ok := f.(*activitypub.Client); ok {
+		// Its FetchActor applies this very rule: checking again would
+		// fetch a profile URL's actor a second time.
+		return c.FetchActor(ctx, id)
+	}
 	a, err := f.FetchActor(ctx, id)
 	if err != nil {
 		return nil, err
