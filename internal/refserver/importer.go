@@ -3,9 +3,11 @@ package refserver
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/url"
 	"slices"
 
+	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/migrate"
 )
@@ -39,37 +41,30 @@ var (
 // Follow follows acct (find-or-create: settings of an existing follow are
 // updated; nil options keep them, or take the defaults for a new follow).
 func (t *ImportTarget) Follow(ctx context.Context, acct string, opts importer.FollowOptions) error {
-	a, err := t.s.account(t.user)
+	me, id, err := t.s.resolvePair(ctx, t.user, acct)
 	if err != nil {
 		return err
 	}
-	id, err := t.s.resolve(ctx, acct)
-	if err != nil {
-		return err
-	}
-	set := migrate.FollowSettings{ShowBoosts: true}
-	t.s.mu.Lock()
-	if f := t.s.follows[pair{a.ID, id}]; f != nil {
-		set = f.settings
-	}
-	t.s.mu.Unlock()
-	if opts.ShowBoosts != nil {
-		set.ShowBoosts = *opts.ShowBoosts
-	}
-	if opts.Notify != nil {
-		set.Notify = *opts.Notify
-	}
-	if opts.Languages != nil {
-		set.Languages = slices.Clone(opts.Languages)
+	apply := func(set migrate.FollowSettings) migrate.FollowSettings {
+		if opts.ShowBoosts != nil {
+			set.ShowBoosts = *opts.ShowBoosts
+		}
+		if opts.Notify != nil {
+			set.Notify = *opts.Notify
+		}
+		if opts.Languages != nil {
+			set.Languages = slices.Clone(opts.Languages)
+		}
+		return set
 	}
 	t.s.mu.Lock()
-	if f := t.s.follows[pair{a.ID, id}]; f != nil {
-		f.settings = set
+	if f := t.s.follows[pair{me, id}]; f != nil {
+		f.settings = apply(f.settings)
 		t.s.mu.Unlock()
 		return nil
 	}
 	t.s.mu.Unlock()
-	_, err = t.s.follow(ctx, a.ID, id, set)
+	_, err = t.s.follow(ctx, me, id, apply(migrate.FollowSettings{ShowBoosts: true}))
 	return err
 }
 
@@ -99,17 +94,13 @@ func (t *ImportTarget) Unmute(ctx context.Context, acct string) error {
 }
 
 func (t *ImportTarget) remove(ctx context.Context, acct string, m map[pair]bool) error {
-	a, err := t.s.account(t.user)
-	if err != nil {
-		return err
-	}
-	id, err := t.s.resolve(ctx, acct)
+	me, id, err := t.s.resolvePair(ctx, t.user, acct)
 	if err != nil {
 		return err
 	}
 	t.s.mu.Lock()
 	defer t.s.mu.Unlock()
-	delete(m, pair{a.ID, id})
+	delete(m, pair{me, id})
 	return nil
 }
 
@@ -189,56 +180,48 @@ func (t *ImportTarget) list(title string) *List {
 }
 
 // ReadState reports the account's current follows, blocks, mutes, domain
-// blocks, bookmarks and lists, with accounts as addresses.
+// blocks, bookmarks and lists, with accounts as addresses: what the
+// account's [ExportSource] yields.
 func (t *ImportTarget) ReadState(ctx context.Context, _ importer.Type) (*importer.State, error) {
-	s := t.s
+	s, ex := t.s, t.s.Exporter(t.user)
 	st := &importer.State{
-		Blocking:       []string{},
 		DomainBlocking: s.DomainBlocks(t.user),
 		Bookmarks:      s.Bookmarks(t.user),
 		FollowersCount: len(s.Followers(t.user)),
 	}
-	for _, f := range s.Following(t.user) {
-		addr, err := s.Address(ctx, f.ID)
-		if err != nil {
-			return nil, err
-		}
-		boosts, notify := f.Settings.ShowBoosts, f.Settings.Notify
-		st.Following = append(st.Following, importer.Row{Account: addr, ShowBoosts: &boosts, Notify: &notify, Languages: f.Settings.Languages})
-	}
-	for _, id := range s.Blocks(t.user) {
-		addr, err := s.Address(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		st.Blocking = append(st.Blocking, addr)
-	}
-	a, err := s.account(t.user)
-	if err != nil {
+	var err error
+	if st.Following, err = collect(ex.Follows(ctx), func(f export.Follow) importer.Row {
+		return importer.Row{Account: f.Account, ShowBoosts: &f.ShowBoosts, Notify: &f.Notify, Languages: f.Languages}
+	}); err != nil {
 		return nil, err
 	}
-	for _, id := range s.Mutes(t.user) {
-		addr, err := s.Address(ctx, id)
+	if st.Blocking, err = collect(ex.Blocks(ctx), func(a string) string { return a }); err != nil {
+		return nil, err
+	}
+	if st.Blocking == nil {
+		st.Blocking = []string{}
+	}
+	if st.Muting, err = collect(ex.Mutes(ctx), func(m export.Mute) importer.Row {
+		return importer.Row{Account: m.Account, HideNotifications: &m.HideNotifications}
+	}); err != nil {
+		return nil, err
+	}
+	if st.Lists, err = collect(ex.Lists(ctx), func(l importer.List) importer.List { return l }); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// collect gathers what seq yields, mapped by f, up to its first error.
+func collect[T, R any](seq iter.Seq2[T, error], f func(T) R) ([]R, error) {
+	var out []R
+	for v, err := range seq {
 		if err != nil {
 			return nil, err
 		}
-		s.mu.Lock()
-		hide := s.mutes[pair{a.ID, id}]
-		s.mu.Unlock()
-		st.Muting = append(st.Muting, importer.Row{Account: addr, HideNotifications: &hide})
+		out = append(out, f(v))
 	}
-	for _, l := range s.Lists(t.user) {
-		list := importer.List{Title: l.Title}
-		for _, id := range l.Members {
-			addr, err := s.Address(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			list.Members = append(list.Members, addr)
-		}
-		st.Lists = append(st.Lists, list)
-	}
-	return st, nil
+	return out, nil
 }
 
 // Address returns the address (user@host) of an actor URI: a local

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fediport/fediport/migrate"
@@ -195,15 +196,25 @@ func (s *Server) Follow(ctx context.Context, username, target string) (migrate.F
 // FollowPending otherwise; a refusal is an error wrapping
 // migrate.ErrFollowRefused.
 func (s *Server) FollowWith(ctx context.Context, username, target string, set migrate.FollowSettings) (migrate.FollowState, error) {
-	acct, err := s.account(username)
+	me, id, err := s.resolvePair(ctx, username, target)
 	if err != nil {
 		return 0, err
+	}
+	return s.follow(ctx, me, id, set)
+}
+
+// resolvePair returns the actor URIs of a local account and of target
+// (resolved as [Server.resolve] does), the two ends of a relation.
+func (s *Server) resolvePair(ctx context.Context, username, target string) (localID, targetID string, err error) {
+	acct, err := s.account(username)
+	if err != nil {
+		return "", "", err
 	}
 	id, err := s.resolve(ctx, target)
 	if err != nil {
-		return 0, err
+		return "", "", err
 	}
-	return s.follow(ctx, acct.ID, id, set)
+	return acct.ID, id, nil
 }
 
 // follow makes local account follower follow target (an actor URI).
@@ -278,15 +289,11 @@ func (s *Server) follow(ctx context.Context, follower, target string, set migrat
 // Unfollow makes a local account stop following another (or withdraw its
 // request), sending an Undo for a remote one.
 func (s *Server) Unfollow(ctx context.Context, username, target string) error {
-	acct, err := s.account(username)
+	me, id, err := s.resolvePair(ctx, username, target)
 	if err != nil {
 		return err
 	}
-	id, err := s.resolve(ctx, target)
-	if err != nil {
-		return err
-	}
-	return s.unfollow(ctx, acct.ID, id)
+	return s.unfollow(ctx, me, id)
 }
 
 func (s *Server) unfollow(ctx context.Context, follower, target string) error {
@@ -331,15 +338,11 @@ func (s *Server) nextIDLocked() string {
 // Block makes a local account block another: follows between them end,
 // and a remote account is sent the Block.
 func (s *Server) Block(ctx context.Context, username, target string) error {
-	acct, err := s.account(username)
+	me, id, err := s.resolvePair(ctx, username, target)
 	if err != nil {
 		return err
 	}
-	id, err := s.resolve(ctx, target)
-	if err != nil {
-		return err
-	}
-	return s.block(ctx, acct.ID, id)
+	return s.block(ctx, me, id)
 }
 
 func (s *Server) block(ctx context.Context, blocker, target string) error {
@@ -375,18 +378,11 @@ func (s *Server) block(ctx context.Context, blocker, target string) error {
 // Mute makes a local account mute another; hideNotifications also hides
 // the muted account's notifications (Mastodon's "Hide notifications").
 func (s *Server) Mute(ctx context.Context, username, target string, hideNotifications bool) error {
-	acct, err := s.account(username)
+	me, id, err := s.resolvePair(ctx, username, target)
 	if err != nil {
 		return err
 	}
-	id, err := s.resolve(ctx, target)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.mutes[pair{acct.ID, id}] = hideNotifications
-	return nil
+	return store{s}.Mute(ctx, me, id, hideNotifications)
 }
 
 // BlockDomain makes a local account block a whole domain.
@@ -424,21 +420,17 @@ func (s *Server) CreateList(username, title string) (*List, error) {
 // AddToList adds an account the local account follows to one of its
 // lists.
 func (s *Server) AddToList(ctx context.Context, username, listID, account string) error {
-	acct, err := s.account(username)
-	if err != nil {
-		return err
-	}
-	id, err := s.resolve(ctx, account)
+	me, id, err := s.resolvePair(ctx, username, account)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l := s.lists[listID]
-	if l == nil || l.Owner != acct.ID {
+	if l == nil || l.Owner != me {
 		return fmt.Errorf("refserver: %s has no list %s", username, listID)
 	}
-	if s.follows[pair{acct.ID, id}] == nil {
+	if s.follows[pair{me, id}] == nil {
 		return fmt.Errorf("refserver: %s does not follow %s", username, id)
 	}
 	if !slices.Contains(l.Members, id) {
@@ -481,7 +473,7 @@ func (s *Server) Following(username string) []Following {
 			out = append(out, Following{ID: k.b, Accepted: f.accepted, Settings: f.settings})
 		}
 	}
-	slices.SortFunc(out, func(x, y Following) int { return cmpString(x.ID, y.ID) })
+	slices.SortFunc(out, func(x, y Following) int { return strings.Compare(x.ID, y.ID) })
 	return out
 }
 
@@ -529,16 +521,6 @@ func (s *Server) relatedTo(m map[pair]bool, username string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func htmlEscape(s string) string {
