@@ -326,8 +326,12 @@ func (j *job) entry(a *archive.Attachment) (string, bool) {
 	if e, ok := j.made[key]; ok && key != "\x00" {
 		return e, false
 	}
-	ext := path.Ext(strings.SplitN(strings.SplitN(a.URL, "?", 2)[0], "#", 2)[0])
-	if !cleanExt(strings.TrimPrefix(ext, ".")) || ext == "" {
+	u := a.URL
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	ext := path.Ext(u)
+	if !cleanExt(strings.TrimPrefix(ext, ".")) {
 		ext = ""
 		if exts, _ := mime.ExtensionsByType(a.MediaType); len(exts) > 0 {
 			ext = exts[0]

@@ -279,15 +279,15 @@ func WriteBundleFile(ctx context.Context, path string, src ActorSource, opts Opt
 }
 
 // tempFile is an output file written under a temporary name, through a
-// buffer (the ZIP writer makes many small writes).
+// buffer (the ZIP writer makes many small writes). Its writes are counted
+// and stop once the context is done, as a [countWriter]'s.
 type tempFile struct {
-	ctx     context.Context // stops writes once done
-	f       *os.File
-	bw      *bufio.Writer
-	n       *int64
-	final   string
-	closed  bool
-	renamed bool
+	countWriter // writes to bw
+	f           *os.File
+	bw          *bufio.Writer
+	final       string
+	closed      bool
+	renamed     bool
 }
 
 func createTemp(ctx context.Context, dir, name string, n *int64) (*tempFile, error) {
@@ -295,16 +295,8 @@ func createTemp(ctx context.Context, dir, name string, n *int64) (*tempFile, err
 	if err != nil {
 		return nil, err
 	}
-	return &tempFile{ctx: ctx, f: f, bw: bufio.NewWriterSize(f, writeBuffer), n: n, final: filepath.Join(dir, name)}, nil
-}
-
-func (t *tempFile) Write(p []byte) (int, error) {
-	if err := t.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := t.bw.Write(p)
-	*t.n += int64(n)
-	return n, err
+	bw := bufio.NewWriterSize(f, writeBuffer)
+	return &tempFile{countWriter: countWriter{ctx: ctx, w: bw, n: n}, f: f, bw: bw, final: filepath.Join(dir, name)}, nil
 }
 
 // finish flushes, syncs and closes the file.
