@@ -52,6 +52,44 @@ func image(f fs.File, err error) (io.ReadCloser, string, error) {
 	return f, strings.TrimPrefix(path.Ext(fi.Name()), "."), nil
 }
 
+// exportedStatuses reads the statuses of an archive as exporting them
+// writes them: each media attachment's url is its entry name.
+func exportedStatuses(t *testing.T, r *archive.Reader) []*archive.Status {
+	t.Helper()
+	want := readStatuses(t, r)
+	for _, s := range want {
+		for k := range s.Attachments {
+			if a := &s.Attachments[k]; !a.IsLink() {
+				a.URL = a.Path
+			}
+		}
+	}
+	return want
+}
+
+// checkCopied checks that the archive exported from orig has its likes,
+// bookmarks and actor.
+func checkCopied(t *testing.T, orig, r *archive.Reader) {
+	t.Helper()
+	if diff := cmp.Diff(readAll(t, orig.Likes()), readAll(t, r.Likes()), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("likes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(readAll(t, orig.Bookmarks()), readAll(t, r.Bookmarks()), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("bookmarks (-want +got):\n%s", diff)
+	}
+	wa, err := orig.Actor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ga, err := r.Actor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wa, ga, cmpopts.IgnoreFields(activitypub.Actor{}, "Members")); diff != "" {
+		t.Errorf("actor (-want +got):\n%s", diff)
+	}
+}
+
 // TestGeneratedRoundTrip exports the content of generated archives (every
 // quirk package archive reads) and checks the result reads back the same.
 func TestGeneratedRoundTrip(t *testing.T) {
@@ -75,14 +113,7 @@ func TestGeneratedRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer or.Close()
-			want := readStatuses(t, or)
-			for _, s := range want {
-				for k := range s.Attachments {
-					if a := &s.Attachments[k]; !a.IsLink() {
-						a.URL = a.Path
-					}
-				}
-			}
+			want := exportedStatuses(t, or)
 			for _, direct := range []bool{true, false} {
 				dir := t.TempDir()
 				res, err := export.WriteDir(context.Background(), dir, archiveSource{or}, export.Options{IncludeDirect: direct, TempDir: t.TempDir()})
@@ -129,20 +160,7 @@ func TestGeneratedRoundTrip(t *testing.T) {
 				if direct && len(res.SkippedMedia) != m.MissingMedia {
 					t.Errorf("skipped media = %v, generated %d missing", res.SkippedMedia, m.MissingMedia)
 				}
-				if diff := cmp.Diff(readAll(t, or.Likes()), readAll(t, r.Likes()), cmpopts.EquateEmpty()); diff != "" {
-					t.Errorf("likes (-want +got):\n%s", diff)
-				}
-				if diff := cmp.Diff(readAll(t, or.Bookmarks()), readAll(t, r.Bookmarks()), cmpopts.EquateEmpty()); diff != "" {
-					t.Errorf("bookmarks (-want +got):\n%s", diff)
-				}
-				wa, _ := or.Actor()
-				ga, err := r.Actor()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(wa, ga, cmpopts.IgnoreFields(activitypub.Actor{}, "Members")); diff != "" {
-					t.Errorf("actor (-want +got):\n%s", diff)
-				}
+				checkCopied(t, or, r)
 				r.Close()
 			}
 		})
@@ -162,14 +180,7 @@ func TestRealArchiveRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer or.Close()
-			want := readStatuses(t, or)
-			for _, s := range want {
-				for k := range s.Attachments {
-					if a := &s.Attachments[k]; !a.IsLink() {
-						a.URL = a.Path
-					}
-				}
-			}
+			want := exportedStatuses(t, or)
 			dir := t.TempDir()
 			res, err := export.WriteDir(context.Background(), dir, archiveSource{or}, export.Options{IncludeDirect: true, TempDir: t.TempDir()})
 			if err != nil {
@@ -195,17 +206,7 @@ func TestRealArchiveRoundTrip(t *testing.T) {
 					t.Errorf("%s differs", m)
 				}
 			}
-			if diff := cmp.Diff(readAll(t, or.Likes()), readAll(t, r.Likes()), cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("likes (-want +got):\n%s", diff)
-			}
-			wa, _ := or.Actor()
-			ga, err := r.Actor()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(wa, ga, cmpopts.IgnoreFields(activitypub.Actor{}, "Members")); diff != "" {
-				t.Errorf("actor (-want +got):\n%s", diff)
-			}
+			checkCopied(t, or, r)
 			// The .tar.gz holds JSON only: its media are reported missing.
 			if missing := len(or.Validate().MissingMedia); len(res.SkippedMedia) != missing {
 				t.Errorf("skipped media: %v, want %d", res.SkippedMedia, missing)
