@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
@@ -136,11 +137,7 @@ func (wd *world) do(ctx context.Context, w io.Writer, s migrate.Step, out string
 	case migrate.ActionPreflight:
 		return wd.preflight(ctx, w)
 	case migrate.ActionCopyProfile:
-		m, err := wd.dst.Mover(wd.target)
-		if err != nil {
-			return err
-		}
-		a, err := wd.dst.Actor(wd.target)
+		m, a, err := wd.newAccount()
 		if err != nil {
 			return err
 		}
@@ -293,22 +290,14 @@ func (wd *world) export(ctx context.Context, w io.Writer, dir string) error {
 // alias makes the new account list the old one in alsoKnownAs. The
 // pre-flight check before it shows what it fixes.
 func (wd *world) alias(ctx context.Context, w io.Writer) error {
-	oldMover, err := wd.old.Mover("alice")
-	if err != nil {
-		return err
-	}
-	report, err := oldMover.Check(ctx, wd.old.Handle("alice"), wd.dst.Handle(wd.target))
+	report, err := wd.check(ctx)
 	if err != nil {
 		return err
 	}
 	for _, p := range report.Problems {
 		fmt.Fprintf(w, "  before: %s\n", p.Advice)
 	}
-	m, err := wd.dst.Mover(wd.target)
-	if err != nil {
-		return err
-	}
-	a, err := wd.dst.Actor(wd.target)
+	m, a, err := wd.newAccount()
 	if err != nil {
 		return err
 	}
@@ -319,13 +308,29 @@ func (wd *world) alias(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// preflight runs the check a user runs before moving.
-func (wd *world) preflight(ctx context.Context, w io.Writer) error {
+// newAccount returns the mover and the actor document of the new
+// account, to change its profile.
+func (wd *world) newAccount() (*migrate.Mover, *activitypub.Actor, error) {
+	m, err := wd.dst.Mover(wd.target)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := wd.dst.Actor(wd.target)
+	return m, a, err
+}
+
+// check runs the pre-flight check of alice's move to the target.
+func (wd *world) check(ctx context.Context) (*migrate.Report, error) {
 	m, err := wd.old.Mover("alice")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	report, err := m.Check(ctx, wd.old.Handle("alice"), wd.dst.Handle(wd.target))
+	return m.Check(ctx, wd.old.Handle("alice"), wd.dst.Handle(wd.target))
+}
+
+// preflight runs the check a user runs before moving.
+func (wd *world) preflight(ctx context.Context, w io.Writer) error {
+	report, err := wd.check(ctx)
 	if err != nil {
 		return err
 	}
