@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/fediport/fediport/archive"
@@ -197,24 +197,10 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 		}
 	)
 	defer closeMD()
-	for st, err := range ar.Statuses() {
+	for st, err := range shownStatuses(ctx, ar, sum) {
 		if err != nil {
-			sum.Skipped++
-			sum.problem(err)
-			if st == nil {
-				break
-			}
-			continue
-		}
-		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if st.Activity != "Create" && st.Activity != "Announce" {
-			sum.Skipped++
-			sum.problem(fmt.Errorf("outbox item %d: %s activity not shown", st.Index, st.Activity))
-			continue
-		}
-		st.Raw = nil
 		p, err := preparePost(st, ar, root, sum)
 		if err != nil {
 			return err
@@ -399,7 +385,7 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 }
 
 // writeMarkdownList writes likes.md or bookmarks.md, streaming.
-func writeMarkdownList(root *output, name, heading string, uris func(func(string, error) bool), sum *Summary) (int, error) {
+func writeMarkdownList(root *output, name, heading string, uris iter.Seq2[string, error], sum *Summary) (int, error) {
 	f, err := root.create(name, os.O_TRUNC)
 	if err != nil {
 		return 0, err
@@ -416,9 +402,9 @@ func writeMarkdownList(root *output, name, heading string, uris func(func(string
 		}
 		n++
 		if u := webURL(uri); u != "" {
-			fmt.Fprintf(w, "%s. <%s>\n", strconv.Itoa(n), markdownURL(u))
+			fmt.Fprintf(w, "%d. <%s>\n", n, markdownURL(u))
 		} else {
-			fmt.Fprintf(w, "%s. %s\n", strconv.Itoa(n), mdText(uri))
+			fmt.Fprintf(w, "%d. %s\n", n, mdText(uri))
 		}
 	}
 	if n == 0 {

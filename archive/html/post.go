@@ -211,9 +211,10 @@ func mediaKind(mediaType, name string) string {
 	case strings.HasPrefix(mt, "audio/"):
 		return "audio"
 	}
-	switch ext {
-	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp":
+	if imageExt(name) != "" {
 		return "image"
+	}
+	switch ext {
 	case ".mp4", ".webm", ".mov", ".m4v", ".ogv":
 		return "video"
 	case ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav", ".flac", ".aac":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"runtime"
@@ -83,13 +84,48 @@ type Summary struct {
 	// undecodable outbox items, a truncated outbox, missing media. The
 	// rendering goes on past them; the site shows what was readable.
 	Problems []error
-	// Skipped counts the items left out because they could not be read.
+	// Skipped counts the outbox items left out: those that could not be
+	// read and activities that are neither posts nor boosts.
 	Skipped int
 }
 
 func (s *Summary) problem(err error) {
 	if len(s.Problems) < maxProblems {
 		s.Problems = append(s.Problems, err)
+	}
+}
+
+// shownStatuses yields the posts and boosts of the archive, in outbox
+// order, for both renderers. Items that cannot be read and activities
+// that are not shown are counted in sum.Skipped and listed in its
+// problems; a stream that ends early ends the loop, leaving what was
+// read to render. When ctx is done it yields ctx's error, once, and
+// stops.
+func shownStatuses(ctx context.Context, ar *archive.Reader, sum *Summary) iter.Seq2[*archive.Status, error] {
+	return func(yield func(*archive.Status, error) bool) {
+		for st, err := range ar.Statuses() {
+			if err != nil {
+				sum.Skipped++
+				sum.problem(err)
+				if st == nil {
+					return // the stream ended: render what was read
+				}
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			if st.Activity != "Create" && st.Activity != "Announce" {
+				sum.Skipped++
+				sum.problem(fmt.Errorf("outbox item %d: %s activity not shown", st.Index, st.Activity))
+				continue
+			}
+			st.Raw = nil // never shown: let it go
+			if !yield(st, nil) {
+				return
+			}
+		}
 	}
 }
 
@@ -309,8 +345,12 @@ func loadProfile(r *archive.Reader, root *output, sum *Summary) (*profile, error
 		name := img.name + ext
 		err = copyFile(root, name, f)
 		f.Close()
-		if err != nil {
+		if isOutputError(err) {
 			return p, err
+		}
+		if err != nil { // a damaged file in the archive: left out
+			sum.problem(fmt.Errorf("%s: %w", img.name, err))
+			continue
 		}
 		*img.dst = name
 	}

@@ -447,3 +447,82 @@ func TestRenderPaging(t *testing.T) {
 		t.Errorf("search index has %d entries, want 450", got)
 	}
 }
+
+// TestRenderSkipped checks, for both formats, that an item that cannot
+// be decoded and an activity that is neither a post nor a boost are
+// counted as skipped and listed as problems, the post around them
+// rendered, and that a cancelled context stops either renderer.
+func TestRenderSkipped(t *testing.T) {
+	t.Parallel()
+	outbox := filepath.Join(t.TempDir(), "outbox.json")
+	doc := `{"type":"OrderedCollection","orderedItems":[` +
+		`{"id":"https://example.social/users/a/statuses/1/activity","type":"Create","actor":"https://example.social/users/a","published":"2023-01-02T03:04:05Z",` +
+		`"object":{"id":"https://example.social/users/a/statuses/1","type":"Note","published":"2023-01-02T03:04:05Z","content":"<p>hi</p>"}},` +
+		`{"id":"x","type":"Create","object":{"id":"y","type":"Note","sensitive":"very"}},` +
+		`{"id":"l","type":"Like","object":"https://example.social/users/b/statuses/2"}]}`
+	if err := os.WriteFile(outbox, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []archivehtml.Format{archivehtml.FormatHTML, archivehtml.FormatMarkdown} {
+		t.Run(string(format), func(t *testing.T) {
+			c := archivehtml.Config{Format: format}
+			sum, err := c.Render(context.Background(), openArchive(t, outbox), t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := [3]int{sum.Posts, sum.Skipped, len(sum.Problems)}
+			// Problems also holds the missing actor.json.
+			if want := [3]int{1, 2, 3}; got != want {
+				t.Errorf("posts, skipped, problems = %v, want %v (problems %v)", got, want, sum.Problems)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			if _, err := c.Render(ctx, openArchive(t, outbox), t.TempDir()); !errors.Is(err, context.Canceled) {
+				t.Errorf("cancelled context: %v, want context.Canceled", err)
+			}
+		})
+	}
+}
+
+// TestRenderDamagedAvatar checks that an avatar the archive cannot give
+// whole (its checksum fails) is left out as a problem, as a damaged
+// media file is, instead of stopping the rendering.
+func TestRenderDamagedAvatar(t *testing.T) {
+	t.Parallel()
+	avatar := []byte("\x89PNG\r\n\x1a\n" + strings.Repeat("avatar bytes ", 20))
+	var buf bytes.Buffer
+	w := archive.NewWriter(&buf)
+	w.TempDir = t.TempDir()
+	if err := w.AddAvatar("png", bytes.NewReader(avatar)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	z := buf.Bytes()
+	i := bytes.Index(z, avatar) // stored uncompressed
+	if i < 0 {
+		t.Fatal("avatar bytes not found in the ZIP")
+	}
+	z[i+len(avatar)-1] ^= 0xff
+	p := filepath.Join(t.TempDir(), "damaged.zip")
+	if err := os.WriteFile(p, z, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []archivehtml.Format{archivehtml.FormatHTML, archivehtml.FormatMarkdown} {
+		t.Run(string(format), func(t *testing.T) {
+			c := archivehtml.Config{Format: format}
+			sum, err := c.Render(context.Background(), openArchive(t, p), t.TempDir())
+			if err != nil {
+				t.Fatalf("Render stopped on a damaged avatar: %v", err)
+			}
+			found := false
+			for _, e := range sum.Problems {
+				found = found || strings.HasPrefix(e.Error(), "avatar: ")
+			}
+			if !found {
+				t.Errorf("no avatar problem in %v", sum.Problems)
+			}
+		})
+	}
+}

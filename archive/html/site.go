@@ -115,22 +115,9 @@ func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *pro
 	s.index = bufio.NewWriterSize(s.indexFile, 64<<10)
 	s.index.WriteString("// Search index of the posts, one array per post:\n// [page, anchor, unix time, visibility, has media, is boost, text, hashtags]\nwindow.fediportIndex = [\n")
 
-	for st, err := range ar.Statuses() {
+	for st, err := range shownStatuses(ctx, ar, sum) {
 		if err != nil {
-			sum.Skipped++
-			sum.problem(err)
-			if st == nil {
-				break // the stream ended: render what was read
-			}
-			continue
-		}
-		if err := ctx.Err(); err != nil {
 			return err
-		}
-		if st.Activity != "Create" && st.Activity != "Announce" {
-			sum.Skipped++
-			sum.problem(fmt.Errorf("outbox item %d: %s activity not shown", st.Index, st.Activity))
-			continue
 		}
 		if len(s.chunk) == s.size {
 			if err := s.flush(true); err != nil {
@@ -168,7 +155,6 @@ func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *pro
 
 // add prepares one status and appends it to the page being filled.
 func (s *site) add(st *archive.Status) error {
-	st.Raw = nil
 	p, err := preparePost(st, s.ar, s.root, s.sum)
 	if err != nil {
 		return err
