@@ -302,15 +302,7 @@ func TestZipCorruptEntryNamesTheItem(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		var last error
-		for _, err := range r.Statuses() {
-			if err != nil {
-				last = err
-				break
-			}
-			n++
-		}
+		n, last := count(r.Statuses())
 		var e *Error
 		if n == 0 || !errors.As(last, &e) || !errors.Is(last, ErrCorrupt) || e.Entry != "outbox.json" || e.Index != n {
 			t.Errorf("%d workers: %d statuses then %v; want some, then ErrCorrupt naming outbox.json and item %d", workers, n, last, n)

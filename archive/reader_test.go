@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,9 @@ func collect(t *testing.T, r *Reader) []*Status {
 	return out
 }
 
-func count(seq func(func(string, error) bool)) (int, error) {
+// count counts the values of seq before its first error, which it
+// returns.
+func count[T any](seq iter.Seq2[T, error]) (int, error) {
 	n := 0
 	for _, err := range seq {
 		if err != nil {
@@ -395,21 +398,15 @@ func TestTruncatedTarGz(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := filepath.Join(t.TempDir(), "cut.tar.gz")
-	os.WriteFile(p, data[:len(data)*3/4], 0o644)
+	if err := os.WriteFile(p, data[:len(data)*3/4], 0o644); err != nil {
+		t.Fatal(err)
+	}
 	r, err := Open(p)
 	if err != nil {
 		t.Fatalf("Open: %v (the entries before the damage should be readable)", err)
 	}
 	defer r.Close()
-	n := 0
-	var last error
-	for _, err := range r.Statuses() {
-		if err != nil {
-			last = err
-			break
-		}
-		n++
-	}
+	n, last := count(r.Statuses())
 	if n == 0 || last == nil {
 		t.Fatalf("read %d statuses then %v; want some statuses then an error", n, last)
 	}
