@@ -13,6 +13,7 @@
 package archivegen
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -293,6 +294,16 @@ func (g *Generator) Write(aw *archive.Writer) (*Manifest, error) {
 	if quirks && o.Media >= 3 {
 		orphan = o.Media - 1
 	}
+	// addOrphan writes media j as a file no status refers to.
+	addOrphan := func(j int) error {
+		id, name := g.mediaName(j)
+		if _, err := aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
+			return err
+		}
+		m.MediaFiles++
+		m.OrphanMedia++
+		return nil
+	}
 	aw.SetActor(g.Actor())
 	aw.Modified = g.epoch
 	if quirks {
@@ -321,13 +332,10 @@ func (g *Generator) Write(aw *archive.Writer) (*Manifest, error) {
 			if j == orphan || s.Type == "" {
 				// An orphan file, or media owned by a bare boost: a file
 				// with no status.
-				id, name := g.mediaName(j)
-				if _, err := aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
+				if err := addOrphan(j); err != nil {
 					aw.Abort()
 					return nil, err
 				}
-				m.MediaFiles++
-				m.OrphanMedia++
 				continue
 			}
 			id, name := g.mediaName(j)
@@ -382,13 +390,10 @@ func (g *Generator) Write(aw *archive.Writer) (*Manifest, error) {
 		}
 	}
 	for ; j < o.Media; j++ { // media past the last status: orphans
-		id, name := g.mediaName(j)
-		if _, err := aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
+		if err := addOrphan(j); err != nil {
 			aw.Abort()
 			return nil, err
 		}
-		m.MediaFiles++
-		m.OrphanMedia++
 	}
 	for k := range o.Likes {
 		aw.AddLike(fmt.Sprintf("https://remote.example/users/bob/statuses/%d", 300000+k))
@@ -410,16 +415,5 @@ func pseudoFile(seed int64, j, n int) io.Reader {
 	for i := range b {
 		b[i] = byte(r.Uint32())
 	}
-	return &byteReader{b: b}
-}
-
-type byteReader struct{ b []byte }
-
-func (r *byteReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
+	return bytes.NewReader(b)
 }
