@@ -29,8 +29,9 @@ const MaxDocumentSize = 1 << 20
 // activities built with github.com/go-ap/activitypub (an Update of the
 // actor, say) and is encoded in full there.
 type Actor struct {
-	// Context is the "@context" member as raw JSON. [NewActor] sets
-	// Mastodon's context; see [ActorContext].
+	// Context is the "@context" member as raw JSON, kept as it was read.
+	// An actor built from scratch sets it, usually to Mastodon's
+	// [ActorContext].
 	Context json.RawMessage
 
 	ID                string
