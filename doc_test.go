@@ -5,11 +5,13 @@ import (
 	"go/build"
 	"go/doc"
 	"go/doc/comment"
+	"go/format"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"maps"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -416,5 +418,46 @@ func TestImportGraph(t *testing.T) {
 	}
 	if diff := cmp.Diff(drawn, actual); diff != "" {
 		t.Errorf("doc.go's import graph differs from the code (-drawn +actual):\n%s", diff)
+	}
+}
+
+// TestReadmeProgram builds the complete program the README shows under
+// "Use it in your module", so that it compiles as it stands.
+func TestReadmeProgram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command; not in -short")
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Use it in your module\n")
+	if !ok {
+		t.Fatal("README.md has no section \"Use it in your module\"")
+	}
+	_, program, ok := strings.Cut(section, "```go\n")
+	if !ok {
+		t.Fatal("README.md's \"Use it in your module\" has no Go code block")
+	}
+	program, _, ok = strings.Cut(program, "```")
+	if !ok || !strings.HasPrefix(strings.TrimSpace(program), "// Command") || !strings.Contains(program, "package main") {
+		t.Fatalf("the Go block is not a complete program:\n%s", program)
+	}
+	// A folder whose name starts with a dot is inside the module (so the
+	// program sees this checkout's packages) but outside ./... patterns.
+	dir, err := os.MkdirTemp(".", ".readme-program-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if src, err := format.Source([]byte(program)); err != nil || string(src) != program {
+		t.Errorf("README program is not gofmt-formatted (err %v)", err)
+	}
+	cmd := exec.Command("go", "vet", "./"+filepath.Base(dir))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("README program does not compile: %v\n%s", err, out)
 	}
 }
