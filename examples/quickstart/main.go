@@ -20,10 +20,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -33,22 +37,47 @@ import (
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/refserver"
 	"github.com/fediport/fediport/migrate"
 )
 
+//go:embed main.go
+var source string
+
 func main() {
-	scenario := flag.String("scenario", "move", "what the user wants: move (to another server), leave (for good) or same-server (a fresh start)")
-	out := flag.String("out", "", "folder for the exported files (default: a new temporary folder)")
-	flag.Parse()
-	if flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: quickstart [-scenario move|leave|same-server] [-out DIR]")
-		os.Exit(2)
+	c := cli.New("quickstart", source, os.Stdout, os.Stderr)
+	scenario := c.Flags.String("scenario", "move", "what the user wants: move (to another server), leave (for good) or same-server (a fresh start)")
+	out := c.Flags.String("out", "", "`folder` for the exported files (default: a new temporary folder)")
+	args, err := c.Parse(os.Args[1:])
+	if err == nil && len(args) != 0 {
+		err = cli.Usagef("unexpected argument %q: the quickstart takes flags only", args[0])
 	}
-	if err := run(context.Background(), os.Stdout, *scenario, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
+	if err == nil {
+		err = run(context.Background(), os.Stdout, *scenario, *out)
 	}
+	os.Exit(c.Exit(err))
+}
+
+// demoImage returns a real 24x16 PNG: three stripes, blue sky over green
+// grass over a brown track, so the exported archive renders an image.
+func demoImage() ([]byte, error) {
+	img := image.NewRGBA(image.Rect(0, 0, 24, 16))
+	for y := range 16 {
+		c := color.RGBA{R: 0x6a, G: 0xa9, B: 0xe0, A: 0xff}
+		switch {
+		case y >= 12:
+			c = color.RGBA{R: 0x7a, G: 0x52, B: 0x30, A: 0xff}
+		case y >= 9:
+			c = color.RGBA{R: 0x4c, G: 0x9a, B: 0x3f, A: 0xff}
+		}
+		for x := range 24 {
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	err := png.Encode(&b, img)
+	return b.Bytes(), err
 }
 
 // world is the three servers and the move the quickstart carries out:
@@ -184,8 +213,11 @@ func (wd *world) fill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	png := []byte("\x89PNG\r\n\x1a\n a tiny stand-in image")
-	first, err := old.Post(ctx, "alice", refserver.PostOptions{Text: "My first post, with a photo", Media: []refserver.MediaUpload{{MediaType: "image/png", Description: "a steam engine", Data: png}}})
+	photo, err := demoImage()
+	if err != nil {
+		return err
+	}
+	first, err := old.Post(ctx, "alice", refserver.PostOptions{Text: "My first post, with a photo", Media: []refserver.MediaUpload{{MediaType: "image/png", Description: "a steam engine", Data: photo}}})
 	if err != nil {
 		return err
 	}
@@ -252,12 +284,12 @@ func (wd *world) export(ctx context.Context, w io.Writer, dir string) error {
 	for _, f := range res.Files {
 		name := filepath.Base(f)
 		if n, ok := rows[name]; ok {
-			fmt.Fprintf(w, "    %-24s %d row(s)\n", name, n)
+			fmt.Fprintf(w, "    %-24s %s\n", name, cli.Plural(int64(n), "row", ""))
 		} else {
-			fmt.Fprintf(w, "    %-24s %d statuses, %d media file(s)\n", name, res.Statuses, res.Media)
+			fmt.Fprintf(w, "    %-24s %s, %s\n", name, cli.Plural(int64(res.Statuses), "status", "statuses"), cli.Plural(int64(res.Media), "media file", ""))
 		}
 	}
-	fmt.Fprintf(w, "  %d direct message(s) left out, with their media: fediport's default (set export.Options.IncludeDirect to keep them, as Mastodon does)\n", res.DirectSkipped)
+	fmt.Fprintf(w, "  %s left out, with their media: fediport's default (set export.Options.IncludeDirect to keep them, as Mastodon does)\n", cli.Plural(int64(res.DirectSkipped), "direct message", ""))
 	for _, me := range res.SkippedMedia {
 		fmt.Fprintf(w, "  media file left out: %v\n", me)
 	}
@@ -283,7 +315,7 @@ func (wd *world) export(ctx context.Context, w io.Writer, dir string) error {
 			posts++
 		}
 	}
-	fmt.Fprintf(w, "  read back: %d posts (%d with a poll) and %d boost(s)\n", posts, polls, boosts)
+	fmt.Fprintf(w, "  read back: %s (%d with a poll) and %s\n", cli.Plural(int64(posts), "post", ""), polls, cli.Plural(int64(boosts), "boost", ""))
 	return nil
 }
 
@@ -376,7 +408,7 @@ func (wd *world) report(w io.Writer, res *migrate.Result, before int) {
 		fmt.Fprintf(w, "  delivered %s to %d of %d inbox(es)\n", kind, d.Delivered, d.Total)
 	}
 	if res.Transfer != nil {
-		fmt.Fprintf(w, "  this server moved %d local follower(s) itself\n", res.Transfer.Followed)
+		fmt.Fprintf(w, "  this server moved %s itself\n", cli.Plural(int64(res.Transfer.Followed), "local follower", ""))
 	}
 	wd.moved = true
 	wd.followers = [2]int{before, len(wd.dst.Followers(wd.target))}
@@ -420,7 +452,7 @@ func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  %s: %d row(s), %d change(s) applied, %d failed\n", filepath.Base(path), len(rows), res.Applied, len(res.Failed))
+		fmt.Fprintf(w, "  %s: %s, %s applied, %d failed\n", filepath.Base(path), cli.Plural(int64(len(rows)), "row", ""), cli.Plural(int64(res.Applied), "change", ""), len(res.Failed))
 		for _, fl := range res.Failed {
 			fmt.Fprintf(w, "    failed: %s %s: %v\n", fl.Action.Kind, fl.Action.Account, fl.Err)
 		}
@@ -448,7 +480,7 @@ func (wd *world) summary(w io.Writer, out string) {
 	fmt.Fprintln(w, "  Left behind, and why:")
 	fmt.Fprintln(w, "    posts, boosts, polls and media: no server can import them; they stay on the old account and in the archive")
 	if wd.exported != nil && wd.exported.DirectSkipped > 0 {
-		fmt.Fprintf(w, "    %d direct message(s): left out of the archive by default (export.Options.IncludeDirect keeps them)\n", wd.exported.DirectSkipped)
+		fmt.Fprintf(w, "    %s: left out of the archive by default (export.Options.IncludeDirect keeps them)\n", cli.Plural(int64(wd.exported.DirectSkipped), "direct message", ""))
 	}
 	if wd.imported {
 		fmt.Fprintln(w, "    followers.csv: kept for your records; followers come with the Move, no import can make them follow")

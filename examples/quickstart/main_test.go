@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/fediport/fediport/archive"
 )
 
 func TestQuickstartScenarios(t *testing.T) {
@@ -29,13 +33,13 @@ func TestQuickstartScenarios(t *testing.T) {
 				`delivered the Move to 1 of 1 inbox`,
 				`followers: 4 on the old account before, 4 on the new account now`,
 				`redirects to http://\S+/users/alice \(movedTo\)`,
-				`following_accounts.csv: 2 row\(s\), 2 change\(s\) applied, 0 failed`,
-				`lists.csv: 1 row\(s\), 2 change\(s\) applied, 0 failed`,
+				`following_accounts.csv: 2 rows, 2 changes applied, 0 failed`,
+				`lists.csv: 1 row, 2 changes applied, 0 failed`,
 				`followers.csv: not imported: .*no account can be made to follow another`,
-				`1 direct message\(s\) left out, with their media: .*export.Options.IncludeDirect`,
-				`read back: 5 posts \(1 with a poll\) and 1 boost\(s\)`,
-				`archive.zip +6 statuses, 1 media file\(s\)`,
-				`following_accounts.csv +2 row\(s\)`,
+				`1 direct message left out, with their media: .*export.Options.IncludeDirect`,
+				`read back: 5 posts \(1 with a poll\) and 1 boost`,
+				`archive.zip +6 statuses, 1 media file`,
+				`following_accounts.csv +2 rows`,
 				// What the new account holds after the import.
 				`Imported on alice@\S+, from the CSV files:`,
 				`follows bob@\S+ \(boosts shown: false, notify: true, de, en\)`,
@@ -46,7 +50,7 @@ func TestQuickstartScenarios(t *testing.T) {
 				`domain blocks: spam.example\n`,
 				`bookmarks: 1\n`,
 				`followers: 4 of 4 `,
-				`1 direct message\(s\): left out of the archive by default`,
+				`1 direct message: left out of the archive by default`,
 				`Files, in \S+:\n(    \S+\n){8}`,
 			},
 			files: []string{"archive.zip", "following_accounts.csv", "followers.csv", "lists.csv", "blocked_accounts.csv", "muted_accounts.csv", "blocked_domains.csv", "bookmarks.csv"},
@@ -60,7 +64,7 @@ func TestQuickstartScenarios(t *testing.T) {
 		{
 			scenario: "same-server",
 			want: []string{
-				`this server moved 1 local follower\(s\) itself`,
+				`this server moved 1 local follower itself`,
 				`followers: 4 on the old account before, 4 on the new account now`,
 				`redirects to http://\S+/users/alice2 \(movedTo\)`,
 				`follows, lists, blocks, mutes, domain blocks and bookmarks stay with alice@\S+: import the exported CSV files on alice2@`,
@@ -91,9 +95,86 @@ func TestQuickstartScenarios(t *testing.T) {
 					t.Errorf("%s: %v", f, err)
 				}
 			}
+			checkPhotoIsPNG(t, filepath.Join(out, "archive.zip"))
 		})
 	}
 	if err := run(context.Background(), &bytes.Buffer{}, "bogus", t.TempDir()); err == nil {
 		t.Error("an unknown scenario ran")
+	}
+}
+
+// checkPhotoIsPNG checks that the archive's one media file is a real
+// image, so that a viewer shows it.
+func checkPhotoIsPNG(t *testing.T, path string) {
+	t.Helper()
+	r, err := archive.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	media := r.MediaFiles()
+	if len(media) != 1 {
+		t.Fatalf("archive has media %q, want one file", media)
+	}
+	f, err := r.Open(media[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatalf("%s is not a PNG: %v", media[0], err)
+	}
+	if cfg.Width != 24 || cfg.Height != 16 {
+		t.Errorf("image is %dx%d, want 24x16", cfg.Width, cfg.Height)
+	}
+}
+
+// TestMain runs the program itself when the test binary is started by
+// TestCommandLine.
+func TestMain(m *testing.M) {
+	if os.Getenv("QUICKSTART_RUN_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func TestCommandLine(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string // a pattern
+		wantStderr string // a pattern
+	}{
+		{"help says what it does and exits 0", []string{"-h"}, 0, `(?s)^quickstart runs a whole account move.*Usage:\n  go run ./examples/quickstart .*-scenario.*Exit status:`, `^$`},
+		{"an argument is named", []string{"extra"}, 2, `^$`, `^quickstart: unexpected argument "extra".*\nRun 'quickstart -h' for usage.\n$`},
+		{"an unknown flag is named", []string{"-bogus"}, 2, `^$`, `-bogus`},
+		{"an unknown scenario is an error", []string{"-out", t.TempDir(), "-scenario", "bogus"}, 1, ``, `^quickstart: .*bogus`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], tt.args...)
+			cmd.Env = append(os.Environ(), "QUICKSTART_RUN_MAIN=1")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.wantCode, stderr.String())
+			}
+			if !regexp.MustCompile(tt.wantStdout).MatchString(stdout.String()) {
+				t.Errorf("stdout does not match %q:\n%s", tt.wantStdout, stdout.String())
+			}
+			if !regexp.MustCompile(tt.wantStderr).MatchString(stderr.String()) {
+				t.Errorf("stderr does not match %q:\n%s", tt.wantStderr, stderr.String())
+			}
+		})
 	}
 }
