@@ -34,8 +34,12 @@ const (
 )
 
 // maxSignatureLabels caps how many signatures one RFC 9421 request may
-// carry.
-const maxSignatureLabels = 8
+// carry, and maxKeyedLabels how many of them may cost a key lookup: a
+// request cannot make the verifier fetch keys without bound.
+const (
+	maxSignatureLabels = 8
+	maxKeyedLabels     = 2
+)
 
 // Stages of verification, in order; an RFC 9421 request with several
 // signatures reports the failure of the one that got furthest.
@@ -194,7 +198,11 @@ func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []by
 	}
 	var best *SignatureError
 	bestStage := -1
+	keyed := 0
 	for _, s := range sigs {
+		if s.err == nil && keyed == maxKeyedLabels {
+			s.err = fmt.Errorf("not checked: %d signatures were checked with their keys already", maxKeyedLabels)
+		}
 		if s.err != nil {
 			if bestStage < stageParse {
 				best, bestStage = &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Reason: s.err.Error(), Err: ErrMalformedSignature}, stageParse
@@ -204,6 +212,9 @@ func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []by
 		got, stage, err := v.verifyLabel(ctx, r, body, s)
 		if err == nil {
 			return got, nil
+		}
+		if stage >= stageKey {
+			keyed++
 		}
 		if stage > bestStage {
 			best, bestStage = err, stage

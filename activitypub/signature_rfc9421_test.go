@@ -375,3 +375,26 @@ func TestRFC9421ExpiresKeepsMaxAge(t *testing.T) {
 		})
 	}
 }
+
+// TestRFC9421LabelsBoundKeyLookups checks that a request with many
+// signatures that all fail at the key costs at most two lookups (each
+// with its refresh).
+func TestRFC9421LabelsBoundKeyLookups(t *testing.T) {
+	t.Parallel()
+	key := testRSAKey(t, 0)
+	req := newSignedPost(t, "https://new.example/users/bob/inbox", &activitypub.Signer{KeyID: testKeyID, Key: key, Now: fixedClock(testNow), Scheme: activitypub.SchemeRFC9421}, moveBody)
+	in, sig := req.Header.Get("Signature-Input"), req.Header.Get("Signature")
+	for i := 2; i <= 6; i++ {
+		req.Header.Set("Signature-Input", req.Header.Get("Signature-Input")+", "+strings.Replace(in, "sig1=", fmt.Sprintf("sig%d=", i), 1))
+		req.Header.Set("Signature", req.Header.Get("Signature")+", "+strings.Replace(sig, "sig1=", fmt.Sprintf("sig%d=", i), 1))
+	}
+	keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, testRSAKey(t, 1))}}
+	v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow)}
+	req.Body = readCloser(moveBody)
+	if _, err := v.Verify(context.Background(), req); !errors.Is(err, activitypub.ErrBadSignature) {
+		t.Fatalf("Verify = %v, want ErrBadSignature", err)
+	}
+	if n := keys.calls.Load(); n != 4 {
+		t.Errorf("%d key lookups for 6 signatures, want 4 (2 signatures, each refreshed once)", n)
+	}
+}

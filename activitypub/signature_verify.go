@@ -173,7 +173,8 @@ func (v *Verified) CheckActor(actor string) error {
 // An RFC 9421 request may carry several signatures (labels): Verify
 // returns the first that verifies, naming it in [Verified.Label]; when
 // none does, the error of the one that got furthest, naming its label in
-// [SignatureError.Label]. Components with parameters (;sf, ;key, ;req)
+// [SignatureError.Label]. At most 8 signatures are read, and at most two
+// of them cost a key lookup. Components with parameters (;sf, ;key, ;req)
 // and @query-param are not supported: a signature covering them fails.
 //
 // Draft-cavage signatures are parsed by [ParseSignatureHeader] and
