@@ -199,28 +199,38 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 		first = known
 	}
 	status, err := d.send(ctx, u, first)
-	if err == nil && (status == http.StatusUnauthorized || status == http.StatusBadRequest) {
-		// Double-knock: the inbox may not know this scheme.
-		second := otherScheme(first)
-		if status2, err2 := d.send(ctx, u, second); err2 != nil || status2 < 200 || status2 > 299 {
-			if err2 != nil {
-				return err2
-			}
-			// Report the refusal of the preferred scheme.
-		} else {
-			d.schemes.set(host, second)
-			return nil
-		}
-	}
 	if err != nil {
 		return err
+	}
+	if status == http.StatusUnauthorized || status == http.StatusBadRequest {
+		// Double-knock: the inbox may not know this scheme.
+		second := otherScheme(first)
+		status2, err := d.send(ctx, u, second)
+		switch {
+		case err != nil:
+			return err
+		case status2 >= 200 && status2 <= 299:
+			d.schemes.set(host, second)
+			return nil
+		case temporaryStatus(status2):
+			// Worth a retry, which starts again from the preferred
+			// scheme.
+			status = status2
+		}
+		// Otherwise both were refused: report the preferred scheme's
+		// refusal.
 	}
 	if status >= 200 && status <= 299 {
 		d.schemes.set(host, first)
 		return nil
 	}
-	temp := status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
-	return &DeliveryError{Inbox: u.Inbox, StatusCode: status, Temporary: temp}
+	return &DeliveryError{Inbox: u.Inbox, StatusCode: status, Temporary: temporaryStatus(status)}
+}
+
+// temporaryStatus reports whether an inbox's answer may change on a
+// retry: 408, 429 and 5xx.
+func temporaryStatus(status int) bool {
+	return status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
 }
 
 // send signs u with scheme and sends it once, returning the status.
