@@ -112,7 +112,8 @@ type Verified struct {
 	// absent. Verify does not keep nonces: a host that wants replay
 	// protection beyond the time window records them.
 	Nonce, Tag string
-	// Body is the request body, read and checked against the Digest.
+	// Body is the request body, read and checked against the Digest or
+	// Content-Digest when covered.
 	// The request's Body is replaced by a reader over the same bytes.
 	Body []byte
 }
