@@ -253,8 +253,9 @@ func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte
 		return fail(stageCoverage, ErrMissingCoverage, "@method is not covered")
 	case !s.covers("@target-uri") && !s.covers("@path"):
 		return fail(stageCoverage, ErrMissingCoverage, "neither @target-uri nor @path is covered")
-	case !s.covers("@authority"):
-		return fail(stageCoverage, ErrMissingCoverage, "@authority is not covered")
+	case !s.covers("@authority") && !s.covers("@target-uri"):
+		// @target-uri holds the authority; @path does not.
+		return fail(stageCoverage, ErrMissingCoverage, "neither @authority nor @target-uri is covered")
 	case s.created == 0 && !s.covers("date"):
 		return fail(stageCoverage, ErrMissingCoverage, "no created parameter and date is not covered")
 	case r.Method == http.MethodPost && !s.covers("content-digest"):

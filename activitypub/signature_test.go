@@ -490,7 +490,7 @@ func TestVerifyRefusals(t *testing.T) {
 			want:   activitypub.ErrMalformedSignature,
 		},
 		{
-			name: "RFC 9421 signature not covering @authority",
+			name: "RFC 9421 signature without created, date or content-digest",
 			tamper: func(t *testing.T, req *http.Request) {
 				req.Header.Set("Signature-Input", `sig1=("@method" "@target-uri");keyid="k"`)
 				req.Header.Set("Signature", `sig1=:AAAA:`)

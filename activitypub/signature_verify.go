@@ -147,10 +147,11 @@ func (v *Verified) CheckActor(actor string) error {
 //     ([ErrUnsupportedAlgorithm]);
 //   - coverage ([ErrMissingCoverage]): for draft-cavage, (request-target),
 //     host, date or (created), and digest on POST; for RFC 9421, @method,
-//     @target-uri or @path, @authority, a created parameter or date, and
-//     content-digest on POST; and, for both, presence of every covered
-//     header. Without the target and the host a signature would be valid
-//     at any inbox of any server;
+//     @target-uri or else @path and @authority (@target-uri holds the
+//     authority), a created parameter or date, and content-digest on
+//     POST; and, for both, presence of every covered header. Without the
+//     target and the host a signature would be valid at any inbox of any
+//     server;
 //   - the time window ([ErrInvalidDate], [ErrDateSkew]): the covered
 //     (created) or created parameter, or else the covered Date, at most
 //     MaxAge old and MaxSkew ahead, and a covered (expires) or expires
