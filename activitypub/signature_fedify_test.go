@@ -159,10 +159,7 @@ func TestFedifySignsFediportVerifies(t *testing.T) {
 		{name: "method", tamper: func(req *http.Request) { req.Method = http.MethodPut }, want: activitypub.ErrBadSignature},
 		{name: "path", tamper: func(req *http.Request) { req.URL.Path = strings.Replace(req.URL.Path, "inbox", "outbox", 1) }, want: activitypub.ErrBadSignature},
 		{name: "host", tamper: func(req *http.Request) { req.Host = "evil.example" }, want: activitypub.ErrBadSignature},
-		{name: "date", tamper: func(req *http.Request) {
-			d, _ := http.ParseTime(req.Header.Get("Date"))
-			req.Header.Set("Date", d.Add(time.Second).Format(http.TimeFormat))
-		}, want: activitypub.ErrBadSignature},
+		{name: "date", tamper: shiftDate, want: activitypub.ErrBadSignature},
 		{name: "body", tamper: func(req *http.Request) {
 			setBody(req, strings.Replace(moveBody, "new.example", "evil.example", 1))
 		}, want: activitypub.ErrDigestMismatch},
@@ -296,6 +293,14 @@ func TestFediportSignsFedifyVerifies(t *testing.T) {
 			tamper: func(req *http.Request) { req.Method = http.MethodPut }, want: http.StatusUnauthorized},
 		{name: "RFC 9421 created changed", signer: &activitypub.Signer{KeyID: rsaKeyID, Key: rsaKey, Scheme: activitypub.SchemeRFC9421}, method: http.MethodPost,
 			tamper: func(req *http.Request) { bumpCreated(t, req) }, want: http.StatusUnauthorized},
+		{name: "RFC 9421 host changed", signer: &activitypub.Signer{KeyID: rsaKeyID, Key: rsaKey, Scheme: activitypub.SchemeRFC9421}, method: http.MethodPost,
+			tamper: func(req *http.Request) { req.Host = "evil.example" }, want: http.StatusUnauthorized},
+		{name: "RFC 9421 date changed", signer: &activitypub.Signer{KeyID: rsaKeyID, Key: rsaKey, Scheme: activitypub.SchemeRFC9421}, method: http.MethodPost,
+			tamper: func(req *http.Request) { shiftDate(req) }, want: http.StatusUnauthorized},
+		{name: "draft-cavage host changed", signer: &activitypub.Signer{KeyID: rsaKeyID, Key: rsaKey}, method: http.MethodPost,
+			tamper: func(req *http.Request) { req.Host = "evil.example" }, want: http.StatusUnauthorized},
+		{name: "draft-cavage date changed", signer: &activitypub.Signer{KeyID: rsaKeyID, Key: rsaKey}, method: http.MethodPost,
+			tamper: func(req *http.Request) { shiftDate(req) }, want: http.StatusUnauthorized},
 		{name: "draft-cavage body changed", signer: &activitypub.Signer{KeyID: rsaKeyID, Key: rsaKey}, method: http.MethodPost,
 			tamper: func(req *http.Request) { setBody(req, strings.Replace(moveBody, "new.example", "evil.example", 1)) }, want: http.StatusUnauthorized},
 		{name: "draft-cavage path changed", signer: &activitypub.Signer{KeyID: rsaKeyID, Key: rsaKey}, method: http.MethodPost,
@@ -350,4 +355,10 @@ func bumpCreated(t *testing.T, req *http.Request) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Signature-Input", in[:i]+strconv.FormatInt(n+1, 10)+in[j:])
+}
+
+// shiftDate moves the request's Date a second on.
+func shiftDate(req *http.Request) {
+	d, _ := http.ParseTime(req.Header.Get("Date"))
+	req.Header.Set("Date", d.Add(time.Second).Format(http.TimeFormat))
 }
