@@ -177,9 +177,10 @@ func (d *Deliverer) concurrency() int {
 }
 
 // Deliver sends u once, signed (twice when the inbox refuses the first
-// scheme with 400 or 401: see [Deliverer.Signer]), and returns nil when
-// the inbox accepted it (2xx), else a *[DeliveryError] whose Temporary field says whether a
-// later retry may succeed (network errors, 408, 429, 5xx). It neither
+// signature scheme with 400 or 401: see [Deliverer.Signer]), and returns
+// nil when the inbox accepted it (2xx), else a *[DeliveryError] whose
+// Temporary field says whether a later retry may succeed (network
+// errors, 408, 429, 5xx). It neither
 // retries nor consults the Journal: a host running units on its own job
 // queue retries with the queue's policy and records successes itself.
 func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
