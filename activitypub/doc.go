@@ -41,9 +41,11 @@
 // activity's actor. Every failure is its own sentinel in a *[SignatureError].
 // Signatures are made and checked with go-fed/httpsig; fediport parses the
 // Signature header itself (go-fed's parser breaks on spaces) and does the
-// checks go-fed skips (Digest, Date). RFC 9421 HTTP Message Signatures are
-// recognised and refused with [ErrUnsupportedScheme]; [Verified.Scheme] is
-// where they will appear.
+// checks go-fed skips (Digest, Date). RFC 9421 HTTP Message Signatures
+// (a Signature-Input header) are verified beside draft-cavage, with
+// RSA v1.5, RSA-PSS and Ed25519 keys and RFC 9530 Content-Digest, and
+// [Signer.Scheme] signs with them; [Verified.Scheme] says which verified.
+// Both are tested against Fedify and RFC 9421's own example.
 //
 // [Client] fetches actors ([Client.FetchActor]), any document
 // ([Client.Fetch]) and collections page by page ([Client.FetchCollection]),

@@ -74,3 +74,70 @@ func readCloser(s string) *nopCloser { return &nopCloser{strings.NewReader(s)} }
 type nopCloser struct{ *strings.Reader }
 
 func (nopCloser) Close() error { return nil }
+
+// benchSigners are the scheme and key combinations measured by
+// BenchmarkSignSchemes and BenchmarkVerifySchemes.
+func benchSigners(b *testing.B) []struct {
+	name   string
+	signer *activitypub.Signer
+} {
+	rsaKey, edKey := testRSAKey(b, 0), testEd25519Key()
+	return []struct {
+		name   string
+		signer *activitypub.Signer
+	}{
+		{"cavage/rsa-sha256", &activitypub.Signer{KeyID: testKeyID, Key: rsaKey}},
+		{"cavage/ed25519", &activitypub.Signer{KeyID: testKeyID, Key: edKey}},
+		{"rfc9421/rsa-v1_5-sha256", &activitypub.Signer{KeyID: testKeyID, Key: rsaKey, Scheme: activitypub.SchemeRFC9421}},
+		{"rfc9421/rsa-pss-sha512", &activitypub.Signer{KeyID: testKeyID, Key: rsaKey, Scheme: activitypub.SchemeRFC9421, Algorithm: activitypub.AlgorithmRSAPSSSHA512}},
+		{"rfc9421/ed25519", &activitypub.Signer{KeyID: testKeyID, Key: edKey, Scheme: activitypub.SchemeRFC9421}},
+	}
+}
+
+// BenchmarkSignSchemes signs a Move delivery with each scheme and key
+// type (RSA-2048, Ed25519).
+func BenchmarkSignSchemes(b *testing.B) {
+	body := []byte(moveBody)
+	for _, bc := range benchSigners(b) {
+		b.Run(bc.name, func(b *testing.B) {
+			req, err := http.NewRequest(http.MethodPost, "https://new.example/users/bob/inbox", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := bc.signer.Sign(req, body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkVerifySchemes verifies a signed Move delivery with each scheme
+// and key type, the key PEM decoded each call.
+func BenchmarkVerifySchemes(b *testing.B) {
+	ctx := context.Background()
+	for _, bc := range benchSigners(b) {
+		b.Run(bc.name, func(b *testing.B) {
+			keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(b, testKeyID, testActor, bc.signer.Key)}}
+			verifier := &activitypub.Verifier{Keys: keys}
+			req, err := http.NewRequest(http.MethodPost, "https://new.example/users/bob/inbox", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := bc.signer.Sign(req, []byte(moveBody)); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(moveBody)))
+			b.ReportAllocs()
+			for b.Loop() {
+				req.Body = readCloser(moveBody)
+				if _, err := verifier.Verify(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

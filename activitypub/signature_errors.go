@@ -14,20 +14,19 @@ var (
 	// or is repeated, or is inconsistent (a (created) pseudo-header
 	// without a created parameter, say).
 	ErrMalformedSignature = errors.New("activitypub: malformed signature header")
-	// ErrUnsupportedScheme means the request is signed with a scheme
-	// fediport does not verify yet: RFC 9421 HTTP Message Signatures
-	// (a Signature-Input header).
+	// ErrUnsupportedScheme means a [Signer] was asked for a signature
+	// scheme fediport does not know.
 	ErrUnsupportedScheme = errors.New("activitypub: unsupported signature scheme")
-	// ErrUnsupportedAlgorithm means the algorithm parameter is neither
-	// rsa-sha256 nor hs2019, or does not suit the key.
+	// ErrUnsupportedAlgorithm means the algorithm is not one fediport
+	// verifies (rsa-sha256 and hs2019 for draft-cavage; rsa-v1_5-sha256,
+	// rsa-pss-sha512 and ed25519 for RFC 9421), or does not suit the key.
 	ErrUnsupportedAlgorithm = errors.New("activitypub: unsupported signature algorithm")
 	// ErrMissingCoverage means the signature does not cover what a
-	// signature must cover (date or (created); host on GET; digest on
-	// POST; (request-target) or digest), or covers a header the request
-	// does not have.
+	// signature must cover (see [Verifier.Verify]), or covers a header the
+	// request does not have or a component fediport does not compute.
 	ErrMissingCoverage = errors.New("activitypub: signature does not cover required headers")
-	// ErrDigestMismatch means the Digest header does not match the body,
-	// or holds no SHA-256 digest.
+	// ErrDigestMismatch means the Digest (or Content-Digest) header does
+	// not match the body, or holds no digest fediport checks.
 	ErrDigestMismatch = errors.New("activitypub: body does not match digest")
 	// ErrInvalidDate means the signed Date header cannot be parsed.
 	ErrInvalidDate = errors.New("activitypub: invalid date header")
@@ -46,15 +45,27 @@ var (
 // SignatureError reports a request whose HTTP signature was refused, or a
 // request that could not be signed.
 type SignatureError struct {
-	KeyID  string // the signature's key id, when known
-	Reason string // what failed, for people
-	Err    error  // one of the sentinels above
-	Cause  error  // the underlying error, if any (a resolver's, say)
+	// Scheme is the signature scheme of the request, when known.
+	Scheme Scheme
+	// Label is the RFC 9421 label of the signature that failed; when a
+	// request carries several and none verifies, the one that got
+	// furthest.
+	Label string
+	KeyID string // the signature's key id, when known
+	// Covered is the covered headers or components of the signature,
+	// when parsed.
+	Covered []string
+	Reason  string // what failed, for people
+	Err     error  // one of the sentinels above
+	Cause   error  // the underlying error, if any (a resolver's, say)
 }
 
 // Error describes the failure, naming its subject.
 func (e *SignatureError) Error() string {
 	s := e.Err.Error()
+	if e.Label != "" {
+		s += " (label " + e.Label + ")"
+	}
 	if e.KeyID != "" {
 		s += " (keyId " + e.KeyID + ")"
 	}

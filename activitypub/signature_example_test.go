@@ -2,6 +2,7 @@ package activitypub_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
@@ -54,4 +55,43 @@ func ExampleSigner() {
 	// headers: (request-target) host date digest content-type
 	// signed by: https://old.example/users/alice
 	// actor check: <nil>
+}
+
+// ExampleSigner_rfc9421 signs an inbox delivery with RFC 9421 HTTP
+// Message Signatures and an Ed25519 key, and verifies it.
+func ExampleSigner_rfc9421() {
+	pub, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	pemText, err := activitypub.MarshalPublicKeyPEM(pub)
+	if err != nil {
+		panic(err)
+	}
+	body := []byte(`{"type":"Move","actor":"https://old.example/users/alice"}`)
+	req, err := http.NewRequest(http.MethodPost, "https://new.example/inbox", strings.NewReader(string(body)))
+	if err != nil {
+		panic(err)
+	}
+	signer := &activitypub.Signer{KeyID: "https://old.example/users/alice#ed25519-key", Key: key, Scheme: activitypub.SchemeRFC9421}
+	if err := signer.Sign(req, body); err != nil {
+		panic(err)
+	}
+	input := req.Header.Get("Signature-Input")
+	fmt.Println("covered:", input[:strings.Index(input, ")")+1])
+
+	verifier := &activitypub.Verifier{Keys: activitypub.KeyResolverFunc(
+		func(ctx context.Context, id string, refresh bool) (*activitypub.PublicKey, error) {
+			return &activitypub.PublicKey{ID: id, Owner: "https://old.example/users/alice", PublicKeyPem: pemText}, nil
+		})}
+	signed, err := verifier.Verify(context.Background(), req)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("scheme:", signed.Scheme, signed.Label, signed.Algorithm)
+	fmt.Println("signed by:", signed.Actor)
+	// Output:
+	// covered: sig1=("@method" "@target-uri" "@authority" "date" "content-type" "content-digest")
+	// scheme: rfc9421 sig1 ed25519
+	// signed by: https://old.example/users/alice
 }

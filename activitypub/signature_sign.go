@@ -30,7 +30,9 @@ var (
 )
 
 // Signer signs outgoing requests with draft-cavage HTTP signatures, the
-// way Mastodon does. Its zero value is not usable: set KeyID and Key.
+// way Mastodon does, or, with Scheme set to [SchemeRFC9421], with RFC 9421
+// HTTP Message Signatures, the way Fedify does. Its zero value is not
+// usable: set KeyID and Key.
 //
 // A Signer holds no per-request state and is safe for concurrent use as
 // long as its fields are not changed.
@@ -44,26 +46,52 @@ type Signer struct {
 	// Now returns the current time, for the Date header; nil means
 	// time.Now. Tests set it.
 	Now func() time.Time
+	// Scheme is the signature scheme written: "" or [SchemeCavage] for
+	// draft-cavage (what every fediverse server verifies), or
+	// [SchemeRFC9421] (Mastodon 4.5 and later, Fedify).
+	Scheme Scheme
+	// Algorithm is the RFC 9421 alg for an RSA key: "" or
+	// [AlgorithmRSAv15SHA256] (what fediverse servers verify), or
+	// [AlgorithmRSAPSSSHA512]. Ed25519 keys sign with [AlgorithmEd25519].
+	// Draft-cavage signatures ignore it.
+	Algorithm string
 }
 
 // Sign signs r, whose body is body (nil for none; Sign does not read
-// r.Body). It sets these headers, replacing any earlier value, so a
-// request can be signed again before a retry:
+// r.Body). It sets these headers, replacing any earlier value (and
+// removing the other scheme's), so a request can be signed again before a
+// retry, with either scheme:
 //
 //   - Date, the current time in IMF-fixdate form;
 //   - Accept on GET and HEAD, [AcceptActivityJSON] unless already set;
-//   - Digest on other methods: "SHA-256=" and the base64 SHA-256 of body;
 //   - Content-Type on other methods, [ContentTypeActivityJSON] unless
 //     already set;
-//   - Signature, covering "(request-target) host date accept" on GET and
-//     HEAD and "(request-target) host date digest content-type" otherwise.
+//   - for draft-cavage: Digest on other methods, "SHA-256=" and the base64
+//     SHA-256 of body, and Signature, covering "(request-target) host date
+//     accept" on GET and HEAD and "(request-target) host date digest
+//     content-type" otherwise;
+//   - for RFC 9421: Content-Digest on other methods, "sha-256=:" and the
+//     base64 SHA-256 of body and ":", and Signature-Input and Signature,
+//     one signature labelled sig1 with the parameters created, keyid and
+//     alg, covering "@method" "@target-uri" "@authority" "date" and
+//     "accept" on GET and HEAD, "content-type" "content-digest"
+//     otherwise.
 //
 // The host signed is r.Host, or r.URL.Host when r.Host is empty, in the
-// ASCII (punycode) form Go's transport sends. The algorithm parameter
-// written is "rsa-sha256" for RSA keys, as Mastodon writes it, and
-// "hs2019" for Ed25519 keys. The signature itself is made by
-// go-fed/httpsig. Errors wrap [ErrInvalidKey] for an unusable key or id.
+// ASCII (punycode) form Go's transport sends; an RFC 9421 @target-uri
+// takes its scheme from r.URL, https when it has none. The draft-cavage
+// algorithm parameter written is "rsa-sha256" for RSA keys, as Mastodon
+// writes it, and "hs2019" for Ed25519 keys; the signature itself is made
+// by go-fed/httpsig. RFC 9421 signatures are made with the standard
+// library. Errors wrap [ErrInvalidKey] for an unusable key or id,
+// [ErrUnsupportedScheme] for an unknown Scheme and
+// [ErrUnsupportedAlgorithm] for an Algorithm that does not suit the key.
 func (s *Signer) Sign(r *http.Request, body []byte) error {
+	switch s.Scheme {
+	case "", SchemeCavage, SchemeRFC9421:
+	default:
+		return &SignatureError{Scheme: s.Scheme, KeyID: s.KeyID, Reason: fmt.Sprintf("scheme %q", s.Scheme), Err: ErrUnsupportedScheme}
+	}
 	var algo httpsig.Algorithm
 	label := AlgorithmHS2019
 	switch s.Key.(type) {
@@ -98,14 +126,19 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 		h = make(http.Header)
 		r.Header = h
 	}
-	// go-fed refuses to sign over an earlier Digest, and would add a
-	// second Signature.
-	h.Del("Signature")
-	h.Del("Digest")
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
 	}
+	if s.Scheme == SchemeRFC9421 {
+		return s.signRFC9421(r, body, host, now())
+	}
+	h.Del("Signature-Input")
+	h.Del("Content-Digest")
+	// go-fed refuses to sign over an earlier Digest, and would add a
+	// second Signature.
+	h.Del("Signature")
+	h.Del("Digest")
 	h.Set("Date", now().UTC().Format(http.TimeFormat))
 	covered := postSignedHeaders
 	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == "" {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -489,12 +490,35 @@ func TestVerifyRefusals(t *testing.T) {
 			want:   activitypub.ErrMalformedSignature,
 		},
 		{
-			name: "RFC 9421 signature",
+			name: "RFC 9421 signature without created, date or content-digest",
 			tamper: func(t *testing.T, req *http.Request) {
 				req.Header.Set("Signature-Input", `sig1=("@method" "@target-uri");keyid="k"`)
 				req.Header.Set("Signature", `sig1=:AAAA:`)
 			},
-			want: activitypub.ErrUnsupportedScheme,
+			want: activitypub.ErrMissingCoverage,
+		},
+		{
+			// The first hole: such a signature was valid at any path of
+			// any server.
+			name: "POST covering only date and digest",
+			sign: func(t *testing.T, req *http.Request) {
+				signWithGoFed(t, req, key, []byte(moveBody), "date", "digest")
+			},
+			want: activitypub.ErrMissingCoverage,
+		},
+		{
+			name: "POST without host coverage",
+			sign: func(t *testing.T, req *http.Request) {
+				signWithGoFed(t, req, key, []byte(moveBody), "(request-target)", "date", "digest")
+			},
+			want: activitypub.ErrMissingCoverage,
+		},
+		{
+			name: "POST without (request-target) coverage",
+			sign: func(t *testing.T, req *http.Request) {
+				signWithGoFed(t, req, key, []byte(moveBody), "host", "date", "digest")
+			},
+			want: activitypub.ErrMissingCoverage,
 		},
 		{
 			name:     "body too large",
@@ -574,6 +598,52 @@ func setParam(t *testing.T, req *http.Request, edit func(*activitypub.SignatureP
 	}
 	edit(p)
 	req.Header.Set("Signature", p.String())
+}
+
+// TestVerifyExpiresKeepsMaxAge checks the second hole: a covered
+// (expires) used to lift MaxAge, so a (created) 10 hours old was accepted
+// while its (expires) lay ahead. go-fed signs with (created) at the
+// system clock and (expires) 12 hours later; the verifier's clock moves.
+func TestVerifyExpiresKeepsMaxAge(t *testing.T) {
+	t.Parallel()
+	key := testRSAKey(t, 0)
+	keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, key)}}
+	signed := time.Now()
+	req, err := http.NewRequest(http.MethodPost, "https://new.example/users/bob/inbox", strings.NewReader(moveBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Host", req.URL.Host)
+	s, _, err := httpsig.NewSigner([]httpsig.Algorithm{httpsig.RSA_SHA256}, httpsig.DigestSha256,
+		[]string{"(request-target)", "host", "(created)", "(expires)", "digest"}, httpsig.Signature, 12*3600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SignRequest(key, testKeyID, req, []byte(moveBody)); err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Del("Host")
+	tests := []struct {
+		name  string
+		later time.Duration
+		want  error
+	}{
+		{name: "half an hour later", later: 30 * time.Minute},
+		{name: "10 hours later, before (expires)", later: 10 * time.Hour, want: activitypub.ErrDateSkew},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := &activitypub.Verifier{Keys: keys, Now: fixedClock(signed.Add(tc.later))}
+			req.Body = readCloser(moveBody)
+			got, err := v.Verify(context.Background(), req)
+			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("Verify = %v, want %v", err, tc.want)
+			}
+			if tc.want == nil && !slices.Contains(got.Headers, "(expires)") {
+				t.Errorf("covered %q, want (expires) among them", got.Headers)
+			}
+		})
+	}
 }
 
 // TestVerifyKeyRotation checks that a signature that fails with a cached

@@ -43,10 +43,10 @@ const maxExpiryWindow = 12 * time.Hour
 // Scheme names an HTTP signature scheme.
 type Scheme string
 
-// Signature schemes. [Verifier] verifies draft-cavage signatures; RFC 9421
-// HTTP Message Signatures (recognised by their Signature-Input header) are
-// refused with [ErrUnsupportedScheme] for now, and will be verified beside
-// cavage, reported through [Verified.Scheme], without changing this API.
+// Signature schemes. [Verifier] verifies both: a request with a
+// Signature-Input header is taken as RFC 9421 HTTP Message Signatures,
+// any other as draft-cavage; [Verified.Scheme] says which verified.
+// [Signer.Scheme] chooses the one [Signer.Sign] writes.
 const (
 	SchemeCavage  Scheme = "draft-cavage-http-signatures"
 	SchemeRFC9421 Scheme = "rfc9421"
@@ -95,12 +95,25 @@ type Verifier struct {
 
 // Verified describes a request whose signature verified.
 type Verified struct {
-	Scheme    Scheme
-	KeyID     string
-	Actor     string   // the key's owner: the actor that signed
-	Algorithm string   // as sent; hs2019 when absent
-	Headers   []string // the covered headers, in order
-	// Body is the request body, read and checked against the Digest.
+	Scheme Scheme // the scheme that verified
+	// Label is the RFC 9421 label of the signature that verified (a
+	// request may carry several); "" for draft-cavage.
+	Label string
+	KeyID string
+	Actor string // the key's owner: the actor that signed
+	// Algorithm is, for draft-cavage, the algorithm parameter as sent
+	// (hs2019 when absent); for RFC 9421, the algorithm that verified
+	// (alg as sent, or the one the key implied).
+	Algorithm string
+	// Headers is the covered headers (draft-cavage) or components (RFC
+	// 9421, "@method", "content-digest"), in the order signed.
+	Headers []string
+	// Nonce and Tag are the RFC 9421 nonce and tag parameters, "" when
+	// absent. Verify does not keep nonces: a host that wants replay
+	// protection beyond the time window records them.
+	Nonce, Tag string
+	// Body is the request body, read and checked against the Digest or
+	// Content-Digest when covered.
 	// The request's Body is replaced by a reader over the same bytes.
 	Body []byte
 }
@@ -119,55 +132,86 @@ func (v *Verified) CheckActor(actor string) error {
 // (or built by hand), and returns who signed it. It reads the body (at
 // most MaxBody bytes) and leaves r.Body readable again.
 //
-// The checks, in order, each failing with a *[SignatureError] wrapping
-// its own sentinel: body size ([ErrBodyTooLarge]); a single Signature
-// header ([ErrNoSignature], [ErrMalformedSignature], and
-// [ErrUnsupportedScheme] for RFC 9421 requests); algorithm rsa-sha256 or
-// hs2019, absent meaning hs2019 ([ErrUnsupportedAlgorithm]); coverage of
-// date or (created), of (request-target) or digest, of host on GET and
-// HEAD, of digest on POST, and presence of every covered header
-// ([ErrMissingCoverage]); the covered (created), or else the covered
-// Date, within MaxAge old and MaxSkew ahead, and a covered (expires) not
-// passed ([ErrInvalidDate], [ErrDateSkew]) — created and expires
-// parameters the signature does not cover are ignored, as anyone could
-// add them; the Digest's SHA-256 against the body when digest is
-// covered ([ErrDigestMismatch]); the key, from Keys
-// ([ErrKeyUnavailable], [ErrKeyOwner]); and the signature itself, over the
-// headers in the order the signature lists them ([ErrBadSignature]). Only
-// the last two cost a key lookup.
+// A request with a Signature-Input header is verified as RFC 9421 HTTP
+// Message Signatures, any other as draft-cavage; [Verified.Scheme] says
+// which. The checks, in order, each failing with a *[SignatureError]
+// wrapping its own sentinel:
 //
-// When the signature does not verify, the key is resolved once more with
-// refresh set, and the signature checked again with the new key. As
-// Mastodon does for older senders, a (request-target) that fails with the
-// query string is also tried without it.
+//   - body size ([ErrBodyTooLarge]);
+//   - the signature fields: one Signature header for draft-cavage,
+//     Signature-Input and Signature as structured-field dictionaries
+//     (RFC 8941) for RFC 9421 ([ErrNoSignature], [ErrMalformedSignature]);
+//   - the algorithm: rsa-sha256 or hs2019 (absent meaning hs2019) for
+//     draft-cavage; rsa-v1_5-sha256, rsa-pss-sha512 or ed25519 for RFC
+//     9421, absent meaning what the key implies
+//     ([ErrUnsupportedAlgorithm]);
+//   - coverage ([ErrMissingCoverage]): for draft-cavage, (request-target),
+//     host, date or (created), and digest on POST; for RFC 9421, @method,
+//     @target-uri or else @path and @authority (@target-uri holds the
+//     authority), a created parameter or date, and content-digest on
+//     POST; and, for both, presence of every covered header. Without the
+//     target and the host a signature would be valid at any inbox of any
+//     server;
+//   - the time window ([ErrInvalidDate], [ErrDateSkew]): the covered
+//     (created) or created parameter, or else the covered Date, at most
+//     MaxAge old and MaxSkew ahead, and a covered (expires) or expires
+//     parameter not passed. Both windows apply: an expiry does not lift
+//     MaxAge. Draft-cavage created and expires parameters the signature
+//     does not cover are ignored, as anyone could add them;
+//   - the body against the Digest's SHA-256 (draft-cavage) or every
+//     sha-256 and sha-512 of Content-Digest (RFC 9530), when covered
+//     ([ErrDigestMismatch]);
+//   - the key, from Keys ([ErrKeyUnavailable], [ErrKeyOwner]);
+//   - the signature itself ([ErrBadSignature]).
 //
-// The signature is parsed by [ParseSignatureHeader], all checks but the
-// cryptographic one are fediport's, and go-fed/httpsig verifies the
-// signature over a normalised copy of the request. One go-fed limit
-// remains: it refuses a (created) parameter more than 10 seconds ahead of
-// the system clock, whatever Now says.
+// Only the last two cost a key lookup. When the signature does not
+// verify, the key is resolved once more with refresh set, and the
+// signature checked again with the new key. As Mastodon does for older
+// senders, a draft-cavage (request-target) that fails with the query
+// string is also tried without it. An RFC 9421 @target-uri is tried with
+// https and then http when the request did not arrive over TLS, as behind
+// a TLS-terminating proxy.
+//
+// An RFC 9421 request may carry several signatures (labels): Verify
+// returns the first that verifies, naming it in [Verified.Label]; when
+// none does, the error of the one that got furthest, naming its label in
+// [SignatureError.Label]. At most 8 signatures are read, and at most two
+// of them cost a key lookup. Components with parameters (;sf, ;key, ;req)
+// and @query-param are not supported: a signature covering them fails.
+//
+// Draft-cavage signatures are parsed by [ParseSignatureHeader] and
+// checked by go-fed/httpsig over a normalised copy of the request; one
+// go-fed limit remains: it refuses a (created) parameter more than 10
+// seconds ahead of the system clock, whatever Now says. RFC 9421 fields
+// are parsed by github.com/dunglas/httpsfv and signatures checked with
+// the standard library.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Verified, error) {
 	body, err := v.readBody(r)
 	if err != nil {
 		return nil, err
 	}
 	if len(r.Header.Values("Signature-Input")) > 0 {
-		return nil, &SignatureError{Reason: "RFC 9421 signatures are not supported yet", Err: ErrUnsupportedScheme}
+		return v.verifyRFC9421(ctx, r, body)
 	}
+	return v.verifyCavage(ctx, r, body)
+}
+
+func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byte) (*Verified, error) {
 	values := r.Header.Values("Signature")
 	switch len(values) {
 	case 0:
-		return nil, &SignatureError{Err: ErrNoSignature}
+		return nil, &SignatureError{Scheme: SchemeCavage, Err: ErrNoSignature}
 	case 1:
 	default:
-		return nil, &SignatureError{Reason: "more than one Signature header", Err: ErrMalformedSignature}
+		return nil, &SignatureError{Scheme: SchemeCavage, Reason: "more than one Signature header", Err: ErrMalformedSignature}
 	}
 	p, err := ParseSignatureHeader(values[0])
 	if err != nil {
 		return nil, err
 	}
+	covered := p.CoveredHeaders()
 	fail := func(sentinel error, format string, args ...any) (*Verified, error) {
-		return nil, &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf(format, args...), Err: sentinel}
+		return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Reason: fmt.Sprintf(format, args...), Err: sentinel}
 	}
 
 	algorithm := p.EffectiveAlgorithm()
@@ -175,8 +219,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Verified, erro
 		return fail(ErrUnsupportedAlgorithm, "algorithm %q", p.Algorithm)
 	}
 
-	covered := p.CoveredHeaders()
-	if err := checkCoverage(r, p, covered); err != nil {
+	if err := checkCoverage(r, covered); err != nil {
 		return fail(ErrMissingCoverage, "%v", err)
 	}
 	for _, name := range covered {
@@ -204,6 +247,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Verified, erro
 	}
 
 	if err := v.checkTime(r, p, covered); err != nil {
+		err.Scheme, err.Covered = SchemeCavage, covered
 		return nil, err
 	}
 	if contains(covered, "digest") {
@@ -220,6 +264,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Verified, erro
 	for {
 		key, pub, err := v.resolve(ctx, p.KeyID, refreshed)
 		if err != nil {
+			err.Scheme, err.Covered = SchemeCavage, covered
 			if refreshed && err.Err == ErrKeyUnavailable {
 				err.Reason = "signature did not verify, and fetching the key again failed"
 				err.Err = ErrBadSignature
@@ -238,7 +283,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Verified, erro
 			}, nil
 		}
 		if errors.Is(verr, ErrUnsupportedAlgorithm) || refreshed {
-			return nil, &SignatureError{KeyID: p.KeyID, Err: errSentinel(verr), Cause: verr}
+			return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Err: errSentinel(verr), Cause: verr}
 		}
 		refreshed = true
 	}
@@ -275,14 +320,17 @@ func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
 }
 
 // checkCoverage applies Mastodon's rules on what a signature must cover.
-func checkCoverage(r *http.Request, p *SignatureParams, covered []string) error {
+func checkCoverage(r *http.Request, covered []string) error {
 	switch {
 	case !contains(covered, "date") && !contains(covered, "(created)"):
 		return errors.New("neither date nor (created) is covered")
-	case !contains(covered, "(request-target)") && !contains(covered, "digest"):
-		return errors.New("neither (request-target) nor digest is covered")
-	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && !contains(covered, "host"):
-		return errors.New("host is not covered on a GET request")
+	case !contains(covered, "(request-target)"):
+		// Without it a signature is valid at any path: a delivery to one
+		// inbox could be replayed to another.
+		return errors.New("(request-target) is not covered")
+	case !contains(covered, "host"):
+		// Without it a signature is valid at any server.
+		return errors.New("host is not covered")
 	case r.Method == http.MethodPost && !contains(covered, "digest"):
 		return errors.New("digest is not covered on a POST request")
 	}
@@ -293,18 +341,7 @@ func checkCoverage(r *http.Request, p *SignatureParams, covered []string) error 
 // covers counts: a created or expires parameter, or a Date header, that
 // the signature does not cover could be set by anyone replaying an old
 // request, so it is ignored.
-func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []string) error {
-	now := time.Now()
-	if v.Now != nil {
-		now = v.Now()
-	}
-	maxAge, maxSkew := v.MaxAge, v.MaxSkew
-	if maxAge <= 0 {
-		maxAge = DefaultMaxSignatureAge
-	}
-	if maxSkew <= 0 {
-		maxSkew = DefaultMaxClockSkew
-	}
+func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []string) *SignatureError {
 	var created time.Time
 	switch {
 	case contains(covered, "(created)"):
@@ -324,21 +361,47 @@ func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []stri
 		// checkCoverage refused a signature covering neither.
 		return &SignatureError{KeyID: p.KeyID, Reason: "neither date nor (created) is covered", Err: ErrMissingCoverage}
 	}
-	if created.After(now.Add(maxSkew)) {
-		return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("dated %s, ahead of %s", created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
-	}
+	var expires time.Time
 	if p.Expires != 0 && contains(covered, "(expires)") {
-		expires := time.Unix(p.Expires, 0)
+		expires = time.Unix(p.Expires, 0)
+	}
+	if err := v.checkWindow(created, expires); err != nil {
+		err.KeyID = p.KeyID
+		return err
+	}
+	return nil
+}
+
+// checkWindow checks a signature created at created and, unless expires
+// is zero, expiring at expires: created no more than MaxSkew ahead and no
+// more than MaxAge old, and expires, capped at 12 hours after created,
+// not passed by more than MaxSkew. Both windows apply: an (expires) does
+// not lift MaxAge.
+func (v *Verifier) checkWindow(created, expires time.Time) *SignatureError {
+	now := time.Now()
+	if v.Now != nil {
+		now = v.Now()
+	}
+	maxAge, maxSkew := v.MaxAge, v.MaxSkew
+	if maxAge <= 0 {
+		maxAge = DefaultMaxSignatureAge
+	}
+	if maxSkew <= 0 {
+		maxSkew = DefaultMaxClockSkew
+	}
+	if created.After(now.Add(maxSkew)) {
+		return &SignatureError{Reason: fmt.Sprintf("dated %s, ahead of %s", created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+	}
+	if !expires.IsZero() {
 		if limit := created.Add(maxExpiryWindow); expires.After(limit) {
 			expires = limit
 		}
 		if now.After(expires.Add(maxSkew)) {
-			return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("expired at %s", expires.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+			return &SignatureError{Reason: fmt.Sprintf("expired at %s", expires.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
 		}
-		return nil
 	}
 	if now.Sub(created) > maxAge {
-		return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("dated %s, older than %s at %s", created.UTC().Format(time.RFC3339), maxAge, now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+		return &SignatureError{Reason: fmt.Sprintf("dated %s, older than %s at %s", created.UTC().Format(time.RFC3339), maxAge, now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
 	}
 	return nil
 }

@@ -50,6 +50,10 @@ type DeliveryProgress struct {
 	Total int
 }
 
+// maxKnownSchemes bounds how many hosts a [Deliverer] remembers the
+// signature scheme of.
+const maxKnownSchemes = 4096
+
 // Deliverer sends activities, HTTP-signed, to inboxes: with bounded
 // concurrency, retries with exponential backoff per inbox, hosts that keep
 // failing put aside without holding up the others, and, with a Journal, a
@@ -59,7 +63,11 @@ type DeliveryProgress struct {
 // A Deliverer is safe for concurrent use; do not change its fields while
 // it runs.
 type Deliverer struct {
-	// Signer signs each request with the sending account's key.
+	// Signer signs each request with the sending account's key, with
+	// its Scheme first. An inbox that refuses a request with 400 or 401
+	// gets it once more signed with the other scheme ("double-knock", as
+	// Fedify does); the scheme that was accepted is remembered per host
+	// (for up to 4096 hosts) and tried first next time.
 	Signer *activitypub.Signer
 	// HTTPClient sends the requests; nil means a client over
 	// activitypub.NewTransport(AllowPrivate), which refuses to dial
@@ -98,8 +106,47 @@ type Deliverer struct {
 	// from the goroutine that delivered it.
 	Progress func(DeliveryProgress)
 
-	once sync.Once
-	hc   *http.Client
+	once    sync.Once
+	hc      *http.Client
+	schemes knownSchemes
+}
+
+// knownSchemes remembers, per host, the signature scheme it accepted,
+// forgetting the oldest entry beyond maxKnownSchemes.
+type knownSchemes struct {
+	mu    sync.Mutex
+	m     map[string]activitypub.Scheme
+	order []string // insertion order, for eviction
+}
+
+func (k *knownSchemes) get(host string) (activitypub.Scheme, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	s, ok := k.m[host]
+	return s, ok
+}
+
+func (k *knownSchemes) set(host string, s activitypub.Scheme) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = make(map[string]activitypub.Scheme)
+	}
+	if _, ok := k.m[host]; !ok {
+		if len(k.order) >= maxKnownSchemes {
+			delete(k.m, k.order[0])
+			k.order = k.order[1:]
+		}
+		k.order = append(k.order, host)
+	}
+	k.m[host] = s
+}
+
+func otherScheme(s activitypub.Scheme) activitypub.Scheme {
+	if s == activitypub.SchemeRFC9421 {
+		return activitypub.SchemeCavage
+	}
+	return activitypub.SchemeRFC9421
 }
 
 func (d *Deliverer) client() *http.Client {
@@ -129,9 +176,11 @@ func (d *Deliverer) concurrency() int {
 	return d.Concurrency
 }
 
-// Deliver sends u once, signed, and returns nil when the inbox accepted
-// it (2xx), else a *[DeliveryError] whose Temporary field says whether a
-// later retry may succeed (network errors, 408, 429, 5xx). It neither
+// Deliver sends u once, signed (twice when the inbox refuses the first
+// signature scheme with 400 or 401: see [Deliverer.Signer]), and returns
+// nil when the inbox accepted it (2xx), else a *[DeliveryError] whose
+// Temporary field says whether a later retry may succeed (network
+// errors, 408, 429, 5xx). It neither
 // retries nor consults the Journal: a host running units on its own job
 // queue retries with the queue's policy and records successes itself.
 func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
@@ -142,6 +191,51 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 	if err != nil || target.Host == "" || (target.Scheme != "https" && (target.Scheme != "http" || !d.AllowHTTP)) {
 		return &DeliveryError{Inbox: u.Inbox, Err: fmt.Errorf("%w: inbox %q", activitypub.ErrInvalidURL, u.Inbox)}
 	}
+	host := strings.ToLower(target.Host)
+	first := d.Signer.Scheme
+	if first == "" {
+		first = activitypub.SchemeCavage
+	}
+	if known, ok := d.schemes.get(host); ok {
+		first = known
+	}
+	status, err := d.send(ctx, u, first)
+	if err != nil {
+		return err
+	}
+	if status == http.StatusUnauthorized || status == http.StatusBadRequest {
+		// Double-knock: the inbox may not know this scheme.
+		second := otherScheme(first)
+		status2, err := d.send(ctx, u, second)
+		switch {
+		case err != nil:
+			return err
+		case status2 >= 200 && status2 <= 299:
+			d.schemes.set(host, second)
+			return nil
+		case temporaryStatus(status2):
+			// Worth a retry, which starts again from the preferred
+			// scheme.
+			status = status2
+		}
+		// Otherwise both were refused: report the preferred scheme's
+		// refusal.
+	}
+	if status >= 200 && status <= 299 {
+		d.schemes.set(host, first)
+		return nil
+	}
+	return &DeliveryError{Inbox: u.Inbox, StatusCode: status, Temporary: temporaryStatus(status)}
+}
+
+// temporaryStatus reports whether an inbox's answer may change on a
+// retry: 408, 429 and 5xx.
+func temporaryStatus(status int) bool {
+	return status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
+}
+
+// send signs u with scheme and sends it once, returning the status.
+func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub.Scheme) (int, error) {
 	timeout := d.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -150,7 +244,7 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.Inbox, bytes.NewReader(u.Activity))
 	if err != nil {
-		return &DeliveryError{Inbox: u.Inbox, Err: err}
+		return 0, &DeliveryError{Inbox: u.Inbox, Err: err}
 	}
 	req.Header.Set("Content-Type", activitypub.ContentTypeActivityJSON)
 	ua := d.UserAgent
@@ -158,20 +252,18 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 		ua = activitypub.DefaultUserAgent
 	}
 	req.Header.Set("User-Agent", ua)
-	if err := d.Signer.Sign(req, u.Activity); err != nil {
-		return &DeliveryError{Inbox: u.Inbox, Err: err}
+	signer := *d.Signer
+	signer.Scheme = scheme
+	if err := signer.Sign(req, u.Activity); err != nil {
+		return 0, &DeliveryError{Inbox: u.Inbox, Err: err}
 	}
 	resp, err := d.client().Do(req)
 	if err != nil {
-		return &DeliveryError{Inbox: u.Inbox, Temporary: !errors.Is(err, activitypub.ErrPrivateAddress), Err: err}
+		return 0, &DeliveryError{Inbox: u.Inbox, Temporary: !errors.Is(err, activitypub.ErrPrivateAddress), Err: err}
 	}
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	resp.Body.Close()
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return nil
-	}
-	temp := resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout
-	return &DeliveryError{Inbox: u.Inbox, StatusCode: resp.StatusCode, Temporary: temp}
+	return resp.StatusCode, nil
 }
 
 // DeliveryReport counts what [Deliverer.DeliverAll] did.
