@@ -87,8 +87,10 @@
 // reads at most [Reader.MaxRows] data rows ([DefaultMaxRows], 20,000);
 // past those limits it returns [ErrTooLarge] or [ErrTooManyRows]. Files
 // that are not UTF-8 text, hold NUL bytes or a quote that never closes
-// are refused with [ErrMalformed]. Parsing is linear in the size of the
-// file. A plan is refused when it would make the account follow more than
+// are refused with [ErrMalformed], as is a line of more than 1,024
+// cells. Blank lines are bounded by [Reader.MaxRows] too, counted apart
+// from the data rows. Parsing is linear in the size of the file whatever
+// its line ends (LF, CRLF or CR alone). A plan is refused when it would make the account follow more than
 // [PlanOptions.FollowLimit] accounts (Mastodon's 7,500, or 1.1 times the
 // followers count) with a [*FollowLimitError], or hold more than
 // [PlanOptions.MaxLists] lists (50) with [ErrTooManyLists].
