@@ -56,6 +56,12 @@
 // for follows, mutes (and followers, as GoToSocial writes it). Reading a
 // file, writing its rows and reading them again gives the same rows.
 //
+// The failures report ([WriteActions], [Result.WriteFailures]) is the
+// exception, since people open it in spreadsheets: a cell that would run
+// as a formula ("=HYPERLINK(...)") is written as text, behind an
+// apostrophe ([Writer.EscapeFormulas]). Exports and [WriteRows] write
+// every cell as it is.
+//
 // # Planning
 //
 // [NewPlan] matches accounts as Mastodon does, by address without the

@@ -391,10 +391,15 @@ func (r *Reader) convert(fields []string, cols []column, sl *slab) (row Row, col
 	return row, 0, nil
 }
 
-// account reads an account address cell: trimmed, one leading "@"
-// dropped, a bare name completed with LocalDomain.
+// account reads an account address cell: trimmed, the apostrophe of an
+// escaped formula ([Writer.EscapeFormulas]) and one leading "@" dropped,
+// a bare name completed with LocalDomain. No address holds an
+// apostrophe, so dropping it is never ambiguous.
 func (r *Reader) account(cell string) (string, error) {
 	a := strings.TrimSpace(cell)
+	if len(a) > 1 && a[0] == '\'' && isFormula(a[1:]) {
+		a = strings.TrimSpace(a[1:])
+	}
 	a = strings.TrimPrefix(a, "@")
 	if a == "" {
 		return "", fmt.Errorf("%w: empty", ErrInvalidAccount)
