@@ -23,7 +23,12 @@ const MaxDocumentSize = 1 << 20
 // written back as they were, and known members whose typed field was not
 // changed keep their original bytes. A known member whose value has a
 // shape the typed field cannot hold (an object where a string belongs, say)
-// leaves the field unset and is kept as it was.
+// leaves the field unset and is kept as it was. A member named twice is
+// read once, its last value counting, and written once; but a document
+// that repeats a security-relevant member (id, type, movedTo,
+// alsoKnownAs, publicKey, or a key's id, owner or publicKeyPem), even in
+// another case, is refused with a *[DuplicateMemberError], since readers
+// disagree on which value counts.
 //
 // Actor implements go-ap's Item interface, so it can be the object of
 // activities built with github.com/go-ap/activitypub (an Update of the
@@ -126,8 +131,8 @@ type Field struct {
 
 var actorFields = []field[Actor]{
 	rawField("@context", func(a *Actor) *json.RawMessage { return &a.Context }),
-	stringField("id", func(a *Actor) *string { return &a.ID }),
-	stringField("type", func(a *Actor) *string { return &a.Type }),
+	unique(stringField("id", func(a *Actor) *string { return &a.ID })),
+	unique(stringField("type", func(a *Actor) *string { return &a.Type })),
 	stringField("following", func(a *Actor) *string { return &a.Following }),
 	stringField("followers", func(a *Actor) *string { return &a.Followers }),
 	stringField("inbox", func(a *Actor) *string { return &a.Inbox }),
@@ -144,9 +149,9 @@ var actorFields = []field[Actor]{
 	boolField("memorial", func(a *Actor) *bool { return &a.Memorial }),
 	boolField("suspended", func(a *Actor) *bool { return &a.Suspended }),
 	timeField("published", func(a *Actor) *time.Time { return &a.Published }),
-	stringField("movedTo", func(a *Actor) *string { return &a.MovedTo }),
-	stringsField("alsoKnownAs", func(a *Actor) *[]string { return &a.AlsoKnownAs }),
-	objectField[Actor, PublicKey]("publicKey", func(a *Actor) **PublicKey { return &a.PublicKey }),
+	unique(stringField("movedTo", func(a *Actor) *string { return &a.MovedTo })),
+	unique(stringsField("alsoKnownAs", func(a *Actor) *[]string { return &a.AlsoKnownAs })),
+	unique(objectField[Actor, PublicKey]("publicKey", func(a *Actor) **PublicKey { return &a.PublicKey })),
 	attachmentField,
 	objectField[Actor, Endpoints]("endpoints", func(a *Actor) **Endpoints { return &a.Endpoints }),
 	objectField[Actor, Image]("icon", func(a *Actor) **Image { return &a.Icon }),
@@ -222,9 +227,9 @@ var endpointsFields = []field[Endpoints]{
 }
 
 var publicKeyFields = []field[PublicKey]{
-	stringField("id", func(k *PublicKey) *string { return &k.ID }),
-	stringField("owner", func(k *PublicKey) *string { return &k.Owner }),
-	stringField("publicKeyPem", func(k *PublicKey) *string { return &k.PublicKeyPem }),
+	unique(stringField("id", func(k *PublicKey) *string { return &k.ID })),
+	unique(stringField("owner", func(k *PublicKey) *string { return &k.Owner })),
+	unique(stringField("publicKeyPem", func(k *PublicKey) *string { return &k.PublicKeyPem })),
 }
 
 var imageFields = []field[Image]{
@@ -241,7 +246,8 @@ var fieldFields = []field[Field]{
 }
 
 // ParseActor decodes an actor document. It fails when data is larger than
-// [MaxDocumentSize] or is not one JSON object, and returns a *[DocumentError].
+// [MaxDocumentSize], is not one JSON object, or repeats a security-relevant
+// member ([DuplicateMemberError]), and returns a *[DocumentError].
 // It does not check that the document is a valid actor: see [Actor.Check].
 func ParseActor(data []byte) (*Actor, error) {
 	if len(data) > MaxDocumentSize {

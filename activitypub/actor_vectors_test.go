@@ -46,6 +46,7 @@ func TestActorVectors(t *testing.T) {
 				if !errors.Is(err, want) {
 					t.Fatalf("got %v, want %v (%s)", err, want, v.Header["reason"])
 				}
+				checkDuplicate(t, v, err)
 				return
 			}
 			if err != nil {
@@ -83,5 +84,22 @@ func TestActorVectors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkDuplicate checks, for a vector with a "duplicate:" header, that err
+// is a *DuplicateMemberError naming that member.
+func checkDuplicate(t *testing.T, v *testvectors.Vector, err error) {
+	t.Helper()
+	name, ok := v.Header["duplicate"]
+	if !ok {
+		return
+	}
+	var dup *activitypub.DuplicateMemberError
+	if !errors.As(err, &dup) {
+		t.Fatalf("got %v, want a *DuplicateMemberError (%s)", err, v.Header["reason"])
+	}
+	if dup.Name != name {
+		t.Errorf("duplicate member %q, want %q", dup.Name, name)
 	}
 }

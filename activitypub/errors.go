@@ -3,6 +3,7 @@ package activitypub
 import (
 	"errors"
 	"net/url"
+	"strconv"
 )
 
 // Errors about documents. A [DocumentError] or [MoveError] wraps them.
@@ -58,6 +59,27 @@ func (e *DocumentError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *DocumentError) Unwrap() error { return e.Err }
+
+// DuplicateMemberError reports a document that names a security-relevant
+// member more than once (id, type, actor, object, target, alsoKnownAs,
+// movedTo, publicKey, and a key's id, owner and publicKeyPem), or twice
+// in names that differ only in case. Decoders disagree on which value
+// counts, so a document forwarded as it was could mean one thing to this
+// package and another to its next reader: it is refused. It unwraps to
+// [ErrMalformed].
+type DuplicateMemberError struct {
+	// Name is the member, with the members it is nested in before it:
+	// "publicKey.id".
+	Name string
+}
+
+// Error names the member.
+func (e *DuplicateMemberError) Error() string {
+	return "member " + strconv.Quote(e.Name) + " appears more than once"
+}
+
+// Unwrap returns [ErrMalformed].
+func (e *DuplicateMemberError) Unwrap() error { return ErrMalformed }
 
 func isAbsoluteURL(s string) bool {
 	u, err := url.Parse(s)

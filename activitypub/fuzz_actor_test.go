@@ -21,10 +21,12 @@ func FuzzParseActor(f *testing.F) {
 			f.Add(data)
 		}
 	}
-	vectors, _ := testvectors.Load("testdata/vectors/move")
-	for _, v := range vectors {
-		for _, s := range v.Sections {
-			f.Add(s)
+	for _, dir := range []string{"testdata/vectors/move", "testdata/vectors/actor"} {
+		vectors, _ := testvectors.Load(dir)
+		for _, v := range vectors {
+			for _, s := range v.Sections {
+				f.Add(s)
+			}
 		}
 	}
 	f.Add([]byte(`{"alsoKnownAs":"x","attachment":{"type":"PropertyValue"}}`))

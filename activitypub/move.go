@@ -11,7 +11,9 @@ import (
 )
 
 // Move is a Move activity: the account Actor (which is also the Object)
-// has moved to Target. Decoding keeps every member, as [Actor] does.
+// has moved to Target. Decoding keeps every member, as [Actor] does, and
+// refuses a document that repeats id, type, actor, object or target with a
+// *[DuplicateMemberError].
 type Move struct {
 	Context json.RawMessage
 	ID      string
@@ -29,11 +31,11 @@ type Move struct {
 
 var moveFields = []field[Move]{
 	rawField("@context", func(m *Move) *json.RawMessage { return &m.Context }),
-	stringField("id", func(m *Move) *string { return &m.ID }),
-	stringField("type", func(m *Move) *string { return &m.Type }),
-	iriField("target", func(m *Move) *string { return &m.Target }),
-	iriField("actor", func(m *Move) *string { return &m.Actor }),
-	iriField("object", func(m *Move) *string { return &m.Object }),
+	unique(stringField("id", func(m *Move) *string { return &m.ID })),
+	unique(stringField("type", func(m *Move) *string { return &m.Type })),
+	unique(iriField("target", func(m *Move) *string { return &m.Target })),
+	unique(iriField("actor", func(m *Move) *string { return &m.Actor })),
+	unique(iriField("object", func(m *Move) *string { return &m.Object })),
 	stringsField("to", func(m *Move) *[]string { return &m.To }),
 	stringsField("cc", func(m *Move) *[]string { return &m.CC }),
 }

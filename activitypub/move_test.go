@@ -21,6 +21,7 @@ var moveErrors = map[string]error{
 	"ErrAliasMissing":       activitypub.ErrAliasMissing,
 	"ErrTargetSuspended":    activitypub.ErrTargetSuspended,
 	"ErrTargetMoved":        activitypub.ErrTargetMoved,
+	"ErrMalformed":          activitypub.ErrMalformed,
 }
 
 func TestMoveVectors(t *testing.T) {
@@ -48,6 +49,7 @@ func TestMoveVectors(t *testing.T) {
 			if !errors.Is(err, want) {
 				t.Fatalf("want %v (%s), got %v", want, v.Header["reason"], err)
 			}
+			checkDuplicate(t, v, err)
 			// Each vector fails for its own reason only.
 			var me *activitypub.MoveError
 			if errors.As(err, &me) && len(me.Errs) != 1 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -36,6 +37,12 @@ func splitObject(data []byte) ([]Member, error) {
 // scanObject is splitObject for data known to be valid JSON, which the
 // members' values then point into.
 func scanObject(data []byte) ([]Member, error) {
+	return scanObjectDups(data, nil)
+}
+
+// scanObjectDups is scanObject that also appends to *dups (if not nil)
+// the name of each member that appears more than once, once per repeat.
+func scanObjectDups(data []byte, dups *[]string) ([]Member, error) {
 	i := skipSpace(data, 0)
 	if data[i] != '{' {
 		return nil, fmt.Errorf("want a JSON object, found %s", describeValue(data[i]))
@@ -68,6 +75,9 @@ func scanObject(data []byte) ([]Member, error) {
 		}
 		if dup >= 0 {
 			members[dup].Value = value
+			if dups != nil {
+				*dups = append(*dups, name)
+			}
 		} else {
 			members = append(members, Member{Name: name, Value: value})
 			if index != nil {
@@ -357,43 +367,92 @@ type field[T any] struct {
 	// encode gives for a T that decode filled from raw (nil when decode
 	// fails): whether the typed field still holds what raw decoded to.
 	same func(t *T, raw json.RawMessage) bool
+	// unique marks a security-relevant member: a document that has it
+	// twice (or also under a name differing only in case), at its level
+	// or inside its value, is refused with a *DuplicateMemberError, since
+	// parsers disagree on which value counts.
+	unique bool
+}
+
+// unique marks f as a member that must not repeat (see field.unique).
+func unique[T any](f field[T]) field[T] {
+	f.unique = true
+	return f
 }
 
 // decodeObject decodes data into t through fields and returns every member
 // of data, known or not, in order.
 func decodeObject[T any](data []byte, t *T, fields []field[T]) ([]Member, error) {
-	members, err := splitObject(data)
-	if err != nil {
-		return nil, err
+	if !json.Valid(data) {
+		return splitObject(data) // for its error
 	}
-	decodeMembers(members, t, fields)
-	return members, nil
+	return decodeValidObject(bytes.Clone(data), t, fields)
 }
 
 // decodeValidObject is decodeObject for data known to be valid JSON, in a
 // buffer no one else holds.
 func decodeValidObject[T any](data []byte, t *T, fields []field[T]) ([]Member, error) {
-	members, err := scanObject(data)
+	var dups []string
+	members, err := scanObjectDups(data, &dups)
 	if err != nil {
 		return nil, err
 	}
-	decodeMembers(members, t, fields)
-	return members, nil
+	if err := checkUnique(members, dups, fields); err != nil {
+		return members, err
+	}
+	return members, decodeMembers(members, t, fields)
+}
+
+// checkUnique refuses a repeated member that fields mark unique: named
+// twice (dups), or twice in names that differ only in case, which
+// encoding/json and other case-insensitive decoders take for one.
+func checkUnique[T any](members []Member, dups []string, fields []field[T]) error {
+	for _, name := range dups {
+		if i := fieldIndex(fields, name); i >= 0 && fields[i].unique {
+			return &DuplicateMemberError{Name: name}
+		}
+	}
+	for i := range fields {
+		f := &fields[i]
+		if !f.unique {
+			continue
+		}
+		n := 0
+		for _, m := range members {
+			// EqualFold also folds the Kelvin sign to k and the long s
+			// to s, as encoding/json's field matching does.
+			if strings.EqualFold(m.Name, f.name) {
+				n++
+			}
+		}
+		if n > 1 {
+			return &DuplicateMemberError{Name: f.name}
+		}
+	}
+	return nil
 }
 
 // decodeMembers sets t's typed fields from members, which hold valid JSON.
-func decodeMembers[T any](members []Member, t *T, fields []field[T]) {
+// It fails only on a repeated member inside the value of a unique one.
+func decodeMembers[T any](members []Member, t *T, fields []field[T]) error {
 	for _, m := range members {
 		if i := fieldIndex(fields, m.Name); i >= 0 {
 			// A member of an unexpected shape stays as it was, in
 			// members; the typed field stays unset.
-			if f := &fields[i]; f.decodeValid != nil {
-				_ = f.decodeValid(t, m.Value)
+			f := &fields[i]
+			var err error
+			if f.decodeValid != nil {
+				err = f.decodeValid(t, m.Value)
 			} else {
-				_ = f.decode(t, m.Value)
+				err = f.decode(t, m.Value)
+			}
+			var dup *DuplicateMemberError
+			if f.unique && errors.As(err, &dup) {
+				return &DuplicateMemberError{Name: f.name + "." + dup.Name}
 			}
 		}
 	}
+	return nil
 }
 
 // validDecoder is implemented by the nested documents: decodeValid is
@@ -646,10 +705,10 @@ func decodeIRIs(raw json.RawMessage) ([]string, error) {
 func decodeIRI(raw json.RawMessage) (string, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '{' {
-		var o struct {
-			ID string `json:"id"`
-		}
-		if err := json.Unmarshal(raw, &o); err != nil {
+		// Read as the other members are: "id" exactly, and refused when
+		// repeated (encoding/json would take the last, in any case).
+		var o iriObject
+		if _, err := decodeObject(raw, &o, iriObjectFields); err != nil {
 			return "", err
 		}
 		if o.ID == "" {
@@ -660,6 +719,13 @@ func decodeIRI(raw json.RawMessage) (string, error) {
 	var s string
 	err := decodeString(raw, &s)
 	return s, err
+}
+
+// iriObject is an object standing for an IRI: only its id is read.
+type iriObject struct{ ID string }
+
+var iriObjectFields = []field[iriObject]{
+	unique(stringField("id", func(o *iriObject) *string { return &o.ID })),
 }
 
 // objectField holds a nested object through its own JSON methods.

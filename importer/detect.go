@@ -87,7 +87,7 @@ func CheckType(chosen Type, head []byte, fileName string) error {
 // is split as far as it goes.
 func firstRecord(head []byte) []string {
 	s := strings.TrimPrefix(string(head), "\uFEFF")
-	p := parser{s: s, line: 1, nl: -1}
+	p := parser{s: s, line: 1, lf: -1, cr: -1}
 	for {
 		if _, err := p.record(); err != nil {
 			if errors.Is(err, io.EOF) {

@@ -333,6 +333,8 @@ func (r *Result) FailedRows() []Action {
 // WriteFailures writes the failed rows of r ([Result.FailedRows]) to w as
 // Mastodon's failures CSV for r.Type, the file Mastodon names
 // [FailuresFileName]: importing it again in merge mode retries them.
+// It is a report people open too: cells that a spreadsheet would run as
+// formulas are written as text (see [WriteActions]).
 func (r *Result) WriteFailures(w io.Writer) error {
 	return WriteActions(w, r.Type, r.FailedRows())
 }

@@ -327,6 +327,9 @@ func (k keyer) account(addr string) string {
 	if k.local != "" && h == k.local {
 		return user
 	}
+	if len(user)+1+len(h) == len(a) && a[:len(user)] == user && a[len(user)+1:] == h {
+		return a // already in key form: no copy
+	}
 	return user + "@" + h
 }
 

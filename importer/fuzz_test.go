@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fediport/fediport/importer"
@@ -33,6 +34,17 @@ func FuzzReader(f *testing.F) {
 		}
 		return nil
 	})
+	// The hostile shapes of issue 14: CR line ends and no quote (once
+	// quadratic), blank lines and lines of commas past the bounds.
+	for _, s := range []string{
+		strings.Repeat("a@x.example\r", 3000),
+		strings.Repeat("\r", 3000),
+		strings.Repeat("\r\n,,\n", 1500),
+		strings.Repeat(",", 3000),
+		`"a@x.example"` + strings.Repeat(`,""`, 1100),
+	} {
+		f.Add([]byte(s), uint8(typeIndex(importer.Blocking)))
+	}
 	documented := []error{
 		importer.ErrTooLarge, importer.ErrTooManyRows, importer.ErrEmpty,
 		importer.ErrIncompatibleType, importer.ErrMalformed, importer.ErrInvalidRow,

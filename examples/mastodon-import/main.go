@@ -41,6 +41,7 @@ import (
 
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
+	"github.com/fediport/fediport/internal/atomicfile"
 )
 
 func main() {
@@ -309,14 +310,10 @@ func describe(a importer.Action) string {
 	return strings.Join(parts, " ")
 }
 
+// writeFile writes the failures CSV: readable by its owner only (it
+// holds the account's follows), written to a new file and renamed into
+// place, so a link planted under its name is replaced, never followed,
+// and no other file is ever truncated.
 func writeFile(name string, write func(io.Writer) error) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(name, 0o600, write)
 }

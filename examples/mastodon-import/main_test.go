@@ -243,3 +243,39 @@ func TestFailuresPath(t *testing.T) {
 		})
 	}
 }
+
+func TestFailuresFileIsNotFollowedThroughALink(t *testing.T) {
+	_, url, dir := setup(t)
+	victim := filepath.Join(dir, "victim.txt")
+	if err := os.WriteFile(victim, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "following_accounts_failures.csv")
+	if err := os.Symlink(victim, out); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "following_accounts.csv")}, &stdout, &stderr, false)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3 (one row failed)\n%s", code, &stderr)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious" {
+		t.Errorf("the file the link pointed to was overwritten: %q", b)
+	}
+	fi, err := os.Lstat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fi.Mode().IsRegular() {
+		t.Errorf("the failures CSV is %v, want a regular file in place of the link", fi.Mode())
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		t.Errorf("the failures CSV has mode %v: it holds the follow list, only its owner may read it", fi.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "nobody@gone.example") {
+		t.Errorf("the failures CSV lacks the failed row: %q", b)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(m) != 0 {
+		t.Errorf("temporary files left: %v", m)
+	}
+}

@@ -70,6 +70,12 @@ type Client struct {
 	// MaxPages bounds the pages read for one collection (default
 	// [DefaultMaxPages]).
 	MaxPages int
+	// AllowHTTP lets a plain http:// BaseURL reach a server on another
+	// machine, sending the token unencrypted. Without it, plain HTTP is
+	// used only for connections to loopback addresses (127.0.0.0/8, ::1,
+	// whatever name resolves to them), as for a test server; any other
+	// is refused with [ErrPlainHTTP] before the token is sent.
+	AllowHTTP bool
 
 	mu       sync.Mutex
 	accounts map[string]string   // lower-case acct -> id
@@ -79,6 +85,9 @@ type Client struct {
 	listIDs  map[string][]string // title -> ids of every list with it; under listMu
 	listsOK  bool
 	domain   string
+	// guarded is guardedFrom with connections held to loopback, for
+	// plain http:// (plainhttp.go); under mu.
+	guarded, guardedFrom *http.Transport
 }
 
 // The Client implements every destination interface of package importer.
@@ -139,10 +148,17 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.httpClient(base).Do(req)
+	hc := c.httpClient(base)
+	if hc.Transport, err = c.plainHTTP(base, hc.Transport); err != nil {
+		return nil, err
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if errors.Is(err, ErrPlainHTTP) {
+			return nil, fmt.Errorf("%s %s: %w", method, path, plainHTTPError(base.Host))
 		}
 		if errors.Is(err, errRedirect) {
 			return nil, fmt.Errorf("%w: %s %s: %w", ErrUnexpected, method, path, err)

@@ -29,7 +29,11 @@
 //
 // The token is only ever sent to BaseURL's scheme and host: a Link
 // header or an HTTP redirect pointing elsewhere (another host, another
-// port, or plain http) is refused with [ErrUnexpected]. Each response body is bounded by
+// port, or plain http) is refused with [ErrUnexpected]. Nor is it sent
+// unencrypted across a network: a plain http:// BaseURL is refused with
+// [ErrPlainHTTP] unless every connection goes to a loopback address (a
+// test server, a local peer) or [Client.AllowHTTP] is set. Each response
+// body is bounded by
 // [Client.MaxResponseBytes] (default 8 MiB), each collection by
 // [Client.MaxPages] pages, and server messages kept in errors are cut to
 // 512 bytes.

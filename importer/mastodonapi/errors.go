@@ -36,6 +36,10 @@ var (
 	// that is not the JSON expected, or a Link header or redirect to
 	// another server.
 	ErrUnexpected = errors.New("mastodonapi: unexpected response")
+	// ErrPlainHTTP means BaseURL is plain http:// to a server that is not
+	// on this machine (loopback), and [Client.AllowHTTP] is not set: the
+	// token would cross the network unencrypted. Permanent.
+	ErrPlainHTTP = errors.New("mastodonapi: token refused to plain HTTP")
 )
 
 // unixTimeFloor tells a Unix time (2001 and later) from a number of

@@ -1,0 +1,56 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runBounded runs csv-inspect and fails the test if it has not returned
+// within a minute: what it is given must not make it hang.
+func runBounded(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(args, &stdout, &stderr) }()
+	select {
+	case code := <-done:
+		return code, stderr.String()
+	case <-time.After(time.Minute):
+		t.Fatalf("csv-inspect %q still running after a minute", args)
+		return 0, ""
+	}
+}
+
+func TestRefusesFilesThatAreNotRegular(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "following_accounts.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatalf("mkfifo: %v", err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"a named pipe with no writer would block the open and the read", fifo, "named pipe"},
+		{"a folder", dir, "folder"},
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		tests = append(tests, struct{ name, path, want string }{"/dev/zero never ends", "/dev/zero", "character device"})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, stderr := runBounded(t, "-type", "blocking", tt.path)
+			if code != 1 || !strings.Contains(stderr, "not a regular file") || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, "not a regular file ("+tt.want+")")
+			}
+		})
+	}
+}
