@@ -66,7 +66,14 @@ type rawItem struct {
 func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo) iter.Seq2[rawItem, error] {
 	return func(yield func(rawItem, error) bool) {
 		w := &windowReader{r: src}
-		dec := jsontext.NewDecoder(w, decodeOptions)
+		// in is what the current decoder reads from: the source at first,
+		// then, after an item array, what the splitter had buffered but
+		// not used followed by what the splitter had not read yet. Each
+		// reader goes on exactly where the previous one stopped: the next
+		// splitter reads the decoder's unread buffer and then in, never
+		// the source directly, or whatever of in was not read is lost.
+		var in io.Reader = w
+		dec := jsontext.NewDecoder(in, decodeOptions)
 		// abs is the offset in the entry of the current decoder's input:
 		// the decoder is replaced after each item array (see below).
 		var abs int64
@@ -143,7 +150,7 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 				// when decoding it); decoding an item validates it.
 				w.max = 1 << 62 // the splitter bounds its own buffer
 				sp := &splitter{
-					r:        io.MultiReader(bytes.NewReader(bytes.Clone(dec.UnreadBuffer())), w),
+					r:        io.MultiReader(bytes.NewReader(bytes.Clone(dec.UnreadBuffer())), in),
 					off:      abs + dec.InputOffset(),
 					first:    true,
 					maxItem:  l.MaxItemSize,
@@ -169,7 +176,8 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 				// a valid start.
 				const resume = `{"":0`
 				abs = sp.off - int64(len(resume))
-				dec = jsontext.NewDecoder(io.MultiReader(strings.NewReader(resume), bytes.NewReader(sp.buf[sp.pos:]), w), decodeOptions)
+				in = io.MultiReader(strings.NewReader(resume), bytes.NewReader(sp.buf[sp.pos:]), sp.r)
+				dec = jsontext.NewDecoder(in, decodeOptions)
 				window()
 				for range 3 {
 					if _, err := dec.ReadToken(); err != nil {
