@@ -99,11 +99,13 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 			if errors.As(err, &pe) {
 				// A positioned error from below (a corrupt entry, a limit
 				// of the container) gets the item it broke.
+				// The decoder's own wrapping ("jsontext: read error") says
+				// nothing more: the *Error is the error.
+				e := *pe
 				if pe.Index < 0 && index >= 0 && pe.Entry == entry {
-					e := *pe
 					e.Index = index
-					err = &e
 				}
+				err = &e
 				yield(rawItem{}, err)
 				return
 			}
@@ -308,7 +310,8 @@ type splitter struct {
 	pos   int   // next byte of buf to read; the start of the current item
 	off   int64 // offset in the entry of buf[pos]
 	eof   bool
-	first bool // no element read yet
+	err   error // a read error that came with bytes, for the next read
+	first bool  // no element read yet
 
 	maxItem, maxDepth int
 }
@@ -320,6 +323,9 @@ const splitChunk = 64 << 10
 func (s *splitter) more() (bool, error) {
 	if s.eof {
 		return false, nil
+	}
+	if s.err != nil {
+		return false, s.err
 	}
 	if s.pos > 0 {
 		n := copy(s.buf, s.buf[s.pos:])
@@ -339,7 +345,12 @@ func (s *splitter) more() (bool, error) {
 			return n > 0, nil
 		}
 		if err != nil {
-			return n > 0, err
+			if n > 0 {
+				// Use the bytes first; the error comes at the next read.
+				s.err = err
+				return true, nil
+			}
+			return false, err
 		}
 		if n > 0 {
 			return true, nil

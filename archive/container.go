@@ -24,6 +24,7 @@ type entry struct {
 	modTime time.Time
 
 	zf      *zip.File // zip
+	cut     bool      // zip: the entry a ZIP cut short ends in
 	ord     int       // tar: ordinal of its header in the stream
 	diskRel string    // dir: path relative to the root
 }
@@ -75,7 +76,11 @@ func (b zipBackend) open(e *entry) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	return &checkedReader{rc: rc, max: b.limits.MaxEntrySize, name: e.name}, nil
+	cr := &checkedReader{rc: rc, max: b.limits.MaxEntrySize, name: e.name}
+	if e.cut {
+		return &cutReader{r: cr, name: e.name}, nil
+	}
+	return cr, nil
 }
 
 // zipEntries indexes a ZIP of the given size. Sizes come from the
@@ -223,6 +228,10 @@ func (f *tarFile) Read(p []byte) (int, error) {
 	n, err := f.r.Read(p)
 	if err != nil && err != io.EOF {
 		f.bad = true
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			// The gzip stream ends in the entry: the file is cut short.
+			err = &Error{Entry: f.r.name, Index: -1, Offset: f.r.n, Err: ErrTruncated}
+		}
 	}
 	return n, err
 }
@@ -278,7 +287,7 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 			if len(files) > 0 {
 				name = files[len(files)-1].name
 			}
-			return files, dirs, &Error{Entry: name, Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrCorrupt, err)}, nil
+			return files, dirs, &Error{Entry: name, Index: -1, Offset: -1, Err: damageErr(err)}, nil
 		}
 		if ord >= l.MaxEntries {
 			return nil, nil, nil, &Error{Index: -1, Offset: -1, Err: ErrTooManyEntries}
@@ -324,9 +333,18 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 			if errors.Is(rerr, ErrCompressionRatio) {
 				return nil, nil, nil, entryErr(name, ErrCompressionRatio)
 			}
-			return files, dirs, &Error{Entry: name, Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrCorrupt, rerr)}, nil
+			return files, dirs, &Error{Entry: name, Index: -1, Offset: -1, Err: damageErr(rerr)}, nil
 		}
 	}
+}
+
+// damageErr is the error of a .tar.gz damaged after its first entries:
+// ErrTruncated when the stream just ends.
+func damageErr(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return ErrTruncated
+	}
+	return fmt.Errorf("%w: %w", ErrCorrupt, err)
 }
 
 // ratioReader reads inflated bytes from r while in counts the

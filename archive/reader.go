@@ -52,7 +52,7 @@ type Reader struct {
 	concurrency int
 	be          backend
 	closer      io.Closer
-	damage      error // a .tar.gz damaged after its first entries
+	damage      error // a ZIP cut short, a .tar.gz damaged after its first entries
 
 	files map[string]*entry
 	dirs  map[string][]fs.DirEntry // directory -> sorted children
@@ -171,18 +171,36 @@ func (c *Config) NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 		// them with this package's error.
 		err = nil
 	}
+	var damage error
+	var cut string
 	if err != nil {
-		return nil, &Error{Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrNotArchive, err)}
+		var head [4]byte
+		if _, herr := r.ReadAt(head[:], 0); herr != nil || string(head[:]) != "PK\x03\x04" {
+			return nil, &Error{Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrNotArchive, err)}
+		}
+		// A ZIP that starts well but has no readable central directory:
+		// most likely a download cut short. Recover what is there.
+		var last string
+		if zr, cut, last, err = recoverZip(r, size, l); err != nil {
+			return nil, err
+		}
+		damage = &Error{Entry: last, Index: -1, Offset: -1, Err: ErrTruncated}
 	}
 	files, dirs, err := zipEntries(zr, size, l)
 	if err != nil {
 		return nil, err
+	}
+	for _, e := range files {
+		if cut != "" && e.zf.Name == cut {
+			e.cut = true
+		}
 	}
 	rd, err := newReader(FormatZIP, l, zipBackend{limits: l}, files, dirs)
 	if err != nil {
 		return nil, err
 	}
 	rd.concurrency = c.Concurrency
+	rd.damage = damage
 	return rd, nil
 }
 

@@ -1,0 +1,221 @@
+package archive
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"strings"
+	"testing"
+)
+
+// cutZip builds a ZIP of outbox.json (n statuses), a media file and
+// actor.json, in the order Mastodon writes them, with the given method;
+// described is whether sizes follow the data (Go's and streaming
+// writers) or are in the local headers.
+func cutZip(t *testing.T, n int, method uint16, described bool) (data []byte, outbox string, ids []string) {
+	t.Helper()
+	items := make([]string, n)
+	for i := range items {
+		ids = append(ids, fmt.Sprintf("https://a.example/users/u/statuses/%d", i))
+		items[i] = strings.Replace(noteItem, "statuses/1", fmt.Sprintf("statuses/%d", i), 2)
+	}
+	outbox = outboxOf(items...)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range []struct{ name, data string }{
+		{"outbox.json", outbox},
+		{"media_attachments/files/1/original/a.png", noise(40 << 10)},
+		{"actor.json", `{"id":"https://a.example/users/u","type":"Person","preferredUsername":"u"}`},
+	} {
+		var w io.Writer
+		var err error
+		if described {
+			w, err = zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: method})
+		} else {
+			// Sizes and CRC in the local header, as a seeking writer
+			// (Mastodon's rubyzip) leaves them.
+			var comp bytes.Buffer
+			fw := io.Writer(&comp)
+			var closer io.Closer
+			if method == zip.Deflate {
+				dw, _ := flateWriter(&comp)
+				fw, closer = dw, dw
+			}
+			io.WriteString(fw, f.data)
+			if closer != nil {
+				closer.Close()
+			}
+			h := &zip.FileHeader{Name: f.name, Method: method, CRC32: crc(f.data),
+				CompressedSize64: uint64(comp.Len()), UncompressedSize64: uint64(len(f.data))}
+			w, err = zw.CreateRaw(h)
+			if err == nil {
+				_, err = w.Write(comp.Bytes())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, f.data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), outbox, ids
+}
+
+// TestZipCutShort cuts ZIPs at every point and reads them: Open
+// recovers the entries from their local headers, statuses come in order
+// up to the last complete one, and the damage is ErrTruncated naming
+// the entry the file ends in.
+func TestZipCutShort(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		method    uint16
+		described bool
+	}{
+		{"deflate, sizes after the data", zip.Deflate, true},
+		{"deflate, sizes in the local header", zip.Deflate, false},
+		{"stored, sizes after the data", zip.Store, true},
+		{"stored, sizes in the local header", zip.Store, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			data, outbox, ids := cutZip(t, 40, tc.method, tc.described)
+			whole := openZipBytes(t, data)
+			entries := map[string][]byte{}
+			for _, name := range []string{"outbox.json", "media_attachments/files/1/original/a.png", "actor.json"} {
+				b, err := fs.ReadFile(whole, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				entries[name] = b
+			}
+			prev := 0
+			step := max(len(data)/300, 1)
+			for cut := 40; cut < len(data); cut += step {
+				c := Config{Concurrency: 1}
+				r, err := c.NewReader(bytes.NewReader(data[:cut]), int64(cut))
+				if err != nil {
+					if !errors.Is(err, ErrTruncated) {
+						t.Fatalf("cut at %d: %v, want ErrTruncated", cut, err)
+					}
+					continue
+				}
+				if r.damage == nil || !errors.Is(r.damage, ErrTruncated) {
+					t.Fatalf("cut at %d: damage %v, want ErrTruncated", cut, r.damage)
+				}
+				// Every entry found is what was written, or a prefix of
+				// it ending in ErrTruncated.
+				for name, want := range entries {
+					if !r.Has(name) {
+						continue
+					}
+					f, _ := r.Open(name)
+					got, err := io.ReadAll(f)
+					f.Close()
+					if !bytes.HasPrefix(want, got) {
+						t.Fatalf("cut at %d: %s is not a prefix of what was written", cut, name)
+					}
+					if err != nil && !errors.Is(err, ErrTruncated) {
+						t.Fatalf("cut at %d: reading %s: %v", cut, name, err)
+					}
+					if len(got) < len(want) && err == nil {
+						t.Fatalf("cut at %d: %s ends early without an error", cut, name)
+					}
+				}
+				if !r.Has("outbox.json") {
+					continue
+				}
+				var got []string
+				var last error
+				for s, err := range r.Statuses() {
+					if err != nil {
+						last = err
+						break
+					}
+					got = append(got, s.ID)
+				}
+				if diff := len(got); diff > len(ids) || strings.Join(got, " ") != strings.Join(ids[:len(got)], " ") {
+					t.Fatalf("cut at %d: statuses are not the first ones in order", cut)
+				}
+				if len(got) < prev {
+					t.Fatalf("cut at %d: %d statuses, fewer than %d at a shorter cut", cut, len(got), prev)
+				}
+				prev = len(got)
+				if last != nil {
+					var e *Error
+					if !errors.Is(last, ErrTruncated) || !errors.As(last, &e) || e.Entry != "outbox.json" || (e.Index != len(got) && !(len(got) == 0 && e.Index == -1)) {
+						t.Fatalf("cut at %d: error %v, want ErrTruncated in outbox.json at item %d", cut, last, len(got))
+					}
+					// Every status whose bytes were all delivered was
+					// yielded.
+					f, _ := r.Open("outbox.json")
+					avail, _ := io.ReadAll(f)
+					f.Close()
+					complete := strings.Count(string(avail), `"published":"2024-01-02T03:04:05Z"}}`)
+					if len(got) != complete {
+						t.Fatalf("cut at %d: %d statuses, but %d are whole in the %d bytes there", cut, len(got), complete, len(avail))
+					}
+				} else if len(got) != len(ids) {
+					t.Fatalf("cut at %d: %d statuses without an error, want %d", cut, len(got), len(ids))
+				}
+				rep := r.Validate()
+				found := false
+				for _, err := range rep.Errors {
+					found = found || errors.Is(err, ErrTruncated)
+				}
+				if !found {
+					t.Fatalf("cut at %d: Validate does not report the cut: %v", cut, rep.Errors)
+				}
+			}
+			if prev != len(ids) {
+				t.Errorf("the longest cuts gave %d statuses, want %d", prev, len(ids))
+			}
+			_ = outbox
+		})
+	}
+}
+
+// TestZipCutShortMessage: the damage names the last entry and says what
+// happened.
+func TestZipCutShortMessage(t *testing.T) {
+	t.Parallel()
+	data, _, _ := cutZip(t, 5, zip.Deflate, true)
+	cut := len(data) - 200 // in the central directory
+	r, err := NewReader(bytes.NewReader(data[:cut]), int64(cut))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "archive: actor.json: the file ends early: was the download complete?"
+	if r.damage == nil || r.damage.Error() != want {
+		t.Errorf("damage = %v, want %q", r.damage, want)
+	}
+	if n, err := count(r.Statuses()); n != 5 || err != nil {
+		t.Errorf("read %d statuses, %v; want 5 and no error", n, err)
+	}
+}
+
+func openZipBytes(t *testing.T, data []byte) *Reader {
+	t.Helper()
+	r, err := NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func flateWriter(w io.Writer) (io.WriteCloser, error) {
+	return flate.NewWriter(w, flate.DefaultCompression)
+}
+
+func crc(s string) uint32 { return crc32.ChecksumIEEE([]byte(s)) }
