@@ -65,6 +65,7 @@ type rawItem struct {
 // After the last element or an error, info holds what was learnt.
 func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo) iter.Seq2[rawItem, error] {
 	return func(yield func(rawItem, error) bool) {
+		src, bom := skipBOM(src)
 		w := &windowReader{r: src}
 		// in is what the current decoder reads from: the source at first,
 		// then, after an item array, what the splitter had buffered but
@@ -76,7 +77,7 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 		dec := jsontext.NewDecoder(in, decodeOptions)
 		// abs is the offset in the entry of the current decoder's input:
 		// the decoder is replaced after each item array (see below).
-		var abs int64
+		abs := bom
 		window := func() { w.max = abs + dec.InputOffset() + 2*int64(l.MaxItemSize) + bufferedReader }
 		fail := func(index int, off int64, err error) {
 			if off < 0 {
@@ -225,6 +226,28 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 		info.complete = true
 	}
 }
+
+// utf8BOM is the byte order mark some editors and tools put at the start
+// of a UTF-8 file; JSON parsers refuse it, readers of exports accept it.
+const utf8BOM = "\xef\xbb\xbf"
+
+// skipBOM returns src without a leading UTF-8 byte order mark, and how
+// many bytes were skipped.
+func skipBOM(src io.Reader) (io.Reader, int64) {
+	var head [3]byte
+	n, err := io.ReadFull(src, head[:])
+	if n == 3 && string(head[:]) == utf8BOM {
+		return src, 3
+	}
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return io.MultiReader(bytes.NewReader(head[:n]), &errReader{err}), 0
+	}
+	return io.MultiReader(bytes.NewReader(head[:n]), src), 0
+}
+
+type errReader struct{ err error }
+
+func (e *errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func isLimitErr(err error) bool {
 	return errors.Is(err, ErrItemTooLarge) || errors.Is(err, ErrTooDeep) ||

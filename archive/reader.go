@@ -150,7 +150,7 @@ func (c *Config) newFileReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		r.damage = damage
 		return r, nil
 	}
-	h = bytes.TrimLeft(bytes.TrimPrefix(h, []byte("\xef\xbb\xbf")), " \t\r\n")
+	h = bytes.TrimLeft(bytes.TrimPrefix(h, []byte(utf8BOM)), " \t\r\n")
 	if len(h) > 0 && h[0] == '{' {
 		if size > l.MaxEntrySize {
 			return nil, entryErr("outbox.json", ErrEntryTooLarge)
@@ -303,6 +303,7 @@ func (r *Reader) Actor() (*activitypub.Actor, error) {
 	if err != nil {
 		return nil, err
 	}
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	if err := checkDepth(data, r.limits.MaxDepth); err != nil {
 		return nil, entryErr("actor.json", err)
 	}

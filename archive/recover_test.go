@@ -219,3 +219,42 @@ func flateWriter(w io.Writer) (io.WriteCloser, error) {
 }
 
 func crc(s string) uint32 { return crc32.ChecksumIEEE([]byte(s)) }
+
+// TestBOM: a UTF-8 byte order mark before outbox.json, likes.json or
+// actor.json, bare or in a ZIP, is skipped.
+func TestBOM(t *testing.T) {
+	t.Parallel()
+	const bom = "\xef\xbb\xbf"
+	outbox := bom + outboxOf(noteItem, noteItem)
+	bare := openString(t, Limits{}, outbox)
+	z := zipBytes(t,
+		zipFile{name: "outbox.json", data: []byte(outbox)},
+		zipFile{name: "likes.json", data: []byte(bom + `{"orderedItems":["https://b.example/1"]}`)},
+		zipFile{name: "actor.json", data: []byte(bom + `{"id":"https://a.example/users/u","type":"Person","preferredUsername":"u"}`)},
+	)
+	zipped := openZipBytes(t, z)
+	for name, r := range map[string]*Reader{"bare": bare, "zip": zipped} {
+		n, err := count(r.Statuses())
+		if n != 2 || err != nil {
+			t.Errorf("%s: %d statuses, %v; want 2", name, n, err)
+		}
+		rep := r.Validate()
+		if len(rep.Errors) != 0 {
+			t.Errorf("%s: Validate errors %v", name, rep.Errors)
+		}
+	}
+	if n, err := count(zipped.Likes()); n != 1 || err != nil {
+		t.Errorf("likes: %d, %v; want 1", n, err)
+	}
+	if a, err := zipped.Actor(); err != nil || a.PreferredUsername != "u" {
+		t.Errorf("actor: %v", err)
+	}
+	// Offsets still count the mark.
+	for _, err := range openString(t, Limits{}, bom+`{"orderedItems":[1,}`).Statuses() {
+		var e *Error
+		if !errors.As(err, &e) || e.Offset != 20 {
+			t.Errorf("error %v, want one at byte 20 (item 0, after the 3-byte mark)", err)
+		}
+		break
+	}
+}
