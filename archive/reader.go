@@ -112,8 +112,20 @@ func (c *Config) open(name string) (*Reader, error) {
 		r.closer = root
 		return r, nil
 	}
+	// A FIFO would block the open and the reads, a device (/dev/zero)
+	// would never end: only regular files are read.
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(name, info)
+	}
 	f, err := os.Open(name)
 	if err != nil {
+		return nil, err
+	}
+	if info, err = f.Stat(); err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = notRegular(name, info)
+		}
 		return nil, err
 	}
 	r, err := c.newFileReader(f, info.Size())
@@ -123,6 +135,10 @@ func (c *Config) open(name string) (*Reader, error) {
 	}
 	r.closer = f
 	return r, nil
+}
+
+func notRegular(name string, info fs.FileInfo) error {
+	return &Error{Entry: name, Index: -1, Offset: -1, Err: fmt.Errorf("%w: not a regular file or folder (%v)", ErrNotArchive, info.Mode().Type())}
 }
 
 // newFileReader sniffs the content of a file.

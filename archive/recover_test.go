@@ -258,3 +258,4 @@ func TestBOM(t *testing.T) {
 		break
 	}
 }
+
