@@ -259,3 +259,40 @@ func TestBOM(t *testing.T) {
 	}
 }
 
+
+// TestValidateBounded: an archive with thousands of problems of each
+// kind gives a report that lists MaxListed of each and counts the rest.
+func TestValidateBounded(t *testing.T) {
+	t.Parallel()
+	const n = 3000
+	items := make([]string, 0, 2*n)
+	for i := range n {
+		items = append(items,
+			fmt.Sprintf(`{"id":"x%d","type":"Like"}`, i),
+			fmt.Sprintf(`{"id":"a%d","type":"Create","object":{"id":"s%d","type":"Note","attachment":[{"type":"Document","url":"/media_attachments/files/%d/original/gone.png"}]}}`, i, i, i),
+			`{"id":"bad","type":"Create","object":{"id":"y","type":"Note","sensitive":"very"}}`)
+	}
+	files := []zipFile{{name: "outbox.json", data: []byte(outboxOf(items...))}}
+	for i := range 250 {
+		files = append(files, zipFile{name: fmt.Sprintf("media_attachments/files/o/%d.png", i), data: []byte("x")})
+	}
+	r := openZipBytes(t, zipBytes(t, files...))
+	rep := r.Validate()
+	want := Overflow{MissingMedia: n - MaxListed, OrphanMedia: 250 - MaxListed, UnknownItems: n - MaxListed, Errors: n - MaxListed}
+	if rep.Overflow != want {
+		t.Errorf("Overflow = %+v, want %+v", rep.Overflow, want)
+	}
+	if len(rep.MissingMedia) != MaxListed || len(rep.OrphanMedia) != MaxListed || len(rep.UnknownItems) != MaxListed || len(rep.Errors) != MaxListed {
+		t.Errorf("lists hold %d, %d, %d, %d; want %d each", len(rep.MissingMedia), len(rep.OrphanMedia), len(rep.UnknownItems), len(rep.Errors), MaxListed)
+	}
+	if rep.Items != 3*n || rep.Creates != n {
+		t.Errorf("counted %d items, %d creates", rep.Items, rep.Creates)
+	}
+	w := rep.Warnings()
+	if len(w) > 4*MaxListed+10 {
+		t.Errorf("%d warning lines", len(w))
+	}
+	if got := w[len(w)-1]; got != fmt.Sprintf("and %d more errors", n-MaxListed) {
+		t.Errorf("last warning %q", got)
+	}
+}
