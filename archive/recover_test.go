@@ -1,9 +1,11 @@
 package archive
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -259,7 +261,6 @@ func TestBOM(t *testing.T) {
 	}
 }
 
-
 // TestValidateBounded: an archive with thousands of problems of each
 // kind gives a report that lists MaxListed of each and counts the rest.
 func TestValidateBounded(t *testing.T) {
@@ -294,5 +295,67 @@ func TestValidateBounded(t *testing.T) {
 	}
 	if got := w[len(w)-1]; got != fmt.Sprintf("and %d more errors", n-MaxListed) {
 		t.Errorf("last warning %q", got)
+	}
+}
+
+// gnuSparseTarGz is a .tar.gz with outbox.json and one old-GNU sparse
+// entry whose 512 bytes of data stand for logical bytes of holes.
+func gnuSparseTarGz(t *testing.T, logical int64) []byte {
+	t.Helper()
+	var raw bytes.Buffer
+	outbox := []byte(outboxOf(noteItem))
+	tw := tar.NewWriter(&raw)
+	tw.WriteHeader(&tar.Header{Name: "outbox.json", Typeflag: tar.TypeReg, Size: int64(len(outbox)), Mode: 0o444})
+	tw.Write(outbox)
+	tw.Flush()
+	var h [512]byte
+	octal := func(b []byte, v int64) { copy(b, fmt.Sprintf("%0*o", len(b)-1, v)) }
+	copy(h[0:], "media_attachments/files/1/original/big.png")
+	octal(h[100:108], 0o644)
+	octal(h[108:116], 0)
+	octal(h[116:124], 0)
+	octal(h[124:136], 512) // physical size
+	octal(h[136:148], 0)
+	h[156] = 'S'
+	copy(h[257:], "ustar  \x00")
+	// One data region of 512 bytes at the end of the logical file.
+	octal(h[386:398], logical-512)
+	octal(h[398:410], 512)
+	octal(h[483:495], logical) // real size
+	for i := range 8 {
+		h[148+i] = ' '
+	}
+	sum := 0
+	for _, b := range h {
+		sum += int(b)
+	}
+	copy(h[148:], fmt.Sprintf("%06o\x00 ", sum))
+	raw.Write(h[:])
+	raw.Write(make([]byte, 512))
+	raw.Write(make([]byte, 1024)) // end of archive
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(raw.Bytes())
+	zw.Close()
+	return gz.Bytes()
+}
+
+// TestTarSparseRefused: a sparse entry, whose holes would be made above
+// the compression-ratio check, is refused.
+func TestTarSparseRefused(t *testing.T) {
+	t.Parallel()
+	data := gnuSparseTarGz(t, 16<<30)
+	// The file really is a sparse entry of 16 GiB to archive/tar.
+	zr, _ := gzip.NewReader(bytes.NewReader(data))
+	tr := tar.NewReader(zr)
+	tr.Next()
+	if h, err := tr.Next(); err != nil || h.Size != 16<<30 {
+		t.Fatalf("fixture: %v, %+v", err, h)
+	}
+	c := Config{}
+	_, err := c.newFileReader(bytes.NewReader(data), int64(len(data)))
+	var e *Error
+	if !errors.Is(err, ErrCorrupt) || !errors.As(err, &e) || e.Entry != "media_attachments/files/1/original/big.png" {
+		t.Fatalf("error %v, want ErrCorrupt naming the sparse entry", err)
 	}
 }
