@@ -47,8 +47,16 @@
 // handlers, images, iframes, objects, forms and everything else do not.
 // Remote images are never loaded: the only media shown are the archive's
 // own files, copied into the output; custom emoji stay as their
-// :shortcode: text. Media whose type a browser would run as a document
-// (HTML, SVG, XML, scripts) is not copied. Every page carries a
+// :shortcode: text. Media files keep their extension only when it is
+// one of the image, video and audio types Mastodon accepts (and the
+// declared media type is not a document such as SVG or HTML); anything
+// else (.html, .shtml, .xht, .svg, .php, no extension) is written as an
+// inert download, its extension folded into the name before ".bin"
+// (evil.shtml becomes evil_shtml.bin), linked with the download
+// attribute and never as a page, so neither a browser nor a web server
+// that publishes the site runs it. Dots before a media file's extension
+// become '_' too (a.php.png becomes a_php.png), for servers that read
+// every extension of a name. Every page carries a
 // Content-Security-Policy meta tag that allows scripts, styles, images
 // and media only from files beside the page and nothing from the
 // network, as a second line of defence; the only scripts are the

@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -161,10 +162,7 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Sum
 	if name == "" || !fs.ValidPath(name) || strings.HasPrefix(path.Base(name), ".") {
 		return missing(fmt.Errorf("media %q: names no archive entry", a.URL))
 	}
-	kind := mediaKind(a.MediaType, name)
-	if kind == "" {
-		return missing(fmt.Errorf("media %s: file type not shown (%q)", name, a.MediaType))
-	}
+	kind, out := mediaKind(a.MediaType, name)
 	f, err := ar.OpenMedia(a)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -172,7 +170,7 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Sum
 		}
 		return missing(fmt.Errorf("media %s: %w", name, err))
 	}
-	dst, ok := root.media.assign(name)
+	dst, ok := root.media.assign(out)
 	if !ok {
 		f.Close()
 		return missing(fmt.Errorf("media %s: no free name in the output", name))
@@ -190,37 +188,47 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Sum
 	return m, nil
 }
 
-// mediaKind says how a media file is shown: image, video, audio or
-// file (a link), from its media type or else its extension. It returns
-// "" for types a browser would run as a document (HTML, SVG, XML,
-// scripts), which are not copied.
-func mediaKind(mediaType, name string) string {
-	ext := strings.ToLower(path.Ext(name))
-	switch ext {
-	case ".html", ".htm", ".xhtml", ".svg", ".svgz", ".xml", ".js", ".mjs", ".xsl", ".xslt", ".pdf", "":
-		return ""
-	}
+// Media extensions shown, by kind: the image, video and audio types
+// Mastodon accepts for attachments. Browsers (from file:// URLs) and
+// web servers choose how to treat a file by its extension, so only
+// these are written under their own extension.
+var (
+	imageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".heic", ".heif", ".bmp"}
+	videoExts = []string{".mp4", ".m4v", ".mov", ".webm"}
+	audioExts = []string{".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav", ".flac", ".aac", ".3gp", ".wma"}
+)
+
+// mediaKind says how the media file at archive path name is shown
+// (image, video, audio, or file: a download) and the name to write it
+// under. Only the extensions of [imageExts], [videoExts] and
+// [audioExts] are kept, and only when the declared media type does not
+// say otherwise (an SVG or HTML document named .png); anything else is
+// an inert download, its extension folded into the name before ".bin"
+// (evil.shtml becomes evil_shtml.bin), never a page a browser or web
+// server would run. Dots before the extension become '_' as well, so
+// that no server reads a second extension (a.php.png) either.
+func mediaKind(mediaType, name string) (kind, out string) {
+	dir, base := path.Split(name)
+	ext := strings.ToLower(path.Ext(base))
+	stem := strings.ReplaceAll(strings.TrimSuffix(base, path.Ext(base)), ".", "_")
 	mt := strings.ToLower(mediaType)
+	document := strings.Contains(mt, "svg") || strings.Contains(mt, "html") || strings.Contains(mt, "xml") || strings.Contains(mt, "script")
 	switch {
-	case strings.Contains(mt, "svg") || strings.Contains(mt, "html") || strings.Contains(mt, "xml") || strings.Contains(mt, "script"):
-		return ""
-	case strings.HasPrefix(mt, "image/"):
-		return "image"
-	case strings.HasPrefix(mt, "video/"):
-		return "video"
-	case strings.HasPrefix(mt, "audio/"):
-		return "audio"
+	case document:
+	case slices.Contains(imageExts, ext):
+		kind = "image"
+	case slices.Contains(videoExts, ext):
+		kind = "video"
+	case slices.Contains(audioExts, ext):
+		kind = "audio"
 	}
-	if imageExt(name) != "" {
-		return "image"
+	if kind == "" {
+		if e := strings.TrimPrefix(path.Ext(base), "."); e != "" {
+			stem += "_" + e
+		}
+		return "file", dir + stem + ".bin"
 	}
-	switch ext {
-	case ".mp4", ".webm", ".mov", ".m4v", ".ogv":
-		return "video"
-	case ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav", ".flac", ".aac":
-		return "audio"
-	}
-	return "file"
+	return kind, dir + stem + path.Ext(base)
 }
 
 // langTag turns a contentMap key into a BCP 47 tag ("zhCn" becomes

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/fediport/fediport/activitypub"
@@ -362,8 +363,7 @@ func loadProfile(r *archive.Reader, root *output, sum *Summary) (*profile, error
 // opened on its own it could run scripts).
 func imageExt(name string) string {
 	ext := strings.ToLower(path.Ext(name))
-	switch ext {
-	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp":
+	if slices.Contains(imageExts, ext) {
 		return ext
 	}
 	return ""

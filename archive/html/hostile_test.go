@@ -1,0 +1,170 @@
+package html_test
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/archive"
+	archivehtml "github.com/fediport/fediport/archive/html"
+)
+
+// writeHostileActor writes an archive whose actor, aliases and boosts
+// carry javascript: URLs, line breaks, tabs and terminal escapes.
+func writeHostileActor(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "hostile.zip")
+	w, err := archive.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetActor(&activitypub.Actor{
+		ID: actorID, Type: "Person", PreferredUsername: "x\x1b[2Jy",
+		Name:        "Name\n[pwn]: https://evil.example/def\n# Injected heading\x07",
+		Inbox:       actorID + "/inbox",
+		MovedTo:     "javascript:alert(1)",
+		AlsoKnownAs: []string{"javascript:alert(2)", "https://ok.example/a\n# Heading from an alias\n[d]: https://evil.example/", "https://ok.example/b\t>c"},
+		Attachment:  []activitypub.Field{{Type: "PropertyValue", Name: "Field\n# Heading from a field\t", Value: "v\x1b]0;title\x07"}},
+	})
+	at := time.Date(2023, 3, 1, 10, 0, 0, 0, time.UTC)
+	for i, boost := range []string{"javascript:alert(3)", "https://remote.example/s/1\n# Heading from a boost\n", "https://remote.example/s/2"} {
+		if err := w.AddStatus(&archive.Status{Index: -1, Offset: -1, Activity: "Announce", ActivityID: actorID + "/statuses/b" + string(rune('0'+i)) + "/activity",
+			Actor: actorID, ID: boost, Published: at.Add(time.Duration(i) * time.Minute), Visibility: archive.Public,
+			To: []string{activitypub.PublicCollection}}); err != nil {
+			w.Abort()
+			t.Fatal(err)
+		}
+	}
+	note := &archive.Status{Index: -1, Offset: -1, Activity: "Create", ActivityID: actorID + "/statuses/n/activity", Actor: actorID,
+		Type: "Note", ID: actorID + "/statuses/n", URL: "https://social.example/@x/n\n[e]: https://evil.example/", AttributedTo: actorID,
+		Published: at.Add(time.Hour), Content: "<p>text\x1b[31m red <a href=\"https://a.example/x\ny\">link</a></p><pre>code\x1b[0m\n# not a heading</pre>",
+		Summary: "cw\n# Heading from a warning", InReplyTo: "javascript:alert(4)", Visibility: archive.Public}
+	if err := w.AddStatus(note); err != nil {
+		w.Abort()
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestMarkdownHostileFields: in Markdown output, only http(s) URLs are
+// links, and no field can start a line of its own (a heading, a link
+// definition) or carry a control character.
+func TestMarkdownHostileFields(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := writeHostileActor(t, dir)
+	out := filepath.Join(dir, "out")
+	c := archivehtml.Config{Format: archivehtml.FormatMarkdown}
+	if _, err := c.Render(context.Background(), openArchive(t, src), out); err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".md") {
+			b, _ := os.ReadFile(p)
+			all.Write(b)
+		}
+		return nil
+	})
+	md := all.String()
+	for _, bad := range []string{"<javascript:", "](javascript:", "\x1b", "\x07"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("Markdown holds %q", bad)
+		}
+	}
+	for _, re := range []string{`(?m)^\s*#+ (Injected|Heading from)`, `(?m)^\s*\[[a-z]+\]:`} {
+		if m := regexp.MustCompile(re).FindString(md); m != "" {
+			t.Errorf("a field starts a line of its own: %q", m)
+		}
+	}
+	for _, want := range []string{"<https://ok.example/a%0A#%20Heading%20from%20an%20alias%0A[d]:%20https://evil.example/>", "<https://ok.example/b%09%3Ec>", "Boost of <https://remote.example/s/2>"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q", want)
+		}
+	}
+}
+
+// TestMediaAllowList: media whose names a browser or a web server would
+// treat as a page or a script are written as inert .bin downloads and
+// never linked as a page; only Mastodon's image, video and audio
+// extensions keep theirs.
+func TestMediaAllowList(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "media.zip")
+	w, err := archive.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetActor(&activitypub.Actor{ID: actorID, Type: "Person", PreferredUsername: "m", Inbox: actorID + "/inbox"})
+	files := []struct{ name, mediaType string }{
+		{"a.shtml", "image/png"}, {"b.shtm", "image/png"}, {"c.xht", "image/png"}, {"d.xhtm", "video/mp4"},
+		{"e.xbl", "image/png"}, {"f.html", "image/png"}, {"g.svg", "image/svg+xml"}, {"h.php", "image/png"},
+		{"i.php.png", "image/png"}, {"noext", "image/png"}, {"k.png", "image/svg+xml"}, {"l.PNG", "image/png"},
+		{"m.mp4", "video/mp4"}, {"n.opus", "audio/ogg"}, {"o.jpg", ""},
+	}
+	var atts []archive.Attachment
+	for i, f := range files {
+		id := uint64(i + 1)
+		if _, err := w.AddMedia(id, f.name, strings.NewReader(`<script>window.pwned=1</script>`)); err != nil {
+			w.Abort()
+			t.Fatal(err)
+		}
+		atts = append(atts, archive.Attachment{Type: "Document", MediaType: f.mediaType, URL: archive.MediaEntry(id, f.name), Name: f.name})
+	}
+	if err := w.AddStatus(&archive.Status{Index: -1, Offset: -1, Activity: "Create", ActivityID: actorID + "/statuses/1/activity", Actor: actorID,
+		Type: "Note", ID: actorID + "/statuses/1", AttributedTo: actorID, Published: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC),
+		Content: "<p>media</p>", Visibility: archive.Public, Attachments: atts}); err != nil {
+		w.Abort()
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	sum, err := archivehtml.Render(context.Background(), openArchive(t, p), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Media != len(files) || sum.Missing != 0 {
+		t.Errorf("%d media written, %d missing; want %d and 0", sum.Media, sum.Missing, len(files))
+	}
+	allowed := regexp.MustCompile(`^[^.]+\.(png|jpg|PNG|mp4|opus|bin)$`)
+	var written []string
+	filepath.WalkDir(filepath.Join(out, "media"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			written = append(written, d.Name())
+			if !allowed.MatchString(d.Name()) {
+				t.Errorf("media written as %s", d.Name())
+			}
+		}
+		return nil
+	})
+	for _, want := range []string{"a_shtml.bin", "g_svg.bin", "i_php.png", "noext.bin", "k_png.bin", "l.PNG", "m.mp4", "n.opus", "o.jpg"} {
+		found := false
+		for _, n := range written {
+			found = found || n == want
+		}
+		if !found {
+			t.Errorf("no media file %s among %v", want, written)
+		}
+	}
+	index := readFile(t, filepath.Join(out, "index.html"))
+	for _, m := range regexp.MustCompile(`<a href="(media/[^"]+)"([^>]*)>`).FindAllStringSubmatch(index, -1) {
+		if strings.HasSuffix(m[1], ".bin") != strings.Contains(m[2], "download") {
+			t.Errorf("link %s%s: a .bin file must be a download, and only it", m[1], m[2])
+		}
+	}
+	if strings.Contains(index, `src="media/`) && regexp.MustCompile(`src="media/[^"]+\.bin"`).MatchString(index) {
+		t.Error("a .bin file is shown inline")
+	}
+}
