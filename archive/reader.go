@@ -55,6 +55,7 @@ type Reader struct {
 	damage      error // a ZIP cut short, a .tar.gz damaged after its first entries
 
 	files map[string]*entry
+	order []string                 // file names in the order stored
 	dirs  map[string][]fs.DirEntry // directory -> sorted children
 
 	mu     sync.Mutex
@@ -266,6 +267,7 @@ func newReader(f Format, l Limits, be backend, files []*entry, dirNames []string
 		}
 		e.name = name
 		r.files[name] = e
+		r.order = append(r.order, name)
 		dir := path.Dir(name)
 		if r.files[dir] != nil {
 			return nil, entryErr(dir, fmt.Errorf("%w: a file and a folder with the same name", ErrCorrupt))
@@ -294,6 +296,12 @@ func (r *Reader) Close() error {
 	}
 	return r.closer.Close()
 }
+
+// StoredOrder returns the names of the archive's files in the order the
+// container stores them (by name for a folder). Opening files in this
+// order reads a .tar.gz in one pass; opening one stored before the last
+// one read inflates the stream again from its start.
+func (r *Reader) StoredOrder() []string { return slices.Clone(r.order) }
 
 // Has reports whether the archive has a file with this name.
 func (r *Reader) Has(name string) bool { return r.files[name] != nil }

@@ -31,6 +31,10 @@
 // each media file and folder written, which keeps their names apart. Pages are numbered from the
 // oldest (page-1.html), so the newest page, index.html, may hold fewer
 // posts than the others; see BENCHMARKS.md at the top of the module for figures.
+// A .tar.gz cannot be read out of order without inflating it again
+// from its start, so for one the outbox is read twice: first to learn
+// which media files the posts use, which are then copied in the order
+// the stream stores them, in one pass.
 //
 // The package is a subpackage of archive because it has one input, an
 // [archive.Reader], and nothing else in the module needs it; it is

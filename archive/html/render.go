@@ -167,6 +167,11 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 	if err != nil {
 		return sum, err
 	}
+	if r.Format() == archive.FormatTarGz {
+		if err := prepareMedia(ctx, r, root); err != nil {
+			return sum, err
+		}
+	}
 	switch format {
 	case FormatMarkdown:
 		err = renderMarkdown(ctx, r, root, prof, sum)
@@ -196,6 +201,9 @@ type output struct {
 	root              *os.Root
 	fileMode, dirMode fs.FileMode
 	media             mediaNames
+	// prepared holds the media copied ahead of the posts, by archive
+	// path (see prepareMedia); nil when media are copied as posts come.
+	prepared map[string]copied
 }
 
 func (o *output) Close() error { return o.root.Close() }
