@@ -88,7 +88,9 @@
 // rendering; a path too long for some file system (over 200 bytes, or
 // a component over 100) gets a short hashed name under media/_/. Bytes other than ASCII letters, digits, '.', '-' and '_',
 // and names Windows reserves (CON, NUL, ...), are replaced by '_'. Size limits on the input are those of package archive
-// ([archive.Limits]); the search index keeps at most 2,000 bytes of text
+// ([archive.Limits]); the output is bounded by [Limits] (posts, pages or
+// month files, and bytes written, each with a default), reaching one of
+// which stops the rendering with a [*LimitError]; the search index keeps at most 2,000 bytes of text
 // a post.
 //
 // # Compatibility

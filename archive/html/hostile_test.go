@@ -2,6 +2,7 @@ package html_test
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -166,5 +167,61 @@ func TestMediaAllowList(t *testing.T) {
 	}
 	if strings.Contains(index, `src="media/`) && regexp.MustCompile(`src="media/[^"]+\.bin"`).MatchString(index) {
 		t.Error("a .bin file is shown inline")
+	}
+}
+
+// TestRenderLimits: each output limit stops the rendering with its own
+// *LimitError, and nothing beyond it is written.
+func TestRenderLimits(t *testing.T) {
+	t.Parallel()
+	src := generated(t, t.TempDir(), 3000) // 3000 posts 17 minutes apart: two months
+	tests := []struct {
+		name   string
+		config archivehtml.Config
+		limit  string
+	}{
+		{"posts, HTML", archivehtml.Config{Limits: archivehtml.Limits{MaxPosts: 50}}, "MaxPosts"},
+		{"posts, Markdown", archivehtml.Config{Format: archivehtml.FormatMarkdown, Limits: archivehtml.Limits{MaxPosts: 50}}, "MaxPosts"},
+		{"pages", archivehtml.Config{PageSize: 10, Limits: archivehtml.Limits{MaxPages: 3}}, "MaxPages"},
+		{"month files", archivehtml.Config{Format: archivehtml.FormatMarkdown, Limits: archivehtml.Limits{MaxPages: 1}}, "MaxPages"},
+		{"bytes, HTML", archivehtml.Config{Limits: archivehtml.Limits{MaxBytes: 100_000}}, "MaxBytes"},
+		{"bytes, Markdown", archivehtml.Config{Format: archivehtml.FormatMarkdown, Limits: archivehtml.Limits{MaxBytes: 20_000}}, "MaxBytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := t.TempDir()
+			sum, err := tt.config.Render(context.Background(), openArchive(t, src), out)
+			var le *archivehtml.LimitError
+			if !errors.Is(err, archivehtml.ErrLimit) || !errors.As(err, &le) || le.Limit != tt.limit {
+				t.Fatalf("error %v, want a *LimitError for %s", err, tt.limit)
+			}
+			switch tt.limit {
+			case "MaxPosts":
+				if n := sum.Posts + sum.Boosts; n != tt.config.Limits.MaxPosts {
+					t.Errorf("%d statuses rendered, want %d", n, tt.config.Limits.MaxPosts)
+				}
+			case "MaxPages":
+				if sum.Pages != tt.config.Limits.MaxPages {
+					t.Errorf("%d pages, want %d", sum.Pages, tt.config.Limits.MaxPages)
+				}
+			case "MaxBytes":
+				var total int64
+				filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+					if err == nil && !d.IsDir() && !strings.Contains(p, string(filepath.Separator)+"media"+string(filepath.Separator)) && !strings.HasSuffix(p, ".png") {
+						info, _ := d.Info()
+						total += info.Size()
+					}
+					return nil
+				})
+				if total > tt.config.Limits.MaxBytes {
+					t.Errorf("%d bytes written, over MaxBytes %d", total, tt.config.Limits.MaxBytes)
+				}
+			}
+		})
+	}
+	// Without limits set, the defaults let a real rendering through.
+	if _, err := archivehtml.Render(context.Background(), openArchive(t, src), t.TempDir()); err != nil {
+		t.Errorf("default limits: %v", err)
 	}
 }

@@ -218,7 +218,7 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 	var (
 		months  []monthFile
 		seen    = map[string]int{}
-		cur     *os.File
+		cur     *countedFile
 		w       *bufio.Writer
 		curKey  string
 		closeMD = func() error {
@@ -241,6 +241,9 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 		if err != nil {
 			return err
 		}
+		if err := root.post(sum); err != nil {
+			return err
+		}
 		p, err := preparePost(st, ar, root, sum)
 		if err != nil {
 			return err
@@ -257,6 +260,12 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 			}
 			flag := os.O_TRUNC
 			_, ok := seen[key]
+			if !ok {
+				sum.Pages = len(months)
+				if err := root.page(sum); err != nil {
+					return err
+				}
+			}
 			if ok { // a month seen before: out-of-order statuses
 				flag = os.O_APPEND
 			}
