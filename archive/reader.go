@@ -151,6 +151,9 @@ func (c *Config) newFileReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		return nil, err
 	}
 	h := head[:n]
+	if size == 0 {
+		return nil, &Error{Index: -1, Offset: -1, Err: fmt.Errorf("%w: empty file", ErrNotArchive)}
+	}
 	switch {
 	case bytes.HasPrefix(h, []byte("PK\x03\x04")), bytes.HasPrefix(h, []byte("PK\x05\x06")):
 		return c.NewReader(ra, size)
@@ -310,6 +313,9 @@ func (r *Reader) Has(name string) bool { return r.files[name] != nil }
 func (r *Reader) openEntry(name string) (io.ReadCloser, error) {
 	e := r.files[name]
 	if e == nil {
+		if name == "outbox.json" {
+			return nil, r.noOutbox()
+		}
 		return nil, &Error{Entry: name, Index: -1, Offset: -1, Err: fs.ErrNotExist}
 	}
 	rc, err := r.be.open(e)
@@ -317,6 +323,16 @@ func (r *Reader) openEntry(name string) (io.ReadCloser, error) {
 		return nil, entryErr(name, err)
 	}
 	return rc, nil
+}
+
+// noOutbox is the error of an archive without outbox.json, saying what
+// was expected where.
+func (r *Reader) noOutbox() error {
+	where := map[Format]string{FormatZIP: "this ZIP holds", FormatTarGz: "this .tar.gz holds", FormatDir: "folder has"}[r.format]
+	if where == "" {
+		where = "the archive has"
+	}
+	return &Error{Index: -1, Offset: -1, Err: &wrapped{"archive: " + where + " no outbox.json", fs.ErrNotExist}}
 }
 
 // Actor reads actor.json. The icon and image URLs of an archive's actor

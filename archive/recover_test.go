@@ -11,6 +11,8 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -357,5 +359,46 @@ func TestTarSparseRefused(t *testing.T) {
 	var e *Error
 	if !errors.Is(err, ErrCorrupt) || !errors.As(err, &e) || e.Entry != "media_attachments/files/1/original/big.png" {
 		t.Fatalf("error %v, want ErrCorrupt naming the sparse entry", err)
+	}
+}
+
+// TestMessagesSayWhatWasExpected: an empty file, a folder or a ZIP
+// without outbox.json say so, and Report.Incomplete holds what kept the
+// outbox from being read to its end (not an undecodable item).
+func TestMessagesSayWhatWasExpected(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.zip")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := Open(empty); err == nil || err.Error() != "archive: not an export archive: empty file" || !errors.Is(err, ErrNotArchive) {
+		t.Errorf("empty file: %v", err)
+	}
+	folder := filepath.Join(dir, "folder")
+	os.MkdirAll(folder, 0o755)
+	os.WriteFile(filepath.Join(folder, "actor.json"), []byte(`{"id":"https://a.example/u","type":"Person"}`), 0o644)
+	zipped := filepath.Join(dir, "nooutbox.zip")
+	os.WriteFile(zipped, zipBytes(t, zipFile{name: "actor.json", data: []byte(`{"id":"https://a.example/u","type":"Person"}`)}), 0o644)
+	for p, want := range map[string]string{folder: "archive: folder has no outbox.json", zipped: "archive: this ZIP holds no outbox.json"} {
+		r, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = count(r.Statuses())
+		if err == nil || err.Error() != want || !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: Statuses: %v, want %q", p, err, want)
+		}
+		if rep := r.Validate(); rep.Incomplete == nil || rep.Incomplete.Error() != want {
+			t.Errorf("%s: Validate: Incomplete %v, want %q", p, rep.Incomplete, want)
+		}
+		r.Close()
+	}
+	bad := openString(t, Limits{}, outboxOf(noteItem, `{"id":"x","type":"Create","object":{"id":"y","type":"Note","sensitive":"very"}}`))
+	if rep := bad.Validate(); rep.Incomplete != nil || len(rep.Errors) != 1 {
+		t.Errorf("undecodable item: Incomplete %v, errors %v; want nil and one", rep.Incomplete, rep.Errors)
+	}
+	doc := outboxOf(noteItem, noteItem)
+	cut := openString(t, Limits{}, doc[:len(doc)-20])
+	if rep := cut.Validate(); !errors.Is(rep.Incomplete, ErrCorrupt) || rep.Creates != 1 {
+		t.Errorf("cut outbox: Incomplete %v, %d creates", rep.Incomplete, rep.Creates)
 	}
 }

@@ -76,6 +76,12 @@ type Report struct {
 	// collection, a damaged .tar.gz. Reading went on where it could.
 	Errors []error
 
+	// Incomplete is the first error that kept part of the archive from
+	// being read: the outbox missing, cut short or corrupt (a limit
+	// exceeded included), or the file ending early. It is in Errors too.
+	// It is nil when everything could be read, undecodable items apart.
+	Incomplete error
+
 	// Overflow counts, for each list above, the problems found beyond
 	// its first [MaxListed]: a hostile archive can hold millions, so
 	// they are counted, not kept.
@@ -169,8 +175,14 @@ func (rep *Report) Warnings() []string {
 func (r *Reader) Validate() *Report {
 	rep := &Report{Format: r.format, Visibility: map[Visibility]int{}}
 	addErr := func(err error) { rep.Errors = listed(rep.Errors, &rep.Overflow.Errors, err) }
+	incomplete := func(err error) {
+		if rep.Incomplete == nil {
+			rep.Incomplete = err
+		}
+		addErr(err)
+	}
 	if r.damage != nil {
-		addErr(r.damage)
+		incomplete(r.damage)
 	}
 	if _, err := r.Actor(); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -183,10 +195,11 @@ func (r *Reader) Validate() *Report {
 	if r.Has("outbox.json") {
 		for s, err := range r.scanStatuses() {
 			if err != nil {
-				addErr(err)
 				if s == nil {
+					incomplete(err)
 					break
 				}
+				addErr(err)
 				rep.Items++
 				continue
 			}
@@ -223,7 +236,7 @@ func (r *Reader) Validate() *Report {
 		if o := r.outbox; o != nil {
 			rep.DuplicateItemArrays = max(o.arrays-1, 0)
 			if o.arrays == 0 {
-				addErr(&Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fmt.Errorf("%w: no orderedItems", ErrMalformed)})
+				incomplete(&Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fmt.Errorf("%w: no orderedItems", ErrMalformed)})
 			}
 		}
 		r.mu.Unlock()
@@ -231,7 +244,7 @@ func (r *Reader) Validate() *Report {
 			rep.TotalItems = t
 		}
 	} else {
-		addErr(&Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fs.ErrNotExist})
+		incomplete(r.noOutbox())
 	}
 	media := r.MediaFiles()
 	rep.MediaFiles = len(media)
