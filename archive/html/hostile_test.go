@@ -225,3 +225,35 @@ func TestRenderLimits(t *testing.T) {
 		t.Errorf("default limits: %v", err)
 	}
 }
+
+// TestRenderIncompleteOutbox: with the outbox missing or cut short, the
+// site is still written with what was read, and Render returns the
+// archive's error for it.
+func TestRenderIncompleteOutbox(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "folder")
+	os.MkdirAll(folder, 0o755)
+	os.WriteFile(filepath.Join(folder, "actor.json"), []byte(`{"id":"https://a.example/u","type":"Person","preferredUsername":"u"}`), 0o644)
+	item := `{"id":"https://a.example/s/1/activity","type":"Create","published":"2020-01-01T00:00:00Z","object":{"id":"https://a.example/s/1","type":"Note","content":"<p>first</p>","published":"2020-01-01T00:00:00Z"}}`
+	doc := `{"orderedItems":[` + item + `,` + item + `]}`
+	cut := filepath.Join(dir, "cut.json")
+	os.WriteFile(cut, []byte(doc[:len(doc)-40]), 0o644)
+	for _, tt := range []struct {
+		path  string
+		want  error
+		posts int
+	}{{folder, fs.ErrNotExist, 0}, {cut, archive.ErrCorrupt, 1}} {
+		out := filepath.Join(t.TempDir(), "out")
+		sum, err := archivehtml.Render(context.Background(), openArchive(t, tt.path), out)
+		if !errors.Is(err, tt.want) {
+			t.Errorf("%s: error %v, want %v", tt.path, err, tt.want)
+		}
+		if sum == nil || sum.Posts != tt.posts {
+			t.Errorf("%s: summary %+v, want %d posts", tt.path, sum, tt.posts)
+		}
+		if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+			t.Errorf("%s: no index.html: %v", tt.path, err)
+		}
+	}
+}

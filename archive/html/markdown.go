@@ -237,7 +237,7 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 		}
 	)
 	defer closeMD()
-	for st, err := range shownStatuses(ctx, ar, sum) {
+	for st, err := range shownStatuses(ctx, ar, root, sum) {
 		if err != nil {
 			return err
 		}

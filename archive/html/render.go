@@ -146,15 +146,16 @@ func (s *Summary) problem(err error) {
 // order, for both renderers. Items that cannot be read and activities
 // that are not shown are counted in sum.Skipped and listed in its
 // problems; a stream that ends early ends the loop, leaving what was
-// read to render. When ctx is done it yields ctx's error, once, and
+// read to render, its error in root.ended. When ctx is done it yields ctx's error, once, and
 // stops.
-func shownStatuses(ctx context.Context, ar *archive.Reader, sum *Summary) iter.Seq2[*archive.Status, error] {
+func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *Summary) iter.Seq2[*archive.Status, error] {
 	return func(yield func(*archive.Status, error) bool) {
 		for st, err := range ar.Statuses() {
 			if err != nil {
 				sum.Skipped++
 				sum.problem(err)
 				if st == nil {
+					root.ended = err
 					return // the stream ended: render what was read
 				}
 				continue
@@ -194,7 +195,10 @@ func Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error
 // replies to their parents. Items that cannot be read are counted in
 // [Summary.Skipped] and listed in [Summary.Problems], and rendering
 // goes on. Render returns an error for what stops it: an unusable
-// folder, a write that fails, ctx being done.
+// folder, a write that fails, a [Limits] reached, ctx being done. When
+// the outbox is missing, cut short or corrupt, the whole output is still
+// written, showing what was read, and Render returns the archive's error
+// for it (wrapping [io/fs.ErrNotExist] or [archive.ErrCorrupt], say).
 func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error) {
 	format := c.Format
 	if format == "" {
@@ -230,6 +234,9 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 		size = min(size, MaxPageSize)
 		err = renderHTML(ctx, r, root, prof, size, sum)
 	}
+	if err == nil && root.ended != nil {
+		err = root.ended
+	}
 	return sum, err
 }
 
@@ -254,6 +261,7 @@ type output struct {
 
 	limits  Limits
 	written int64 // bytes of pages, Markdown and index written
+	ended   error // what ended the outbox early, returned by Render
 }
 
 // countedFile is a file of the output whose writes count against

@@ -115,7 +115,7 @@ func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *pro
 	s.index = bufio.NewWriterSize(s.indexFile, 64<<10)
 	s.index.WriteString("// Search index of the posts, one array per post:\n// [page, anchor, unix time, visibility, has media, is boost, text, hashtags]\nwindow.fediportIndex = [\n")
 
-	for st, err := range shownStatuses(ctx, ar, sum) {
+	for st, err := range shownStatuses(ctx, ar, root, sum) {
 		if err != nil {
 			return err
 		}
