@@ -108,7 +108,6 @@ func listed[T any](list []T, more *int, v T) []T {
 	return append(list, v)
 }
 
-
 // MediaRef names an attachment: the status it belongs to and its URL.
 type MediaRef struct {
 	Status string // status id
