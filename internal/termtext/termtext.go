@@ -2,6 +2,7 @@ package termtext
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -81,4 +82,18 @@ func JSON(b []byte) []byte {
 		return b
 	}
 	return append(out, b[last:]...)
+}
+
+// JSONWriter returns a writer that passes what is written through
+// [JSON] to w. Each write must hold whole characters, as the writes of
+// a json.Encoder do (one whole value each).
+func JSONWriter(w io.Writer) io.Writer { return jsonWriter{w} }
+
+type jsonWriter struct{ w io.Writer }
+
+func (j jsonWriter) Write(p []byte) (int, error) {
+	if _, err := j.w.Write(JSON(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

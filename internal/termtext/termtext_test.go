@@ -75,3 +75,14 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+func TestJSONWriter(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	if err := json.NewEncoder(JSONWriter(&b)).Encode([]string{"a\u009bb\u202e"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), `["a\u009bb\u202e"]`+"\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
