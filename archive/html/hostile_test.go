@@ -98,9 +98,12 @@ func TestMarkdownHostileFields(t *testing.T) {
 // treat as a page or a script are written as inert .bin downloads and
 // never linked as a page; only Mastodon's image, video and audio
 // extensions keep theirs.
-func TestMediaAllowList(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
+// mediaArchive writes an archive with one post whose attachments are
+// files named as pages and scripts, and a few real media names; each
+// file is a script that sets window.pwned. It returns the archive's
+// path and the number of files.
+func mediaArchive(t *testing.T, dir string) (string, int) {
+	t.Helper()
 	p := filepath.Join(dir, "media.zip")
 	w, err := archive.Create(p)
 	if err != nil {
@@ -131,13 +134,20 @@ func TestMediaAllowList(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return p, len(files)
+}
+
+func TestMediaAllowList(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p, nfiles := mediaArchive(t, dir)
 	out := filepath.Join(dir, "out")
 	sum, err := archivehtml.Render(context.Background(), openArchive(t, p), out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Media != len(files) || sum.Missing != 0 {
-		t.Errorf("%d media written, %d missing; want %d and 0", sum.Media, sum.Missing, len(files))
+	if sum.Media != nfiles || sum.Missing != 0 {
+		t.Errorf("%d media written, %d missing; want %d and 0", sum.Media, sum.Missing, nfiles)
 	}
 	allowed := regexp.MustCompile(`^[^.]+\.(png|jpg|PNG|mp4|opus|bin)$`)
 	var written []string
