@@ -65,11 +65,19 @@ type rawItem struct {
 // After the last element or an error, info holds what was learnt.
 func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo) iter.Seq2[rawItem, error] {
 	return func(yield func(rawItem, error) bool) {
+		src, bom := skipBOM(src)
 		w := &windowReader{r: src}
-		dec := jsontext.NewDecoder(w, decodeOptions)
+		// in is what the current decoder reads from: the source at first,
+		// then, after an item array, what the splitter had buffered but
+		// not used followed by what the splitter had not read yet. Each
+		// reader goes on exactly where the previous one stopped: the next
+		// splitter reads the decoder's unread buffer and then in, never
+		// the source directly, or whatever of in was not read is lost.
+		var in io.Reader = w
+		dec := jsontext.NewDecoder(in, decodeOptions)
 		// abs is the offset in the entry of the current decoder's input:
 		// the decoder is replaced after each item array (see below).
-		var abs int64
+		abs := bom
 		window := func() { w.max = abs + dec.InputOffset() + 2*int64(l.MaxItemSize) + bufferedReader }
 		fail := func(index int, off int64, err error) {
 			if off < 0 {
@@ -92,11 +100,13 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 			if errors.As(err, &pe) {
 				// A positioned error from below (a corrupt entry, a limit
 				// of the container) gets the item it broke.
+				// The decoder's own wrapping ("jsontext: read error") says
+				// nothing more: the *Error is the error.
+				e := *pe
 				if pe.Index < 0 && index >= 0 && pe.Entry == entry {
-					e := *pe
 					e.Index = index
-					err = &e
 				}
+				err = &e
 				yield(rawItem{}, err)
 				return
 			}
@@ -143,7 +153,7 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 				// when decoding it); decoding an item validates it.
 				w.max = 1 << 62 // the splitter bounds its own buffer
 				sp := &splitter{
-					r:        io.MultiReader(bytes.NewReader(bytes.Clone(dec.UnreadBuffer())), w),
+					r:        io.MultiReader(bytes.NewReader(bytes.Clone(dec.UnreadBuffer())), in),
 					off:      abs + dec.InputOffset(),
 					first:    true,
 					maxItem:  l.MaxItemSize,
@@ -169,7 +179,8 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 				// a valid start.
 				const resume = `{"":0`
 				abs = sp.off - int64(len(resume))
-				dec = jsontext.NewDecoder(io.MultiReader(strings.NewReader(resume), bytes.NewReader(sp.buf[sp.pos:]), w), decodeOptions)
+				in = io.MultiReader(strings.NewReader(resume), bytes.NewReader(sp.buf[sp.pos:]), sp.r)
+				dec = jsontext.NewDecoder(in, decodeOptions)
 				window()
 				for range 3 {
 					if _, err := dec.ReadToken(); err != nil {
@@ -215,6 +226,28 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 		info.complete = true
 	}
 }
+
+// utf8BOM is the byte order mark some editors and tools put at the start
+// of a UTF-8 file; JSON parsers refuse it, readers of exports accept it.
+const utf8BOM = "\xef\xbb\xbf"
+
+// skipBOM returns src without a leading UTF-8 byte order mark, and how
+// many bytes were skipped.
+func skipBOM(src io.Reader) (io.Reader, int64) {
+	var head [3]byte
+	n, err := io.ReadFull(src, head[:])
+	if n == 3 && string(head[:]) == utf8BOM {
+		return src, 3
+	}
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return io.MultiReader(bytes.NewReader(head[:n]), &errReader{err}), 0
+	}
+	return io.MultiReader(bytes.NewReader(head[:n]), src), 0
+}
+
+type errReader struct{ err error }
+
+func (e *errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func isLimitErr(err error) bool {
 	return errors.Is(err, ErrItemTooLarge) || errors.Is(err, ErrTooDeep) ||
@@ -300,7 +333,8 @@ type splitter struct {
 	pos   int   // next byte of buf to read; the start of the current item
 	off   int64 // offset in the entry of buf[pos]
 	eof   bool
-	first bool // no element read yet
+	err   error // a read error that came with bytes, for the next read
+	first bool  // no element read yet
 
 	maxItem, maxDepth int
 }
@@ -312,6 +346,9 @@ const splitChunk = 64 << 10
 func (s *splitter) more() (bool, error) {
 	if s.eof {
 		return false, nil
+	}
+	if s.err != nil {
+		return false, s.err
 	}
 	if s.pos > 0 {
 		n := copy(s.buf, s.buf[s.pos:])
@@ -331,7 +368,12 @@ func (s *splitter) more() (bool, error) {
 			return n > 0, nil
 		}
 		if err != nil {
-			return n > 0, err
+			if n > 0 {
+				// Use the bytes first; the error comes at the next read.
+				s.err = err
+				return true, nil
+			}
+			return false, err
 		}
 		if n > 0 {
 			return true, nil

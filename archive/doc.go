@@ -60,17 +60,30 @@
 //
 // A truncated or corrupt archive gives an [*Error] naming the entry, and
 // for JSON collections the item index and byte offset; the statuses read
-// before the damage are delivered first. A .tar.gz cannot seek: it is
-// indexed once when opened (inflating it all, storing nothing), and opening
-// an entry inflates again from the start unless a previous read left the
-// stream before that entry; reading entries in archive order costs one
-// pass.
+// before the damage are delivered first. A ZIP cut short (an interrupted
+// download, with no central directory) is read from its local headers,
+// as `zip -FF` does: whole entries are whole, the entry the file ends in
+// gives what is there and then [ErrTruncated] ("the file ends early: was
+// the download complete?"), so every complete status of a cut outbox is
+// delivered; [Reader.Validate] reports the cut naming the last entry. A
+// .tar.gz whose stream ends early reports [ErrTruncated] too, and its
+// sparse entries, whose holes would be made above the ratio check, are
+// refused. Only regular files and folders are opened: a FIFO or a device
+// is refused rather than waited on. A UTF-8 byte order mark before a
+// JSON file is skipped. [Reader.Validate] lists at most [MaxListed]
+// problems of each kind and counts the rest.
+//
+// A .tar.gz cannot seek: it is indexed once when opened (inflating it
+// all, storing nothing), and opening an entry inflates again from the
+// start unless a previous read left the stream before that entry; reading
+// entries in the order of [Reader.StoredOrder] costs one pass.
 //
 // # Compatibility
 //
 // Read: Mastodon archives from 2018 (no likes or bookmarks, .tar.gz) to
 // 4.8 (ZIP and Zip64, escaped HTML, "orderedItems" written twice with the
-// first one empty, link-preview attachments), and the shapes GoToSocial
+// first one empty after the 1.5 KB @context of 4.2, link-preview
+// attachments), and the shapes GoToSocial
 // and Akkoma use where they differ (addressing as a string or an array,
 // "as:Public", url as a list of Link objects, CDN-prefixed media URLs,
 // numbers written as strings). totalItems is reported, never trusted:

@@ -21,6 +21,11 @@ var (
 	// ErrCorrupt means the container or one of its entries is truncated or
 	// damaged (bad checksum, bad compressed data, duplicate names).
 	ErrCorrupt = errors.New("archive: corrupt archive")
+	// ErrTruncated means the file ends early, as an interrupted download
+	// does: a ZIP without its central directory, a .tar.gz cut in an
+	// entry. What is there has been read: the [*Error] names the entry
+	// the file ends in. It wraps [ErrCorrupt].
+	ErrTruncated error = &wrapped{"archive: the file ends early: was the download complete?", ErrCorrupt}
 	// ErrMalformed means a JSON document does not have the expected shape.
 	ErrMalformed = errors.New("archive: malformed JSON")
 
@@ -41,6 +46,15 @@ var (
 	// exceeds [Limits.MaxItemSize].
 	ErrItemTooLarge = errors.New("archive: JSON item exceeds limit")
 )
+
+// wrapped is a sentinel that is also another one.
+type wrapped struct {
+	msg    string
+	parent error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.parent }
 
 // Error is an error with a position: the entry it happened in and, for
 // JSON collections, the index of the item and the byte offset in the

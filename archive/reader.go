@@ -52,9 +52,10 @@ type Reader struct {
 	concurrency int
 	be          backend
 	closer      io.Closer
-	damage      error // a .tar.gz damaged after its first entries
+	damage      error // a ZIP cut short, a .tar.gz damaged after its first entries
 
 	files map[string]*entry
+	order []string                 // file names in the order stored
 	dirs  map[string][]fs.DirEntry // directory -> sorted children
 
 	mu     sync.Mutex
@@ -112,8 +113,20 @@ func (c *Config) open(name string) (*Reader, error) {
 		r.closer = root
 		return r, nil
 	}
+	// A FIFO would block the open and the reads, a device (/dev/zero)
+	// would never end: only regular files are read.
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(name, info)
+	}
 	f, err := os.Open(name)
 	if err != nil {
+		return nil, err
+	}
+	if info, err = f.Stat(); err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = notRegular(name, info)
+		}
 		return nil, err
 	}
 	r, err := c.newFileReader(f, info.Size())
@@ -125,6 +138,10 @@ func (c *Config) open(name string) (*Reader, error) {
 	return r, nil
 }
 
+func notRegular(name string, info fs.FileInfo) error {
+	return &Error{Entry: name, Index: -1, Offset: -1, Err: fmt.Errorf("%w: not a regular file or folder (%v)", ErrNotArchive, info.Mode().Type())}
+}
+
 // newFileReader sniffs the content of a file.
 func (c *Config) newFileReader(ra io.ReaderAt, size int64) (*Reader, error) {
 	l := c.Limits.withDefaults()
@@ -134,6 +151,9 @@ func (c *Config) newFileReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		return nil, err
 	}
 	h := head[:n]
+	if size == 0 {
+		return nil, &Error{Index: -1, Offset: -1, Err: fmt.Errorf("%w: empty file", ErrNotArchive)}
+	}
 	switch {
 	case bytes.HasPrefix(h, []byte("PK\x03\x04")), bytes.HasPrefix(h, []byte("PK\x05\x06")):
 		return c.NewReader(ra, size)
@@ -150,7 +170,7 @@ func (c *Config) newFileReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		r.damage = damage
 		return r, nil
 	}
-	h = bytes.TrimLeft(bytes.TrimPrefix(h, []byte("\xef\xbb\xbf")), " \t\r\n")
+	h = bytes.TrimLeft(bytes.TrimPrefix(h, []byte(utf8BOM)), " \t\r\n")
 	if len(h) > 0 && h[0] == '{' {
 		if size > l.MaxEntrySize {
 			return nil, entryErr("outbox.json", ErrEntryTooLarge)
@@ -171,18 +191,36 @@ func (c *Config) NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 		// them with this package's error.
 		err = nil
 	}
+	var damage error
+	var cut string
 	if err != nil {
-		return nil, &Error{Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrNotArchive, err)}
+		var head [4]byte
+		if _, herr := r.ReadAt(head[:], 0); herr != nil || string(head[:]) != "PK\x03\x04" {
+			return nil, &Error{Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrNotArchive, err)}
+		}
+		// A ZIP that starts well but has no readable central directory:
+		// most likely a download cut short. Recover what is there.
+		var last string
+		if zr, cut, last, err = recoverZip(r, size, l); err != nil {
+			return nil, err
+		}
+		damage = &Error{Entry: last, Index: -1, Offset: -1, Err: ErrTruncated}
 	}
 	files, dirs, err := zipEntries(zr, size, l)
 	if err != nil {
 		return nil, err
+	}
+	for _, e := range files {
+		if cut != "" && e.zf.Name == cut {
+			e.cut = true
+		}
 	}
 	rd, err := newReader(FormatZIP, l, zipBackend{limits: l}, files, dirs)
 	if err != nil {
 		return nil, err
 	}
 	rd.concurrency = c.Concurrency
+	rd.damage = damage
 	return rd, nil
 }
 
@@ -232,6 +270,7 @@ func newReader(f Format, l Limits, be backend, files []*entry, dirNames []string
 		}
 		e.name = name
 		r.files[name] = e
+		r.order = append(r.order, name)
 		dir := path.Dir(name)
 		if r.files[dir] != nil {
 			return nil, entryErr(dir, fmt.Errorf("%w: a file and a folder with the same name", ErrCorrupt))
@@ -261,6 +300,12 @@ func (r *Reader) Close() error {
 	return r.closer.Close()
 }
 
+// StoredOrder returns the names of the archive's files in the order the
+// container stores them (by name for a folder). Opening files in this
+// order reads a .tar.gz in one pass; opening one stored before the last
+// one read inflates the stream again from its start.
+func (r *Reader) StoredOrder() []string { return slices.Clone(r.order) }
+
 // Has reports whether the archive has a file with this name.
 func (r *Reader) Has(name string) bool { return r.files[name] != nil }
 
@@ -268,6 +313,9 @@ func (r *Reader) Has(name string) bool { return r.files[name] != nil }
 func (r *Reader) openEntry(name string) (io.ReadCloser, error) {
 	e := r.files[name]
 	if e == nil {
+		if name == "outbox.json" {
+			return nil, r.noOutbox()
+		}
 		return nil, &Error{Entry: name, Index: -1, Offset: -1, Err: fs.ErrNotExist}
 	}
 	rc, err := r.be.open(e)
@@ -275,6 +323,16 @@ func (r *Reader) openEntry(name string) (io.ReadCloser, error) {
 		return nil, entryErr(name, err)
 	}
 	return rc, nil
+}
+
+// noOutbox is the error of an archive without outbox.json, saying what
+// was expected where.
+func (r *Reader) noOutbox() error {
+	where := map[Format]string{FormatZIP: "this ZIP holds", FormatTarGz: "this .tar.gz holds", FormatDir: "folder has"}[r.format]
+	if where == "" {
+		where = "the archive has"
+	}
+	return &Error{Index: -1, Offset: -1, Err: &wrapped{"archive: " + where + " no outbox.json", fs.ErrNotExist}}
 }
 
 // Actor reads actor.json. The icon and image URLs of an archive's actor
@@ -285,6 +343,7 @@ func (r *Reader) Actor() (*activitypub.Actor, error) {
 	if err != nil {
 		return nil, err
 	}
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	if err := checkDepth(data, r.limits.MaxDepth); err != nil {
 		return nil, entryErr("actor.json", err)
 	}

@@ -318,8 +318,29 @@ func TestNewReaderBytes(t *testing.T) {
 	if got := len(collect(t, r)); got != 18 {
 		t.Errorf("%d statuses, want 18", got)
 	}
-	if _, err := NewReader(bytes.NewReader(data[:100]), 100); !errors.Is(err, ErrNotArchive) {
-		t.Errorf("truncated ZIP: error %v, want ErrNotArchive", err)
+	// Cut short, the real archive still gives what is there: the
+	// statuses before the cut, then ErrTruncated.
+	for _, cut := range []int{100, 8000, len(data) / 2} {
+		r, err := NewReader(bytes.NewReader(data[:cut]), int64(cut))
+		if err != nil {
+			t.Fatalf("cut at %d: %v", cut, err)
+		}
+		n, err := count(r.Statuses())
+		if !errors.Is(err, ErrTruncated) && !(n == 18 && err == nil) {
+			t.Errorf("cut at %d: %d statuses then %v, want ErrTruncated", cut, n, err)
+		}
+		if cut == len(data)/2 && n != 18 {
+			t.Errorf("cut at %d (in the media): %d statuses, want 18", cut, n)
+		}
+		if !errors.Is(r.damage, ErrTruncated) {
+			t.Errorf("cut at %d: damage %v, want ErrTruncated", cut, r.damage)
+		}
+	}
+	if _, err := NewReader(bytes.NewReader(data[:20]), 20); !errors.Is(err, ErrTruncated) {
+		t.Errorf("ZIP cut in its first header: error %v, want ErrTruncated", err)
+	}
+	if _, err := NewReader(strings.NewReader("PK\x05\x06garbage"), 13); !errors.Is(err, ErrNotArchive) {
+		t.Errorf("garbage: error %v, want ErrNotArchive", err)
 	}
 }
 
@@ -414,11 +435,11 @@ func TestTruncatedTarGz(t *testing.T) {
 	if !errors.As(last, &e) || e.Entry != "outbox.json" || e.Index != n {
 		t.Errorf("error %v does not name outbox.json and item %d", last, n)
 	}
-	if !errors.Is(last, ErrCorrupt) {
-		t.Errorf("error %v does not wrap ErrCorrupt", last)
+	if !errors.Is(last, ErrCorrupt) || !errors.Is(last, ErrTruncated) {
+		t.Errorf("error %v does not wrap ErrTruncated and ErrCorrupt", last)
 	}
-	if len(r.Validate().Errors) == 0 {
-		t.Error("Validate reports no error")
+	if errs := r.Validate().Errors; len(errs) == 0 || !errors.Is(errs[0], ErrTruncated) {
+		t.Errorf("Validate reports %v, want ErrTruncated first", errs)
 	}
 }
 

@@ -75,6 +75,37 @@ type Report struct {
 	// Errors lists what could not be read: undecodable items, a truncated
 	// collection, a damaged .tar.gz. Reading went on where it could.
 	Errors []error
+
+	// Incomplete is the first error that kept part of the archive from
+	// being read: the outbox missing, cut short or corrupt (a limit
+	// exceeded included), or the file ending early. It is in Errors too.
+	// It is nil when everything could be read, undecodable items apart.
+	Incomplete error
+
+	// Overflow counts, for each list above, the problems found beyond
+	// its first [MaxListed]: a hostile archive can hold millions, so
+	// they are counted, not kept.
+	Overflow Overflow
+}
+
+// MaxListed is how many problems of each kind a [Report] lists; the
+// rest are counted in [Report.Overflow].
+const MaxListed = 100
+
+// Overflow counts the problems of a [Report] beyond [MaxListed] of each
+// kind.
+type Overflow struct {
+	MissingMedia, OrphanMedia, UnknownItems, Errors int
+}
+
+// listed appends v to list unless it holds MaxListed already, counting
+// it in *more then.
+func listed[T any](list []T, more *int, v T) []T {
+	if len(list) >= MaxListed {
+		*more++
+		return list
+	}
+	return append(list, v)
 }
 
 // MediaRef names an attachment: the status it belongs to and its URL.
@@ -91,7 +122,9 @@ type ItemRef struct {
 	Type  string
 }
 
-// Warnings returns one line per problem in the report, for people.
+// Warnings returns one line per problem listed in the report, and one
+// per kind of problem counted beyond [MaxListed], for people: at most
+// a few hundred lines whatever the archive.
 func (rep *Report) Warnings() []string {
 	var w []string
 	if rep.MissingActor {
@@ -109,18 +142,27 @@ func (rep *Report) Warnings() []string {
 	if rep.MissingBookmarks {
 		w = append(w, "no bookmarks.json")
 	}
+	more := func(n int, what string) {
+		if n > 0 {
+			w = append(w, fmt.Sprintf("and %d more %s", n, what))
+		}
+	}
 	for _, m := range rep.MissingMedia {
 		w = append(w, fmt.Sprintf("missing media %s of %s", m.URL, m.Status))
 	}
+	more(rep.Overflow.MissingMedia, "missing media")
 	for _, o := range rep.OrphanMedia {
 		w = append(w, "media file without status: "+o)
 	}
+	more(rep.Overflow.OrphanMedia, "media files without status")
 	for _, u := range rep.UnknownItems {
 		w = append(w, fmt.Sprintf("item %d (%s) has unknown type %q", u.Index, u.ID, u.Type))
 	}
+	more(rep.Overflow.UnknownItems, "items of unknown type")
 	for _, err := range rep.Errors {
 		w = append(w, err.Error())
 	}
+	more(rep.Overflow.Errors, "errors")
 	return w
 }
 
@@ -131,24 +173,32 @@ func (rep *Report) Warnings() []string {
 // outbox) are in [Report.Errors], after what was read before them.
 func (r *Reader) Validate() *Report {
 	rep := &Report{Format: r.format, Visibility: map[Visibility]int{}}
+	addErr := func(err error) { rep.Errors = listed(rep.Errors, &rep.Overflow.Errors, err) }
+	incomplete := func(err error) {
+		if rep.Incomplete == nil {
+			rep.Incomplete = err
+		}
+		addErr(err)
+	}
 	if r.damage != nil {
-		rep.Errors = append(rep.Errors, r.damage)
+		incomplete(r.damage)
 	}
 	if _, err := r.Actor(); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			rep.MissingActor = r.format != FormatOutbox
 		} else {
-			rep.Errors = append(rep.Errors, err)
+			addErr(err)
 		}
 	}
 	referenced := map[string]bool{}
 	if r.Has("outbox.json") {
 		for s, err := range r.scanStatuses() {
 			if err != nil {
-				rep.Errors = append(rep.Errors, err)
 				if s == nil {
+					incomplete(err)
 					break
 				}
+				addErr(err)
 				rep.Items++
 				continue
 			}
@@ -169,14 +219,15 @@ func (r *Reader) Validate() *Report {
 			case "Announce":
 				rep.Announces++
 			default:
-				rep.UnknownItems = append(rep.UnknownItems, ItemRef{Index: s.Index, ID: s.ActivityID, Type: s.Activity})
+				rep.UnknownItems = listed(rep.UnknownItems, &rep.Overflow.UnknownItems, ItemRef{Index: s.Index, ID: s.ActivityID, Type: s.Activity})
 			}
 			for _, a := range s.Media() {
-				if a.Path != "" {
+				// Only names of files there are kept: the map is no
+				// larger than the archive's list of entries.
+				if a.Path != "" && r.Has(a.Path) {
 					referenced[a.Path] = true
-				}
-				if a.Path == "" || !r.Has(a.Path) {
-					rep.MissingMedia = append(rep.MissingMedia, MediaRef{Status: s.ID, URL: a.URL, Path: a.Path})
+				} else {
+					rep.MissingMedia = listed(rep.MissingMedia, &rep.Overflow.MissingMedia, MediaRef{Status: s.ID, URL: a.URL, Path: a.Path})
 				}
 			}
 		}
@@ -184,7 +235,7 @@ func (r *Reader) Validate() *Report {
 		if o := r.outbox; o != nil {
 			rep.DuplicateItemArrays = max(o.arrays-1, 0)
 			if o.arrays == 0 {
-				rep.Errors = append(rep.Errors, &Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fmt.Errorf("%w: no orderedItems", ErrMalformed)})
+				incomplete(&Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fmt.Errorf("%w: no orderedItems", ErrMalformed)})
 			}
 		}
 		r.mu.Unlock()
@@ -192,13 +243,13 @@ func (r *Reader) Validate() *Report {
 			rep.TotalItems = t
 		}
 	} else {
-		rep.Errors = append(rep.Errors, &Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fs.ErrNotExist})
+		incomplete(r.noOutbox())
 	}
 	media := r.MediaFiles()
 	rep.MediaFiles = len(media)
 	for _, m := range media {
 		if !referenced[m] {
-			rep.OrphanMedia = append(rep.OrphanMedia, m)
+			rep.OrphanMedia = listed(rep.OrphanMedia, &rep.Overflow.OrphanMedia, m)
 		}
 	}
 	if r.format != FormatOutbox {
@@ -214,7 +265,7 @@ func (r *Reader) countURIs(rep *Report, name string) (n int, missing bool) {
 	}
 	for _, err := range r.uris(name) {
 		if err != nil {
-			rep.Errors = append(rep.Errors, err)
+			rep.Errors = listed(rep.Errors, &rep.Overflow.Errors, err)
 			break
 		}
 		n++

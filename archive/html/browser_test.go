@@ -2,6 +2,7 @@ package html_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -301,5 +302,38 @@ func TestBrowserHostileContent(t *testing.T) {
 	// Images from the archive load (the CSP allows files beside the page).
 	if n := intJS(t, ctx, `document.querySelector(".sensitive img").naturalWidth`); n != 8 {
 		t.Errorf("archive image not loaded: naturalWidth %d, want 8", n)
+	}
+}
+
+// TestBrowserMediaNeverRuns opens every media file of a rendered site in
+// Chromium, as a reader following a link would: files named as pages or
+// scripts (.shtml, .xht, .svg, ...) are inert downloads, so none of the
+// scripts they hold runs.
+func TestBrowserMediaNeverRuns(t *testing.T) {
+	ctx, _ := browser(t)
+	dir := t.TempDir()
+	src, _ := mediaArchive(t, dir)
+	out := filepath.Join(dir, "site")
+	if _, err := archivehtml.Render(context.Background(), openArchive(t, src), out); err != nil {
+		t.Fatal(err)
+	}
+	var media []string
+	filepath.WalkDir(filepath.Join(out, "media"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			media = append(media, p)
+		}
+		return nil
+	})
+	if len(media) == 0 {
+		t.Fatal("no media written")
+	}
+	for _, p := range media {
+		do(t, ctx, chromedp.Navigate("about:blank"))
+		// A download aborts the navigation: the page stays blank.
+		chromedp.Do(ctx, chromedp.Navigate("file://"+filepath.ToSlash(p)))
+		time.Sleep(100 * time.Millisecond)
+		if get(t, ctx, chromedp.Evaluate[bool](`window.pwned !== undefined`)) {
+			t.Errorf("opening %s ran its script", filepath.Base(p))
+		}
 	}
 }

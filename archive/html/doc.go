@@ -31,6 +31,10 @@
 // each media file and folder written, which keeps their names apart. Pages are numbered from the
 // oldest (page-1.html), so the newest page, index.html, may hold fewer
 // posts than the others; see BENCHMARKS.md at the top of the module for figures.
+// A .tar.gz cannot be read out of order without inflating it again
+// from its start, so for one the outbox is read twice: first to learn
+// which media files the posts use, which are then copied in the order
+// the stream stores them, in one pass.
 //
 // The package is a subpackage of archive because it has one input, an
 // [archive.Reader], and nothing else in the module needs it; it is
@@ -47,8 +51,16 @@
 // handlers, images, iframes, objects, forms and everything else do not.
 // Remote images are never loaded: the only media shown are the archive's
 // own files, copied into the output; custom emoji stay as their
-// :shortcode: text. Media whose type a browser would run as a document
-// (HTML, SVG, XML, scripts) is not copied. Every page carries a
+// :shortcode: text. Media files keep their extension only when it is
+// one of the image, video and audio types Mastodon accepts (and the
+// declared media type is not a document such as SVG or HTML); anything
+// else (.html, .shtml, .xht, .svg, .php, no extension) is written as an
+// inert download, its extension folded into the name before ".bin"
+// (evil.shtml becomes evil_shtml.bin), linked with the download
+// attribute and never as a page, so neither a browser nor a web server
+// that publishes the site runs it. Dots before a media file's extension
+// become '_' too (a.php.png becomes a_php.png), for servers that read
+// every extension of a name. Every page carries a
 // Content-Security-Policy meta tag that allows scripts, styles, images
 // and media only from files beside the page and nothing from the
 // network, as a second line of defence; the only scripts are the
@@ -76,7 +88,9 @@
 // rendering; a path too long for some file system (over 200 bytes, or
 // a component over 100) gets a short hashed name under media/_/. Bytes other than ASCII letters, digits, '.', '-' and '_',
 // and names Windows reserves (CON, NUL, ...), are replaced by '_'. Size limits on the input are those of package archive
-// ([archive.Limits]); the search index keeps at most 2,000 bytes of text
+// ([archive.Limits]); the output is bounded by [Limits] (posts, pages or
+// month files, and bytes written, each with a default), reaching one of
+// which stops the rendering with a [*LimitError]; the search index keeps at most 2,000 bytes of text
 // a post.
 //
 // # Compatibility

@@ -1,6 +1,9 @@
 package html
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors callers branch on. Errors returned by [Render] wrap one of
 // them, an error of package archive, or an I/O error.
@@ -11,4 +14,22 @@ var (
 	// ErrFormat means [Config.Format] is neither [FormatHTML] nor
 	// [FormatMarkdown].
 	ErrFormat = errors.New("html: unknown output format")
+	// ErrLimit means the rendering reached one of the [Limits]; the
+	// error is a [*LimitError] naming it. What was written before stays.
+	ErrLimit = errors.New("html: output limit reached")
 )
+
+// LimitError says which of the [Limits] a rendering reached. It unwraps
+// to [ErrLimit].
+type LimitError struct {
+	Limit string // "MaxPosts", "MaxPages" or "MaxBytes"
+	Max   int64  // its value
+}
+
+// Error names the limit and its value.
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("html: output limit reached: %s is %d", e.Limit, e.Max)
+}
+
+// Unwrap returns [ErrLimit].
+func (e *LimitError) Unwrap() error { return ErrLimit }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fediport/fediport/archive"
 	xhtml "golang.org/x/net/html"
@@ -56,7 +57,13 @@ func markdown(h string) string {
 		case xhtml.TextToken:
 			raw := z.Text()
 			if pre {
-				b = append(b, strings.ReplaceAll(string(raw), "```", "` ` `")...)
+				code := strings.Map(func(r rune) rune {
+					if isControl(r) && r != '\n' && r != '\t' {
+						return utf8.RuneError
+					}
+					return r
+				}, string(raw))
+				b = append(b, strings.ReplaceAll(code, "```", "` ` `")...)
 				continue
 			}
 			t := strings.Join(strings.Fields(string(raw)), " ")
@@ -144,6 +151,12 @@ func escapeMarkdown(s string) string {
 	var b strings.Builder
 	digits := true
 	for i, r := range s {
+		if isControl(r) {
+			// A control character or line break would end the line or
+			// reach a terminal that shows the file: it is replaced.
+			b.WriteRune(utf8.RuneError)
+			continue
+		}
 		switch {
 		case strings.ContainsRune("\\`*_[]<>&|~", r),
 			i == 0 && strings.ContainsRune("#-+=", r),
@@ -156,10 +169,37 @@ func escapeMarkdown(s string) string {
 	return b.String()
 }
 
-// markdownURL makes a URL safe as a link destination: spaces, angle
-// brackets and parentheses are percent-encoded.
+// isControl reports whether r is a C0 or C1 control character, DEL,
+// or a Unicode line or paragraph separator.
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || 0x80 <= r && r < 0xa0 || r == 0x2028 || r == 0x2029
+}
+
+// markdownURL makes a URL safe as a link destination or inside an
+// autolink: white space, control characters, bytes beyond ASCII, angle
+// brackets, parentheses and backslashes are percent-encoded, so that
+// the URL stays on its line and in its link.
 func markdownURL(u string) string {
-	return strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "(", "%28", ")", "%29").Replace(u)
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("<>()\\`", c) >= 0 {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// mdLink writes a URL from the archive as an autolink when it is an
+// http or https URL, and as escaped text otherwise (a javascript: URL
+// is never a link).
+func mdLink(u string) string {
+	if w := webURL(u); w != "" {
+		return "<" + markdownURL(w) + ">"
+	}
+	return mdText(u)
 }
 
 // mdText escapes one line of plain text, newlines folded.
@@ -178,7 +218,7 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 	var (
 		months  []monthFile
 		seen    = map[string]int{}
-		cur     *os.File
+		cur     *countedFile
 		w       *bufio.Writer
 		curKey  string
 		closeMD = func() error {
@@ -197,8 +237,11 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 		}
 	)
 	defer closeMD()
-	for st, err := range shownStatuses(ctx, ar, sum) {
+	for st, err := range shownStatuses(ctx, ar, root, sum) {
 		if err != nil {
+			return err
+		}
+		if err := root.post(sum); err != nil {
 			return err
 		}
 		p, err := preparePost(st, ar, root, sum)
@@ -217,6 +260,12 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 			}
 			flag := os.O_TRUNC
 			_, ok := seen[key]
+			if !ok {
+				sum.Pages = len(months)
+				if err := root.page(sum); err != nil {
+					return err
+				}
+			}
 			if ok { // a month seen before: out-of-order statuses
 				flag = os.O_APPEND
 			}
@@ -261,12 +310,12 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 		fmt.Fprintf(&b, "![Header image](%s)\n\n", markdownURL(prof.Header))
 	}
 	if prof.Moved != "" {
-		fmt.Fprintf(&b, "**This account has moved** to <%s>.\n\n", markdownURL(prof.Moved))
+		fmt.Fprintf(&b, "**This account has moved** to %s.\n\n", mdLink(prof.Moved))
 	}
 	if len(prof.Aliases) > 0 {
 		b.WriteString("**Also known as:**\n\n")
 		for _, a := range prof.Aliases {
-			fmt.Fprintf(&b, "- <%s>\n", markdownURL(a))
+			fmt.Fprintf(&b, "- %s\n", mdLink(a))
 		}
 		b.WriteString("\n")
 	}
@@ -299,7 +348,7 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 	fmt.Fprintf(w, "\n## %s\n\n", p.Published.Format("2006-01-02 15:04 UTC"))
 	var meta []string
 	if p.Boost {
-		meta = append(meta, "Boost of <"+markdownURL(p.BoostOf)+">")
+		meta = append(meta, "Boost of "+mdLink(p.BoostOf))
 	} else if u := webURL(p.URL); u != "" {
 		meta = append(meta, "[Original]("+markdownURL(u)+")")
 	}
@@ -314,11 +363,7 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 	}
 	w.WriteString(strings.Join(meta, " · ") + "\n\n")
 	if p.ReplyTo != "" {
-		if u := webURL(p.ReplyTo); u != "" {
-			fmt.Fprintf(w, "In reply to <%s>\n\n", markdownURL(u))
-		} else {
-			fmt.Fprintf(w, "In reply to %s\n\n", mdText(p.ReplyTo))
-		}
+		fmt.Fprintf(w, "In reply to %s\n\n", mdLink(p.ReplyTo))
 	}
 	if p.CW != "" {
 		fmt.Fprintf(w, "**Content warning:** %s\n\n", mdText(p.CW))
@@ -401,11 +446,7 @@ func writeMarkdownList(root *output, name, heading string, uris iter.Seq2[string
 			break
 		}
 		n++
-		if u := webURL(uri); u != "" {
-			fmt.Fprintf(w, "%d. <%s>\n", n, markdownURL(u))
-		} else {
-			fmt.Fprintf(w, "%d. %s\n", n, mdText(uri))
-		}
+		fmt.Fprintf(w, "%d. %s\n", n, mdLink(uri))
 	}
 	if n == 0 {
 		w.WriteString("None in this archive.\n")

@@ -1,11 +1,13 @@
 package html
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -145,8 +147,9 @@ func preparePost(s *archive.Status, ar *archive.Reader, root *output, sum *Summa
 
 // copyMedia copies an attachment's file into the output under media/,
 // keeping its archive path where it can (see [mediaNames]), and says
-// how to show it. It fails only when
-// writing the output fails; a file the archive lacks is shown missing.
+// how to show it. It fails only when writing the output fails; a file
+// the archive lacks is shown missing. When the media were copied ahead
+// (see [prepareMedia]), it uses what was copied.
 func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Summary) (media, error) {
 	m := media{Alt: a.Name, Type: a.MediaType, Width: a.Width, Height: a.Height}
 	missing := func(err error) (media, error) {
@@ -158,69 +161,146 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Sum
 		return m, nil
 	}
 	name := a.Path
-	if name == "" || !fs.ValidPath(name) || strings.HasPrefix(path.Base(name), ".") {
+	if !mediaName(name) {
 		return missing(fmt.Errorf("media %q: names no archive entry", a.URL))
 	}
-	kind := mediaKind(a.MediaType, name)
-	if kind == "" {
-		return missing(fmt.Errorf("media %s: file type not shown (%q)", name, a.MediaType))
-	}
-	f, err := ar.OpenMedia(a)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return missing(fmt.Errorf("media %s: not in the archive", name))
+	var c copied
+	if root.prepared != nil {
+		var ok bool
+		if c, ok = root.prepared[name]; !ok {
+			c.err = fmt.Errorf("media %s: not in the archive", name)
 		}
-		return missing(fmt.Errorf("media %s: %w", name, err))
+	} else if c = writeMedia(ar, root, name, a.MediaType); c.output {
+		return m, c.err
 	}
-	dst, ok := root.media.assign(name)
-	if !ok {
-		f.Close()
-		return missing(fmt.Errorf("media %s: no free name in the output", name))
-	}
-	err = copyFile(root, dst, f)
-	f.Close()
-	if err != nil {
-		if isOutputError(err) {
-			return m, err
-		}
-		return missing(err)
+	if c.err != nil {
+		return missing(c.err)
 	}
 	sum.Media++
-	m.Kind, m.Src = kind, dst
+	m.Kind, m.Src = c.kind, c.dst
 	return m, nil
 }
 
-// mediaKind says how a media file is shown: image, video, audio or
-// file (a link), from its media type or else its extension. It returns
-// "" for types a browser would run as a document (HTML, SVG, XML,
-// scripts), which are not copied.
-func mediaKind(mediaType, name string) string {
-	ext := strings.ToLower(path.Ext(name))
-	switch ext {
-	case ".html", ".htm", ".xhtml", ".svg", ".svgz", ".xml", ".js", ".mjs", ".xsl", ".xslt", ".pdf", "":
-		return ""
+// mediaName reports whether an attachment's archive path is one media
+// are copied from.
+func mediaName(name string) bool {
+	return name != "" && fs.ValidPath(name) && !strings.HasPrefix(path.Base(name), ".")
+}
+
+// copied is the outcome of copying one media file: how to show it and
+// where it is, or why it is missing; output marks an error writing the
+// output, which stops the rendering.
+type copied struct {
+	kind, dst string
+	err       error
+	output    bool
+}
+
+// writeMedia copies the media file at archive path name, declared of
+// the given media type, into the output.
+func writeMedia(ar *archive.Reader, root *output, name, mediaType string) copied {
+	kind, out := mediaKind(mediaType, name)
+	f, err := ar.Open(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return copied{err: fmt.Errorf("media %s: not in the archive", name)}
+		}
+		return copied{err: fmt.Errorf("media %s: %w", name, err)}
 	}
+	defer f.Close()
+	dst, ok := root.media.assign(out)
+	if !ok {
+		return copied{err: fmt.Errorf("media %s: no free name in the output", name)}
+	}
+	if err := copyFile(root, dst, f); err != nil {
+		return copied{err: err, output: isOutputError(err)}
+	}
+	return copied{kind: kind, dst: dst}
+}
+
+// prepareMedia copies the media of a .tar.gz archive into the output
+// before the posts are rendered, in the order the stream stores them:
+// opened as the posts come, each file stored before the last one read
+// would inflate the stream again from its start (a 149 KB archive took
+// 107 s). It reads the outbox once more to learn which files the posts
+// use; copyMedia then takes them from root.prepared.
+func prepareMedia(ctx context.Context, ar *archive.Reader, root *output) error {
+	wanted := map[string]string{} // archive path -> declared media type
+	for st, err := range ar.Statuses() {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if err != nil {
+			if st == nil {
+				break // the rendering pass reports it
+			}
+			continue
+		}
+		for _, a := range st.Media() {
+			if _, ok := wanted[a.Path]; !ok && mediaName(a.Path) && ar.Has(a.Path) {
+				wanted[a.Path] = a.MediaType
+			}
+		}
+	}
+	root.prepared = make(map[string]copied, len(wanted))
+	for _, name := range ar.StoredOrder() {
+		mt, ok := wanted[name]
+		if !ok {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		c := writeMedia(ar, root, name, mt)
+		if c.output {
+			return c.err
+		}
+		root.prepared[name] = c
+	}
+	return nil
+}
+
+// Media extensions shown, by kind: the image, video and audio types
+// Mastodon accepts for attachments. Browsers (from file:// URLs) and
+// web servers choose how to treat a file by its extension, so only
+// these are written under their own extension.
+var (
+	imageExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".heic", ".heif", ".bmp"}
+	videoExts = []string{".mp4", ".m4v", ".mov", ".webm"}
+	audioExts = []string{".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav", ".flac", ".aac", ".3gp", ".wma"}
+)
+
+// mediaKind says how the media file at archive path name is shown
+// (image, video, audio, or file: a download) and the name to write it
+// under. Only the extensions of [imageExts], [videoExts] and
+// [audioExts] are kept, and only when the declared media type does not
+// say otherwise (an SVG or HTML document named .png); anything else is
+// an inert download, its extension folded into the name before ".bin"
+// (evil.shtml becomes evil_shtml.bin), never a page a browser or web
+// server would run. Dots before the extension become '_' as well, so
+// that no server reads a second extension (a.php.png) either.
+func mediaKind(mediaType, name string) (kind, out string) {
+	dir, base := path.Split(name)
+	ext := strings.ToLower(path.Ext(base))
+	stem := strings.ReplaceAll(strings.TrimSuffix(base, path.Ext(base)), ".", "_")
 	mt := strings.ToLower(mediaType)
+	document := strings.Contains(mt, "svg") || strings.Contains(mt, "html") || strings.Contains(mt, "xml") || strings.Contains(mt, "script")
 	switch {
-	case strings.Contains(mt, "svg") || strings.Contains(mt, "html") || strings.Contains(mt, "xml") || strings.Contains(mt, "script"):
-		return ""
-	case strings.HasPrefix(mt, "image/"):
-		return "image"
-	case strings.HasPrefix(mt, "video/"):
-		return "video"
-	case strings.HasPrefix(mt, "audio/"):
-		return "audio"
+	case document:
+	case slices.Contains(imageExts, ext):
+		kind = "image"
+	case slices.Contains(videoExts, ext):
+		kind = "video"
+	case slices.Contains(audioExts, ext):
+		kind = "audio"
 	}
-	if imageExt(name) != "" {
-		return "image"
+	if kind == "" {
+		if e := strings.TrimPrefix(path.Ext(base), "."); e != "" {
+			stem += "_" + e
+		}
+		return "file", dir + stem + ".bin"
 	}
-	switch ext {
-	case ".mp4", ".webm", ".mov", ".m4v", ".ogv":
-		return "video"
-	case ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav", ".flac", ".aac":
-		return "audio"
-	}
-	return "file"
+	return kind, dir + stem + path.Ext(base)
 }
 
 // langTag turns a contentMap key into a BCP 47 tag ("zhCn" becomes

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/fediport/fediport/activitypub"
@@ -67,6 +68,52 @@ type Config struct {
 	// 0600 and folders 0700, like the archive itself: it holds direct
 	// messages and followers-only posts.
 	WorldReadable bool
+	// Limits bound what the rendering writes.
+	Limits Limits
+}
+
+// Limits bound the output of a rendering, against archives made to
+// fill a disk (an 87 KB ZIP can hold a million tiny posts). A zero field
+// means its default; a negative one, no limit. Reaching one stops the
+// rendering with a [*LimitError].
+type Limits struct {
+	// MaxPosts bounds the statuses rendered, posts and boosts. Default
+	// 2,000,000 (more than the largest real accounts).
+	MaxPosts int
+	// MaxPages bounds the timeline pages (HTML) or month files
+	// (Markdown). Default 100,000.
+	MaxPages int
+	// MaxBytes bounds the bytes of the pages, Markdown files and search
+	// index written; copies of media, bounded by [archive.Limits], do not
+	// count. Default 16 GiB.
+	MaxBytes int64
+}
+
+// Default limits; see [Limits].
+const (
+	DefaultMaxPosts = 2_000_000
+	DefaultMaxPages = 100_000
+	DefaultMaxBytes = 16 << 30
+)
+
+func (l Limits) withDefaults() Limits {
+	const unlimited = 1 << 62
+	if l.MaxPosts == 0 {
+		l.MaxPosts = DefaultMaxPosts
+	} else if l.MaxPosts < 0 {
+		l.MaxPosts = unlimited
+	}
+	if l.MaxPages == 0 {
+		l.MaxPages = DefaultMaxPages
+	} else if l.MaxPages < 0 {
+		l.MaxPages = unlimited
+	}
+	if l.MaxBytes == 0 {
+		l.MaxBytes = DefaultMaxBytes
+	} else if l.MaxBytes < 0 {
+		l.MaxBytes = unlimited
+	}
+	return l
 }
 
 // Summary says what [Render] wrote and what it could not read.
@@ -99,15 +146,16 @@ func (s *Summary) problem(err error) {
 // order, for both renderers. Items that cannot be read and activities
 // that are not shown are counted in sum.Skipped and listed in its
 // problems; a stream that ends early ends the loop, leaving what was
-// read to render. When ctx is done it yields ctx's error, once, and
+// read to render, its error in root.ended. When ctx is done it yields ctx's error, once, and
 // stops.
-func shownStatuses(ctx context.Context, ar *archive.Reader, sum *Summary) iter.Seq2[*archive.Status, error] {
+func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *Summary) iter.Seq2[*archive.Status, error] {
 	return func(yield func(*archive.Status, error) bool) {
 		for st, err := range ar.Statuses() {
 			if err != nil {
 				sum.Skipped++
 				sum.problem(err)
 				if st == nil {
+					root.ended = err
 					return // the stream ended: render what was read
 				}
 				continue
@@ -147,7 +195,10 @@ func Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error
 // replies to their parents. Items that cannot be read are counted in
 // [Summary.Skipped] and listed in [Summary.Problems], and rendering
 // goes on. Render returns an error for what stops it: an unusable
-// folder, a write that fails, ctx being done.
+// folder, a write that fails, a [Limits] reached, ctx being done. When
+// the outbox is missing, cut short or corrupt, the whole output is still
+// written, showing what was read, and Render returns the archive's error
+// for it (wrapping [io/fs.ErrNotExist] or [archive.ErrCorrupt], say).
 func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error) {
 	format := c.Format
 	if format == "" {
@@ -161,10 +212,16 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 		return nil, err
 	}
 	defer root.Close()
+	root.limits = c.Limits.withDefaults()
 	sum := &Summary{Format: format}
 	prof, err := loadProfile(r, root, sum)
 	if err != nil {
 		return sum, err
+	}
+	if r.Format() == archive.FormatTarGz {
+		if err := prepareMedia(ctx, r, root); err != nil {
+			return sum, err
+		}
 	}
 	switch format {
 	case FormatMarkdown:
@@ -176,6 +233,9 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 		}
 		size = min(size, MaxPageSize)
 		err = renderHTML(ctx, r, root, prof, size, sum)
+	}
+	if err == nil && root.ended != nil {
+		err = root.ended
 	}
 	return sum, err
 }
@@ -195,6 +255,45 @@ type output struct {
 	root              *os.Root
 	fileMode, dirMode fs.FileMode
 	media             mediaNames
+	// prepared holds the media copied ahead of the posts, by archive
+	// path (see prepareMedia); nil when media are copied as posts come.
+	prepared map[string]copied
+
+	limits  Limits
+	written int64 // bytes of pages, Markdown and index written
+	ended   error // what ended the outbox early, returned by Render
+}
+
+// countedFile is a file of the output whose writes count against
+// [Limits.MaxBytes].
+type countedFile struct {
+	*os.File
+	o *output
+}
+
+func (f *countedFile) Write(p []byte) (int, error) {
+	if f.o.written+int64(len(p)) > f.o.limits.MaxBytes {
+		return 0, &outputError{&LimitError{Limit: "MaxBytes", Max: f.o.limits.MaxBytes}}
+	}
+	n, err := f.File.Write(p)
+	f.o.written += int64(n)
+	return n, err
+}
+
+// post counts one more status rendered, failing at [Limits.MaxPosts].
+func (o *output) post(sum *Summary) error {
+	if int64(sum.Posts+sum.Boosts) >= int64(o.limits.MaxPosts) {
+		return &LimitError{Limit: "MaxPosts", Max: int64(o.limits.MaxPosts)}
+	}
+	return nil
+}
+
+// page checks that one more page or month file may be written.
+func (o *output) page(sum *Summary) error {
+	if int64(sum.Pages) >= int64(o.limits.MaxPages) {
+		return &LimitError{Limit: "MaxPages", Max: int64(o.limits.MaxPages)}
+	}
+	return nil
 }
 
 func (o *output) Close() error { return o.root.Close() }
@@ -237,7 +336,16 @@ func openOutput(dir string, force, public bool) (*output, error) {
 // create creates or truncates the file name of the output for writing,
 // with the output's file mode. A private rendering with Force also
 // takes group and other access away from a file that was there.
-func (o *output) create(name string, flag int) (*os.File, error) {
+func (o *output) create(name string, flag int) (*countedFile, error) {
+	f, err := o.createFile(name, flag)
+	if err != nil {
+		return nil, err
+	}
+	return &countedFile{File: f, o: o}, nil
+}
+
+// createFile is create for media copies, whose bytes are not counted.
+func (o *output) createFile(name string, flag int) (*os.File, error) {
 	f, err := o.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|flag, o.fileMode)
 	if err != nil {
 		return nil, fmt.Errorf("html: %w", err)
@@ -362,8 +470,7 @@ func loadProfile(r *archive.Reader, root *output, sum *Summary) (*profile, error
 // opened on its own it could run scripts).
 func imageExt(name string) string {
 	ext := strings.ToLower(path.Ext(name))
-	switch ext {
-	case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp":
+	if slices.Contains(imageExts, ext) {
 		return ext
 	}
 	return ""
@@ -393,7 +500,7 @@ func copyFile(root *output, name string, src io.Reader) error {
 			return &outputError{fmt.Errorf("html: %w", err)}
 		}
 	}
-	f, err := root.create(name, os.O_TRUNC)
+	f, err := root.createFile(name, os.O_TRUNC)
 	if err != nil {
 		return &outputError{err}
 	}

@@ -88,7 +88,7 @@ type site struct {
 	months []monthEntry
 
 	index      *bufio.Writer
-	indexFile  *os.File
+	indexFile  *countedFile
 	indexFirst bool
 }
 
@@ -115,7 +115,7 @@ func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *pro
 	s.index = bufio.NewWriterSize(s.indexFile, 64<<10)
 	s.index.WriteString("// Search index of the posts, one array per post:\n// [page, anchor, unix time, visibility, has media, is boost, text, hashtags]\nwindow.fediportIndex = [\n")
 
-	for st, err := range shownStatuses(ctx, ar, sum) {
+	for st, err := range shownStatuses(ctx, ar, root, sum) {
 		if err != nil {
 			return err
 		}
@@ -123,6 +123,9 @@ func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *pro
 			if err := s.flush(true); err != nil {
 				return err
 			}
+		}
+		if err := s.root.post(sum); err != nil {
+			return err
 		}
 		if err := s.add(st); err != nil {
 			return err
@@ -225,6 +228,9 @@ func (s *site) flush(newer bool) error {
 	}
 	if s.page > 1 {
 		d.Older = s.page - 1
+	}
+	if err := s.root.page(s.sum); err != nil {
+		return err
 	}
 	if newer {
 		d.Newer = s.page + 1

@@ -9,6 +9,12 @@
 // outbox.json. The output folder must be empty unless -force is given.
 // The output holds direct messages and followers-only posts, so it is
 // readable by its owner only unless -public is given.
+//
+// It exits 0 when the whole archive was rendered; 1 when rendering
+// fails, and also, after writing and printing what was read, when the
+// outbox is missing, cut short or corrupt or the file ends early (an
+// interrupted download); 2 for a usage error. Text from the archive is
+// printed with control characters escaped.
 package main
 
 import (
@@ -23,6 +29,7 @@ import (
 
 	"github.com/fediport/fediport/archive"
 	archivehtml "github.com/fediport/fediport/archive/html"
+	"github.com/fediport/fediport/internal/termtext"
 )
 
 func main() {
@@ -64,12 +71,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		WorldReadable: *public,
 	}
 	if err := render(ctx, flags.Arg(0), *out, c, stdout, stderr); err != nil {
-		fmt.Fprintln(stderr, "archive-html:", err)
+		fmt.Fprintln(stderr, "archive-html:", termtext.Escape(err.Error()))
 		return 1
 	}
 	return 0
 }
 
+// render renders the archive and prints what it wrote. It returns an
+// error when rendering fails or, after printing, when part of the
+// archive could not be read: the outbox (Render's error) or the file
+// itself, cut short.
 func render(ctx context.Context, in, out string, c archivehtml.Config, stdout, stderr io.Writer) error {
 	r, err := archive.Open(in)
 	if err != nil {
@@ -77,22 +88,27 @@ func render(ctx context.Context, in, out string, c archivehtml.Config, stdout, s
 	}
 	defer r.Close()
 	sum, err := c.Render(ctx, r, out)
-	if err != nil {
+	if sum == nil {
 		return err
 	}
 	for _, p := range sum.Problems {
-		fmt.Fprintln(stderr, "warning:", p)
+		fmt.Fprintln(stderr, "warning:", termtext.Escape(p.Error()))
+		if err == nil && errors.Is(p, archive.ErrTruncated) {
+			err = p
+		}
 	}
 	entry := "index.html"
 	if sum.Format == archivehtml.FormatMarkdown {
 		entry = "index.md"
 	}
-	abs, err := filepath.Abs(filepath.Join(out, entry))
-	if err != nil {
-		abs = filepath.Join(out, entry)
-	}
 	fmt.Fprintf(stdout, "%s archive: %d posts, %d boosts, %d media files (%d missing), %d likes, %d bookmarks, %d months, %d pages\n",
 		r.Format(), sum.Posts, sum.Boosts, sum.Media, sum.Missing, sum.Likes, sum.Bookmarks, sum.Months, sum.Pages)
-	fmt.Fprintf(stdout, "open %s\n", abs)
-	return nil
+	if _, serr := os.Stat(filepath.Join(out, entry)); serr == nil {
+		abs, aerr := filepath.Abs(filepath.Join(out, entry))
+		if aerr != nil {
+			abs = filepath.Join(out, entry)
+		}
+		fmt.Fprintf(stdout, "open %s\n", abs)
+	}
+	return err
 }

@@ -260,3 +260,48 @@ func TestRunFails(t *testing.T) {
 		})
 	}
 }
+
+// TestRunIncomplete: an archive whose outbox is missing or cut short,
+// or that ends early, is rendered as far as it goes, the summary is
+// printed, then the error, exit 1.
+func TestRunIncomplete(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "folder")
+	os.MkdirAll(folder, 0o755)
+	os.WriteFile(filepath.Join(folder, "actor.json"), []byte(`{"id":"https://a.example/u","type":"Person","preferredUsername":"u\u001b[2J"}`), 0o644)
+	src, _ := generated(t, 60, false)
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cutZip := filepath.Join(dir, "cut.zip")
+	os.WriteFile(cutZip, data[:len(data)/2], 0o644)
+	item := `{"id":"https://a.example/s/1/activity","type":"Create","published":"2020-01-01T00:00:00Z","object":{"id":"https://a.example/s/1","type":"Note","content":"<p>first</p>","published":"2020-01-01T00:00:00Z"}}`
+	doc := `{"orderedItems":[` + item + `,` + item + `]}`
+	cutJSON := filepath.Join(dir, "cut.json")
+	os.WriteFile(cutJSON, []byte(doc[:len(doc)-40]), 0o644)
+	for _, tt := range []struct{ name, path, want string }{
+		{"folder without outbox.json", folder, "folder has no outbox.json"},
+		{"outbox cut short", cutJSON, "truncated JSON"},
+		{"ZIP cut short", cutZip, "the file ends early: was the download complete?"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "site")
+			code, stdout, stderr := runArgs(t, "-o", out, tt.path)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if last := lines[len(lines)-1]; !strings.HasPrefix(last, "archive-html: ") || !strings.Contains(last, tt.want) {
+				t.Errorf("last stderr line %q, want the error with %q", last, tt.want)
+			}
+			if !summaryRE.MatchString(stdout) || !strings.Contains(stdout, "open ") {
+				t.Errorf("stdout %q, want the summary of what was read", stdout)
+			}
+			if strings.ContainsRune(stdout+stderr, 0x1b) {
+				t.Error("a control character reached the output")
+			}
+		})
+	}
+}

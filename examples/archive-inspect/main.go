@@ -4,23 +4,25 @@
 //
 //	go run ./examples/archive-inspect [-json] PATH
 //
-// It reads the whole archive once, streaming, and exits 0 when the
-// archive could be read (with warnings for what a user should know:
-// missing media, a totalItems that differs from the items, ...), or 1
-// with a one-line error when it cannot (not an archive, an insecure
-// path, a limit exceeded).
+// It reads the whole archive once, streaming, and prints what it read,
+// with warnings for what a user should know (missing media, a
+// totalItems that differs from the items, ...). It exits 0 when the
+// archive could be read to its end; 1, after printing what was read,
+// when the outbox is missing, cut short or corrupt, or the file ends
+// early (an interrupted download); 1 with a one-line error when it is
+// not an archive at all; 2 for a usage error. Text from the archive is
+// printed with control characters escaped.
 package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/internal/termtext"
 )
 
 // Summary is what -json prints.
@@ -58,7 +60,10 @@ type Visibility struct {
 	Direct   int `json:"direct"`
 }
 
-// Inspect opens the archive at path and summarises it.
+// Inspect opens the archive at path and summarises it. When the archive
+// opens but part of it could not be read (the outbox missing, cut short
+// or corrupt, a limit exceeded, the file ending early), it returns the
+// summary of what was read and that error.
 func Inspect(path string) (*Summary, error) {
 	r, err := archive.Open(path)
 	if err != nil {
@@ -67,18 +72,6 @@ func Inspect(path string) (*Summary, error) {
 	defer r.Close()
 
 	rep := r.Validate()
-	// An error that stopped the outbox early, or a limit, makes the
-	// archive unreadable; an undecodable item is only a warning.
-	for _, err := range rep.Errors {
-		if errors.Is(err, archive.ErrInsecurePath) || errors.Is(err, archive.ErrItemTooLarge) ||
-			errors.Is(err, archive.ErrTooDeep) || errors.Is(err, archive.ErrEntryTooLarge) ||
-			errors.Is(err, archive.ErrCompressionRatio) {
-			return nil, err
-		}
-	}
-	if rep.Items == 0 && len(rep.Errors) > 0 {
-		return nil, rep.Errors[0]
-	}
 	s := &Summary{
 		Format:       r.Format(),
 		Statuses:     rep.Creates,
@@ -89,7 +82,7 @@ func Inspect(path string) (*Summary, error) {
 		Likes:        rep.Likes,
 		Bookmarks:    rep.Bookmarks,
 		MediaFiles:   rep.MediaFiles,
-		MissingMedia: len(rep.MissingMedia),
+		MissingMedia: len(rep.MissingMedia) + rep.Overflow.MissingMedia,
 		TotalItems:   rep.TotalItems,
 		Warnings:     rep.Warnings(),
 		Visibility: Visibility{
@@ -104,13 +97,11 @@ func Inspect(path string) (*Summary, error) {
 	}
 	if a, err := r.Actor(); err == nil {
 		s.Actor = ActorSummary{ID: a.ID, PreferredUsername: a.PreferredUsername, Name: a.Name, MovedTo: a.MovedTo, AlsoKnownAs: a.AlsoKnownAs}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
 	}
 	if s.Actor.AlsoKnownAs == nil {
 		s.Actor.AlsoKnownAs = []string{}
 	}
-	return s, nil
+	return s, rep.Incomplete
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -122,35 +113,50 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	s, err := Inspect(flags.Arg(0))
-	if err != nil {
-		fmt.Fprintf(stderr, "archive-inspect: %v\n", err)
-		return 1
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(s); err != nil {
-			fmt.Fprintf(stderr, "archive-inspect: %v\n", err)
+	if s != nil {
+		if perr := print(stdout, s, *asJSON); perr != nil {
+			fmt.Fprintf(stderr, "archive-inspect: %v\n", perr)
 			return 1
 		}
-		return 0
 	}
-	fmt.Fprintf(stdout, "%s archive of %s (%s)\n", s.Format, s.Actor.PreferredUsername, s.Actor.ID)
-	if s.Actor.MovedTo != "" {
-		fmt.Fprintf(stdout, "moved to %s\n", s.Actor.MovedTo)
-	}
-	fmt.Fprintf(stdout, "%d posts (%d public, %d unlisted, %d followers-only, %d direct), %d boosts\n",
-		s.Statuses, s.Visibility.Public, s.Visibility.Unlisted, s.Visibility.Private, s.Visibility.Direct, s.Boosts)
-	fmt.Fprintf(stdout, "%d replies, %d polls, %d posts with media\n", s.Replies, s.Polls, s.WithMedia)
-	fmt.Fprintf(stdout, "%d media files, %d missing\n", s.MediaFiles, s.MissingMedia)
-	fmt.Fprintf(stdout, "%d likes, %d bookmarks\n", s.Likes, s.Bookmarks)
-	if s.TotalItems != nil {
-		fmt.Fprintf(stdout, "outbox declares %d items\n", *s.TotalItems)
-	}
-	for _, w := range s.Warnings {
-		fmt.Fprintf(stdout, "warning: %s\n", w)
+	if err != nil {
+		fmt.Fprintf(stderr, "archive-inspect: %s\n", termtext.Escape(err.Error()))
+		return 1
 	}
 	return 0
+}
+
+// print writes the summary as text or as one JSON object; text from the
+// archive has its control characters escaped either way.
+func print(w io.Writer, s *Summary, asJSON bool) error {
+	if asJSON {
+		b, err := json.MarshalIndent(s, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(termtext.JSON(b), '\n'))
+		return err
+	}
+	esc := termtext.Escape
+	fmt.Fprintf(w, "%s archive of %s (%s)\n", s.Format, esc(s.Actor.PreferredUsername), esc(s.Actor.ID))
+	if s.Actor.MovedTo != "" {
+		fmt.Fprintf(w, "moved to %s\n", esc(s.Actor.MovedTo))
+	}
+	for _, a := range s.Actor.AlsoKnownAs {
+		fmt.Fprintf(w, "also known as %s\n", esc(a))
+	}
+	fmt.Fprintf(w, "%d posts (%d public, %d unlisted, %d followers-only, %d direct), %d boosts\n",
+		s.Statuses, s.Visibility.Public, s.Visibility.Unlisted, s.Visibility.Private, s.Visibility.Direct, s.Boosts)
+	fmt.Fprintf(w, "%d replies, %d polls, %d posts with media\n", s.Replies, s.Polls, s.WithMedia)
+	fmt.Fprintf(w, "%d media files, %d missing\n", s.MediaFiles, s.MissingMedia)
+	fmt.Fprintf(w, "%d likes, %d bookmarks\n", s.Likes, s.Bookmarks)
+	if s.TotalItems != nil {
+		fmt.Fprintf(w, "outbox declares %d items\n", *s.TotalItems)
+	}
+	for _, warning := range s.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", esc(warning))
+	}
+	return nil
 }
 
 func main() {

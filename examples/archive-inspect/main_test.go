@@ -124,37 +124,101 @@ func TestInspectGenerated(t *testing.T) {
 func TestInspectFails(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	text := filepath.Join(dir, "notes.txt")
-	os.WriteFile(text, []byte("hello"), 0o644)
-	emptyJSON := filepath.Join(dir, "empty.json")
-	os.WriteFile(emptyJSON, []byte("{}"), 0o644)
-	evil := filepath.Join(dir, "evil.zip")
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, _ := zw.Create("../../outbox.json")
-	w.Write([]byte(`{"orderedItems":[]}`))
-	zw.Close()
-	os.WriteFile(evil, buf.Bytes(), 0o644)
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	zipOf := func(name, data string) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create(name)
+		w.Write([]byte(data))
+		zw.Close()
+		return buf.Bytes()
+	}
+	text := write("notes.txt", []byte("hello"))
+	empty := write("empty.zip", nil)
+	emptyJSON := write("empty.json", []byte("{}"))
+	evil := write("evil.zip", zipOf("../../outbox.json", `{"orderedItems":[]}`))
+	noOutbox := write("actor-only.zip", zipOf("actor.json", `{"id":"https://a.example/u","type":"Person"}`))
+	folder := filepath.Join(dir, "folder")
+	os.MkdirAll(folder, 0o755)
+	os.WriteFile(filepath.Join(folder, "likes.json"), []byte(`{"orderedItems":[]}`), 0o644)
+	item := `{"id":"https://a.example/s/1/activity","type":"Create","object":{"id":"https://a.example/s/1","type":"Note","content":"hi"}}`
+	outbox := `{"orderedItems":[` + item + `,` + item + `,` + item + `]}`
+	cutOutbox := write("cut.json", []byte(outbox[:len(outbox)-30]))
+	whole := zipOf("outbox.json", outbox)
+	cutZip := write("cut.zip", whole[:len(whole)-60])
 
-	tests := []struct{ name, path, want string }{
-		{"not an archive", text, "not an export archive"},
-		{"JSON that is not an outbox", emptyJSON, "no orderedItems"},
-		{"insecure path", evil, "insecure file path"},
-		{"missing file", filepath.Join(dir, "nope.zip"), "no such file"},
+	tests := []struct {
+		name, path, want string
+		printed          bool // the summary of what was read is printed first
+	}{
+		{"not an archive", text, "not an export archive", false},
+		{"empty file", empty, "empty file", false},
+		{"insecure path", evil, "insecure file path", false},
+		{"missing file", filepath.Join(dir, "nope.zip"), "no such file", false},
+		{"JSON that is not an outbox", emptyJSON, "no orderedItems", true},
+		{"folder without outbox.json", folder, "folder has no outbox.json", true},
+		{"ZIP without outbox.json", noOutbox, "this ZIP holds no outbox.json", true},
+		{"outbox cut short", cutOutbox, "truncated JSON", true},
+		{"ZIP cut short", cutZip, "the file ends early: was the download complete?", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			if code := run([]string{"-json", tt.path}, &stdout, &stderr); code != 1 {
-				t.Errorf("exit %d, want 1", code)
-			}
-			msg := stderr.String()
-			if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, tt.want) {
-				t.Errorf("stderr = %q, want one line containing %q", msg, tt.want)
-			}
-			if stdout.Len() != 0 {
-				t.Errorf("stdout = %q, want nothing", stdout.String())
+			for _, asJSON := range []bool{true, false} {
+				args := []string{tt.path}
+				if asJSON {
+					args = []string{"-json", tt.path}
+				}
+				var stdout, stderr bytes.Buffer
+				if code := run(args, &stdout, &stderr); code != 1 {
+					t.Errorf("json %v: exit %d, want 1", asJSON, code)
+				}
+				msg := stderr.String()
+				if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, tt.want) {
+					t.Errorf("json %v: stderr = %q, want one line containing %q", asJSON, msg, tt.want)
+				}
+				if printed := stdout.Len() != 0; printed != tt.printed {
+					t.Errorf("json %v: stdout = %q, want printed %v", asJSON, stdout.String(), tt.printed)
+				}
 			}
 		})
+	}
+	// What was read before the cut is printed.
+	var stdout, stderr bytes.Buffer
+	run([]string{"-json", cutOutbox}, &stdout, &stderr)
+	var s Summary
+	if err := json.Unmarshal(stdout.Bytes(), &s); err != nil || s.Statuses != 2 {
+		t.Errorf("cut outbox: summary %+v (%v), want 2 statuses", s, err)
+	}
+}
+
+// TestInspectEscapesControls: names, aliases and warnings from the
+// archive reach the terminal with their control characters escaped,
+// in text and in JSON.
+func TestInspectEscapesControls(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "a")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "actor.json"), []byte(`{"id":"https://a.example/u\u001b[2J","type":"Person","preferredUsername":"u\u001b]0;pwned\u0007","name":"N\u009b31m","movedTo":"https://b.example/\u001b[1A","alsoKnownAs":["https://c.example/\u202e"]}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "outbox.json"), []byte(`{"orderedItems":[{"id":"x\u001b[31m","type":"Like\u0007"}]}`), 0o644)
+	for _, args := range [][]string{{dir}, {"-json", dir}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		out := stdout.String() + stderr.String()
+		for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%v: output holds %q:\n%s", args, bad, out)
+			}
+		}
+		if len(args) == 1 && !strings.Contains(out, `moved to https://b.example/\x1b[1A`) {
+			t.Errorf("text output lacks the escaped movedTo:\n%s", out)
+		}
 	}
 }

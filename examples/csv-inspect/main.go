@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/internal/termtext"
 )
 
 func main() {
@@ -66,11 +67,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := inspect(fs.Arg(0), *typeName)
 	if err != nil {
-		fmt.Fprintln(stderr, "csv-inspect:", err)
+		fmt.Fprintln(stderr, "csv-inspect:", termtext.Escape(err.Error()))
 		return 1
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(termtext.JSONWriter(stdout))
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
 			fmt.Fprintln(stderr, "csv-inspect:", err)
@@ -190,12 +191,12 @@ func printSummary(w io.Writer, path string, rep *report) {
 			break
 		}
 		b, _ := json.Marshal(row)
-		fmt.Fprintf(w, "  %s\n", b)
+		fmt.Fprintf(w, "  %s\n", termtext.JSON(b))
 	}
 	for _, e := range rep.Errors {
-		fmt.Fprintf(w, "error: line %d: %s\n", e.Line, e.Message)
+		fmt.Fprintf(w, "error: line %d: %s\n", e.Line, termtext.Escape(e.Message))
 	}
 	for _, s := range rep.Warnings {
-		fmt.Fprintf(w, "warning: %s\n", s)
+		fmt.Fprintf(w, "warning: %s\n", termtext.Escape(s))
 	}
 }

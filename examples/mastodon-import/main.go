@@ -42,6 +42,7 @@ import (
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
 	"github.com/fediport/fediport/internal/atomicfile"
+	"github.com/fediport/fediport/internal/termtext"
 )
 
 func main() {
@@ -109,7 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 			failures: failuresPath(file, taken)}
 		failed, err := imp.run(ctx, *dryRun)
 		if err != nil {
-			fmt.Fprintf(stderr, "mastodon-import: %s: %v\n", file, err)
+			fmt.Fprintf(stderr, "mastodon-import: %s: %s\n", file, termtext.Escape(err.Error()))
 			return 1
 		}
 		if failed {
@@ -166,7 +167,7 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err err
 		}
 	}
 	for _, sk := range plan.Skipped {
-		fmt.Fprintf(f.stderr, "  skipped line %d, %s: %s\n", sk.Line, sk.Account, sk.Reason)
+		fmt.Fprintf(f.stderr, "  skipped line %d, %s: %s\n", sk.Line, termtext.Escape(sk.Account), termtext.Escape(sk.Reason))
 	}
 	if dryRun {
 		printPlan(f.stdout, f.file, plan)
@@ -191,7 +192,7 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err err
 	}
 	fmt.Fprintf(f.stdout, "%s: %d applied, %d resumed, %d failed of %d\n", f.file, res.Applied, res.Resumed, len(res.Failed), res.Total)
 	for _, fl := range res.Failed {
-		fmt.Fprintf(f.stderr, "  %s: %v\n", describe(fl.Action), fl.Err)
+		fmt.Fprintf(f.stderr, "  %s: %s\n", termtext.Escape(describe(fl.Action)), termtext.Escape(fmt.Sprint(fl.Err)))
 	}
 	if e.Journal != nil {
 		e.Journal.Close()
@@ -227,7 +228,7 @@ func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
 		}
 		fmt.Fprintf(f.stdout, "%s: importing as %s (%s)\n", f.file, t, reason)
 	} else if err := importer.CheckType(t, head, f.file); err != nil {
-		fmt.Fprintf(f.stderr, "warning: %s: %v\n", f.file, err)
+		fmt.Fprintf(f.stderr, "warning: %s: %s\n", f.file, termtext.Escape(err.Error()))
 	}
 	domain, err := f.client.Domain(ctx)
 	if err != nil {
@@ -240,7 +241,7 @@ func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
 		if !errors.Is(err, importer.ErrInvalidRow) {
 			return nil, err
 		}
-		fmt.Fprintf(f.stderr, "warning: rows skipped:\n%v\n", err)
+		fmt.Fprintf(f.stderr, "warning: rows skipped:\n%s\n", strings.Join(escapeLines(err.Error()), "\n"))
 	}
 	current, err := f.client.ReadState(ctx, t)
 	if err != nil {
@@ -274,8 +275,17 @@ func (f *fileImport) progress() func(importer.Progress) {
 func printPlan(w io.Writer, file string, plan *importer.Plan) {
 	fmt.Fprintf(w, "%s: plan for a %s %s import, %d actions:\n", file, plan.Mode, plan.Type, len(plan.Actions))
 	for _, a := range plan.Actions {
-		fmt.Fprintf(w, "  %s\n", describe(a))
+		fmt.Fprintf(w, "  %s\n", termtext.Escape(describe(a)))
 	}
+}
+
+// escapeLines splits text into lines, each escaped for the terminal.
+func escapeLines(text string) []string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = termtext.Escape(l)
+	}
+	return lines
 }
 
 // describe returns a line for an action, such as "follow bob@x.example".

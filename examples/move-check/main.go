@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/termtext"
 	"github.com/fediport/fediport/migrate"
 )
 
@@ -69,7 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	checker := migrate.Checker{Actors: client, Handles: migrate.WebFinger(client)}
 	rep, err := checker.Check(ctx, fs.Arg(0), fs.Arg(1))
 	if err != nil {
-		fmt.Fprintln(stderr, "move-check:", err)
+		fmt.Fprintln(stderr, "move-check:", termtext.Escape(err.Error()))
 		return 1
 	}
 
@@ -78,20 +79,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		out.Problems = append(out.Problems, p.Advice)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(termtext.JSONWriter(stdout))
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
 			fmt.Fprintln(stderr, "move-check:", err)
 			return 1
 		}
 	} else {
-		fmt.Fprintf(stdout, "old account: %s\n", out.Origin.ID)
-		fmt.Fprintf(stdout, "new account: %s (aliases: %v)\n", out.Target.ID, out.Target.AlsoKnownAs)
+		fmt.Fprintf(stdout, "old account: %s\n", termtext.Escape(out.Origin.ID))
+		fmt.Fprintf(stdout, "new account: %s (aliases: %s)\n", termtext.Escape(out.Target.ID), termtext.Escape(fmt.Sprint(out.Target.AlsoKnownAs)))
 		if out.Ready {
 			fmt.Fprintln(stdout, "ready: the old account can move to the new one")
 		}
 		for _, p := range out.Problems {
-			fmt.Fprintln(stdout, "missing:", p)
+			fmt.Fprintln(stdout, "missing:", termtext.Escape(p))
 		}
 	}
 	if !out.Ready {
