@@ -171,7 +171,7 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 		return nil
 	}
 	temp := resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout
-	return &DeliveryError{Inbox: u.Inbox, StatusCode: resp.StatusCode, Temporary: temp}
+	return &DeliveryError{Inbox: u.Inbox, StatusCode: resp.StatusCode, Temporary: temp, RetryAfter: retryAfter(temp, resp.Header.Get("Retry-After"), time.Now())}
 }
 
 // DeliveryReport counts what [Deliverer.DeliverAll] did.
