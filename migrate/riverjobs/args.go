@@ -1,8 +1,6 @@
 package riverjobs
 
 import (
-	"encoding/json"
-
 	"github.com/fediport/fediport/migrate"
 	"github.com/riverqueue/river"
 )
@@ -38,11 +36,14 @@ func (a TransferArgs) Unit() migrate.TransferUnit {
 // DeliveryArgs is the job of one [migrate.DeliveryUnit]: one activity to
 // one inbox, signed as Actor. Jobs are unique by activity id and inbox.
 type DeliveryArgs struct {
-	Move       string          `json:"move"`  // the id of the Move the activity belongs to
-	Actor      string          `json:"actor"` // the sending account, whose key signs
-	ActivityID string          `json:"activity_id" river:"unique"`
-	Inbox      string          `json:"inbox" river:"unique"`
-	Activity   json.RawMessage `json:"activity"`
+	Move       string `json:"move"`  // the id of the Move the activity belongs to
+	Actor      string `json:"actor"` // the sending account, whose key signs
+	ActivityID string `json:"activity_id" river:"unique"`
+	Inbox      string `json:"inbox" river:"unique"`
+	// Activity is the encoded activity, held as a string so that its
+	// bytes reach the inbox unchanged (PostgreSQL's jsonb would reorder
+	// an object's members).
+	Activity string `json:"activity"`
 }
 
 // Kind returns [KindDelivery].
@@ -55,5 +56,5 @@ func (DeliveryArgs) InsertOpts() river.InsertOpts {
 
 // Unit returns the unit the job runs.
 func (a DeliveryArgs) Unit() migrate.DeliveryUnit {
-	return migrate.DeliveryUnit{Inbox: a.Inbox, Activity: a.Activity}
+	return migrate.DeliveryUnit{Inbox: a.Inbox, Activity: []byte(a.Activity)}
 }

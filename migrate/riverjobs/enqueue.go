@@ -96,7 +96,7 @@ func EnqueueDelivery[TTx any](ctx context.Context, c *river.Client[TTx], tx TTx,
 		}
 		seen[inbox] = struct{}{}
 		for i, act := range acts {
-			if err := e.add(ctx, DeliveryArgs{Move: move, Actor: out.Actor.ID, ActivityID: ids[i], Inbox: inbox, Activity: act}); err != nil {
+			if err := e.add(ctx, DeliveryArgs{Move: move, Actor: out.Actor.ID, ActivityID: ids[i], Inbox: inbox, Activity: string(act)}); err != nil {
 				return nil, err
 			}
 		}
