@@ -89,8 +89,14 @@ func migrateUp[TTx any](t testing.TB, d riverdriver.Driver[TTx]) {
 
 // openSQLite returns a SQLite database in a new file, migrated.
 func openSQLite(t testing.TB) *env[*sql.Tx] {
+	e, _ := openSQLiteAt(t, filepath.Join(t.TempDir(), "river.db"))
+	return e
+}
+
+// openSQLiteAt returns the SQLite database in the file at path, migrated.
+func openSQLiteAt(t testing.TB, path string) (*env[*sql.Tx], *sql.DB) {
 	t.Helper()
-	db, err := sql.Open("sqlite", sqliteDSN(filepath.Join(t.TempDir(), "river.db")))
+	db, err := sql.Open("sqlite", sqliteDSN(path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +109,7 @@ func openSQLite(t testing.TB) *env[*sql.Tx] {
 		rollback: func(_ context.Context, tx *sql.Tx) { _ = tx.Rollback() },
 	}
 	migrateUp(t, e.driver)
-	return e
+	return e, db
 }
 
 func sqliteDSN(path string) string {
