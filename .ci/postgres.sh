@@ -2,7 +2,7 @@
 # Starts a throwaway PostgreSQL cluster on 127.0.0.1 for the River
 # adapter's tests (migrate/riverjobs) and prints the URL of its database:
 #
-#	url=$(bash .ci/postgres.sh start DIR PORT)   # DIR: a new empty directory
+#	url=$(bash .ci/postgres.sh start DIR PORT)   # DIR: new or empty
 #	bash .ci/postgres.sh stop DIR
 #
 # Installs Debian's postgresql package when no server binaries are found
@@ -31,7 +31,7 @@ runas() {
 
 case "${1:-}" in
 start)
-	dir=$2 port=$3
+	dir=$2 port=$3 # DIR may exist (mktemp -d): it becomes the cluster owner's
 	if ! bin=$(pgbin); then
 		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 			echo "installing postgresql" >&2

@@ -101,7 +101,7 @@ func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx],
 		return err
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("River's migrations: %w", err)
+		return fmt.Errorf("running River's migrations: %w", err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ins, err := river.NewClient(driver, &river.Config{Logger: logger})
