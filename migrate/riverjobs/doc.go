@@ -6,7 +6,15 @@
 // many worker processes and machines as the database serves.
 //
 // It is a module of its own, so that programs using fediport without a
-// job queue do not pull in River and its drivers.
+// job queue do not pull in River and its drivers:
+//
+//	go get github.com/fediport/fediport/migrate/riverjobs
+//
+// Its go.mod requires the core module at the version it is released with
+// (each release tags migrate/riverjobs/vX.Y.Z after setting that
+// requirement to the core's vX.Y.Z); its replace directive, pointing at
+// the repository's root, serves development only and is ignored when the
+// module is a dependency. In the repository, go.work lists both.
 //
 // # Use
 //

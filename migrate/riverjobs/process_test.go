@@ -352,7 +352,7 @@ func runMove[TTx any](t testing.TB, e *env[TTx], g *sqlGraph, kind, db string, n
 		ws[i] = startWorker(t, kind, db)
 	}
 	killed := !r.kill
-	deadline := time.Now().Add(5*time.Minute + time.Duration(n)*time.Millisecond)
+	deadline := time.Now().Add(5*time.Minute + time.Duration(n)*2*time.Millisecond)
 	poll := 100 * time.Millisecond
 	if n > 100_000 {
 		poll = 2 * time.Second
