@@ -19,7 +19,7 @@ import (
 )
 
 // inboxes is a loopback server of four inboxes: /ok accepts, /slow
-// answers the first request of each activity with 503 and Retry-After: 1,
+// answers the first request of each activity with 503 and Retry-After: 2,
 // /gone answers 410, /down 500.
 type inboxes struct {
 	*httptest.Server
@@ -45,7 +45,7 @@ func newInboxes(t *testing.T) *inboxes {
 			w.WriteHeader(http.StatusAccepted)
 		case "/slow":
 			if n == 1 {
-				w.Header().Set("Retry-After", "1")
+				w.Header().Set("Retry-After", "2")
 				w.WriteHeader(http.StatusServiceUnavailable)
 				return
 			}
@@ -69,7 +69,8 @@ func (in *inboxes) times(path string, activity []byte) []time.Time {
 // TestDelivery queues the Update and Move of an account for four inboxes
 // and runs them with three attempts at most: the accepting inbox gets
 // each activity once, the one answering 503 with Retry-After gets it
-// again no sooner than a second later, the one answering 410 once (a
+// again no sooner than the 2 s it asked for (River's own policy would
+// retry after 1 s), the one answering 410 once (a
 // permanent refusal is not retried), the failing one three times.
 func TestDelivery(t *testing.T) {
 	forDrivers(t, testDelivery[*sql.Tx], testDelivery[pgx.Tx])
@@ -121,8 +122,8 @@ func testDelivery[TTx any](t *testing.T, e *env[TTx]) {
 				t.Errorf("%s got an activity %d times, want %d", path, got, want)
 			}
 		}
-		if ts := in.times("/slow", act); len(ts) == 2 && ts[1].Sub(ts[0]) < 900*time.Millisecond {
-			t.Errorf("/slow asked for 1 s with Retry-After, was retried after %v", ts[1].Sub(ts[0]))
+		if ts := in.times("/slow", act); len(ts) == 2 && ts[1].Sub(ts[0]) < 1900*time.Millisecond {
+			t.Errorf("/slow asked for 2 s with Retry-After, was retried after %v", ts[1].Sub(ts[0]))
 		}
 	}
 }
