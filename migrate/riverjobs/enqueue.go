@@ -44,7 +44,9 @@ type Enqueued struct {
 // are all queued when tx commits, or none. Enqueuing the same Move again
 // (a retry after a failed commit, say) queues only the units not queued
 // yet. Call it in the transaction that acts on the acceptance; memory
-// does not grow with the number of local accounts.
+// does not grow with the number of local accounts. locals is read while
+// tx is open: on SQLite with one connection (as River advises), it must
+// read through another connection than tx's.
 func EnqueueTransfer[TTx any](ctx context.Context, c *river.Client[TTx], tx TTx, a *migrate.Accepted, locals migrate.RelatedAccounts, opts Options) (*Enqueued, error) {
 	if c == nil {
 		return nil, errors.New("riverjobs: nil River client")
