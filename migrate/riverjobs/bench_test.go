@@ -78,7 +78,7 @@ func benchDeliveryJobs[TTx any](b *testing.B, e *env[TTx]) {
 				}
 				break
 			}
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(500 * time.Millisecond) // each poll scans the Move's jobs
 		}
 		run += time.Since(start)
 	}

@@ -242,13 +242,24 @@ func workerProcess(kind, db string) error {
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return stopClient(sctx)
+	err = stopClient(sctx)
+	// The peak resident memory of this process. The kernel's rusage of
+	// a child also counts its parent's memory at the fork (os/exec forks
+	// with the parent's memory shared until exec), the status file does
+	// not.
+	if status, rerr := os.ReadFile("/proc/self/status"); rerr == nil {
+		if m := regexp.MustCompile(`VmHWM:\s*(\d+) kB`).FindSubmatch(status); m != nil {
+			fmt.Println("peak-rss-kb", string(m[1]))
+		}
+	}
+	return err
 }
 
 // worker is a worker process.
 type worker struct {
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	peakKB chan int64 // the peak RSS it reports as it stops
 }
 
 // startWorker starts a worker process and waits for it to be ready.
@@ -262,13 +273,23 @@ func startWorker(t testing.TB, kind, db string) *worker {
 	stdout, err := cmd.StdoutPipe()
 	must(t, err)
 	must(t, cmd.Start())
-	w := &worker{cmd: cmd, stdin: stdin}
+	w := &worker{cmd: cmd, stdin: stdin, peakKB: make(chan int64, 1)}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	ready := make(chan bool, 1)
 	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		r := bufio.NewReader(stdout)
+		line, _ := r.ReadString('\n')
 		ready <- strings.TrimSpace(line) == "ready"
-		_, _ = io.Copy(io.Discard, stdout)
+		for {
+			line, err := r.ReadString('\n')
+			if kb, ok := strings.CutPrefix(strings.TrimSpace(line), "peak-rss-kb "); ok {
+				n, _ := strconv.ParseInt(kb, 10, 64)
+				w.peakKB <- n
+			}
+			if err != nil {
+				return
+			}
+		}
 	}()
 	select {
 	case ok := <-ready:
@@ -296,10 +317,13 @@ func (w *worker) stop(t testing.TB) (maxRSS int64) {
 		_ = w.cmd.Process.Kill()
 		t.Fatal("worker process did not stop within a minute")
 	}
-	if ru, ok := w.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss * 1024
+	select {
+	case kb := <-w.peakKB:
+		return kb * 1024
+	case <-time.After(5 * time.Second):
+		t.Error("worker process did not report its peak memory")
+		return 0
 	}
-	return 0
 }
 
 // followers returns the number of followers of the multi-process tests.
@@ -353,7 +377,7 @@ func runMove[TTx any](t testing.TB, e *env[TTx], g *sqlGraph, kind, db string, n
 	}
 	killed := !r.kill
 	deadline := time.Now().Add(5*time.Minute + time.Duration(n)*2*time.Millisecond)
-	poll := 100 * time.Millisecond
+	poll := 500 * time.Millisecond // each poll scans the Move's jobs
 	if n > 100_000 {
 		poll = 2 * time.Second
 	}
