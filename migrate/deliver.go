@@ -199,14 +199,14 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 	if known, ok := d.schemes.get(host); ok {
 		first = known
 	}
-	status, err := d.send(ctx, u, first)
+	status, wait, err := d.send(ctx, u, first)
 	if err != nil {
 		return err
 	}
 	if status == http.StatusUnauthorized || status == http.StatusBadRequest {
 		// Double-knock: the inbox may not know this scheme.
 		second := otherScheme(first)
-		status2, err := d.send(ctx, u, second)
+		status2, wait2, err := d.send(ctx, u, second)
 		switch {
 		case err != nil:
 			return err
@@ -216,7 +216,7 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 		case temporaryStatus(status2):
 			// Worth a retry, which starts again from the preferred
 			// scheme.
-			status = status2
+			status, wait = status2, wait2
 		}
 		// Otherwise both were refused: report the preferred scheme's
 		// refusal.
@@ -225,7 +225,8 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 		d.schemes.set(host, first)
 		return nil
 	}
-	return &DeliveryError{Inbox: u.Inbox, StatusCode: status, Temporary: temporaryStatus(status)}
+	temp := temporaryStatus(status)
+	return &DeliveryError{Inbox: u.Inbox, StatusCode: status, Temporary: temp, RetryAfter: retryAfter(temp, wait, time.Now())}
 }
 
 // temporaryStatus reports whether an inbox's answer may change on a
@@ -234,8 +235,9 @@ func temporaryStatus(status int) bool {
 	return status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
 }
 
-// send signs u with scheme and sends it once, returning the status.
-func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub.Scheme) (int, error) {
+// send signs u with scheme and sends it once, returning the status and
+// the Retry-After header of the answer.
+func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub.Scheme) (status int, retryAfter string, err error) {
 	timeout := d.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -244,7 +246,7 @@ func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.Inbox, bytes.NewReader(u.Activity))
 	if err != nil {
-		return 0, &DeliveryError{Inbox: u.Inbox, Err: err}
+		return 0, "", &DeliveryError{Inbox: u.Inbox, Err: err}
 	}
 	req.Header.Set("Content-Type", activitypub.ContentTypeActivityJSON)
 	ua := d.UserAgent
@@ -255,15 +257,15 @@ func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub
 	signer := *d.Signer
 	signer.Scheme = scheme
 	if err := signer.Sign(req, u.Activity); err != nil {
-		return 0, &DeliveryError{Inbox: u.Inbox, Err: err}
+		return 0, "", &DeliveryError{Inbox: u.Inbox, Err: err}
 	}
 	resp, err := d.client().Do(req)
 	if err != nil {
-		return 0, &DeliveryError{Inbox: u.Inbox, Temporary: !errors.Is(err, activitypub.ErrPrivateAddress), Err: err}
+		return 0, "", &DeliveryError{Inbox: u.Inbox, Temporary: !errors.Is(err, activitypub.ErrPrivateAddress), Err: err}
 	}
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	resp.Body.Close()
-	return resp.StatusCode, nil
+	return resp.StatusCode, resp.Header.Get("Retry-After"), nil
 }
 
 // DeliveryReport counts what [Deliverer.DeliverAll] did.

@@ -56,6 +56,9 @@
 // transfer by idempotence, the delivery through a [Journal], an
 // append-only file fsync'd per success, so that a killed process does not
 // send twice to an inbox that accepted.
+// Package github.com/fediport/fediport/migrate/riverjobs, a module of its
+// own, runs both on River, a job queue in SQLite or PostgreSQL, across
+// worker processes and machines.
 //
 // # Security
 //

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Errors of the pre-flight check ([Preflight]) that package activitypub
@@ -166,6 +167,10 @@ type DeliveryError struct {
 	StatusCode int  // 0 when no response came
 	Attempts   int  // how many times it was sent
 	Temporary  bool // worth retrying later (5xx, 429, network errors)
+	// RetryAfter is the wait the inbox asked for in a Retry-After header
+	// of a temporary failure (429, 503); 0 when it asked for none. See
+	// [Deliverer.RetryDelay].
+	RetryAfter time.Duration
 	Err        error
 }
 

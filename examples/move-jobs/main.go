@@ -1,0 +1,289 @@
+// Command move-jobs moves the followers of an account on a job queue:
+// it accepts a Move of an account with N local followers, queues one
+// River job per follower in one transaction, runs the jobs with a pool of
+// workers, prints progress every second and the result, and checks that
+// every follower now follows the new account and no longer the old.
+//
+//	go run ./examples/move-jobs [-n 100000] [-workers 100] [-database URL]
+//
+// By default the queue is an embedded SQLite database in a temporary
+// file; -database postgres://... runs the same on PostgreSQL (River's and
+// riverjobs' tables are created when missing). -database FILE keeps the
+// SQLite database in FILE. The followers live in memory in this
+// program; a server keeps them in its own database.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/migrate"
+	"github.com/fediport/fediport/migrate/riverjobs"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	_ "modernc.org/sqlite"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("move-jobs", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("n", 100_000, "local followers of the account that moves")
+	workers := fs.Int("workers", 100, "jobs run at once")
+	database := fs.String("database", "", "postgres://... URL, or a SQLite file (default: a temporary one)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *n < 1 || *workers < 1 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: move-jobs [-n followers] [-workers n] [-database url-or-file]")
+		return 2
+	}
+	ctx := context.Background()
+	var err error
+	if strings.HasPrefix(*database, "postgres://") || strings.HasPrefix(*database, "postgresql://") {
+		var pool *pgxpool.Pool
+		if pool, err = pgxpool.New(ctx, *database); err == nil {
+			defer pool.Close()
+			err = moveFollowers(ctx, riverpgxv5.New(pool), pool.Begin, *n, *workers, "PostgreSQL", stdout)
+		}
+	} else {
+		path := *database
+		if path == "" {
+			dir, derr := os.MkdirTemp("", "move-jobs")
+			if derr != nil {
+				fmt.Fprintln(stderr, "move-jobs:", derr)
+				return 1
+			}
+			defer os.RemoveAll(dir)
+			path = filepath.Join(dir, "queue.db")
+		}
+		var db *sql.DB
+		if db, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"); err == nil {
+			defer db.Close()
+			db.SetMaxOpenConns(1) // as River advises for SQLite
+			begin := func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }
+			err = moveFollowers(ctx, riversqlite.New(db), begin, *n, *workers, "SQLite", stdout)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "move-jobs:", err)
+		return 1
+	}
+	return 0
+}
+
+// moveFollowers runs the whole demonstration on one River driver.
+// begin starts a transaction: a pgx.Tx or an *sql.Tx.
+func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], begin func(context.Context) (TTx, error), n, workers int, dbName string, stdout io.Writer) error {
+	m, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("running River's migrations: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ins, err := river.NewClient(driver, &river.Config{Logger: logger})
+	if err != nil {
+		return err
+	}
+	if err := riverjobs.Migrate(ctx, ins); err != nil {
+		return err
+	}
+
+	// A Move as a migrate.Receiver accepts it; each run moves another
+	// account, so that its jobs are not duplicates of an earlier run's.
+	now := time.Now()
+	origin := fmt.Sprintf("https://old.example/users/demo%d", now.UnixNano())
+	target := "https://new.example/users/demo"
+	acc := &migrate.Accepted{
+		Move:   activitypub.NewMove(activitypub.MoveID(origin, now.Unix()), origin, target),
+		Origin: origin,
+		Target: &activitypub.Actor{ID: target},
+		At:     now,
+	}
+	g := newGraph(n, target)
+
+	// The receiving side: queue the Move's units in one transaction.
+	start := time.Now()
+	tx, err := begin(ctx)
+	if err != nil {
+		return err
+	}
+	enq, err := riverjobs.EnqueueTransfer(ctx, ins, tx, acc, g, riverjobs.Options{})
+	if err != nil {
+		_ = rollback(ctx, tx)
+		return err
+	}
+	if err := commit(ctx, tx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s queue: %d followers of %s queued in %.2f s\n", dbName, enq.Jobs, origin, time.Since(start).Seconds())
+
+	// The workers: in this process here; any number of processes and
+	// machines sharing the database in production.
+	ws := river.NewWorkers()
+	river.AddWorker(ws, &riverjobs.TransferWorker{Transfer: &migrate.Transfer{Graph: g, Follows: g}})
+	c, err := river.NewClient(driver, &river.Config{
+		Logger:        logger,
+		Workers:       ws,
+		Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}},
+		FetchCooldown: 10 * time.Millisecond,
+	})
+	if err != nil {
+		return err
+	}
+	run := time.Now()
+	if err := c.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = c.Stop(stopCtx)
+	}()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var p *riverjobs.MoveProgress
+	for {
+		if p, err = riverjobs.Progress(ctx, c, enq.Move); err != nil {
+			return err
+		}
+		if p.Finished() {
+			break
+		}
+		fmt.Fprintf(stdout, "  %d/%d done, %d failed, %d pending\n", p.Done, p.Total, p.Failed, p.Pending)
+		<-tick.C
+	}
+	took := time.Since(run)
+	moved, left := g.count()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(stdout, "done: %d/%d done, %d failed, in %.2f s (%.0f followers/s, %d workers)\n",
+		p.Done, p.Total, p.Failed, took.Seconds(), float64(p.Done)/took.Seconds(), workers)
+	fmt.Fprintf(stdout, "followers of the new account: %d; still following the old one: %d\n", moved, left)
+	if moved != n || left != 0 || p.Done != n {
+		return errors.New("not every follower moved")
+	}
+	return nil
+}
+
+func commit(ctx context.Context, tx any) error {
+	switch tx := tx.(type) {
+	case interface{ Commit(context.Context) error }:
+		return tx.Commit(ctx)
+	case interface{ Commit() error }:
+		return tx.Commit()
+	}
+	return fmt.Errorf("cannot commit a %T", tx)
+}
+
+func rollback(ctx context.Context, tx any) error {
+	switch tx := tx.(type) {
+	case interface{ Rollback(context.Context) error }:
+		return tx.Rollback(ctx)
+	case interface{ Rollback() error }:
+		return tx.Rollback()
+	}
+	return fmt.Errorf("cannot roll back a %T", tx)
+}
+
+// graph is a server's followers in memory: n local accounts following
+// the origin, their state one word each.
+type graph struct {
+	state  []atomic.Uint32 // bit 0: follows the origin, bit 1: follows the target
+	target string
+}
+
+const localPrefix = "https://here.example/users/u"
+
+func newGraph(n int, target string) *graph {
+	g := &graph{state: make([]atomic.Uint32, n), target: target}
+	for i := range g.state {
+		g.state[i].Store(1)
+	}
+	return g
+}
+
+func (g *graph) at(local string) (*atomic.Uint32, error) {
+	i, err := strconv.Atoi(strings.TrimPrefix(local, localPrefix))
+	if err != nil || i < 0 || i >= len(g.state) || !strings.HasPrefix(local, localPrefix) {
+		return nil, fmt.Errorf("no local account %s", local)
+	}
+	return &g.state[i], nil
+}
+
+func (g *graph) Relationship(_ context.Context, local, account string) (migrate.Relationship, error) {
+	s, err := g.at(local)
+	if err != nil {
+		return migrate.Relationship{}, err
+	}
+	bit := uint32(1)
+	if account == g.target {
+		bit = 2
+	}
+	return migrate.Relationship{Following: s.Load()&bit != 0}, nil
+}
+
+func (g *graph) LocalRelated(context.Context, string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for i := range g.state {
+			if g.state[i].Load()&1 != 0 && !yield(localPrefix+strconv.Itoa(i), nil) {
+				return
+			}
+		}
+	}
+}
+
+func (g *graph) Follow(_ context.Context, local, _ string, _ migrate.FollowSettings) (migrate.FollowState, error) {
+	s, err := g.at(local)
+	if err != nil {
+		return 0, err
+	}
+	s.Or(2)
+	return migrate.FollowAccepted, nil
+}
+
+func (g *graph) Unfollow(_ context.Context, local, _ string) error {
+	s, err := g.at(local)
+	if err != nil {
+		return err
+	}
+	s.And(^uint32(1))
+	return nil
+}
+
+// count returns how many locals follow the target, and the origin.
+func (g *graph) count() (target, origin int) {
+	for i := range g.state {
+		s := g.state[i].Load()
+		if s&2 != 0 {
+			target++
+		}
+		if s&1 != 0 {
+			origin++
+		}
+	}
+	return target, origin
+}

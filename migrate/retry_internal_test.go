@@ -1,0 +1,24 @@
+package migrate
+
+import (
+	"testing"
+	"time"
+)
+
+// FuzzRetryAfter feeds hostile Retry-After headers to the parser: the
+// wait is never negative nor longer than maxRetryAfter, and a permanent
+// failure never waits.
+func FuzzRetryAfter(f *testing.F) {
+	for _, s := range []string{"7", "0", "-1", "99999999999999999999", "Wed, 21 Oct 2015 07:28:00 GMT", "Sun, 06 Nov 2994 08:49:37 GMT", " 12 ", "1e3", ""} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, h string) {
+		if d := retryAfter(true, h, now); d < 0 || d > maxRetryAfter {
+			t.Fatalf("Retry-After %q: wait %v", h, d)
+		}
+		if d := retryAfter(false, h, now); d != 0 {
+			t.Fatalf("Retry-After %q on a permanent failure: wait %v", h, d)
+		}
+	})
+}
