@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
@@ -99,7 +100,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, p := range rep.Problems {
 		advice := p.Advice
 		if errors.Is(p.Err, migrate.ErrSignatureRequired) && client.Signer == nil {
-			advice += "; run move-check with -key FILE -key-id URL: the private key (PEM) of an actor you control and its key id"
+			advice, _, _ = strings.Cut(advice, "; sign the fetches")
+			advice += "; sign them with -key FILE -key-id URL: the private key (PEM) of an actor you control, and its key id, which the server must be able to fetch"
 		}
 		out.Problems = append(out.Problems, advice)
 	}

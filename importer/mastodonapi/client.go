@@ -70,6 +70,13 @@ type Client struct {
 	// MaxPages bounds the pages read for one collection (default
 	// [DefaultMaxPages]).
 	MaxPages int
+	// OnRateLimit, if not nil, is called each time the server answers
+	// 429 Too Many Requests, with the server's host and how long it asked
+	// to wait ([Error.RetryAfter]) before the call is tried again: by the
+	// Client itself for the reads of [Client.ReadState], by package
+	// importer's engine for the actions. It may be called from several
+	// goroutines at once and should return quickly.
+	OnRateLimit func(host string, wait time.Duration)
 
 	mu       sync.Mutex
 	accounts map[string]string   // lower-case acct -> id
@@ -178,13 +185,21 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 			Error string `json:"error"`
 		}
 		if json.Unmarshal(data, &msg) == nil {
-			e.Message = msg.Error
+			// GoToSocial starts its messages with the status text,
+			// which Error already says.
+			e.Message = strings.TrimPrefix(msg.Error, http.StatusText(resp.StatusCode)+": ")
+			if e.Message == http.StatusText(resp.StatusCode) {
+				e.Message = ""
+			}
 			if len(e.Message) > maxErrorMessage {
 				e.Message = e.Message[:maxErrorMessage]
 			}
 		}
 		if resp.StatusCode == http.StatusTooManyRequests {
 			e.Wait = rateLimitWait(resp.Header, time.Now())
+			if c.OnRateLimit != nil {
+				c.OnRateLimit(base.Host, e.RetryAfter())
+			}
 		}
 		return nil, e
 	}
@@ -346,7 +361,10 @@ func (c *Client) undo(ctx context.Context, acct, verb string) error {
 
 // Follow follows acct with the given settings (POST
 // /api/v1/accounts/:id/follow with reblogs, notify, languages); for an
-// account already followed it updates the settings given.
+// account already followed it updates the settings given. A follow that
+// waits for the account's approval (a locked account) returns an error
+// wrapping [importer.ErrRequested], which the engine counts as done and
+// reports as requested.
 func (c *Client) Follow(ctx context.Context, acct string, opts importer.FollowOptions) error {
 	body := map[string]any{}
 	if opts.ShowBoosts != nil {
@@ -358,7 +376,23 @@ func (c *Client) Follow(ctx context.Context, acct string, opts importer.FollowOp
 	if opts.Languages != nil {
 		body["languages"] = opts.Languages
 	}
-	return c.accountCall(ctx, acct, "follow", body)
+	id, err := c.AccountID(ctx, acct)
+	if err != nil {
+		return err
+	}
+	var rel struct {
+		Following bool `json:"following"`
+		Requested bool `json:"requested"`
+	}
+	if _, err := c.do(ctx, http.MethodPost, "/api/v1/accounts/"+url.PathEscape(id)+"/follow", nil, body, &rel); err != nil {
+		return err
+	}
+	if rel.Requested && !rel.Following {
+		// A locked account, or one that moved: the follow waits for
+		// approval.
+		return fmt.Errorf("%w: %s", importer.ErrRequested, acct)
+	}
+	return nil
 }
 
 // Unfollow unfollows acct; an account the server does not know is not
@@ -546,7 +580,9 @@ func (c *Client) DeleteList(ctx context.Context, title string) error {
 
 // AddToList adds acct, which the account must follow, to the list with
 // this title (the first, when several have it, as Mastodon's import
-// does). A member already in the list is not an error.
+// does). A member already in the list is not an error: when the server
+// refuses the addition (422), the list is read, and an account it holds
+// counts as added.
 func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 	lid, err := c.ListID(ctx, title)
 	if err != nil {
@@ -559,10 +595,29 @@ func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 	_, err = c.do(ctx, http.MethodPost, "/api/v1/lists/"+url.PathEscape(lid)+"/accounts", nil,
 		map[string]any{"account_ids": []string{aid}}, nil)
 	var e *Error
-	if errors.As(err, &e) && e.StatusCode == http.StatusUnprocessableEntity && strings.Contains(e.Message, "taken") {
-		return nil // Mastodon: "Account has already been taken"
+	if errors.As(err, &e) && e.StatusCode == http.StatusUnprocessableEntity {
+		// Mastodon says "Account has already been taken", GoToSocial
+		// "account ... is already in list ...": whatever the wording, a
+		// member the list already holds is done.
+		if in, lerr := c.inList(ctx, lid, aid); lerr == nil && in {
+			return nil
+		}
 	}
 	return err
+}
+
+// inList reports whether the list lid holds the account aid.
+func (c *Client) inList(ctx context.Context, lid, aid string) (bool, error) {
+	members, err := c.accountPages(ctx, "/api/v1/lists/"+url.PathEscape(lid)+"/accounts")
+	if err != nil {
+		return false, err
+	}
+	for _, m := range members {
+		if m.ID == aid {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // RemoveFromList removes acct from every list with this title (Mastodon
