@@ -68,3 +68,20 @@ func TestCheckerSignatureRequired(t *testing.T) {
 		t.Fatalf("signed Check = %v, %v; want ready", rep.Err(), err)
 	}
 }
+
+// TestCheckerErrorNamesURLOnce: a fetch that fails outright is an error
+// that names the URL once.
+func TestCheckerErrorNamesURLOnce(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	u := srv.URL + "/users/old"
+	srv.Close() // nothing answers now
+	c := &migrate.Checker{Actors: &activitypub.Client{AllowPrivate: true, AllowHTTP: true}}
+	_, err := c.Check(context.Background(), u, u+"2")
+	if err == nil {
+		t.Fatal("Check against a closed server succeeded")
+	}
+	if n := strings.Count(err.Error(), u); n != 1 {
+		t.Errorf("error names %s %d times: %v", u, n, err)
+	}
+}
