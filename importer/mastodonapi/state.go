@@ -307,11 +307,11 @@ func (c *Client) Domain(ctx context.Context) (string, error) {
 }
 
 type relationship struct {
-	ID                  string   `json:"id"`
-	ShowingReblogs      bool     `json:"showing_reblogs"`
-	Notifying           bool     `json:"notifying"`
+	ID                  string          `json:"id"`
+	ShowingReblogs      bool            `json:"showing_reblogs"`
+	Notifying           bool            `json:"notifying"`
 	Languages           json.RawMessage `json:"languages"` // nil when absent
-	MutingNotifications bool     `json:"muting_notifications"`
+	MutingNotifications bool            `json:"muting_notifications"`
 }
 
 // relationships fetches the relationships with accts, by id.
