@@ -27,8 +27,9 @@
 // reported, and a summary ends the run. A followers file is skipped
 // (followers cannot be imported: each follower must follow again); a
 // type the server does not support (GoToSocial has no per-account
-// domain blocks) is skipped and reported. A follow that awaits the
-// account's approval (a locked account) is reported as requested. A
+// domain blocks) is skipped and reported. A follow the server took as a
+// request not accepted yet (a locked account, or a remote one whose
+// server has not answered) is reported as requested. A
 // rate limit is waited out and announced ("rate limited by HOST,
 // waiting 300s").
 //
@@ -276,7 +277,7 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 	fmt.Fprintf(f.stdout, "%s: %d applied, %d resumed, %d failed of %d\n", f.file, res.Applied, res.Resumed, len(res.Failed), res.Total)
 	o.status, o.detail = statusDone, fmt.Sprintf("%d applied, %d resumed of %d", res.Applied, res.Resumed, res.Total)
 	if n := len(res.Requested); n > 0 {
-		fmt.Fprintf(f.stdout, "%s: %d follows requested, awaiting approval:\n", f.file, n)
+		fmt.Fprintf(f.stdout, "%s: %d follows requested, not accepted yet (a locked account approves them, a remote server confirms them):\n", f.file, n)
 		for _, a := range res.Requested {
 			fmt.Fprintf(f.stdout, "  requested: %s\n", describe(a))
 		}

@@ -138,7 +138,7 @@ func TestRequestedFollows(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, &stdout, &stderr)
 	}
-	if !strings.Contains(stdout.String(), "1 follows requested, awaiting approval") || !strings.Contains(stdout.String(), "requested: follow locked@far.example") {
+	if !strings.Contains(stdout.String(), "1 follows requested, not accepted yet") || !strings.Contains(stdout.String(), "requested: follow locked@far.example") {
 		t.Errorf("the pending follow is not reported as requested:\n%s", &stdout)
 	}
 }

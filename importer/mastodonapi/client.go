@@ -361,8 +361,9 @@ func (c *Client) undo(ctx context.Context, acct, verb string) error {
 
 // Follow follows acct with the given settings (POST
 // /api/v1/accounts/:id/follow with reblogs, notify, languages); for an
-// account already followed it updates the settings given. A follow that
-// waits for the account's approval (a locked account) returns an error
+// account already followed it updates the settings given. A follow the
+// server took as a request not accepted yet (a locked account, or a
+// remote account whose server has not answered) returns an error
 // wrapping [importer.ErrRequested], which the engine counts as done and
 // reports as requested.
 func (c *Client) Follow(ctx context.Context, acct string, opts importer.FollowOptions) error {
@@ -388,8 +389,8 @@ func (c *Client) Follow(ctx context.Context, acct string, opts importer.FollowOp
 		return err
 	}
 	if rel.Requested && !rel.Following {
-		// A locked account, or one that moved: the follow waits for
-		// approval.
+		// A locked account, or a remote one whose server has not
+		// accepted yet.
 		return fmt.Errorf("%w: %s", importer.ErrRequested, acct)
 	}
 	return nil
@@ -582,7 +583,9 @@ func (c *Client) DeleteList(ctx context.Context, title string) error {
 // this title (the first, when several have it, as Mastodon's import
 // does). A member already in the list is not an error: when the server
 // refuses the addition (422), the list is read, and an account it holds
-// counts as added.
+// counts as added. A refusal while the follow of acct is still a request
+// (GoToSocial lists only accepted follows) is an
+// [*importer.TemporaryError], which the engine tries again.
 func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 	lid, err := c.ListID(ctx, title)
 	if err != nil {
@@ -602,8 +605,27 @@ func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 		if in, lerr := c.inList(ctx, lid, aid); lerr == nil && in {
 			return nil
 		}
+		// GoToSocial lists only followed accounts, and a follow of a
+		// remote account stays requested until its server accepts it:
+		// worth trying again shortly.
+		if c.followRequested(ctx, aid) {
+			return &importer.TemporaryError{Err: err}
+		}
 	}
 	return err
+}
+
+// followRequested reports whether the account follows aid only as a
+// request not yet accepted.
+func (c *Client) followRequested(ctx context.Context, aid string) bool {
+	var rels []struct {
+		Following bool `json:"following"`
+		Requested bool `json:"requested"`
+	}
+	if _, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/relationships", url.Values{"id[]": {aid}}, nil, &rels); err != nil {
+		return false
+	}
+	return len(rels) == 1 && rels[0].Requested && !rels[0].Following
 }
 
 // inList reports whether the list lid holds the account aid.

@@ -200,8 +200,10 @@ func TestMoveFromGoToSocial(t *testing.T) {
 }
 
 // TestMoveToGoToSocial moves an fp.test account, followed by
-// carol@old.test, to bob@new.test with migrate.Mover: GoToSocial checks
-// the Move and carol ends up following bob@new.test.
+// bob@new.test, to dave@old.test with migrate.Mover: GoToSocial checks
+// the Move and bob ends up following dave@old.test. (dave, not a new.test
+// account: new.test must fetch the target freshly, and no test before
+// this one makes it fetch dave.)
 func TestMoveToGoToSocial(t *testing.T) {
 	peers(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -209,16 +211,16 @@ func TestMoveToGoToSocial(t *testing.T) {
 	if _, err := env.fp.AddUser("leaver", false); err != nil {
 		t.Fatal(err)
 	}
-	carol, bob := account(t, "carol", "old"), account(t, "bob", "new")
-	leaverID := carol.lookup("leaver@fp.test")
-	carol.call(http.MethodPost, "/api/v1/accounts/"+leaverID+"/follow", url.Values{}, nil)
+	bob, dave := account(t, "bob", "new"), account(t, "dave", "old")
+	leaverID := bob.lookup("leaver@fp.test")
+	bob.call(http.MethodPost, "/api/v1/accounts/"+leaverID+"/follow", url.Values{}, nil)
 	if err := env.fp.Wait(ctx, func() bool { return len(env.fp.Followers("leaver")) > 0 }); err != nil {
-		t.Fatalf("carol's follow never reached fp.test: %v", err)
+		t.Fatalf("bob's follow never reached fp.test: %v", err)
 	}
-	eventually(t, time.Minute, "carol does not follow leaver@fp.test", func() bool { return carol.relationship(leaverID).Following })
+	eventually(t, time.Minute, "bob does not follow leaver@fp.test", func() bool { return bob.relationship(leaverID).Following })
 
-	setAlias(bob, bob, "leaver@fp.test", env.fp.ActorID("leaver"))
-	res, err := env.fp.Mover("leaver").Move(ctx, env.fp.Actor("leaver"), "bob@new.test")
+	setAlias(dave, dave, "leaver@fp.test", env.fp.ActorID("leaver"))
+	res, err := env.fp.Mover("leaver").Move(ctx, env.fp.Actor("leaver"), "dave@old.test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,11 +229,11 @@ func TestMoveToGoToSocial(t *testing.T) {
 			t.Fatalf("deliveries: %+v", d)
 		}
 	}
-	if got := env.fp.Actor("leaver").MovedTo; got != bob.actorID() {
-		t.Errorf("movedTo = %q, want %q", got, bob.actorID())
+	if got := env.fp.Actor("leaver").MovedTo; got != dave.actorID() {
+		t.Errorf("movedTo = %q, want %q", got, dave.actorID())
 	}
-	bobID := carol.lookup("bob@new.test")
-	eventually(t, 90*time.Second, "carol@old.test does not follow bob@new.test after the Move", func() bool {
-		return carol.relationship(bobID).Following
+	daveID := bob.lookup("dave@old.test")
+	eventually(t, 90*time.Second, "bob@new.test does not follow dave@old.test after the Move", func() bool {
+		return bob.relationship(daveID).Following
 	})
 }
