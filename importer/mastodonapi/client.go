@@ -583,8 +583,8 @@ func (c *Client) DeleteList(ctx context.Context, title string) error {
 // this title (the first, when several have it, as Mastodon's import
 // does). A member already in the list is not an error: when the server
 // refuses the addition (422), the list is read, and an account it holds
-// counts as added. A refusal while the follow of acct is still a request
-// (GoToSocial lists only accepted follows) is an
+// counts as added. A refusal (422 or 404) while the follow of acct is
+// still a request (GoToSocial lists only accepted follows) is an
 // [*importer.TemporaryError], which the engine tries again.
 func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 	lid, err := c.ListID(ctx, title)
@@ -605,9 +605,12 @@ func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 		if in, lerr := c.inList(ctx, lid, aid); lerr == nil && in {
 			return nil
 		}
-		// GoToSocial lists only followed accounts, and a follow of a
-		// remote account stays requested until its server accepts it:
-		// worth trying again shortly.
+	}
+	if e != nil && (e.StatusCode == http.StatusUnprocessableEntity || e.StatusCode == http.StatusNotFound) {
+		// GoToSocial lists only followed accounts ("not currently
+		// followed", 404), and a follow of a remote account stays
+		// requested until its server accepts it: worth trying again
+		// shortly.
 		if c.followRequested(ctx, aid) {
 			return &importer.TemporaryError{Err: err}
 		}

@@ -185,3 +185,36 @@ func TestReadStateRateLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestAddToListWhileRequested: GoToSocial refuses to list an account
+// whose follow is still a request (404 "not currently followed"); that
+// is temporary, for the engine to try again once the follow is accepted.
+func TestAddToListWhileRequested(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.Method + " " + r.URL.Path {
+		case "GET /api/v1/lists":
+			io.WriteString(w, `[{"id":"L1","title":"L"}]`)
+		case "GET /api/v1/accounts/lookup":
+			io.WriteString(w, `{"id":"A1","acct":"x@y.example"}`)
+		case "POST /api/v1/lists/L1/accounts":
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":"Not Found: account A1 not currently followed"}`)
+		case "GET /api/v1/accounts/relationships":
+			io.WriteString(w, `[{"id":"A1","following":false,"requested":true}]`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	c := &mastodonapi.Client{BaseURL: srv.URL, Token: token}
+	err := c.AddToList(context.Background(), "L", "x@y.example")
+	var te *importer.TemporaryError
+	if !errors.As(err, &te) {
+		t.Fatalf("AddToList = %v, want a TemporaryError", err)
+	}
+	if !strings.HasSuffix(err.Error(), ": 404 Not Found: account A1 not currently followed") {
+		t.Errorf("message %q", err)
+	}
+}
