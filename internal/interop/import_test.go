@@ -111,14 +111,15 @@ func TestImportEveryType(t *testing.T) {
 	dir := t.TempDir()
 
 	// GoToSocial's exports of an account that follows nobody: 0-byte
-	// files for the empty lists, which csv-inspect reads as zero rows by
-	// their names. (bob@new.test follows dave since TestMoveToGoToSocial.)
+	// files for empty lists and blocks (the others have a header), which
+	// csv-inspect reads as zero rows by their names. (bob@new.test follows
+	// dave since TestMoveToGoToSocial.)
 	for _, name := range []string{"following", "followers", "lists", "blocks", "mutes"} {
 		file := filepath.Join(dir, name+".csv")
 		data := dave.export(name)
 		writeFile(t, file, data)
 		code, out, _ := program(t, "csv-inspect", "-json", file)
-		if name != "following" && name != "followers" && len(data) != 0 {
+		if (name == "lists" || name == "blocks") && len(data) != 0 {
 			t.Errorf("GoToSocial's %s export of nothing is %d bytes, not 0", name, len(data))
 		}
 		if code != 0 || (name != "followers" && !strings.Contains(out, `"rows": []`)) {
