@@ -281,7 +281,13 @@ func (c *Client) do(ctx context.Context, u *url.URL, accept string, sign bool) (
 			return nil, err
 		}
 	}
-	return c.httpClient().Do(req)
+	resp, err := c.httpClient().Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// Its message repeats the URL, which the FetchError names.
+		err = ue.Err
+	}
+	return resp, err
 }
 
 // checkURL parses rawURL and checks its scheme and, when the host is an

@@ -204,6 +204,10 @@ type State struct {
 	Bookmarks []string
 	// Lists holds the account's lists.
 	Lists []List
+	// NoFollowLanguages says the destination keeps no per-follow
+	// languages (GoToSocial): a plan then leaves a follow's languages
+	// out of the comparison, since applying them would change nothing.
+	NoFollowLanguages bool
 	// FollowersCount is the number of accounts following the account, used
 	// for the follow limit (7,500 or 1.1 x followers, whichever is more).
 	FollowersCount int

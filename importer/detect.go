@@ -15,8 +15,9 @@ import (
 // muting; "Show boosts", "Notify on new posts" or "Languages" mean
 // following; "#domain" domain blocks; "#uri" bookmarks; "List name"
 // lists); then the file name, as Mastodon does (a base name starting with
-// "mutes" or "muted_accounts", "follows" or "following_accounts",
-// "blocks" or "blocked_accounts", "domain_blocks" or "blocked_domains",
+// "mutes" or "muted_accounts", "follows" or "following_accounts" (or
+// "following", GoToSocial's export), "blocks" or "blocked_accounts",
+// "domain_blocks" or "blocked_domains",
 // "bookmarks", "lists"; and "followers"); then, for a file without a
 // header, what its first line holds (a status URI means bookmarks, a list
 // title and an address lists, a bare domain domain blocks). A list of
@@ -131,7 +132,7 @@ func typeFromName(name string) Type {
 		t      Type
 	}{
 		{"mutes", Muting}, {"muted_accounts", Muting},
-		{"follows", Following}, {"following_accounts", Following},
+		{"follows", Following}, {"following", Following}, // following_accounts too
 		{"blocks", Blocking}, {"blocked_accounts", Blocking},
 		{"domain_blocks", DomainBlocking}, {"blocked_domains", DomainBlocking},
 		{"bookmarks", Bookmarks},

@@ -27,6 +27,7 @@ func TestDetectType(t *testing.T) {
 		{"blocks by Mastodon's short name", "bob@x.example\n", "blocks.csv", importer.Blocking},
 		{"file name in a path, any case", "bob@x.example\n", `C:\Users\me\Downloads\Muted_Accounts (1).csv`, importer.Muting},
 		{"failures file", "bob@x.example\n", "following_accounts_failures.csv", importer.Following},
+		{"GoToSocial's follows export, no header", "bob@x.example\n", "following.csv", importer.Following},
 		{"domain blocks by name", "spam.example\n", "blocked_domains.csv", importer.DomainBlocking},
 		{"followers by name", "Account address\nbob@x.example\n", "followers.csv", importer.Followers},
 		{"bookmark content", "\n\nhttps://x.example/users/bob/statuses/1\n", "", importer.Bookmarks},

@@ -93,6 +93,12 @@ var (
 	// needs failed: adding a member to a list whose creation failed, or
 	// whose follow failed.
 	ErrDependencyFailed = errors.New("importer: a required action failed")
+	// ErrRequested is what a destination returns (wrapped) for a follow
+	// that the server took as a request not accepted yet (a locked
+	// account approves it; a remote account's server confirms it): the
+	// engine counts the action as done, and lists it in
+	// [Result.Requested].
+	ErrRequested = errors.New("importer: follow requested, not accepted yet")
 )
 
 // Default settings of an [Engine]; a zero field takes its default.
@@ -180,6 +186,9 @@ type Result struct {
 	// Failed holds the actions that failed, in plan order, including
 	// failures read back from the journal.
 	Failed []Failure
+	// Requested holds the follows of this run that are requests not
+	// accepted yet ([ErrRequested]), in plan order; Applied counts them.
+	Requested []Action
 }
 
 // RecordedError is the error of a failure read back from a [Journal]:

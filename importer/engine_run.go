@@ -250,7 +250,13 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 	prog := Progress{Total: n}
 
 	// finish records the outcome of action i and releases its dependents.
+	var requested []int
 	finish := func(i int, err error, fromJournal bool) {
+		if errors.Is(err, ErrRequested) {
+			// Done, awaiting approval: nothing to retry.
+			requested = append(requested, i)
+			err = nil
+		}
 		if !fromJournal && r.e.Journal != nil && journalErr == nil {
 			journalErr = r.e.Journal.record(i, actions[i], err)
 		}
@@ -385,6 +391,10 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 		if s == stateFailed {
 			res.Failed = append(res.Failed, Failure{Action: actions[i], Err: errs[i]})
 		}
+	}
+	slices.Sort(requested)
+	for _, i := range requested {
+		res.Requested = append(res.Requested, actions[i])
 	}
 	if stopErr != nil {
 		return res, stopErr

@@ -75,8 +75,9 @@ func (o PlanOptions) followLimit(s *State) int {
 // In [Merge] mode the plan adds what the account lacks and updates what
 // changed: a follow whose show-boosts, notify or languages setting
 // differs from a row's, a mute whose hide-notifications setting differs.
-// A setting a row leaves empty is left as it is. Applying a merge plan
-// and planning the same file again gives an empty plan.
+// A setting a row leaves empty is left as it is, and so are languages
+// when the destination keeps none ([State.NoFollowLanguages]). Applying
+// a merge plan and planning the same file again gives an empty plan.
 //
 // In [Overwrite] mode the plan also removes what the file lacks: it
 // unfollows, unblocks, unmutes, removes bookmarks, and unblocks domains
@@ -266,7 +267,7 @@ func (pl *planner) following(rows []Row) error {
 	rm := pl.removals(curKeys, inFile)
 	var emit []int
 	for i := range rows {
-		if c := cur[keys[i]]; c == nil || followChanged(c, &rows[i]) {
+		if c := cur[keys[i]]; c == nil || followChanged(c, &rows[i], !pl.cur.NoFollowLanguages) {
 			emit = append(emit, i)
 		}
 	}
@@ -304,15 +305,15 @@ func (pl *planner) current(rows []Row) (map[string]*Row, []string) {
 
 // followChanged reports whether a row sets a follow setting to another
 // value than the current follow has. Unset current settings count as the
-// defaults.
-func followChanged(c, r *Row) bool {
+// defaults. Languages count only when the destination keeps them.
+func followChanged(c, r *Row, languages bool) bool {
 	if r.ShowBoosts != nil && *r.ShowBoosts != boolOr(c.ShowBoosts, true) {
 		return true
 	}
 	if r.Notify != nil && *r.Notify != boolOr(c.Notify, false) {
 		return true
 	}
-	return r.Languages != nil && !sameLanguages(r.Languages, c.Languages)
+	return languages && r.Languages != nil && !sameLanguages(r.Languages, c.Languages)
 }
 
 func boolOr(b *bool, def bool) bool {

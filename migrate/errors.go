@@ -26,6 +26,11 @@ var (
 	// ErrTargetGone means the target account was deleted or does not
 	// exist.
 	ErrTargetGone = errors.New("migrate: target account not found or deleted")
+	// ErrSignatureRequired means a server answered 401 Unauthorized to a
+	// fetch of an account: it requires signed fetches (Mastodon's
+	// authorized fetch, GoToSocial always), and the fetch was unsigned
+	// or its key was refused.
+	ErrSignatureRequired = errors.New("migrate: server requires signed fetches")
 )
 
 // Errors of a receiving server ([Receiver]). A *[RefusedError] wraps

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
@@ -133,8 +135,10 @@ func (r *Report) Err() error {
 // Check resolves origin and target (actor URLs or account addresses),
 // fetches both freshly and checks them with [Preflight]. An account that
 // does not exist or is gone (404 or 410) is a problem in the report, not
-// an error, and so is one whose document is not the one its id serves
-// (activitypub.ErrIDMismatch: a document claiming another actor's id; a
+// an error; so is a server that answers 401 Unauthorized
+// ([ErrSignatureRequired]: it requires signed fetches, and the fetch was
+// unsigned or its signature refused), and an account whose document is
+// not the one its id serves (activitypub.ErrIDMismatch: a document claiming another actor's id; a
 // profile URL's document is re-fetched from its id, which must confirm
 // it); any other failure to resolve or fetch is an error.
 func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, error) {
@@ -159,22 +163,26 @@ func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, er
 	}
 	if rep.Origin, err = fetchExact(ctx, c.Actors, rep.OriginID); err != nil {
 		switch {
+		case isUnauthorized(err):
+			rep.Problems = append(rep.Problems, c.unauthorized(rep.OriginID))
 		case isMissing(err):
 			rep.Problems = append(rep.Problems, &Problem{Err: ErrOriginGone, Advice: fmt.Sprintf("%s does not exist or was deleted: check the old account's address", origin)})
 		case errors.Is(err, activitypub.ErrIDMismatch):
 			rep.Problems = append(rep.Problems, &Problem{Err: activitypub.ErrIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the old account's address", origin, err)})
 		default:
-			return nil, fmt.Errorf("migrate: fetching %s: %w", rep.OriginID, err)
+			return nil, fmt.Errorf("migrate: old account: %w", err)
 		}
 	}
 	if rep.Target, err = fetchExact(ctx, c.Actors, rep.TargetID); err != nil {
 		switch {
+		case isUnauthorized(err):
+			rep.Problems = append(rep.Problems, c.unauthorized(rep.TargetID))
 		case isMissing(err):
 			rep.Problems = append(rep.Problems, &Problem{Err: ErrTargetGone, Advice: fmt.Sprintf("%s does not exist or was deleted: create the new account first, or check its address", target)})
 		case errors.Is(err, activitypub.ErrIDMismatch):
 			rep.Problems = append(rep.Problems, &Problem{Err: activitypub.ErrIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the new account's address", target, err)})
 		default:
-			return nil, fmt.Errorf("migrate: fetching %s: %w", rep.TargetID, err)
+			return nil, fmt.Errorf("migrate: new account: %w", err)
 		}
 	}
 	if rep.Problems != nil {
@@ -187,6 +195,25 @@ func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, er
 	}
 	rep.Problems = preflight(rep.Origin, rep.Target, rep.LastMove, now(c.Now))
 	return rep, nil
+}
+
+// isUnauthorized reports whether err is a 401 answer to a fetch.
+func isUnauthorized(err error) bool {
+	var se *activitypub.StatusError
+	return errors.As(err, &se) && se.StatusCode == http.StatusUnauthorized
+}
+
+// unauthorized is the problem of a fetch of id answered 401: the
+// server wants signed fetches, or refused the key that signed.
+func (c *Checker) unauthorized(id string) *Problem {
+	host := id
+	if u, perr := url.Parse(id); perr == nil && u.Host != "" {
+		host = u.Host
+	}
+	if cl, ok := c.Actors.(*activitypub.Client); ok && cl.Signer != nil {
+		return &Problem{Err: ErrSignatureRequired, Advice: fmt.Sprintf("%s answered 401 Unauthorized to the signed fetch of %s: it requires signed fetches and did not accept the signature; the key %s must be published by an actor %s can fetch", host, id, cl.Signer.KeyID, host)}
+	}
+	return &Problem{Err: ErrSignatureRequired, Advice: fmt.Sprintf("%s answered 401 Unauthorized to the unsigned fetch of %s: it requires signed fetches (authorized fetch); sign the fetches with the key of an actor you control, whose key its server can fetch (a Signer on the activitypub.Client)", host, id)}
 }
 
 func isMissing(err error) bool {

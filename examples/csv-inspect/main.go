@@ -10,7 +10,9 @@
 // file name. With -json the report is one JSON object. The exit status is
 // 0 when the file can be imported (even if some rows cannot), 1 when it
 // cannot (wrong type, too large, not CSV, not a regular file: a named
-// pipe or a device is refused rather than read), 2 for bad usage.
+// pipe or a device is refused rather than read), 2 for bad usage. An empty
+// file (GoToSocial exports an empty list as 0 bytes) holds no rows when
+// its type is known, from -type or its name.
 package main
 
 import (
@@ -120,6 +122,12 @@ func inspect(path, typeName string) (*report, error) {
 		if err == nil {
 			rows = append(rows, row)
 			continue
+		}
+		if errors.Is(err, importer.ErrEmpty) {
+			// GoToSocial exports an empty list as a 0-byte file: with
+			// the type known, it holds no rows.
+			rep.Warnings = append(rep.Warnings, "the file is empty: no rows")
+			break
 		}
 		if !errors.Is(err, importer.ErrInvalidRow) {
 			return nil, err

@@ -23,8 +23,24 @@
 // mutes (a server refuses them) and reported; in a lists file, the
 // account is added to its own list without following itself.
 //
-// Exit status: 0 when every row was applied, 3 when some failed (see the
-// failures CSV), 1 on an error, 2 on bad usage.
+// A file that fails does not stop the others: each file's outcome is
+// reported, and a summary ends the run. A followers file is skipped
+// (followers cannot be imported: each follower must follow again); a
+// type the server does not support (GoToSocial has no per-account
+// domain blocks) is skipped and reported. A follow the server took as a
+// request not accepted yet (a locked account, or a remote one whose
+// server has not answered) is reported as requested. A
+// rate limit is waited out and announced ("rate limited by HOST,
+// waiting 300s").
+//
+// An empty file (0 bytes, as GoToSocial exports an empty list) holds no
+// rows when its type is known (from -type or its name). In overwrite
+// mode a file with no rows would remove everything of its type from the
+// account, so it is refused unless -confirm-empty is given.
+//
+// Exit status: 0 when every file was imported in full, 3 when a file
+// or a row failed or was skipped as unsupported (see the summary and the
+// failures CSV), 1 when interrupted, 2 on bad usage.
 package main
 
 import (
@@ -38,6 +54,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
@@ -66,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 	dryRun := fs.Bool("dry-run", false, "print the plan, change nothing")
 	state := fs.String("state", "", "journal `FILE` to resume an interrupted import from")
 	conc := fs.Int("concurrency", 4, "requests at once")
+	confirmEmpty := fs.Bool("confirm-empty", false, "allow an overwrite with a file of no rows, which removes everything of its type")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -93,13 +112,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 		chosen = t
 	}
 
-	client := &mastodonapi.Client{BaseURL: *server, Token: *token}
+	var announce rateLimitAnnouncer
+	client := &mastodonapi.Client{BaseURL: *server, Token: *token,
+		OnRateLimit: func(host string, wait time.Duration) { announce.rateLimited(stderr, host, wait) }}
 	// Output names taken: the inputs themselves, then each failures CSV.
 	taken := map[string]bool{}
 	for _, file := range fs.Args() {
 		taken[filepath.Clean(file)] = true
 	}
-	status := 0
+	var outcomes []outcome
 	for _, file := range fs.Args() {
 		journal := *state
 		if journal != "" && fs.NArg() > 1 {
@@ -107,17 +128,62 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 		}
 		imp := &fileImport{client: client, file: file, chosen: chosen, mode: m,
 			journal: journal, concurrency: *conc, stdout: stdout, stderr: stderr, tty: tty,
-			failures: failuresPath(file, taken)}
-		failed, err := imp.run(ctx, *dryRun)
-		if err != nil {
-			fmt.Fprintf(stderr, "mastodon-import: %s: %s\n", file, termtext.Escape(err.Error()))
+			failures: failuresPath(file, taken), confirmEmpty: *confirmEmpty}
+		o := imp.run(ctx, *dryRun)
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "mastodon-import: %s: interrupted: %s\n", file, termtext.Escape(fmt.Sprint(context.Cause(ctx))))
 			return 1
 		}
-		if failed {
+		if o.status == statusFailed {
+			fmt.Fprintf(stderr, "mastodon-import: %s: %s\n", file, termtext.Escape(o.detail))
+		}
+		outcomes = append(outcomes, o)
+	}
+	status := 0
+	if len(outcomes) > 1 {
+		fmt.Fprintln(stdout, "summary:")
+	}
+	for _, o := range outcomes {
+		if len(outcomes) > 1 {
+			fmt.Fprintf(stdout, "  %s: %s: %s\n", o.file, o.status, termtext.Escape(o.detail))
+		}
+		if o.status == statusFailed || o.status == statusUnsupported {
 			status = 3
 		}
 	}
 	return status
+}
+
+// What became of a file.
+const (
+	statusDone        = "done"
+	statusFailed      = "failed"
+	statusUnsupported = "skipped, not supported by the server"
+	statusSkipped     = "skipped"
+)
+
+// outcome is what became of one file, for the summary.
+type outcome struct {
+	file, status, detail string
+}
+
+// rateLimitAnnouncer says when a server's rate limit makes the import
+// wait, once per wait: the workers that hit the same limit at once do
+// not each announce it.
+type rateLimitAnnouncer struct {
+	mu    sync.Mutex
+	until time.Time
+}
+
+func (a *rateLimitAnnouncer) rateLimited(w io.Writer, host string, wait time.Duration) {
+	end := time.Now().Add(wait)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if end.Before(a.until.Add(time.Second)) {
+		return
+	}
+	a.until = end
+	fmt.Fprintf(w, "rate limited by %s, waiting %ds\n", host, int((wait+time.Second-1)/time.Second))
 }
 
 type fileImport struct {
@@ -131,6 +197,9 @@ type fileImport struct {
 	stderr      io.Writer
 	tty         bool
 	failures    string // where failed rows go
+	// confirmEmpty allows an overwrite with no rows, which removes
+	// everything of the type.
+	confirmEmpty bool
 }
 
 // failuresPath returns the failures CSV for input: NAME_failures.csv
@@ -150,20 +219,36 @@ func failuresPath(input string, taken map[string]bool) string {
 	return out
 }
 
-// run imports one file; failed reports rows that could not be applied.
-func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err error) {
+// run imports one file and says what became of it.
+func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
+	o := outcome{file: f.file}
+	failed := func(err error) outcome {
+		o.status, o.detail = statusFailed, err.Error()
+		return o
+	}
 	var plan *importer.Plan
 	if f.journal != "" && !dryRun {
 		if p, err := importer.ReadJournalPlan(f.journal); err == nil {
 			plan = p // resume exactly what was started
 			fmt.Fprintf(f.stdout, "%s: resuming the %s import from %s\n", f.file, plan.Type, f.journal)
 		} else if !errors.Is(err, os.ErrNotExist) {
-			return false, err
+			return failed(err)
 		}
 	}
 	if plan == nil {
-		if plan, err = f.plan(ctx); err != nil {
-			return false, err
+		var err error
+		plan, err = f.plan(ctx)
+		switch {
+		case errors.Is(err, importer.ErrFollowersImport):
+			o.status, o.detail = statusSkipped, "followers cannot be imported: each follower must follow the new account (moving the old account redirects them)"
+			fmt.Fprintf(f.stdout, "%s: %s: %s\n", f.file, o.status, o.detail)
+			return o
+		case errors.Is(err, importer.ErrUnsupported):
+			o.status, o.detail = statusUnsupported, err.Error()
+			fmt.Fprintf(f.stdout, "%s: %s: %s\n", f.file, o.status, o.detail)
+			return o
+		case err != nil:
+			return failed(err)
 		}
 	}
 	for _, sk := range plan.Skipped {
@@ -171,14 +256,15 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err err
 	}
 	if dryRun {
 		printPlan(f.stdout, f.file, plan)
-		return false, nil
+		o.status, o.detail = statusDone, fmt.Sprintf("dry run, %d actions planned", len(plan.Actions))
+		return o
 	}
 
 	e := &importer.Engine{Concurrency: f.concurrency, OnProgress: f.progress()}
 	if f.journal != "" {
 		j, err := importer.OpenJournal(f.journal, plan)
 		if err != nil {
-			return false, err
+			return failed(err)
 		}
 		defer j.Close()
 		e.Journal = j
@@ -188,9 +274,17 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err err
 		fmt.Fprintln(f.stdout)
 	}
 	if err != nil {
-		return false, err
+		return failed(err)
 	}
 	fmt.Fprintf(f.stdout, "%s: %d applied, %d resumed, %d failed of %d\n", f.file, res.Applied, res.Resumed, len(res.Failed), res.Total)
+	o.status, o.detail = statusDone, fmt.Sprintf("%d applied, %d resumed of %d", res.Applied, res.Resumed, res.Total)
+	if n := len(res.Requested); n > 0 {
+		fmt.Fprintf(f.stdout, "%s: %d follows requested, not accepted yet (a locked account approves them, a remote server confirms them):\n", f.file, n)
+		for _, a := range res.Requested {
+			fmt.Fprintf(f.stdout, "  requested: %s\n", termtext.Escape(describe(a)))
+		}
+		o.detail += fmt.Sprintf(", %d follows requested", n)
+	}
 	for _, fl := range res.Failed {
 		fmt.Fprintf(f.stderr, "  %s: %s\n", termtext.Escape(describe(fl.Action)), termtext.Escape(fmt.Sprint(fl.Err)))
 	}
@@ -199,16 +293,19 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) (failed bool, err err
 		os.Remove(f.journal) // finished: nothing to resume
 	}
 	if len(res.Failed) == 0 {
-		return false, nil
+		return o
 	}
+	o.status, o.detail = statusFailed, fmt.Sprintf("%d of %d failed", len(res.Failed), res.Total)
 	if len(res.FailedRows()) > 0 {
 		out := f.failures
 		if err := writeFile(out, res.WriteFailures); err != nil {
-			return true, err
+			o.detail += "; writing the failed rows: " + err.Error()
+			return o
 		}
 		fmt.Fprintf(f.stdout, "%s: failed rows written to %s\n", f.file, out)
+		o.detail += "; failed rows in " + out
 	}
-	return true, nil
+	return o
 }
 
 // plan reads the file and the account's state and computes the plan.
@@ -230,6 +327,10 @@ func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
 	} else if err := importer.CheckType(t, head, f.file); err != nil {
 		fmt.Fprintf(f.stderr, "warning: %s: %s\n", f.file, termtext.Escape(err.Error()))
 	}
+	if t == importer.Followers {
+		// Refused by the plan, before asking the server anything.
+		return nil, importer.ErrFollowersImport
+	}
 	domain, err := f.client.Domain(ctx)
 	if err != nil {
 		return nil, err
@@ -237,11 +338,19 @@ func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
 	r := importer.NewReader(br, t)
 	r.FileName, r.LocalDomain = f.file, domain
 	rows, err := r.ReadAll()
-	if err != nil {
-		if !errors.Is(err, importer.ErrInvalidRow) {
-			return nil, err
-		}
+	switch {
+	case errors.Is(err, importer.ErrEmpty):
+		// GoToSocial exports an empty list as a 0-byte file: with the
+		// type known, it holds no rows.
+		fmt.Fprintf(f.stdout, "%s: empty file: no rows\n", f.file)
+		rows = nil
+	case errors.Is(err, importer.ErrInvalidRow):
 		fmt.Fprintf(f.stderr, "warning: rows skipped:\n%s\n", strings.Join(escapeLines(err.Error()), "\n"))
+	case err != nil:
+		return nil, err
+	}
+	if len(rows) == 0 && f.mode == importer.Overwrite && !f.confirmEmpty {
+		return nil, fmt.Errorf("the file has no rows: an overwrite would remove every %s entry of the account; give -confirm-empty to do that", t)
 	}
 	current, err := f.client.ReadState(ctx, t)
 	if err != nil {

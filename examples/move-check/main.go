@@ -2,13 +2,20 @@
 // against live servers: both accounts are resolved freshly, and it prints
 // what is ready and what is missing.
 //
-//	go run ./examples/move-check [-json] [-allow-private] OLD NEW
+//	go run ./examples/move-check [-json] [-allow-private] [-key FILE -key-id URL] OLD NEW
 //
 // OLD and NEW are account addresses (@alice@old.example) or actor URLs.
 // With -json it prints one object: ready, origin and target (each id,
 // movedTo, alsoKnownAs) and problems. It exits 0 when the move is ready, 3
 // when it is not, and 1 on errors. -allow-private permits loopback and
 // private addresses and plain http, for local testing.
+//
+// Servers that require signed fetches (GoToSocial always, Mastodon in
+// authorized-fetch mode) answer 401 to an unsigned one; move-check then
+// reports that as a problem. With -key (a PEM file holding the private
+// key of an actor you control, RSA or Ed25519) and -key-id (that key's
+// id, such as https://example.com/actor#main-key, which the servers must
+// be able to fetch) it signs every fetch.
 //
 // A remote server does not publish when an account last moved, so the
 // 30-day cooldown is not checked here; the old account's server checks it.
@@ -17,10 +24,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
@@ -52,8 +61,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	allowPrivate := fs.Bool("allow-private", false, "allow loopback and private addresses and plain http (local testing)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
+	keyFile := fs.String("key", "", "sign fetches with the private key in this PEM `file` (of an actor you control)")
+	keyID := fs.String("key-id", "", "the signing key's id `URL`, published where the servers can fetch it")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: move-check [-json] [-allow-private] OLD NEW")
+		fmt.Fprintln(stderr, "usage: move-check [-json] [-allow-private] [-key FILE -key-id URL] OLD NEW")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -67,6 +78,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 
 	client := &activitypub.Client{AllowPrivate: *allowPrivate, AllowHTTP: *allowPrivate}
+	if (*keyFile == "") != (*keyID == "") {
+		fmt.Fprintln(stderr, "move-check: -key and -key-id go together")
+		return 1
+	}
+	if *keyFile != "" {
+		signer, err := loadSigner(*keyFile, *keyID)
+		if err != nil {
+			fmt.Fprintln(stderr, "move-check:", err)
+			return 1
+		}
+		client.Signer = signer
+	}
 	checker := migrate.Checker{Actors: client, Handles: migrate.WebFinger(client)}
 	rep, err := checker.Check(ctx, fs.Arg(0), fs.Arg(1))
 	if err != nil {
@@ -76,7 +99,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	out := output{Ready: rep.Ready(), Origin: describe(rep.OriginID, rep.Origin), Target: describe(rep.TargetID, rep.Target), Problems: []string{}}
 	for _, p := range rep.Problems {
-		out.Problems = append(out.Problems, p.Advice)
+		advice := p.Advice
+		if errors.Is(p.Err, migrate.ErrSignatureRequired) && client.Signer == nil {
+			advice, _, _ = strings.Cut(advice, "; sign the fetches")
+			advice += "; sign them with -key FILE -key-id URL: the private key (PEM) of an actor you control, and its key id, which the server must be able to fetch"
+		}
+		out.Problems = append(out.Problems, advice)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(termtext.JSONWriter(stdout))
@@ -99,6 +127,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 3
 	}
 	return 0
+}
+
+// loadSigner reads a PEM private key for signing with the key id.
+func loadSigner(file, keyID string) (*activitypub.Signer, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	key, err := activitypub.ParsePrivateKeyPEM(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("-key %s: %w", file, err)
+	}
+	return &activitypub.Signer{KeyID: keyID, Key: key}, nil
 }
 
 func describe(id string, a *activitypub.Actor) account {

@@ -76,6 +76,13 @@ type Client struct {
 	// whatever name resolves to them), as for a test server; any other
 	// is refused with [ErrPlainHTTP] before the token is sent.
 	AllowHTTP bool
+	// OnRateLimit, if not nil, is called each time the server answers
+	// 429 Too Many Requests, with the server's host and how long it asked
+	// to wait ([Error.RetryAfter]) before the call is tried again: by the
+	// Client itself for the reads of [Client.ReadState], by package
+	// importer's engine for the actions. It may be called from several
+	// goroutines at once and should return quickly.
+	OnRateLimit func(host string, wait time.Duration)
 
 	mu       sync.Mutex
 	accounts map[string]string   // lower-case acct -> id
@@ -194,13 +201,21 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 			Error string `json:"error"`
 		}
 		if json.Unmarshal(data, &msg) == nil {
-			e.Message = msg.Error
+			// GoToSocial starts its messages with the status text,
+			// which Error already says.
+			e.Message = strings.TrimPrefix(msg.Error, http.StatusText(resp.StatusCode)+": ")
+			if e.Message == http.StatusText(resp.StatusCode) {
+				e.Message = ""
+			}
 			if len(e.Message) > maxErrorMessage {
 				e.Message = e.Message[:maxErrorMessage]
 			}
 		}
 		if resp.StatusCode == http.StatusTooManyRequests {
 			e.Wait = rateLimitWait(resp.Header, time.Now())
+			if c.OnRateLimit != nil {
+				c.OnRateLimit(base.Host, e.RetryAfter())
+			}
 		}
 		return nil, e
 	}
@@ -362,7 +377,11 @@ func (c *Client) undo(ctx context.Context, acct, verb string) error {
 
 // Follow follows acct with the given settings (POST
 // /api/v1/accounts/:id/follow with reblogs, notify, languages); for an
-// account already followed it updates the settings given.
+// account already followed it updates the settings given. A follow the
+// server took as a request not accepted yet (a locked account, or a
+// remote account whose server has not answered) returns an error
+// wrapping [importer.ErrRequested], which the engine counts as done and
+// reports as requested.
 func (c *Client) Follow(ctx context.Context, acct string, opts importer.FollowOptions) error {
 	body := map[string]any{}
 	if opts.ShowBoosts != nil {
@@ -374,7 +393,23 @@ func (c *Client) Follow(ctx context.Context, acct string, opts importer.FollowOp
 	if opts.Languages != nil {
 		body["languages"] = opts.Languages
 	}
-	return c.accountCall(ctx, acct, "follow", body)
+	id, err := c.AccountID(ctx, acct)
+	if err != nil {
+		return err
+	}
+	var rel struct {
+		Following bool `json:"following"`
+		Requested bool `json:"requested"`
+	}
+	if _, err := c.do(ctx, http.MethodPost, "/api/v1/accounts/"+url.PathEscape(id)+"/follow", nil, body, &rel); err != nil {
+		return err
+	}
+	if rel.Requested && !rel.Following {
+		// A locked account, or a remote one whose server has not
+		// accepted yet.
+		return fmt.Errorf("%w: %s", importer.ErrRequested, acct)
+	}
+	return nil
 }
 
 // Unfollow unfollows acct; an account the server does not know is not
@@ -562,7 +597,11 @@ func (c *Client) DeleteList(ctx context.Context, title string) error {
 
 // AddToList adds acct, which the account must follow, to the list with
 // this title (the first, when several have it, as Mastodon's import
-// does). A member already in the list is not an error.
+// does). A member already in the list is not an error: when the server
+// refuses the addition (422), the list is read, and an account it holds
+// counts as added. A refusal (422 or 404) while the follow of acct is
+// still a request (GoToSocial lists only accepted follows) is an
+// [*importer.TemporaryError], which the engine tries again.
 func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 	lid, err := c.ListID(ctx, title)
 	if err != nil {
@@ -575,10 +614,51 @@ func (c *Client) AddToList(ctx context.Context, title, acct string) error {
 	_, err = c.do(ctx, http.MethodPost, "/api/v1/lists/"+url.PathEscape(lid)+"/accounts", nil,
 		map[string]any{"account_ids": []string{aid}}, nil)
 	var e *Error
-	if errors.As(err, &e) && e.StatusCode == http.StatusUnprocessableEntity && strings.Contains(e.Message, "taken") {
-		return nil // Mastodon: "Account has already been taken"
+	if errors.As(err, &e) && e.StatusCode == http.StatusUnprocessableEntity {
+		// Mastodon says "Account has already been taken", GoToSocial
+		// "account ... is already in list ...": whatever the wording, a
+		// member the list already holds is done.
+		if in, lerr := c.inList(ctx, lid, aid); lerr == nil && in {
+			return nil
+		}
+	}
+	if e != nil && (e.StatusCode == http.StatusUnprocessableEntity || e.StatusCode == http.StatusNotFound) {
+		// GoToSocial lists only followed accounts ("not currently
+		// followed", 404), and a follow of a remote account stays
+		// requested until its server accepts it: worth trying again
+		// shortly.
+		if c.followRequested(ctx, aid) {
+			return &importer.TemporaryError{Err: err}
+		}
 	}
 	return err
+}
+
+// followRequested reports whether the account follows aid only as a
+// request not yet accepted.
+func (c *Client) followRequested(ctx context.Context, aid string) bool {
+	var rels []struct {
+		Following bool `json:"following"`
+		Requested bool `json:"requested"`
+	}
+	if _, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/relationships", url.Values{"id[]": {aid}}, nil, &rels); err != nil {
+		return false
+	}
+	return len(rels) == 1 && rels[0].Requested && !rels[0].Following
+}
+
+// inList reports whether the list lid holds the account aid.
+func (c *Client) inList(ctx context.Context, lid, aid string) (bool, error) {
+	members, err := c.accountPages(ctx, "/api/v1/lists/"+url.PathEscape(lid)+"/accounts")
+	if err != nil {
+		return false, err
+	}
+	for _, m := range members {
+		if m.ID == aid {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // RemoveFromList removes acct from every list with this title (Mastodon

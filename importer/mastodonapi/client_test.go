@@ -198,7 +198,15 @@ func TestReadState(t *testing.T) {
 		if st.FollowersCount != 42 {
 			t.Errorf("ReadState(%s).FollowersCount = %d", typ, st.FollowersCount)
 		}
-		got.Following = append(got.Following, st.Following...)
+		if typ == importer.Lists {
+			// A lists plan follows members not followed yet: the
+			// follows come with the lists.
+			if len(st.Following) != len(want.Following) {
+				t.Errorf("ReadState(lists) has %d follows, want %d", len(st.Following), len(want.Following))
+			}
+		} else {
+			got.Following = append(got.Following, st.Following...)
+		}
 		got.Muting = append(got.Muting, st.Muting...)
 		got.Blocking = append(got.Blocking, st.Blocking...)
 		got.DomainBlocking = append(got.DomainBlocking, st.DomainBlocking...)

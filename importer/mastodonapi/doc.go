@@ -41,8 +41,12 @@
 // # Compatibility
 //
 // Written against Mastodon 4.x's API; the endpoints used are also those
-// of GoToSocial and Akkoma/Pleroma, which differ in details (GoToSocial
-// has no user domain blocks before 0.16; Akkoma's instance "uri" is a
-// URL, which the client handles). Request bodies are JSON, which all
-// three accept.
+// of GoToSocial and Akkoma/Pleroma, which differ in details, which the
+// client handles: GoToSocial has no per-account domain blocks (404, an
+// [importer.ErrUnsupported] type), keeps no per-follow languages
+// ([importer.State.NoFollowLanguages]), words its refusals otherwise
+// ("already in list": the list is read to see whether the member is
+// there) and starts its messages with the status text; Akkoma's instance
+// "uri" is a URL. Request bodies are JSON, which all three accept.
+// internal/interop tests the client against a real GoToSocial.
 package mastodonapi

@@ -2,9 +2,9 @@ package mastodonapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -18,18 +18,29 @@ const relationshipBatch = 40
 // Link headers of each collection:
 //
 //   - following: /api/v1/accounts/:id/following, with the follow settings
-//     from /api/v1/accounts/relationships;
+//     from /api/v1/accounts/relationships ([importer.State.NoFollowLanguages]
+//     when the relationships have no languages member, as GoToSocial's);
 //   - muting: /api/v1/mutes, with muting_notifications from the
 //     relationships;
 //   - blocking: /api/v1/blocks; domain_blocking: /api/v1/domain_blocks;
 //     bookmarks: /api/v1/bookmarks (the statuses' URIs);
-//   - lists: /api/v1/lists and /api/v1/lists/:id/accounts.
+//   - lists: /api/v1/lists and /api/v1/lists/:id/accounts, and the
+//     follows as for following, since the plan follows a member the
+//     account does not follow yet.
+//
+// A server without per-account domain blocks (GoToSocial answers 404)
+// gives an error wrapping [importer.ErrUnsupported].
+//
+// Every read is retried as package importer's engine retries actions:
+// a rate limit (429) is waited out (announced through
+// [Client.OnRateLimit]), other temporary failures ([Error.Temporary])
+// are tried again after a backoff.
 //
 // FollowersCount is always filled in (/api/v1/accounts/verify_credentials).
 // Accounts are user@domain, local ones too.
 func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.State, error) {
 	var me account
-	if _, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/verify_credentials", nil, nil, &me); err != nil {
+	if _, err := c.read(ctx, "/api/v1/accounts/verify_credentials", nil, nil, &me); err != nil {
 		return nil, err
 	}
 	if me.ID == "" {
@@ -39,13 +50,7 @@ func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.Stat
 	var err error
 	switch t {
 	case importer.Following:
-		st.Following, err = c.accountRows(ctx, "/api/v1/accounts/"+url.PathEscape(me.ID)+"/following", func(row *importer.Row, r relationship) {
-			row.ShowBoosts, row.Notify = &r.ShowingReblogs, &r.Notifying
-			if len(r.Languages) > 0 {
-				row.Languages = r.Languages
-			}
-		})
-		if err != nil {
+		if err := c.following(ctx, me.ID, st); err != nil {
 			return nil, err
 		}
 	case importer.Muting:
@@ -63,6 +68,10 @@ func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.Stat
 		err = pages(ctx, c, "/api/v1/domain_blocks", func(ds []string) {
 			st.DomainBlocking = append(st.DomainBlocking, ds...)
 		})
+		if errors.Is(err, ErrNotFound) {
+			// GoToSocial has no per-account domain blocks.
+			return nil, fmt.Errorf("%w: mastodonapi: the server has no per-account domain blocks (%w)", importer.ErrUnsupported, err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -77,8 +86,13 @@ func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.Stat
 			return nil, err
 		}
 	case importer.Lists:
+		// The plan follows a member before adding it, unless the
+		// account follows it already.
+		if err := c.following(ctx, me.ID, st); err != nil {
+			return nil, err
+		}
 		var ls []listEntity
-		if _, err := c.do(ctx, http.MethodGet, "/api/v1/lists", nil, nil, &ls); err != nil {
+		if _, err := c.read(ctx, "/api/v1/lists", nil, nil, &ls); err != nil {
 			return nil, err
 		}
 		for _, l := range ls {
@@ -94,13 +108,36 @@ func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.Stat
 	return st, nil
 }
 
+// following fills in st.Following and st.NoFollowLanguages for the
+// account with id.
+func (c *Client) following(ctx context.Context, id string, st *importer.State) error {
+	noLanguages := false
+	rows, err := c.accountRows(ctx, "/api/v1/accounts/"+url.PathEscape(id)+"/following", func(row *importer.Row, r relationship) {
+		row.ShowBoosts, row.Notify = &r.ShowingReblogs, &r.Notifying
+		if r.Languages == nil {
+			// No languages member at all (GoToSocial): the server keeps
+			// no per-follow languages; Mastodon's null means all.
+			noLanguages = true
+		}
+		var langs []string
+		if json.Unmarshal(r.Languages, &langs) == nil && len(langs) > 0 {
+			row.Languages = langs
+		}
+	})
+	if err != nil {
+		return err
+	}
+	st.Following, st.NoFollowLanguages = rows, noLanguages
+	return nil
+}
+
 // Self returns the address of the token's account as user@domain
 // (/api/v1/accounts/verify_credentials, with the server's domain from
 // [Client.Domain]): what [importer.PlanOptions.Self] wants, so a plan
 // does not make the account follow, block or mute itself.
 func (c *Client) Self(ctx context.Context) (string, error) {
 	var me account
-	if _, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/verify_credentials", nil, nil, &me); err != nil {
+	if _, err := c.read(ctx, "/api/v1/accounts/verify_credentials", nil, nil, &me); err != nil {
 		return "", err
 	}
 	if me.ID == "" || strings.TrimPrefix(me.Acct, "@") == "" {
@@ -121,7 +158,7 @@ func pages[T any](ctx context.Context, c *Client, path string, f func([]T)) erro
 	seen := map[string]bool{}
 	for range maxPages {
 		var page []T
-		h, err := c.do(ctx, http.MethodGet, target, query, nil, &page)
+		h, err := c.read(ctx, target, query, nil, &page)
 		if err != nil {
 			return err
 		}
@@ -243,7 +280,7 @@ func (c *Client) Domain(ctx context.Context) (string, error) {
 	var v2 struct {
 		Domain string `json:"domain"`
 	}
-	_, err := c.do(ctx, http.MethodGet, "/api/v2/instance", nil, nil, &v2)
+	_, err := c.read(ctx, "/api/v2/instance", nil, nil, &v2)
 	d = v2.Domain
 	if err != nil || d == "" {
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -252,7 +289,7 @@ func (c *Client) Domain(ctx context.Context) (string, error) {
 		var v1 struct {
 			URI string `json:"uri"`
 		}
-		if _, err := c.do(ctx, http.MethodGet, "/api/v1/instance", nil, nil, &v1); err != nil {
+		if _, err := c.read(ctx, "/api/v1/instance", nil, nil, &v1); err != nil {
 			return "", err
 		}
 		d = v1.URI
@@ -270,11 +307,11 @@ func (c *Client) Domain(ctx context.Context) (string, error) {
 }
 
 type relationship struct {
-	ID                  string   `json:"id"`
-	ShowingReblogs      bool     `json:"showing_reblogs"`
-	Notifying           bool     `json:"notifying"`
-	Languages           []string `json:"languages"`
-	MutingNotifications bool     `json:"muting_notifications"`
+	ID                  string          `json:"id"`
+	ShowingReblogs      bool            `json:"showing_reblogs"`
+	Notifying           bool            `json:"notifying"`
+	Languages           json.RawMessage `json:"languages"` // nil when absent
+	MutingNotifications bool            `json:"muting_notifications"`
 }
 
 // relationships fetches the relationships with accts, by id.
@@ -286,7 +323,7 @@ func (c *Client) relationships(ctx context.Context, accts []account) (map[string
 			q.Add("id[]", a.ID)
 		}
 		var rels []relationship
-		if _, err := c.do(ctx, http.MethodGet, "/api/v1/accounts/relationships", q, nil, &rels); err != nil {
+		if _, err := c.read(ctx, "/api/v1/accounts/relationships", q, nil, &rels); err != nil {
 			return nil, err
 		}
 		for _, r := range rels {
