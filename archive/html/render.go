@@ -123,7 +123,7 @@ type Summary struct {
 	Boosts    int // Announces rendered
 	Pages     int // timeline pages (HTML) or month files (Markdown)
 	Months    int // months with at least one status
-	Media     int // media files copied into the output
+	Media     int // distinct media files copied into the output (a file several posts show counts once)
 	Missing   int // attachments whose file is not in the archive (or not copied)
 	Likes     int
 	Bookmarks int
@@ -255,9 +255,12 @@ type output struct {
 	root              *os.Root
 	fileMode, dirMode fs.FileMode
 	media             mediaNames
-	// prepared holds the media copied ahead of the posts, by archive
-	// path (see prepareMedia); nil when media are copied as posts come.
-	prepared map[string]copied
+	// copies holds the media files copied, by archive path: each is
+	// copied once, however many posts show it. With ahead set they
+	// were all copied before the posts were rendered (see
+	// prepareMedia); otherwise as the posts come.
+	copies map[string]copied
+	ahead  bool
 
 	limits  Limits
 	written int64 // bytes of pages, Markdown and index written
@@ -301,7 +304,7 @@ func (o *output) Close() error { return o.root.Close() }
 // openOutput creates dir if needed, checks that it is empty (unless
 // force) and opens it as a root for all writes.
 func openOutput(dir string, force, public bool) (*output, error) {
-	o := &output{fileMode: privateFile, dirMode: privateDir, media: newMediaNames()}
+	o := &output{fileMode: privateFile, dirMode: privateDir, media: newMediaNames(), copies: map[string]copied{}}
 	if public {
 		o.fileMode, o.dirMode = publicFile, publicDir
 	}
