@@ -47,7 +47,7 @@ type pageData struct {
 	Number    int
 	Latest    bool      // the newest page, named rather than numbered
 	From, To  time.Time // the oldest and newest post of the page
-	Newer     int // page number of newer posts, 0 when none
+	Newer     int       // page number of newer posts, 0 when none
 	NewerHref string
 	Older     int
 	Count     int
