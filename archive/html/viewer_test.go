@@ -118,7 +118,7 @@ func TestMediaCountedOnce(t *testing.T) {
 
 var (
 	// timeRE finds the <time> elements of a page that hold a moment.
-	timeRE = regexp.MustCompile(`<time datetime="([^"]*T[^"]*)"[^>]*>([^<]*)</time>`)
+	timeRE = regexp.MustCompile(`<time datetime="([^"]*T[^"]*)">([^<]*)</time>`)
 	// mdDateRE finds the dates of Markdown output: headings, edits,
 	// poll ends.
 	mdDateRE = regexp.MustCompile(`(?m)^## (.*)$|edited ([^·\n]*UTC)|(?:ends|closed) ([^)\n]*UTC)`)
@@ -186,7 +186,7 @@ func TestPagesNamed(t *testing.T) {
 		t.Fatalf("%d pages, want 5", sum.Pages)
 	}
 	pageno := regexp.MustCompile(`<span class="pageno">(.*?)</span>`)
-	rangeRE := regexp.MustCompile(`^<time datetime="(\d{4}-\d\d-\d\d)">(\d{1,2} \w{3} \d{4})</time> – <time datetime="(\d{4}-\d\d-\d\d)">(\d{1,2} \w{3} \d{4})</time>$`)
+	rangeRE := regexp.MustCompile(`^<time datetime="(\d{4}-\d\d-\d\dT[\d:]+Z)" data-day>(\d{1,2} \w{3} \d{4})</time> – <time datetime="(\d{4}-\d\d-\d\dT[\d:]+Z)" data-day>(\d{1,2} \w{3} \d{4})</time>$`)
 	for _, name := range []string{"index.html", "page-5.html"} {
 		page := readFile(t, filepath.Join(out, name))
 		for _, m := range pageno.FindAllStringSubmatch(page, -1) {
@@ -210,6 +210,12 @@ func TestPagesNamed(t *testing.T) {
 		if m == nil {
 			t.Errorf("%s is labelled %q, want the days it spans", name, labels[0][1])
 			continue
+		}
+		for _, pair := range [][2]string{{m[1], m[2]}, {m[3], m[4]}} {
+			at, err := time.Parse(time.RFC3339, pair[0])
+			if err != nil || at.Format("2 Jan 2006") != pair[1] {
+				t.Errorf("%s: day %q shown for %q", name, pair[1], pair[0])
+			}
 		}
 		if m[1] > m[3] || m[1] < prevFrom {
 			t.Errorf("%s spans %s to %s, after a page from %s: not in order", name, m[1], m[3], prevFrom)

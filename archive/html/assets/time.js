@@ -2,7 +2,8 @@
 // UTC, which is what a reader without JavaScript sees; this script
 // rewrites each <time> that holds a moment (not a day alone) to the
 // same format in local time, keeping the UTC text as its title. Text
-// is set with textContent only.
+// is set with textContent only. A <time data-day> shows the day alone
+// (the days a timeline page spans), in local time too.
 (function () {
   "use strict";
   var months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -30,6 +31,8 @@
       pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + zone(d);
   }
 
+  function day(d) { return d.getDate() + " " + months[d.getMonth()] + " " + d.getFullYear(); }
+
   function localise(root) {
     var times = (root || document).querySelectorAll("time[datetime]");
     for (var i = 0; i < times.length; i++) {
@@ -37,8 +40,8 @@
       if (t.dataset.local || t.dateTime.indexOf("T") < 0) { continue; } // done, or a day alone
       var d = new Date(t.dateTime);
       if (isNaN(d.getTime())) { continue; }
-      t.title = t.textContent;
-      t.textContent = format(d);
+      t.title = t.textContent + (t.hasAttribute("data-day") ? " (UTC)" : "");
+      t.textContent = t.hasAttribute("data-day") ? day(d) : format(d);
       t.dataset.local = "1";
     }
   }
