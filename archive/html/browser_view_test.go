@@ -66,15 +66,20 @@ func TestBrowserReaderView(t *testing.T) {
 		t.Helper()
 		return get(t, ctx, chromedp.Evaluate[string](expr))
 	}
+	// wider lists what reaches past the screen's right edge: the page
+	// itself (sideways scrolling) and elements of main.
+	wider := func(t *testing.T) string {
+		t.Helper()
+		// clientWidth, not innerWidth: a phone zooms out to show a page
+		// too wide, and innerWidth grows with it.
+		return text(t, `[document.documentElement.scrollWidth > document.documentElement.clientWidth ? "the page, " + document.documentElement.scrollWidth + " px" : ""].concat(
+			Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.tagName + "." + e.className).slice(0, 5)
+		).filter(Boolean).join(", ")`)
+	}
 	overflow := func(t *testing.T, page string) {
 		t.Helper()
-		// The page and every element in it fit the screen's width: no
-		// sideways scrolling.
-		if n := intJS(t, ctx, `document.documentElement.scrollWidth - window.innerWidth`); n > 0 {
-			t.Errorf("%s is %d px wider than the screen", page, n)
-		}
-		if wide := text(t, `Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + "." + e.className).slice(0, 5).join(", ")`); wide != "" {
-			t.Errorf("%s: elements reach past the screen's right edge: %s", page, wide)
+		if w := wider(t); w != "" {
+			t.Errorf("%s at %d px: wider than the screen: %s", page, intJS(t, ctx, `document.documentElement.clientWidth`), w)
 		}
 	}
 	for _, vp := range viewports {
@@ -87,7 +92,7 @@ func TestBrowserReaderView(t *testing.T) {
 			do(t, ctx, chromedp.Navigate(fileURL(tricky, "index.html")), chromedp.WaitVisible(chromedp.CSS("article.post")))
 			// A phone lays the page out at its own width: the viewport
 			// meta tag works.
-			if w := intJS(t, ctx, `window.innerWidth`); int64(w) != vp.width {
+			if w := intJS(t, ctx, `document.documentElement.clientWidth`); int64(w) != vp.width {
 				t.Fatalf("viewport %d px wide, want %d", w, vp.width)
 			}
 			overflow(t, "index.html")
@@ -145,6 +150,11 @@ func TestBrowserReaderView(t *testing.T) {
 				t.Errorf("older posts at %s", loc)
 			}
 			overflow(t, "an older page")
+			// The check sees a post made too wide.
+			do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("article.post").style.minWidth = (document.documentElement.clientWidth + 50) + "px"`))
+			if w := wider(t); !strings.Contains(w, "the page") || !strings.Contains(w, "ARTICLE.post") {
+				t.Errorf("a post wider than the screen was not seen: %q", w)
+			}
 			screenshot(t, ctx, "reader-"+vp.name+"-older.png", chromedp.CaptureScreenshot())
 		})
 	}
