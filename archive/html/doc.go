@@ -37,7 +37,7 @@
 // of statuses, apart from a map of about 12 bytes a post that links
 // replies to the page of their parent, one of about 24 bytes for each
 // media file and folder written, which keeps their names apart, and
-// one of about 150 bytes a media file by its archive path, so that a
+// one of about 100 bytes a media file, by a hash of its path, so that a
 // file many posts show is copied once ([Summary.Media] counts files,
 // not references). Page files are numbered from the oldest
 // (page-1.html), so that they stream and keep their names, and links to

@@ -168,7 +168,8 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Sum
 	if !mediaName(name) {
 		return missing(fmt.Errorf("media %q: names no archive entry", a.URL))
 	}
-	c, ok := root.copies[name]
+	key := root.mediaKey(name)
+	c, ok := root.copies[key]
 	if !ok {
 		if root.ahead {
 			c.err = fmt.Errorf("media %s: not in the archive", name)
@@ -177,7 +178,7 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Sum
 			if c = writeMedia(ar, root, name, a.MediaType); c.output {
 				return m, c.err
 			}
-			root.copies[name] = c
+			root.copies[key] = c
 		}
 	}
 	if c.err != nil {
@@ -186,7 +187,7 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Sum
 	if !c.shown {
 		sum.Media++ // distinct files, not references
 		c.shown = true
-		root.copies[name] = c
+		root.copies[key] = c
 	}
 	m.Kind, m.Src = c.kind, c.dst
 	return m, nil
@@ -256,7 +257,7 @@ func prepareMedia(ctx context.Context, ar *archive.Reader, root *output) error {
 		}
 	}
 	root.ahead = true
-	root.copies = make(map[string]copied, len(wanted))
+	root.copies = make(map[uint64]copied, len(wanted))
 	for _, name := range ar.StoredOrder() {
 		mt, ok := wanted[name]
 		if !ok {
@@ -269,7 +270,7 @@ func prepareMedia(ctx context.Context, ar *archive.Reader, root *output) error {
 		if c.output {
 			return c.err
 		}
-		root.copies[name] = c
+		root.copies[root.mediaKey(name)] = c
 	}
 	return nil
 }

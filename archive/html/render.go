@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"iter"
@@ -255,16 +256,23 @@ type output struct {
 	root              *os.Root
 	fileMode, dirMode fs.FileMode
 	media             mediaNames
-	// copies holds the media files copied, by archive path: each is
-	// copied once, however many posts show it. With ahead set they
-	// were all copied before the posts were rendered (see
-	// prepareMedia); otherwise as the posts come.
-	copies map[string]copied
+	// copies holds the media files copied, by a hash of their archive
+	// path (mediaKey): each is copied once, however many posts show
+	// it. With ahead set they were all copied before the posts were
+	// rendered (see prepareMedia); otherwise as the posts come.
+	copies map[uint64]copied
 	ahead  bool
 
 	limits  Limits
 	written int64 // bytes of pages, Markdown and index written
 	ended   error // what ended the outbox early, returned by Render
+}
+
+// mediaKey is the key of the media file at archive path name in
+// o.copies: a hash seeded at random for each rendering, so that no
+// archive can be made for two paths to share one.
+func (o *output) mediaKey(name string) uint64 {
+	return maphash.String(o.media.seed, name)
 }
 
 // countedFile is a file of the output whose writes count against
@@ -304,7 +312,7 @@ func (o *output) Close() error { return o.root.Close() }
 // openOutput creates dir if needed, checks that it is empty (unless
 // force) and opens it as a root for all writes.
 func openOutput(dir string, force, public bool) (*output, error) {
-	o := &output{fileMode: privateFile, dirMode: privateDir, media: newMediaNames(), copies: map[string]copied{}}
+	o := &output{fileMode: privateFile, dirMode: privateDir, media: newMediaNames(), copies: map[uint64]copied{}}
 	if public {
 		o.fileMode, o.dirMode = publicFile, publicDir
 	}
