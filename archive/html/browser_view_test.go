@@ -128,6 +128,13 @@ func TestBrowserReaderView(t *testing.T) {
 			do(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(".boosted")))
 			screenshot(t, ctx, "reader-"+vp.name+"-boost.png", chromedp.CaptureScreenshot())
 
+			// Search results show their times in the same format, local.
+			do(t, ctx, chromedp.Navigate(fileURL(tricky, "search.html")), chromedp.WaitVisible(chromedp.CSS(`#count[data-n]`)))
+			if got := text(t, `document.querySelector("#results time").textContent`); got != "1 Mar 2023, 19:10 GMT+9" {
+				t.Errorf("newest search result's time shows %q, want \"1 Mar 2023, 19:10 GMT+9\"", got)
+			}
+			overflow(t, "search.html")
+
 			// A generated site of 4 pages opens on the newest, named.
 			do(t, ctx, chromedp.Navigate(fileURL(gen, "index.html")), chromedp.WaitVisible(chromedp.CSS("article.post")))
 			overflow(t, "generated index.html")
