@@ -1,6 +1,9 @@
 package html
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestAuthorOf(t *testing.T) {
 	t.Parallel()
@@ -20,7 +23,10 @@ func TestAuthorOf(t *testing.T) {
 		{"https://example.social/@/1", "a post on example.social", "empty name"},
 		{"https://evil.example\u202e/users/a/statuses/1", "", "a host with a bidi override"},
 		{"javascript:alert(1)", "", "not http(s)"},
-		{"tag:remote.example,2017:objectId=5", "", "not a URL"},
+		{"tag:remote.example,2017:objectId=5", "a post on remote.example", "an OStatus tag: URI: the host"},
+		{"tag:<b>x</b>,2017:objectId=5", "", "a tag: URI with markup for a host"},
+		{"tag:remote.example", "", "a tag: URI with no date"},
+		{"urn:uuid:6c1f", "", "not a URL"},
 		{"https://remote.example/s/1\n# heading", "", "a newline"},
 		{"https:///users/a/statuses/1", "", "no host"},
 	}
@@ -42,8 +48,8 @@ func FuzzAuthorOf(f *testing.F) {
 				t.Fatalf("authorOf(%q) = %q holds %q", uri, got, r)
 			}
 		}
-		if got != "" && webURL(uri) == "" {
-			t.Fatalf("authorOf(%q) = %q for a URL that is not http(s)", uri, got)
+		if got != "" && webURL(uri) == "" && !strings.HasPrefix(uri, "tag:") {
+			t.Fatalf("authorOf(%q) = %q for a URI that is neither http(s) nor tag:", uri, got)
 		}
 	})
 }

@@ -203,11 +203,15 @@ func mdLink(u string) string {
 }
 
 // mdRef writes a link to a status of another account as a reader sees
-// it, "[@bob@example.social](https://...)", with the URI as text when it
-// is no http or https URL.
+// it, "[@bob@example.social](https://...)"; an OStatus tag: URI as
+// "a post on host", and other URIs as text.
 func mdRef(uri string) string {
-	if who := authorOf(uri); who != "" {
+	who := authorOf(uri)
+	if who != "" && webURL(uri) != "" {
 		return "[" + mdText(who) + "](" + markdownURL(uri) + ")"
+	}
+	if who != "" {
+		return mdText(who)
 	}
 	return mdLink(uri)
 }

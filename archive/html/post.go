@@ -357,11 +357,18 @@ const maxAuthorName = 64
 // enough for a line: "@bob@example.social" when uri has one of the
 // shapes Mastodon (and GoToSocial, and servers that copy them) give
 // status URIs and URLs, https://host/users/NAME/statuses/ID and
-// https://host/@NAME/ID; else "a post on host"; else "" (not an http
-// or https URL). Nothing is decoded but the path's percent-escapes; a
+// https://host/@NAME/ID; else "a post on host", for OStatus tag: URIs
+// too; else "" (not an http, https or tag: URI). Nothing is decoded but the path's percent-escapes; a
 // name with anything but letters, digits, '_', '.' and '-' is not
 // taken.
 func authorOf(uri string) string {
+	if rest, ok := strings.CutPrefix(uri, "tag:"); ok {
+		// OStatus-era URIs, tag:host,2017-04-01:objectId=16:objectType=Status.
+		if host, _, ok := strings.Cut(rest, ","); ok && host != "" && plainHost(host) {
+			return "a post on " + strings.ToLower(host)
+		}
+		return ""
+	}
 	if webURL(uri) == "" {
 		return ""
 	}

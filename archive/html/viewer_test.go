@@ -242,3 +242,40 @@ func TestPagesNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestRealArchiveReaderView renders a real Mastodon archive (2022,
+// .tar.gz; archive/testdata): every boost and reply to another account
+// names its author or host instead of showing a raw URL (or OStatus
+// tag: URI), and each of
+// its media files, absent from the export, links to the post.
+func TestRealArchiveReaderView(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "site")
+	sum, err := archivehtml.Render(context.Background(), openArchive(t, "../testdata/mastodon-2022-12-targz.tar.gz"), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lineRE := regexp.MustCompile(`(Boosted|In reply to) <(?:a href|span title)="((?:https?|tag):[^"]+)"[^>]*>([^<]*)</(?:a|span)>`)
+	whoRE := regexp.MustCompile(`^(@[\w.-]+@[a-z0-9.:-]+|a post on [a-z0-9.:-]+)$`)
+	boosts, replies, missing := 0, 0, 0
+	for n := 1; n <= sum.Pages; n++ {
+		page := readFile(t, filepath.Join(out, fmt.Sprintf("page-%d.html", n)))
+		for _, m := range lineRE.FindAllStringSubmatch(page, -1) {
+			if m[1] == "Boosted" {
+				boosts++
+			} else {
+				replies++
+			}
+			if !whoRE.MatchString(m[3]) {
+				t.Errorf("%s %s shown as %q, want its author or host", m[1], m[2], m[3])
+			}
+		}
+		missing += strings.Count(page, `<p class="missing">Media file not in the archive; see <a href="https://mastodon.social/@lmorchard/`)
+	}
+	if boosts != sum.Boosts || replies == 0 {
+		t.Errorf("%d boost lines for %d boosts, %d reply lines", boosts, sum.Boosts, replies)
+	}
+	if missing != sum.Missing || missing == 0 {
+		t.Errorf("%d missing media linked to their post, of %d missing", missing, sum.Missing)
+	}
+}
