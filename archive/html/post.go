@@ -358,9 +358,10 @@ const maxAuthorName = 64
 // shapes Mastodon (and GoToSocial, and servers that copy them) give
 // status URIs and URLs, https://host/users/NAME/statuses/ID and
 // https://host/@NAME/ID; else "a post on host", for OStatus tag: URIs
-// too; else "" (not an http, https or tag: URI). Nothing is decoded but the path's percent-escapes; a
-// name with anything but letters, digits, '_', '.' and '-' is not
-// taken.
+// too; else "" (not an http, https or tag: URI). Nothing is decoded but
+// the path's percent-escapes; a name with anything but letters, digits,
+// '_', '.' and '-' is not taken, nor a host with anything but ASCII
+// letters, digits, '.', '-', ':' and brackets.
 func authorOf(uri string) string {
 	if rest, ok := strings.CutPrefix(uri, "tag:"); ok {
 		// OStatus-era URIs, tag:host,2017-04-01:objectId=16:objectType=Status.
