@@ -11,26 +11,40 @@
 //	sum, err := html.Render(ctx, r, "site") // then open site/index.html
 //
 // The site has the profile (avatar, header, name, bio, fields, moved-to
-// and also-known-as notices) on index.html above the newest posts;
-// timeline pages of at most [MaxPageSize] posts, newest first; months.html
+// and also-known-as notices) on index.html above the newest posts, the
+// page named "Latest posts" where a reader lands; timeline pages of at
+// most [MaxPageSize] posts, newest first, each named by the days it
+// spans; months.html
 // linking to where each month starts; likes and bookmarks pages; and
 // search.html, which filters posts by text, hashtag, date range,
 // visibility and media, offline, from index.js written beside the
 // pages. Each post shows its date and a link to the original, an edited
 // mark, its language and visibility, a content warning as a closed
 // <details> element, media copied from the archive with alt text
-// (sensitive media blurred until clicked), polls with their results,
-// boosts with a link to the boosted post, and a link to the post it
-// replies to; replies to a post on the same page are shown with it as a
-// thread. Pages are semantic HTML that read well without CSS or
+// (sensitive media blurred until clicked; a file the archive lacks
+// linked to its original URL when that is http or https), polls with
+// their results, boosts as the boosted post's author
+// ("Boosted @bob@example.social", from the shapes Mastodon gives status
+// URIs, /users/NAME/statuses/ID and /@NAME/ID, else its host) linking the
+// post, and likewise the post it replies to; replies to a post on the
+// same page are shown with it as a thread. Dates and times have one
+// format throughout, HTML and Markdown: "2 Mar 2023, 10:01 UTC"; the
+// pages' own time.js shows them in the reader's time zone, keeping UTC
+// as their title, and without JavaScript they read in UTC. Pages are semantic HTML that read well without CSS or
 // JavaScript; the stylesheet follows the system's light or dark scheme.
 //
 // Rendering streams the outbox: memory stays flat whatever the number
 // of statuses, apart from a map of about 12 bytes a post that links
-// replies to the page of their parent, and one of about 24 bytes for
-// each media file and folder written, which keeps their names apart. Pages are numbered from the
-// oldest (page-1.html), so the newest page, index.html, may hold fewer
-// posts than the others; see BENCHMARKS.md at the top of the module for figures.
+// replies to the page of their parent, one of about 24 bytes for each
+// media file and folder written, which keeps their names apart, and
+// one of about 100 bytes a media file, by a hash of its path, so that a
+// file many posts show is copied once ([Summary.Media] counts files,
+// not references). Page files are numbered from the oldest
+// (page-1.html), so that they stream and keep their names, and links to
+// them, from one archive of an account to the next; the newest page,
+// index.html, may hold fewer posts than the others. A reader sees no
+// number counted from the oldest: the newest page is named, the others
+// dated. See BENCHMARKS.md at the top of the module for figures.
 // A .tar.gz cannot be read out of order without inflating it again
 // from its start, so for one the outbox is read twice: first to learn
 // which media files the posts use, which are then copied in the order
@@ -64,8 +78,11 @@
 // Content-Security-Policy meta tag that allows scripts, styles, images
 // and media only from files beside the page and nothing from the
 // network, as a second line of defence; the only scripts are the
-// package's own search.js and the generated index.js, whose data is
-// JSON with <, > and & escaped and is shown with textContent only.
+// package's own search.js and time.js and the generated index.js, whose
+// data is JSON with <, > and & escaped and is shown with textContent
+// only (time.js, too, sets text only). Boost and reply lines show a user
+// name only of letters, digits, '_', '.' and '-', and a host name of
+// ASCII, escaped like all text.
 //
 // The output holds everything the archive does, direct messages and
 // followers-only posts included, so it is private by default: files are

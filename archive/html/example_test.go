@@ -59,6 +59,7 @@ func Example() {
 	// search.html
 	// search.js
 	// style.css
+	// time.js
 }
 
 // Sanitize keeps the markup of a post and drops what could run or load.

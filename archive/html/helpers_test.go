@@ -75,7 +75,7 @@ func trickyStatuses() []*archive.Status {
 		{Type: "Document", MediaType: "video/mp4", URL: "https://cdn.example/system/" + archive.MediaEntry(8, "0000000000000008.mp4"), Name: "a short clip"},
 		{Type: "Document", MediaType: "image/svg+xml", URL: archive.MediaEntry(9, "0000000000000009.svg"), Name: "svg"},
 		{Type: "Document", MediaType: "image/png", URL: "media_attachments/../../../evil.png", Name: "escape"},
-		{Type: "Document", MediaType: "image/png", URL: archive.MediaEntry(10, "000000000000000a.png"), Name: "not in the archive"},
+		{Type: "Document", MediaType: "image/png", URL: "https://cdn.example/system/" + archive.MediaEntry(10, "000000000000000a.png"), Name: "not in the archive"},
 	}
 	return []*archive.Status{script, onerror, remote, cw, poll, boost, reply, other, edited, video}
 }

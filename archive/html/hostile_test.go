@@ -87,7 +87,7 @@ func TestMarkdownHostileFields(t *testing.T) {
 			t.Errorf("a field starts a line of its own: %q", m)
 		}
 	}
-	for _, want := range []string{"<https://ok.example/a%0A#%20Heading%20from%20an%20alias%0A[d]:%20https://evil.example/>", "<https://ok.example/b%09%3Ec>", "Boost of <https://remote.example/s/2>"} {
+	for _, want := range []string{"<https://ok.example/a%0A#%20Heading%20from%20an%20alias%0A[d]:%20https://evil.example/>", "<https://ok.example/b%09%3Ec>", "Boost of [a post on remote.example](https://remote.example/s/2)"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q", want)
 		}

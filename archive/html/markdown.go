@@ -202,6 +202,20 @@ func mdLink(u string) string {
 	return mdText(u)
 }
 
+// mdRef writes a link to a status of another account as a reader sees
+// it, "[@bob@example.social](https://...)"; an OStatus tag: URI as
+// "a post on host", and other URIs as text.
+func mdRef(uri string) string {
+	who := authorOf(uri)
+	if who != "" && webURL(uri) != "" {
+		return "[" + mdText(who) + "](" + markdownURL(uri) + ")"
+	}
+	if who != "" {
+		return mdText(who)
+	}
+	return mdLink(uri)
+}
+
 // mdText escapes one line of plain text, newlines folded.
 func mdText(s string) string {
 	return escapeMarkdown(strings.Join(strings.Fields(s), " "))
@@ -212,8 +226,8 @@ func mdText(s string) string {
 // written as they stream: nothing is held but the open month file.
 func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof *profile, sum *Summary) error {
 	type monthFile struct {
-		key   string
-		count int
+		key, label string // "2023-01", "January 2023"
+		count      int
 	}
 	var (
 		months  []monthFile
@@ -276,7 +290,7 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 			cur, w, curKey = f, bufio.NewWriterSize(f, 64<<10), key
 			if !ok {
 				seen[key] = len(months)
-				months = append(months, monthFile{key: key})
+				months = append(months, monthFile{key: key, label: p.Published.Format("January 2006")})
 				fmt.Fprintf(w, "# %s, %s\n\n[Index](index.md)\n", mdText(prof.Name), p.Published.Format("January 2006"))
 			}
 		}
@@ -331,7 +345,11 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 	fmt.Fprintf(&b, "## Months\n\n")
 	slices.SortFunc(months, func(a, b monthFile) int { return strings.Compare(b.key, a.key) })
 	for _, m := range months {
-		fmt.Fprintf(&b, "- [%s](%s.md): %d\n", m.key, m.key, m.count)
+		n := "posts"
+		if m.count == 1 {
+			n = "post"
+		}
+		fmt.Fprintf(&b, "- [%s](%s.md): %d %s\n", m.label, m.key, m.count, n)
 	}
 	if len(months) == 0 {
 		b.WriteString("This archive has no posts.\n")
@@ -345,10 +363,10 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 
 // writePostMarkdown writes one post as a section of a month file.
 func writePostMarkdown(w *bufio.Writer, p *post) {
-	fmt.Fprintf(w, "\n## %s\n\n", p.Published.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(w, "\n## %s\n\n", shownDate(p.Published))
 	var meta []string
 	if p.Boost {
-		meta = append(meta, "Boost of "+mdLink(p.BoostOf))
+		meta = append(meta, "Boost of "+mdRef(p.BoostOf))
 	} else if u := webURL(p.URL); u != "" {
 		meta = append(meta, "[Original]("+markdownURL(u)+")")
 	}
@@ -359,11 +377,11 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 		meta = append(meta, "language "+mdText(p.Lang))
 	}
 	if !p.Edited.IsZero() {
-		meta = append(meta, "edited "+p.Edited.Format("2006-01-02 15:04 UTC"))
+		meta = append(meta, "edited "+shownDate(p.Edited))
 	}
 	w.WriteString(strings.Join(meta, " · ") + "\n\n")
 	if p.ReplyTo != "" {
-		fmt.Fprintf(w, "In reply to %s\n\n", mdLink(p.ReplyTo))
+		fmt.Fprintf(w, "In reply to %s\n\n", mdRef(p.ReplyTo))
 	}
 	if p.CW != "" {
 		fmt.Fprintf(w, "**Content warning:** %s\n\n", mdText(p.CW))
@@ -375,7 +393,11 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 		alt := mdText(m.Alt)
 		switch {
 		case m.Missing:
-			fmt.Fprintf(w, "- Media not in the archive: %s\n", alt)
+			orig := ""
+			if u := webURL(m.Orig); u != "" {
+				orig = " ([original file](" + markdownURL(u) + "))"
+			}
+			fmt.Fprintf(w, "- Media not in the archive: %s%s\n", alt, orig)
 		case m.Kind == "image":
 			sens := ""
 			if p.Sensitive {
@@ -409,9 +431,9 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 		}
 		state := ""
 		if !q.Ends.IsZero() {
-			state = ", ends " + q.Ends.Format("2006-01-02 15:04 UTC")
+			state = ", ends " + shownDate(q.Ends)
 			if q.Closed {
-				state = ", closed " + q.Ends.Format("2006-01-02 15:04 UTC")
+				state = ", closed " + shownDate(q.Ends)
 			}
 		}
 		fmt.Fprintf(w, "Poll (%s, %d voters%s):\n\n", kind, q.Voters, state)

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/fediport/fediport/archive"
 )
@@ -49,6 +51,7 @@ type media struct {
 	Width   int
 	Height  int
 	Missing bool
+	Orig    string // http(s) URL of a missing file on its server, "" when none
 }
 
 type link struct {
@@ -149,7 +152,8 @@ func preparePost(s *archive.Status, ar *archive.Reader, root *output, sum *Summa
 // keeping its archive path where it can (see [mediaNames]), and says
 // how to show it. It fails only when writing the output fails; a file
 // the archive lacks is shown missing. When the media were copied ahead
-// (see [prepareMedia]), it uses what was copied.
+// (see [prepareMedia]), it uses what was copied; otherwise it copies
+// each file the first time a post shows it.
 func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Summary) (media, error) {
 	m := media{Alt: a.Name, Type: a.MediaType, Width: a.Width, Height: a.Height}
 	missing := func(err error) (media, error) {
@@ -157,26 +161,34 @@ func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Sum
 		if err != nil {
 			sum.problem(err)
 		}
-		m.Kind, m.Missing = "missing", true
+		m.Kind, m.Missing, m.Orig = "missing", true, webURL(a.URL)
 		return m, nil
 	}
 	name := a.Path
 	if !mediaName(name) {
 		return missing(fmt.Errorf("media %q: names no archive entry", a.URL))
 	}
-	var c copied
-	if root.prepared != nil {
-		var ok bool
-		if c, ok = root.prepared[name]; !ok {
+	key := root.mediaKey(name)
+	c, ok := root.copies[key]
+	if !ok {
+		if root.ahead {
 			c.err = fmt.Errorf("media %s: not in the archive", name)
+		} else {
+			// Each file is copied once, however many posts show it.
+			if c = writeMedia(ar, root, name, a.MediaType); c.output {
+				return m, c.err
+			}
+			root.copies[key] = c
 		}
-	} else if c = writeMedia(ar, root, name, a.MediaType); c.output {
-		return m, c.err
 	}
 	if c.err != nil {
 		return missing(c.err)
 	}
-	sum.Media++
+	if !c.shown {
+		sum.Media++ // distinct files, not references
+		c.shown = true
+		root.copies[key] = c
+	}
 	m.Kind, m.Src = c.kind, c.dst
 	return m, nil
 }
@@ -189,11 +201,13 @@ func mediaName(name string) bool {
 
 // copied is the outcome of copying one media file: how to show it and
 // where it is, or why it is missing; output marks an error writing the
-// output, which stops the rendering.
+// output, which stops the rendering; shown, that a post shows it (and
+// it was counted in [Summary.Media]).
 type copied struct {
 	kind, dst string
 	err       error
 	output    bool
+	shown     bool
 }
 
 // writeMedia copies the media file at archive path name, declared of
@@ -223,7 +237,7 @@ func writeMedia(ar *archive.Reader, root *output, name, mediaType string) copied
 // opened as the posts come, each file stored before the last one read
 // would inflate the stream again from its start (a 149 KB archive took
 // 107 s). It reads the outbox once more to learn which files the posts
-// use; copyMedia then takes them from root.prepared.
+// use; copyMedia then takes them from root.copies.
 func prepareMedia(ctx context.Context, ar *archive.Reader, root *output) error {
 	wanted := map[string]string{} // archive path -> declared media type
 	for st, err := range ar.Statuses() {
@@ -242,7 +256,8 @@ func prepareMedia(ctx context.Context, ar *archive.Reader, root *output) error {
 			}
 		}
 	}
-	root.prepared = make(map[string]copied, len(wanted))
+	root.ahead = true
+	root.copies = make(map[uint64]copied, len(wanted))
 	for _, name := range ar.StoredOrder() {
 		mt, ok := wanted[name]
 		if !ok {
@@ -255,7 +270,7 @@ func prepareMedia(ctx context.Context, ar *archive.Reader, root *output) error {
 		if c.output {
 			return c.err
 		}
-		root.prepared[name] = c
+		root.copies[root.mediaKey(name)] = c
 	}
 	return nil
 }
@@ -321,6 +336,95 @@ func langTag(s string) string {
 		return s[:2] + "-" + strings.ToUpper(s[2:])
 	}
 	return s
+}
+
+// dateLayout is the one format of dates and times shown, in HTML and
+// Markdown; the pages' time.js shows the same format in the reader's
+// time zone.
+const dateLayout = "2 Jan 2006, 15:04 UTC"
+
+// dayLayout is the format of a day alone (the dates a timeline page
+// spans).
+const dayLayout = "2 Jan 2006"
+
+// shownDate formats t for a reader, in UTC.
+func shownDate(t time.Time) string { return t.UTC().Format(dateLayout) }
+
+// maxAuthorName bounds the user name authorOf takes from a URI.
+const maxAuthorName = 64
+
+// authorOf returns how a reader sees who wrote the status at uri, short
+// enough for a line: "@bob@example.social" when uri has one of the
+// shapes Mastodon (and GoToSocial, and servers that copy them) give
+// status URIs and URLs, https://host/users/NAME/statuses/ID and
+// https://host/@NAME/ID; else "a post on host", for OStatus tag: URIs
+// too; else "" (not an http, https or tag: URI). Nothing is decoded but
+// the path's percent-escapes; a name with anything but letters, digits,
+// '_', '.' and '-' is not taken, nor a host with anything but ASCII
+// letters, digits, '.', '-', ':' and brackets.
+func authorOf(uri string) string {
+	if rest, ok := strings.CutPrefix(uri, "tag:"); ok {
+		// OStatus-era URIs, tag:host,2017-04-01:objectId=16:objectType=Status.
+		if host, _, ok := strings.Cut(rest, ","); ok && host != "" && plainHost(host) {
+			return "a post on " + strings.ToLower(host)
+		}
+		return ""
+	}
+	if webURL(uri) == "" {
+		return ""
+	}
+	u, err := url.Parse(uri)
+	if err != nil || u.Hostname() == "" || !plainHost(u.Host) {
+		return ""
+	}
+	host := strings.ToLower(u.Host)
+	seg := strings.Split(strings.Trim(u.Path, "/"), "/")
+	name := ""
+	switch {
+	case len(seg) >= 4 && seg[0] == "users" && seg[2] == "statuses":
+		name = seg[1]
+	case len(seg) >= 2 && strings.HasPrefix(seg[0], "@"):
+		name = seg[0][1:]
+		// https://host/@bob@other.example/ID: a remote account as its
+		// own server shows it.
+		if n, h, ok := strings.Cut(name, "@"); ok && plainHost(h) && h != "" {
+			name, host = n, strings.ToLower(h)
+		}
+	}
+	if userName(name) {
+		return "@" + name + "@" + host
+	}
+	return "a post on " + host
+}
+
+// userName reports whether s is a plausible user name: 1 to 64
+// letters, digits, '_', '.' or '-'.
+func userName(s string) bool {
+	if s == "" || len(s) > maxAuthorName {
+		return false
+	}
+	for _, r := range s {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// plainHost reports whether h is a host name (with an optional port)
+// of ASCII letters, digits, '.', '-' and ':', or a bracketed IPv6
+// address.
+func plainHost(h string) bool {
+	if len(h) > 253 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == ':' || c == '[' || c == ']') {
+			return false
+		}
+	}
+	return true
 }
 
 // visibilityLabel is what a reader sees for a visibility.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"iter"
@@ -123,7 +124,7 @@ type Summary struct {
 	Boosts    int // Announces rendered
 	Pages     int // timeline pages (HTML) or month files (Markdown)
 	Months    int // months with at least one status
-	Media     int // media files copied into the output
+	Media     int // distinct media files copied into the output (a file several posts show counts once)
 	Missing   int // attachments whose file is not in the archive (or not copied)
 	Likes     int
 	Bookmarks int
@@ -255,13 +256,23 @@ type output struct {
 	root              *os.Root
 	fileMode, dirMode fs.FileMode
 	media             mediaNames
-	// prepared holds the media copied ahead of the posts, by archive
-	// path (see prepareMedia); nil when media are copied as posts come.
-	prepared map[string]copied
+	// copies holds the media files copied, by a hash of their archive
+	// path (mediaKey): each is copied once, however many posts show
+	// it. With ahead set they were all copied before the posts were
+	// rendered (see prepareMedia); otherwise as the posts come.
+	copies map[uint64]copied
+	ahead  bool
 
 	limits  Limits
 	written int64 // bytes of pages, Markdown and index written
 	ended   error // what ended the outbox early, returned by Render
+}
+
+// mediaKey is the key of the media file at archive path name in
+// o.copies: a hash seeded at random for each rendering, so that no
+// archive can be made for two paths to share one.
+func (o *output) mediaKey(name string) uint64 {
+	return maphash.String(o.media.seed, name)
 }
 
 // countedFile is a file of the output whose writes count against
@@ -301,7 +312,7 @@ func (o *output) Close() error { return o.root.Close() }
 // openOutput creates dir if needed, checks that it is empty (unless
 // force) and opens it as a root for all writes.
 func openOutput(dir string, force, public bool) (*output, error) {
-	o := &output{fileMode: privateFile, dirMode: privateDir, media: newMediaNames()}
+	o := &output{fileMode: privateFile, dirMode: privateDir, media: newMediaNames(), copies: map[uint64]copied{}}
 	if public {
 		o.fileMode, o.dirMode = publicFile, publicDir
 	}

@@ -87,8 +87,13 @@ func TestRenderHTMLTricky(t *testing.T) {
 			t.Errorf("rendered site contains %q", bad)
 		}
 	}
-	if got := strings.Count(site, "<script"); got != 2 {
-		t.Errorf("%d script tags in the site, want the 2 of search.html", got)
+	// Every page loads time.js (local times); search.html also loads
+	// its index and search.js. No other script is written.
+	if got := strings.Count(site, `<script src="time.js"></script>`); got != htmlFiles {
+		t.Errorf("%d pages of %d load time.js", got, htmlFiles)
+	}
+	if got := strings.Count(site, "<script"); got != htmlFiles+2 {
+		t.Errorf("%d script tags in the site, want time.js on each of %d pages and the 2 of search.html", got, htmlFiles)
 	}
 
 	tests := []struct {
@@ -103,9 +108,9 @@ func TestRenderHTMLTricky(t *testing.T) {
 		{"content warning collapsed", "cw", []string{`<details class="cw"><summary>Content warning: spoiler alert</summary>`, "hidden behind a warning", `class="media sensitive"`, `type="checkbox" class="reveal"`, `alt="a red square"`, `src="media/media_attachments/files/000/000/007/original/0000000000000007.png"`}, "CW in details, sensitive media behind a reveal toggle"},
 		{"poll results", "poll", []string{"Poll, one choice", "4 people voted", "closed", `<span class="option">tea</span> <meter min="0" max="100" value="75">75%</meter> <span class="votes">75% · 3 votes</span>`, "25% · 1 vote<"}, "options with shares and counts"},
 		{"reply in thread", "reply", []string{"Thread continues from the post above", "Unlisted"}, "self-reply joins its parent's thread"},
-		{"reply to another account", "other", []string{`In reply to <a href="https://remote.example/users/bob/statuses/1"`, "Direct"}, "parent outside the archive linked to its URI"},
+		{"reply to another account", "other", []string{`In reply to <a href="https://remote.example/users/bob/statuses/1" rel="nofollow noopener noreferrer" title="https://remote.example/users/bob/statuses/1">@bob@remote.example</a>`, "Direct"}, "parent outside the archive linked to its URI, shown as its author"},
 		{"edited, language, visibility", "edited", []string{`<span class="edited">edited <time datetime="2023-03-01T10:20:00Z">`, `lang="zh-CN"`, "Followers only", `<span class="tag">#tag</span>`, "<strong>bold</strong>"}, "edit time, BCP 47 tag from zhCn"},
-		{"video and unsafe media", "video", []string{`<video src="media/media_attachments/files/000/000/008/original/0000000000000008.mp4" controls preload="none" aria-label="a short clip">`, "Media file not in the archive.", `<a href="media/media_attachments/files/000/000/009/original/0000000000000009_svg.bin" download type="application/octet-stream">Attached file (image/svg&#43;xml), to download</a>`}, "CDN url resolved, escaping paths not copied, svg an inert download"},
+		{"video and unsafe media", "video", []string{`<video src="media/media_attachments/files/000/000/008/original/0000000000000008.mp4" controls preload="none" aria-label="a short clip">`, `<p class="missing">Media file not in the archive: <a href="https://cdn.example/system/media_attachments/files/000/000/010/original/000000000000000a.png" rel="nofollow noopener noreferrer">original file on cdn.example</a>.</p>`, `<p class="missing">Media file not in the archive; see <a href="https://social.example/@tricky/video" rel="nofollow noopener noreferrer">the original post</a>.</p>`, `<a href="media/media_attachments/files/000/000/009/original/0000000000000009_svg.bin" download type="application/octet-stream">Attached file (image/svg&#43;xml), to download</a>`}, "CDN url resolved, escaping paths not copied, svg an inert download, a missing file links to its original or to the post"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,7 +124,7 @@ func TestRenderHTMLTricky(t *testing.T) {
 	}
 
 	t.Run("boost", func(t *testing.T) {
-		want := `Boosted <a href="https://remote.example/users/bob/statuses/99" rel="nofollow noopener noreferrer">`
+		want := `Boosted <a href="https://remote.example/users/bob/statuses/99" rel="nofollow noopener noreferrer" title="https://remote.example/users/bob/statuses/99">@bob@remote.example</a>`
 		if !strings.Contains(index, want) {
 			t.Errorf("index.html lacks the boost %q", want)
 		}
@@ -248,16 +253,16 @@ func TestRenderMarkdown(t *testing.T) {
 	month := readFile(t, filepath.Join(out, "2023-03.md"))
 	for _, w := range []string{
 		"# Tricky \\<b\\>Name\\</b\\>, March 2023",
-		"## 2023-03-01 10:01 UTC\n\n[Original](https://social.example/@tricky/script) · Public · language en\n\nbeforeafter\n",
+		"## 1 Mar 2023, 10:01 UTC\n\n[Original](https://social.example/@tricky/script) · Public · language en\n\nbeforeafter\n",
 		"**Content warning:** spoiler alert\n\nhidden behind a warning\n\n- (sensitive) ![a red square](media/media_attachments/files/000/000/007/original/0000000000000007.png)\n",
-		"Poll (one choice, 4 voters, closed 2023-03-02 10:05 UTC):\n\n- tea: 3 votes (75%)\n- coffee: 1 votes (25%)\n",
-		"Boost of <https://remote.example/users/bob/statuses/99> · Public",
-		"In reply to <https://remote.example/users/bob/statuses/1>",
+		"Poll (one choice, 4 voters, closed 2 Mar 2023, 10:05 UTC):\n\n- tea: 3 votes (75%)\n- coffee: 1 votes (25%)\n",
+		"Boost of [@bob@remote.example](https://remote.example/users/bob/statuses/99) · Public",
+		"In reply to [@bob@remote.example](https://remote.example/users/bob/statuses/1)",
 		"edited text with **bold** and #tag",
-		"language zh-CN · edited 2023-03-01 10:20 UTC",
+		"language zh-CN · edited 1 Mar 2023, 10:20 UTC",
 		"[fine link](https://ok.example/page)",
 		"- [video: a short clip](media/media_attachments/files/000/000/008/original/0000000000000008.mp4)",
-		"- Media not in the archive: not in the archive",
+		"- Media not in the archive: not in the archive ([original file](https://cdn.example/system/media_attachments/files/000/000/010/original/000000000000000a.png))",
 	} {
 		if !strings.Contains(month, w) {
 			t.Errorf("2023-03.md lacks %q", w)
@@ -269,7 +274,7 @@ func TestRenderMarkdown(t *testing.T) {
 		}
 	}
 	index := readFile(t, filepath.Join(out, "index.md"))
-	for _, w := range []string{"**This account has moved** to <https://new.example/users/tricky>", "- [2023-03](2023-03.md): 10", "[Likes](likes.md) (2)", "![Avatar](avatar.png)", "- **Site**: [site.example](https://site.example)"} {
+	for _, w := range []string{"**This account has moved** to <https://new.example/users/tricky>", "- [March 2023](2023-03.md): 10 posts", "[Likes](likes.md) (2)", "![Avatar](avatar.png)", "- **Site**: [site.example](https://site.example)"} {
 		if !strings.Contains(index, w) {
 			t.Errorf("index.md lacks %q\n%s", w, index)
 		}

@@ -31,8 +31,10 @@ var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	"pageName": pageName,
 	"visLabel": visibilityLabel,
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"stamp":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
-	"day":      func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+	"dateOf":   shownDate,
+	"dayOf":    func(t time.Time) string { return t.UTC().Format(dayLayout) },
+	"authorOf": authorOf,
+	"hostOf":   hostOf,
 }).ParseFS(assets, "assets/page.tmpl"))
 
 // pageData is what the page templates are executed with.
@@ -43,7 +45,9 @@ type pageData struct {
 
 	// Timeline pages.
 	Number    int
-	Newer     int // page number of newer posts, 0 when none
+	Latest    bool      // the newest page, named rather than numbered
+	From, To  time.Time // the oldest and newest post of the page
+	Newer     int       // page number of newer posts, 0 when none
 	NewerHref string
 	Older     int
 	Count     int
@@ -67,10 +71,11 @@ type monthEntry struct {
 	Count      int
 }
 
-// site renders the HTML output. Pages are numbered from the oldest
-// post: page 1 holds the first PageSize statuses of the outbox, and the
-// newest page (written twice, as page-N.html and index.html) may be
-// short. This lets statuses stream in the outbox's order, oldest first,
+// site renders the HTML output. Page files are numbered from the
+// oldest post: page-1.html holds the first PageSize statuses of the
+// outbox, and the newest page (written twice, as page-N.html and
+// index.html) may be short. Readers see no numbers: the newest page is
+// named "Latest posts", the others by the days they span (see flush). This lets statuses stream in the outbox's order, oldest first,
 // holding one page in memory: a page is written once the first status
 // of the next one arrives, when its "newer" link is known. Page numbers
 // of old posts also stay the same when a later archive of the same
@@ -94,7 +99,7 @@ type site struct {
 
 func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *profile, size int, sum *Summary) (err error) {
 	s := &site{ar: ar, root: root, prof: prof, size: size, sum: sum, page: 1, pageOf: map[uint64]int32{}, indexFirst: true}
-	for _, name := range []string{"style.css", "search.js"} {
+	for _, name := range []string{"style.css", "search.js", "time.js"} {
 		b, err := assets.ReadFile("assets/" + name)
 		if err != nil {
 			return err
@@ -216,15 +221,34 @@ func (s *site) indexPost(p *post) error {
 
 // flush writes the page being filled; newer says whether a newer page
 // follows. The last page is also written as index.html.
+//
+// Files are numbered from the oldest page, so that pages stream and
+// keep their names when a later archive is rendered; but a reader sees
+// no number counted from the wrong end: the newest page is named
+// "Latest posts" (it is index.html, where the site opens), the others
+// by the days they span.
 func (s *site) flush(newer bool) error {
 	d := &pageData{
-		Title:    s.prof.Name + " · page " + strconv.Itoa(s.page),
 		Nav:      "page",
 		Profile:  s.prof,
 		Number:   s.page,
+		Latest:   !newer,
 		Count:    len(s.chunk),
 		Groups:   threads(s.chunk),
 		Problems: s.sum.Skipped,
+	}
+	for i, p := range s.chunk {
+		if i == 0 || p.Published.Before(d.From) {
+			d.From = p.Published
+		}
+		if i == 0 || p.Published.After(d.To) {
+			d.To = p.Published
+		}
+	}
+	if d.Latest {
+		d.Title = s.prof.Name + " · latest posts"
+	} else {
+		d.Title = s.prof.Name + " · posts of " + d.From.Format(dayLayout) + " – " + d.To.Format(dayLayout)
 	}
 	if s.page > 1 {
 		d.Older = s.page - 1

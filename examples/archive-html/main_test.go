@@ -305,3 +305,40 @@ func TestRunIncomplete(t *testing.T) {
 		})
 	}
 }
+
+// TestRunCountsMediaFiles: the summary line counts the media files
+// copied, not the posts that show them: an archive holding one image
+// that 40 posts show reports one (it said 8333 media files for an
+// archive holding 1).
+func TestRunCountsMediaFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	entry := archive.MediaEntry(1, "shared.png")
+	var items []string
+	for i := range 40 {
+		items = append(items, fmt.Sprintf(`{"id":"https://a.example/users/u/statuses/%d/activity","type":"Create","actor":"https://a.example/users/u","published":"2020-01-01T00:%02d:00Z","to":["https://www.w3.org/ns/activitystreams#Public"],"object":{"id":"https://a.example/users/u/statuses/%d","type":"Note","content":"<p>post</p>","published":"2020-01-01T00:%02d:00Z","to":["https://www.w3.org/ns/activitystreams#Public"],"attachment":[{"type":"Document","mediaType":"image/png","url":"/%s"}]}}`,
+			i, i, i, i, entry))
+	}
+	src := filepath.Join(dir, "archive")
+	for name, body := range map[string]string{
+		"outbox.json": `{"id":"outbox.json","type":"OrderedCollection","orderedItems":[` + strings.Join(items, ",") + `]}`,
+		"actor.json":  `{"id":"https://a.example/users/u","type":"Person","preferredUsername":"u"}`,
+		entry:         "\x89PNG\r\n\x1a\n", // the bytes are not looked at
+	} {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runArgs(t, "-o", filepath.Join(dir, "site"), src)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m := regexp.MustCompile(`(\d+) posts, .*?(\d+) media files?`).FindStringSubmatch(stdout)
+	if m == nil || m[1] != "40" || m[2] != "1" {
+		t.Errorf("summary %q, want 40 posts and 1 media file", stdout)
+	}
+}

@@ -25,6 +25,14 @@
     });
   }
 
+  // utcText gives d in the pages' format, "2 Mar 2023, 10:01 UTC";
+  // time.js then shows it in local time.
+  function utcText(d) {
+    var m = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()];
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getUTCDate() + " " + m + " " + d.getUTCFullYear() + ", " + two(d.getUTCHours()) + ":" + two(d.getUTCMinutes()) + " UTC";
+  }
+
   function dayStart(s) { var t = Date.parse(s + "T00:00:00Z"); return isNaN(t) ? null : t / 1000; }
 
   function run() {
@@ -65,7 +73,7 @@
       var time = document.createElement("time");
       var d = new Date(e[2] * 1000);
       time.dateTime = d.toISOString();
-      time.textContent = d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+      time.textContent = utcText(d);
       a.appendChild(time);
       var when = document.createElement("span");
       when.className = "when";
@@ -78,6 +86,7 @@
       li.appendChild(p);
       results.appendChild(li);
     }
+    if (window.fediportTime) { window.fediportTime.localise(results); }
     count.dataset.n = String(hits.length);
     count.textContent = hits.length + (hits.length === 1 ? " post matches" : " posts match") +
       (hits.length > maxShown ? "; the newest " + maxShown + " are shown, narrow the search to see others." : ".");
