@@ -19,8 +19,8 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,8 +29,12 @@ import (
 
 	"github.com/fediport/fediport/archive"
 	archivehtml "github.com/fediport/fediport/archive/html"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/termtext"
 )
+
+//go:embed main.go
+var source string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -43,26 +47,24 @@ func main() {
 // stderr, and returns the exit code: 0 when the output is written, 1
 // when rendering fails, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("archive-html", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	cmd := cli.New("archive-html", source, stdout, stderr)
+	flags := cmd.Flags
 	out := flags.String("o", "", "output `folder` (required)")
 	format := flags.String("format", "html", "output format: html or md")
 	force := flags.Bool("force", false, "write into a folder that already holds files")
 	public := flags.Bool("public", false, "make the output readable by all users, to publish it (it holds every post, direct ones included)")
 	pageSize := flags.Int("page-size", archivehtml.DefaultPageSize, "posts per timeline page (at most 500)")
-	flags.Usage = func() {
-		fmt.Fprintf(stderr, "usage: archive-html -o DIR [-format html|md] [-force] [-public] ARCHIVE\n\n")
-		flags.PrintDefaults()
+	quiet := cmd.QuietFlag()
+	paths, err := cmd.Parse(args)
+	switch {
+	case err != nil:
+	case *out == "":
+		err = cli.Usagef("missing -o DIR: the folder to write the site into")
+	case len(paths) != 1:
+		err = cli.Usagef("expected one ARCHIVE, got %d", len(paths))
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if *out == "" || flags.NArg() != 1 {
-		flags.Usage()
-		return 2
+	if err != nil {
+		return cmd.Exit(err)
 	}
 	c := archivehtml.Config{
 		Format:        archivehtml.Format(*format),
@@ -70,9 +72,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Force:         *force,
 		WorldReadable: *public,
 	}
-	if err := render(ctx, flags.Arg(0), *out, c, stdout, stderr); err != nil {
-		fmt.Fprintln(stderr, "archive-html:", termtext.Escape(err.Error()))
-		return 1
+	var progress *cli.Progress
+	if !*quiet {
+		progress = cli.NewProgress(stderr, "post", "")
+	}
+	_ = progress
+	if err := render(ctx, paths[0], *out, c, stdout, stderr); err != nil {
+		return cmd.Exit(errors.New(termtext.Escape(err.Error())))
 	}
 	return 0
 }

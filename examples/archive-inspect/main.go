@@ -15,15 +15,19 @@
 package main
 
 import (
+	_ "embed"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/termtext"
 )
+
+//go:embed main.go
+var source string
 
 // Summary is what -json prints.
 type Summary struct {
@@ -105,23 +109,23 @@ func Inspect(path string) (*Summary, error) {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("archive-inspect", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	asJSON := flags.Bool("json", false, "print one JSON object")
-	if err := flags.Parse(args); err != nil || flags.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: archive-inspect [-json] PATH")
-		return 2
+	c := cli.New("archive-inspect", source, stdout, stderr)
+	asJSON := c.Flags.Bool("json", false, "print one JSON object")
+	paths, err := c.Parse(args)
+	if err == nil && len(paths) != 1 {
+		err = cli.Usagef("expected one PATH, got %d", len(paths))
 	}
-	s, err := Inspect(flags.Arg(0))
+	if err != nil {
+		return c.Exit(err)
+	}
+	s, err := Inspect(paths[0])
 	if s != nil {
 		if perr := print(stdout, s, *asJSON); perr != nil {
-			fmt.Fprintf(stderr, "archive-inspect: %v\n", perr)
-			return 1
+			return c.Exit(perr)
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "archive-inspect: %s\n", termtext.Escape(err.Error()))
-		return 1
+		return c.Exit(fmt.Errorf("%s", termtext.Escape(err.Error())))
 	}
 	return 0
 }
@@ -145,13 +149,14 @@ func print(w io.Writer, s *Summary, asJSON bool) error {
 	for _, a := range s.Actor.AlsoKnownAs {
 		fmt.Fprintf(w, "also known as %s\n", esc(a))
 	}
-	fmt.Fprintf(w, "%d posts (%d public, %d unlisted, %d followers-only, %d direct), %d boosts\n",
-		s.Statuses, s.Visibility.Public, s.Visibility.Unlisted, s.Visibility.Private, s.Visibility.Direct, s.Boosts)
-	fmt.Fprintf(w, "%d replies, %d polls, %d posts with media\n", s.Replies, s.Polls, s.WithMedia)
-	fmt.Fprintf(w, "%d media files, %d missing\n", s.MediaFiles, s.MissingMedia)
-	fmt.Fprintf(w, "%d likes, %d bookmarks\n", s.Likes, s.Bookmarks)
+	n := func(count int, noun, plural string) string { return cli.Plural(int64(count), noun, plural) }
+	fmt.Fprintf(w, "%s (%d public, %d unlisted, %d followers-only, %d direct), %s\n",
+		n(s.Statuses, "post", ""), s.Visibility.Public, s.Visibility.Unlisted, s.Visibility.Private, s.Visibility.Direct, n(s.Boosts, "boost", ""))
+	fmt.Fprintf(w, "%s, %s, %s with media\n", n(s.Replies, "reply", "replies"), n(s.Polls, "poll", ""), n(s.WithMedia, "post", ""))
+	fmt.Fprintf(w, "%s, %d missing\n", n(s.MediaFiles, "media file", ""), s.MissingMedia)
+	fmt.Fprintf(w, "%s, %s\n", n(s.Likes, "like", ""), n(s.Bookmarks, "bookmark", ""))
 	if s.TotalItems != nil {
-		fmt.Fprintf(w, "outbox declares %d items\n", *s.TotalItems)
+		fmt.Fprintf(w, "outbox declares %s\n", n(*s.TotalItems, "item", ""))
 	}
 	for _, warning := range s.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", esc(warning))
