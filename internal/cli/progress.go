@@ -46,6 +46,16 @@ func newProgress(w io.Writer, live bool, now func() time.Time, noun, plural stri
 	return &Progress{w: w, live: live, every: every, now: now, noun: noun, plural: plural, start: t, last: t}
 }
 
+// NewProgressEvery is NewProgress with the choice of a live line made by
+// the caller, and lines at most every d (every call to Set when d is 0):
+// for tests, which see every line, and for programs that know better
+// than the writer whether it is a terminal.
+func NewProgressEvery(w io.Writer, live bool, d time.Duration, noun, plural string) *Progress {
+	p := newProgress(w, live, time.Now, noun, plural)
+	p.every = d
+	return p
+}
+
 // isTerminal reports whether w is a character device other than a dumb
 // terminal.
 func isTerminal(w io.Writer) bool {
@@ -77,9 +87,10 @@ func (p *Progress) Set(done, total int64) {
 	}
 }
 
-// Waiting says that the work waits for d because host limits its rate.
+// Waiting says that the work waits for d because host limits its rate:
+// "rate limited by HOST, waiting 5m0s". Waits under a second show as 1s.
 func (p *Progress) Waiting(host string, d time.Duration) {
-	p.Printf("rate limited by %s, waiting %s", host, d.Round(time.Second))
+	p.Printf("rate limited by %s, waiting %s", host, max(d.Round(time.Second), time.Second))
 }
 
 // Printf writes a line of its own, above the live line on a terminal.
