@@ -238,7 +238,7 @@ type fileImport struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	progress    *cli.Progress // nil with -quiet
-	failures    string // where failed rows go
+	failures    string        // where failed rows go
 	// confirmEmpty allows an overwrite with no rows, which removes
 	// everything of the type.
 	confirmEmpty bool
