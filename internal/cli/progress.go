@@ -56,6 +56,11 @@ func NewProgressEvery(w io.Writer, live bool, d time.Duration, noun, plural stri
 	return p
 }
 
+// Live reports whether p draws a live line (on a terminal); false for nil.
+func (p *Progress) Live() bool {
+	return p != nil && p.live
+}
+
 // isTerminal reports whether w is a character device other than a dumb
 // terminal.
 func isTerminal(w io.Writer) bool {
