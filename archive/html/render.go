@@ -70,6 +70,16 @@ type Config struct {
 	WorldReadable bool
 	// Limits bound what the rendering writes.
 	Limits Limits
+	// Progress, if not nil, is called after each status rendered (post
+	// or boost), from the goroutine running Render. It should return
+	// quickly.
+	Progress func(Progress)
+}
+
+// Progress is how far a rendering has come: the Statuses (posts and
+// boosts) rendered so far.
+type Progress struct {
+	Statuses int64
 }
 
 // Limits bound the output of a rendering, against archives made to
@@ -150,6 +160,7 @@ func (s *Summary) problem(err error) {
 // stops.
 func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *Summary) iter.Seq2[*archive.Status, error] {
 	return func(yield func(*archive.Status, error) bool) {
+		var rendered int64
 		for st, err := range ar.Statuses() {
 			if err != nil {
 				sum.Skipped++
@@ -172,6 +183,10 @@ func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *S
 			st.Raw = nil // never shown: let it go
 			if !yield(st, nil) {
 				return
+			}
+			if root.progress != nil {
+				rendered++
+				root.progress(Progress{Statuses: rendered})
 			}
 		}
 	}
@@ -213,6 +228,7 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 	}
 	defer root.Close()
 	root.limits = c.Limits.withDefaults()
+	root.progress = c.Progress
 	sum := &Summary{Format: format}
 	prof, err := loadProfile(r, root, sum)
 	if err != nil {
@@ -258,6 +274,8 @@ type output struct {
 	// prepared holds the media copied ahead of the posts, by archive
 	// path (see prepareMedia); nil when media are copied as posts come.
 	prepared map[string]copied
+	// progress is Config.Progress, called by shownStatuses.
+	progress func(Progress)
 
 	limits  Limits
 	written int64 // bytes of pages, Markdown and index written

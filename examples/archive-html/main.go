@@ -8,7 +8,8 @@
 // The archive can be a ZIP, a .tar.gz, an unpacked folder or a bare
 // outbox.json. The output folder must be empty unless -force is given.
 // The output holds direct messages and followers-only posts, so it is
-// readable by its owner only unless -public is given.
+// readable by its owner only unless -public is given. Progress is shown
+// on standard error; -quiet turns it off.
 //
 // It exits 0 when the whole archive was rendered; 1 when rendering
 // fails, and also, after writing and printing what was read, when the
@@ -43,6 +44,10 @@ func main() {
 	os.Exit(code)
 }
 
+// newProgress returns the progress shown on w while rendering; tests
+// replace it to see every line.
+var newProgress = func(w io.Writer) *cli.Progress { return cli.NewProgress(w, "status", "statuses") }
+
 // run is the program: it parses args, renders, reports on stdout and
 // stderr, and returns the exit code: 0 when the output is written, 1
 // when rendering fails, 2 for a usage error.
@@ -74,10 +79,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var progress *cli.Progress
 	if !*quiet {
-		progress = cli.NewProgress(stderr, "post", "")
+		progress = newProgress(stderr)
+		c.Progress = func(p archivehtml.Progress) { progress.Set(p.Statuses, 0) }
 	}
-	_ = progress
-	if err := render(ctx, paths[0], *out, c, stdout, stderr); err != nil {
+	err = render(ctx, paths[0], *out, c, progress.Above(stdout), progress.Above(stderr))
+	progress.Finish()
+	if err != nil {
 		return cmd.Exit(errors.New(termtext.Escape(err.Error())))
 	}
 	return 0

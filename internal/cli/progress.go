@@ -112,6 +112,28 @@ func (p *Progress) Printf(format string, args ...any) {
 	}
 }
 
+// Above returns a writer to w that clears the live line before each
+// write, for the program's other output to the same screen; the next Set
+// draws the line again, below it. For a nil p it returns w.
+func (p *Progress) Above(w io.Writer) io.Writer {
+	if p == nil {
+		return w
+	}
+	return above{p, w}
+}
+
+type above struct {
+	p *Progress
+	w io.Writer
+}
+
+func (a above) Write(b []byte) (int, error) {
+	a.p.mu.Lock()
+	defer a.p.mu.Unlock()
+	a.p.clear()
+	return a.w.Write(b)
+}
+
 // Finish clears the live line; the program then prints its result.
 func (p *Progress) Finish() {
 	if p == nil {
