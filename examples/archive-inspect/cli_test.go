@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"strings"
 	"testing"
 
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/cli/clitest"
 )
 
@@ -22,4 +25,22 @@ func TestCommandLine(t *testing.T) {
 		{Name: "flag after the file", Args: []string{"../../archive/testdata/mastodon-2023-07-zip.zip", "-json"}, Code: 0, Stdout: `"format": "zip"`},
 		{Name: "text, plurals", Args: []string{"../../archive/testdata/outbox-small-signed.json"}, Code: 0, Stdout: "outbox declares 1 item\n"},
 	})
+}
+
+// TestProgress reads an archive with every progress line shown, as plain
+// lines (not a terminal), and with -quiet.
+func TestProgress(t *testing.T) {
+	defer func(f func(io.Writer) *cli.Progress) { newProgress = f }(newProgress)
+	newProgress = func(w io.Writer) *cli.Progress { return cli.NewProgressEvery(w, false, 0, "outbox item", "") }
+	const path = "../../archive/testdata/outbox-small-signed.json"
+	code, stdout, stderr := runCLI(t, path)
+	if code != 0 || !strings.Contains(stdout, "2 posts") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.HasPrefix(stderr, "1 outbox item") || !strings.Contains(stderr, "\n2 outbox items") || strings.Contains(stderr, "\r") {
+		t.Errorf("progress lines:\n%q", stderr)
+	}
+	if _, _, stderr := runCLI(t, "-quiet", path); stderr != "" {
+		t.Errorf("-quiet: stderr %q", stderr)
+	}
 }

@@ -2,7 +2,7 @@
 // any form people have: a ZIP, a .tar.gz, an unpacked folder or a bare
 // outbox.json.
 //
-//	go run ./examples/archive-inspect [-json] PATH
+//	go run ./examples/archive-inspect [-json] [-quiet] PATH
 //
 // It reads the whole archive once, streaming, and prints what it read,
 // with warnings for what a user should know (missing media, a
@@ -11,7 +11,8 @@
 // when the outbox is missing, cut short or corrupt, or the file ends
 // early (an interrupted download); 1 with a one-line error when it is
 // not an archive at all; 2 for a usage error. Text from the archive is
-// printed with control characters escaped.
+// printed with control characters escaped. Progress is shown on
+// standard error while the outbox is read; -quiet turns it off.
 package main
 
 import (
@@ -69,7 +70,16 @@ type Visibility struct {
 // or corrupt, a limit exceeded, the file ending early), it returns the
 // summary of what was read and that error.
 func Inspect(path string) (*Summary, error) {
-	r, err := archive.Open(path)
+	return inspect(path, nil)
+}
+
+// inspect is Inspect, showing how far the reading has come on progress.
+func inspect(path string, progress *cli.Progress) (*Summary, error) {
+	var c archive.Config
+	if progress != nil {
+		c.Progress = func(p archive.Progress) { progress.Set(p.Items, 0) }
+	}
+	r, err := c.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -108,9 +118,14 @@ func Inspect(path string) (*Summary, error) {
 	return s, rep.Incomplete
 }
 
+// newProgress returns the progress shown on w while the archive is read;
+// tests replace it to see every line.
+var newProgress = func(w io.Writer) *cli.Progress { return cli.NewProgress(w, "outbox item", "") }
+
 func run(args []string, stdout, stderr io.Writer) int {
 	c := cli.New("archive-inspect", source, stdout, stderr)
 	asJSON := c.Flags.Bool("json", false, "print one JSON object")
+	quiet := c.QuietFlag()
 	paths, err := c.Parse(args)
 	if err == nil && len(paths) != 1 {
 		err = cli.Usagef("expected one PATH, got %d", len(paths))
@@ -118,7 +133,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.Exit(err)
 	}
-	s, err := Inspect(paths[0])
+	var progress *cli.Progress
+	if !*quiet {
+		progress = newProgress(stderr)
+	}
+	s, err := inspect(paths[0], progress)
+	progress.Finish()
 	if s != nil {
 		if perr := print(stdout, s, *asJSON); perr != nil {
 			return c.Exit(perr)
