@@ -204,8 +204,8 @@ func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx],
 	moved, left := g.count()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(stdout, "done: %d/%d done, %d failed, in %.2f s (%.0f followers/s, %d workers)\n",
-		p.Done, p.Total, p.Failed, took.Seconds(), float64(p.Done)/took.Seconds(), workers)
+	fmt.Fprintf(stdout, "done: %d/%d done, %d failed, in %.2f s (%.0f followers/s, %s)\n",
+		p.Done, p.Total, p.Failed, took.Seconds(), float64(p.Done)/took.Seconds(), cli.Plural(int64(workers), "worker", ""))
 	fmt.Fprintf(stdout, "followers of the new account: %d; still following the old one: %d\n", moved, left)
 	if moved != n || left != 0 || p.Done != n {
 		return errors.New("not every follower moved")

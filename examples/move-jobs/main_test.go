@@ -67,8 +67,8 @@ func TestProgress(t *testing.T) {
 	if !strings.HasSuffix(stderr, "40 of 40 followers\n") && !strings.Contains(stderr, "40 of 40 followers, ") {
 		t.Errorf("stderr lacks the last progress line:\n%s", stderr)
 	}
-	code, stdout, stderr = runCLI(t, "-n", "40", "-quiet")
-	if code != 0 || stderr != "" {
+	code, stdout, stderr = runCLI(t, "-n", "1", "-workers", "1", "-quiet")
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "1 follower of ") || !strings.Contains(stdout, ", 1 worker)") {
 		t.Errorf("-quiet: exit %d, stderr %q, want 0 and nothing\n%s", code, stderr, stdout)
 	}
 }
