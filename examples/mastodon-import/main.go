@@ -1,6 +1,6 @@
 // Command mastodon-import imports Mastodon CSV exports (follows, lists,
 // blocks, mutes, domain blocks, bookmarks) into an account through the
-// Mastodon client API:
+// Mastodon client API.
 //
 //	go run ./examples/mastodon-import -server HOST -token TOKEN [-mode merge|overwrite] [-dry-run] [-state FILE] FILE...
 //

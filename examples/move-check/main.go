@@ -7,8 +7,8 @@
 // OLD and NEW are account addresses (@alice@old.example) or actor URLs.
 // With -json it prints one object: ready, origin and target (each id,
 // movedTo, alsoKnownAs) and problems. It exits 0 when the move is ready, 3
-// when it is not, and 1 on errors. -allow-private permits loopback and
-// private addresses and plain http, for local testing.
+// when it is not, 1 on errors and 2 for bad usage. -allow-private permits
+// loopback and private addresses and plain http, for local testing.
 //
 // Servers that require signed fetches (GoToSocial always, Mastodon in
 // authorized-fetch mode) answer 401 to an unsigned one; move-check then

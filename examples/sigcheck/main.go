@@ -17,8 +17,9 @@
 // Content-Digest), key (its owner and host, and the posted activity's
 // actor against the owner) and signature. With -json it prints one
 // object: verified, scheme, keyId and checks, a list of {name, ok,
-// reason}. It exits 0 when the signature verifies, 3 when it does not, and
-// 1 when the request cannot be read or the key cannot be had.
+// reason}. It exits 0 when the signature verifies, 3 when it does not, 1
+// when the request cannot be read or the key cannot be had, and 2 for bad
+// usage.
 package main
 
 import (
@@ -68,9 +69,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c.Exits = []string{"3  the signature does not verify: the failing check is printed"}
 	fs := c.Flags
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	keyFile := fs.String("key", "", "PEM public key to verify with, instead of fetching the keyId")
+	keyFile := fs.String("key", "", "PEM public key `file` to verify with, instead of fetching the keyId")
 	allowPrivate := fs.Bool("allow-private", false, "allow loopback and private addresses and plain http (local testing)")
-	at := fs.String("at", "", "evaluate the time window at this RFC 3339 time instead of now")
+	at := fs.String("at", "", "evaluate the time window at this RFC 3339 `TIME` instead of now")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up fetching the key after this long")
 	files, err := c.Parse(args)
 	now := time.Now()
