@@ -18,7 +18,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 
 func TestCommandLine(t *testing.T) {
 	clitest.Check(t, runCLI, []clitest.Case{
-		clitest.Help("archive-inspect", "archive-inspect prints a summary of a Mastodon export archive"),
+		clitest.Help("archive-inspect prints a summary of a Mastodon export archive"),
 		clitest.Usage("no archive", "archive-inspect", "expected one PATH, got 0", "-json"),
 		clitest.Usage("two archives", "archive-inspect", "expected one PATH, got 2", "a.zip", "b.zip"),
 		clitest.Usage("unknown flag", "archive-inspect", "flag provided but not defined: -jsn", "a.zip", "-jsn"),

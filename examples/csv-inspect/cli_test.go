@@ -15,7 +15,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 
 func TestCommandLine(t *testing.T) {
 	clitest.Check(t, runCLI, []clitest.Case{
-		clitest.Help("csv-inspect", "csv-inspect reads a Mastodon import file"),
+		clitest.Help("csv-inspect reads a Mastodon import file"),
 		clitest.Usage("no file", "csv-inspect", "expected one FILE, got 0"),
 		clitest.Usage("two files", "csv-inspect", "expected one FILE, got 2", "a.csv", "b.csv"),
 		clitest.Usage("bad -type", "csv-inspect", `-type "folows" is not an import type; valid types: following, muting, blocking, domain_blocking, bookmarks, lists, followers`, "a.csv", "-type", "folows"),

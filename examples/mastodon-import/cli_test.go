@@ -20,7 +20,7 @@ func TestCommandLine(t *testing.T) {
 	_, url, dir := setup(t)
 	file := filepath.Join(dir, "blocked_domains.csv")
 	clitest.Check(t, runCLI, []clitest.Case{
-		clitest.Help("mastodon-import", "mastodon-import imports Mastodon CSV exports"),
+		clitest.Help("mastodon-import imports Mastodon CSV exports"),
 		{Name: "-h lists exit 3", Args: []string{"-h"}, Stdout: "  3  a file or a row failed"},
 		clitest.Usage("no -server", "mastodon-import", "missing -server: the server to import into, such as mastodon.social", "-token", "t", "f.csv"),
 		clitest.Usage("no -token", "mastodon-import", "missing -token: an access token of the account (or set $MASTODON_TOKEN)", "-server", "mastodon.social", "f.csv"),

@@ -16,7 +16,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 func TestCommandLine(t *testing.T) {
 	const forms = "give @user@host, user@host or https://host/users/user"
 	clitest.Check(t, runCLI, []clitest.Case{
-		clitest.Help("move-check", "move-check runs fediport's pre-flight check"),
+		clitest.Help("move-check runs fediport's pre-flight check"),
 		{Name: "-h lists exit 3", Args: []string{"-h"}, Stdout: "  3  the move is not ready"},
 		clitest.Usage("one account", "move-check", "expected two accounts, OLD and NEW, got 1", "@a@old.example"),
 		clitest.Usage("-key without -key-id", "move-check", "-key and -key-id go together", "-key", "k.pem", "a@old.example", "b@new.example"),

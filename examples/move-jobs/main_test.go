@@ -47,7 +47,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 
 func TestCommandLine(t *testing.T) {
 	clitest.Check(t, runCLI, []clitest.Case{
-		clitest.Help("move-jobs", "move-jobs moves the followers of an account on a job queue"),
+		clitest.Help("move-jobs moves the followers of an account on a job queue"),
 		clitest.Usage("-n 0", "move-jobs", "-n must be at least 1, not 0", "-n", "0"),
 		clitest.Usage("-workers 0", "move-jobs", "-workers must be at least 1, not 0", "-workers", "0"),
 		clitest.Usage("an argument", "move-jobs", `unexpected argument "extra": move-jobs takes flags only`, "extra", "-n", "5"),

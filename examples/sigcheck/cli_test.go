@@ -16,7 +16,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 
 func TestCommandLine(t *testing.T) {
 	clitest.Check(t, runCLI, []clitest.Case{
-		clitest.Help("sigcheck", "sigcheck explains the HTTP signature of a captured request"),
+		clitest.Help("sigcheck explains the HTTP signature of a captured request"),
 		{Name: "-h lists exit 3", Args: []string{"-h"}, Stdout: "  3  the signature does not verify"},
 		clitest.Usage("no request", "sigcheck", "expected one REQUEST file (or - for standard input), got 0", "-json"),
 		clitest.Usage("two requests", "sigcheck", "expected one REQUEST file (or - for standard input), got 2", capture, capture),

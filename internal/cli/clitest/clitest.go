@@ -23,9 +23,10 @@ type Case struct {
 	Stdout, Stderr string
 }
 
-// Help returns the case of -h for the program name whose doc comment
-// starts with doc: the help on standard output, exit 0.
-func Help(name, doc string) Case {
+// Help returns the case of -h for the program whose doc comment starts
+// with doc ("csv-inspect reads", without "Command"): the help on
+// standard output, exit 0.
+func Help(doc string) Case {
 	return Case{Name: "-h", Args: []string{"-h"}, Code: 0, Stdout: doc}
 }
 
