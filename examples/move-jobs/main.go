@@ -77,9 +77,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return cmd.Exit(err)
 	}
-	var progress *cli.Progress
-	if !*quiet {
-		progress = newProgress(stderr)
+	// The progress starts when the workers do, so that its rate is theirs.
+	progress := func() *cli.Progress {
+		if *quiet {
+			return nil
+		}
+		return newProgress(stderr)
 	}
 	ctx := context.Background()
 	if strings.HasPrefix(*database, "postgres://") || strings.HasPrefix(*database, "postgresql://") {
@@ -111,8 +114,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // moveFollowers runs the whole demonstration on one River driver.
 // begin starts a transaction: a pgx.Tx or an *sql.Tx. The jobs' progress
-// goes to progress (nil: none shown).
-func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], begin func(context.Context) (TTx, error), n, workers int, dbName string, stdout io.Writer, progress *cli.Progress) error {
+// goes to the one newProgress returns as they start (nil: none shown).
+func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], begin func(context.Context) (TTx, error), n, workers int, dbName string, stdout io.Writer, newProgress func() *cli.Progress) error {
 	m, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		return err
@@ -172,6 +175,8 @@ func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx],
 		return err
 	}
 	run := time.Now()
+	progress := newProgress()
+	defer progress.Finish() // on an error; cleared before the result too
 	if err := c.Start(ctx); err != nil {
 		return err
 	}
