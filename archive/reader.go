@@ -37,6 +37,16 @@ type Config struct {
 	// the outbox; 0 means GOMAXPROCS, 1 decodes in the caller's goroutine.
 	// Statuses are yielded in order either way.
 	Concurrency int
+	// Progress, if not nil, is called by [Reader.Validate] after each
+	// outbox item read, from the goroutine running it. It should return
+	// quickly.
+	Progress func(Progress)
+}
+
+// Progress is how far [Reader.Validate] has come: the outbox Items read
+// so far.
+type Progress struct {
+	Items int64
 }
 
 // Reader reads an export archive. It is an [io/fs.FS] over the archive's
@@ -53,6 +63,7 @@ type Reader struct {
 	be          backend
 	closer      io.Closer
 	damage      error // a ZIP cut short, a .tar.gz damaged after its first entries
+	progress    func(Progress)
 
 	files map[string]*entry
 	order []string                 // file names in the order stored
@@ -86,6 +97,7 @@ func (c *Config) Open(name string) (*Reader, error) {
 		return nil, err
 	}
 	r.concurrency = c.Concurrency
+	r.progress = c.Progress
 	return r, nil
 }
 
@@ -220,6 +232,7 @@ func (c *Config) NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 		return nil, err
 	}
 	rd.concurrency = c.Concurrency
+	rd.progress = c.Progress
 	rd.damage = damage
 	return rd, nil
 }

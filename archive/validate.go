@@ -166,11 +166,19 @@ func (rep *Report) Warnings() []string {
 	return w
 }
 
+// reportProgress calls the Progress callback of the reader's [Config].
+func (r *Reader) reportProgress(items int) {
+	if r.progress != nil {
+		r.progress(Progress{Items: int64(items)})
+	}
+}
+
 // Validate reads the whole archive once and reports what a user should
 // know, without failing on it: missing media, media with no status,
 // items of unknown type, a totalItems that differs from the items,
 // missing likes or bookmarks. Errors that end a stream (a truncated
 // outbox) are in [Report.Errors], after what was read before them.
+// [Config.Progress] is called as the outbox is read.
 func (r *Reader) Validate() *Report {
 	rep := &Report{Format: r.format, Visibility: map[Visibility]int{}}
 	addErr := func(err error) { rep.Errors = listed(rep.Errors, &rep.Overflow.Errors, err) }
@@ -200,9 +208,11 @@ func (r *Reader) Validate() *Report {
 				}
 				addErr(err)
 				rep.Items++
+				r.reportProgress(rep.Items)
 				continue
 			}
 			rep.Items++
+			r.reportProgress(rep.Items)
 			switch s.Activity {
 			case "Create":
 				rep.Creates++

@@ -71,6 +71,16 @@ type Config struct {
 	WorldReadable bool
 	// Limits bound what the rendering writes.
 	Limits Limits
+	// Progress, if not nil, is called after each status rendered (post
+	// or boost), from the goroutine running Render. It should return
+	// quickly.
+	Progress func(Progress)
+}
+
+// Progress is how far a rendering has come: the Statuses (posts and
+// boosts) rendered so far.
+type Progress struct {
+	Statuses int64
 }
 
 // Limits bound the output of a rendering, against archives made to
@@ -151,6 +161,7 @@ func (s *Summary) problem(err error) {
 // stops.
 func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *Summary) iter.Seq2[*archive.Status, error] {
 	return func(yield func(*archive.Status, error) bool) {
+		var rendered int64
 		for st, err := range ar.Statuses() {
 			if err != nil {
 				sum.Skipped++
@@ -173,6 +184,10 @@ func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *S
 			st.Raw = nil // never shown: let it go
 			if !yield(st, nil) {
 				return
+			}
+			if root.progress != nil {
+				rendered++
+				root.progress(Progress{Statuses: rendered})
 			}
 		}
 	}
@@ -214,6 +229,7 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 	}
 	defer root.Close()
 	root.limits = c.Limits.withDefaults()
+	root.progress = c.Progress
 	sum := &Summary{Format: format}
 	prof, err := loadProfile(r, root, sum)
 	if err != nil {
@@ -262,6 +278,8 @@ type output struct {
 	// rendered (see prepareMedia); otherwise as the posts come.
 	copies map[uint64]copied
 	ahead  bool
+	// progress is Config.Progress, called by shownStatuses.
+	progress func(Progress)
 
 	limits  Limits
 	written int64 // bytes of pages, Markdown and index written

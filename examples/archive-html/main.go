@@ -8,7 +8,8 @@
 // The archive can be a ZIP, a .tar.gz, an unpacked folder or a bare
 // outbox.json. The output folder must be empty unless -force is given.
 // The output holds direct messages and followers-only posts, so it is
-// readable by its owner only unless -public is given.
+// readable by its owner only unless -public is given. Progress is shown
+// on standard error; -quiet turns it off.
 //
 // It exits 0 when the whole archive was rendered; 1 when rendering
 // fails, and also, after writing and printing what was read, when the
@@ -19,8 +20,8 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,8 +30,12 @@ import (
 
 	"github.com/fediport/fediport/archive"
 	archivehtml "github.com/fediport/fediport/archive/html"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/termtext"
 )
+
+//go:embed main.go
+var source string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -39,30 +44,32 @@ func main() {
 	os.Exit(code)
 }
 
+// newProgress returns the progress shown on w while rendering; tests
+// replace it to see every line.
+var newProgress = func(w io.Writer) *cli.Progress { return cli.NewProgress(w, "status", "statuses") }
+
 // run is the program: it parses args, renders, reports on stdout and
 // stderr, and returns the exit code: 0 when the output is written, 1
 // when rendering fails, 2 for a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("archive-html", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	cmd := cli.New("archive-html", source, stdout, stderr)
+	flags := cmd.Flags
 	out := flags.String("o", "", "output `folder` (required)")
 	format := flags.String("format", "html", "output format: html or md")
 	force := flags.Bool("force", false, "write into a folder that already holds files")
 	public := flags.Bool("public", false, "make the output readable by all users, to publish it (it holds every post, direct ones included)")
 	pageSize := flags.Int("page-size", archivehtml.DefaultPageSize, "posts per timeline page (at most 500)")
-	flags.Usage = func() {
-		fmt.Fprintf(stderr, "usage: archive-html -o DIR [-format html|md] [-force] [-public] ARCHIVE\n\n")
-		flags.PrintDefaults()
+	quiet := cmd.QuietFlag()
+	paths, err := cmd.Parse(args)
+	switch {
+	case err != nil:
+	case *out == "":
+		err = cli.Usagef("missing -o DIR: the folder to write the site into")
+	case len(paths) != 1:
+		err = cli.Usagef("expected one ARCHIVE, got %d", len(paths))
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if *out == "" || flags.NArg() != 1 {
-		flags.Usage()
-		return 2
+	if err != nil {
+		return cmd.Exit(err)
 	}
 	c := archivehtml.Config{
 		Format:        archivehtml.Format(*format),
@@ -70,9 +77,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Force:         *force,
 		WorldReadable: *public,
 	}
-	if err := render(ctx, flags.Arg(0), *out, c, stdout, stderr); err != nil {
-		fmt.Fprintln(stderr, "archive-html:", termtext.Escape(err.Error()))
-		return 1
+	var progress *cli.Progress
+	if !*quiet {
+		progress = newProgress(stderr)
+		c.Progress = func(p archivehtml.Progress) { progress.Set(p.Statuses, 0) }
+	}
+	err = render(ctx, paths[0], *out, c, progress.Above(stdout), progress.Above(stderr))
+	progress.Finish()
+	if err != nil {
+		return cmd.Exit(errors.New(termtext.Escape(err.Error())))
 	}
 	return 0
 }
@@ -101,8 +114,10 @@ func render(ctx context.Context, in, out string, c archivehtml.Config, stdout, s
 	if sum.Format == archivehtml.FormatMarkdown {
 		entry = "index.md"
 	}
-	fmt.Fprintf(stdout, "%s archive: %d posts, %d boosts, %d media files (%d missing), %d likes, %d bookmarks, %d months, %d pages\n",
-		r.Format(), sum.Posts, sum.Boosts, sum.Media, sum.Missing, sum.Likes, sum.Bookmarks, sum.Months, sum.Pages)
+	n := func(count int, noun string) string { return cli.Plural(int64(count), noun, "") }
+	fmt.Fprintf(stdout, "%s archive: %s, %s, %s (%d missing), %s, %s, %s, %s\n",
+		r.Format(), n(sum.Posts, "post"), n(sum.Boosts, "boost"), n(sum.Media, "media file"), sum.Missing,
+		n(sum.Likes, "like"), n(sum.Bookmarks, "bookmark"), n(sum.Months, "month"), n(sum.Pages, "page"))
 	if _, serr := os.Stat(filepath.Join(out, entry)); serr == nil {
 		abs, aerr := filepath.Abs(filepath.Join(out, entry))
 		if aerr != nil {

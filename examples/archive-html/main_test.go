@@ -233,8 +233,8 @@ func TestRunFails(t *testing.T) {
 		{"archive missing", func(out string) []string { return []string{"-o", out, filepath.Join(t.TempDir(), "nope.zip")} }, 1, "archive-html: "},
 		{"not an archive", func(out string) []string { return []string{"-o", out, notArchive} }, 1, "archive-html: "},
 		{"unknown format", func(out string) []string { return []string{"-format", "pdf", "-o", out, src} }, 1, "unknown output format"},
-		{"no output folder", func(string) []string { return []string{src} }, 2, "usage: archive-html"},
-		{"two archives", func(out string) []string { return []string{"-o", out, src, src} }, 2, "usage: archive-html"},
+		{"no output folder", func(string) []string { return []string{src} }, 2, "archive-html: missing -o DIR"},
+		{"two archives", func(out string) []string { return []string{"-o", out, src, src} }, 2, "archive-html: expected one ARCHIVE, got 2"},
 		{"unknown flag", func(out string) []string { return []string{"-x", "-o", out, src} }, 2, "flag provided but not defined"},
 	}
 	for _, tt := range tests {
@@ -340,5 +340,8 @@ func TestRunCountsMediaFiles(t *testing.T) {
 	m := regexp.MustCompile(`(\d+) posts, .*?(\d+) media files?`).FindStringSubmatch(stdout)
 	if m == nil || m[1] != "40" || m[2] != "1" {
 		t.Errorf("summary %q, want 40 posts and 1 media file", stdout)
+	}
+	if !strings.Contains(stdout, " 1 media file (") || !strings.Contains(stdout, " 1 page\n") {
+		t.Errorf("summary %q: want singular counts (1 media file, 1 page)", stdout)
 	}
 }

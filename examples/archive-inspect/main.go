@@ -2,7 +2,7 @@
 // any form people have: a ZIP, a .tar.gz, an unpacked folder or a bare
 // outbox.json.
 //
-//	go run ./examples/archive-inspect [-json] PATH
+//	go run ./examples/archive-inspect [-json] [-quiet] PATH
 //
 // It reads the whole archive once, streaming, and prints what it read,
 // with warnings for what a user should know (missing media, a
@@ -11,19 +11,24 @@
 // when the outbox is missing, cut short or corrupt, or the file ends
 // early (an interrupted download); 1 with a one-line error when it is
 // not an archive at all; 2 for a usage error. Text from the archive is
-// printed with control characters escaped.
+// printed with control characters escaped. Progress is shown on
+// standard error while the outbox is read; -quiet turns it off.
 package main
 
 import (
+	_ "embed"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/termtext"
 )
+
+//go:embed main.go
+var source string
 
 // Summary is what -json prints.
 type Summary struct {
@@ -65,7 +70,16 @@ type Visibility struct {
 // or corrupt, a limit exceeded, the file ending early), it returns the
 // summary of what was read and that error.
 func Inspect(path string) (*Summary, error) {
-	r, err := archive.Open(path)
+	return inspect(path, nil)
+}
+
+// inspect is Inspect, showing how far the reading has come on progress.
+func inspect(path string, progress *cli.Progress) (*Summary, error) {
+	var c archive.Config
+	if progress != nil {
+		c.Progress = func(p archive.Progress) { progress.Set(p.Items, 0) }
+	}
+	r, err := c.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -104,24 +118,34 @@ func Inspect(path string) (*Summary, error) {
 	return s, rep.Incomplete
 }
 
+// newProgress returns the progress shown on w while the archive is read;
+// tests replace it to see every line.
+var newProgress = func(w io.Writer) *cli.Progress { return cli.NewProgress(w, "outbox item", "") }
+
 func run(args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("archive-inspect", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	asJSON := flags.Bool("json", false, "print one JSON object")
-	if err := flags.Parse(args); err != nil || flags.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: archive-inspect [-json] PATH")
-		return 2
+	c := cli.New("archive-inspect", source, stdout, stderr)
+	asJSON := c.Flags.Bool("json", false, "print one JSON object")
+	quiet := c.QuietFlag()
+	paths, err := c.Parse(args)
+	if err == nil && len(paths) != 1 {
+		err = cli.Usagef("expected one PATH, got %d", len(paths))
 	}
-	s, err := Inspect(flags.Arg(0))
+	if err != nil {
+		return c.Exit(err)
+	}
+	var progress *cli.Progress
+	if !*quiet {
+		progress = newProgress(stderr)
+	}
+	s, err := inspect(paths[0], progress)
+	progress.Finish()
 	if s != nil {
 		if perr := print(stdout, s, *asJSON); perr != nil {
-			fmt.Fprintf(stderr, "archive-inspect: %v\n", perr)
-			return 1
+			return c.Exit(perr)
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "archive-inspect: %s\n", termtext.Escape(err.Error()))
-		return 1
+		return c.Exit(fmt.Errorf("%s", termtext.Escape(err.Error())))
 	}
 	return 0
 }
@@ -145,13 +169,14 @@ func print(w io.Writer, s *Summary, asJSON bool) error {
 	for _, a := range s.Actor.AlsoKnownAs {
 		fmt.Fprintf(w, "also known as %s\n", esc(a))
 	}
-	fmt.Fprintf(w, "%d posts (%d public, %d unlisted, %d followers-only, %d direct), %d boosts\n",
-		s.Statuses, s.Visibility.Public, s.Visibility.Unlisted, s.Visibility.Private, s.Visibility.Direct, s.Boosts)
-	fmt.Fprintf(w, "%d replies, %d polls, %d posts with media\n", s.Replies, s.Polls, s.WithMedia)
-	fmt.Fprintf(w, "%d media files, %d missing\n", s.MediaFiles, s.MissingMedia)
-	fmt.Fprintf(w, "%d likes, %d bookmarks\n", s.Likes, s.Bookmarks)
+	n := func(count int, noun, plural string) string { return cli.Plural(int64(count), noun, plural) }
+	fmt.Fprintf(w, "%s (%d public, %d unlisted, %d followers-only, %d direct), %s\n",
+		n(s.Statuses, "post", ""), s.Visibility.Public, s.Visibility.Unlisted, s.Visibility.Private, s.Visibility.Direct, n(s.Boosts, "boost", ""))
+	fmt.Fprintf(w, "%s, %s, %s with media\n", n(s.Replies, "reply", "replies"), n(s.Polls, "poll", ""), n(s.WithMedia, "post", ""))
+	fmt.Fprintf(w, "%s, %d missing\n", n(s.MediaFiles, "media file", ""), s.MissingMedia)
+	fmt.Fprintf(w, "%s, %s\n", n(s.Likes, "like", ""), n(s.Bookmarks, "bookmark", ""))
 	if s.TotalItems != nil {
-		fmt.Fprintf(w, "outbox declares %d items\n", *s.TotalItems)
+		fmt.Fprintf(w, "outbox declares %s\n", n(*s.TotalItems, "item", ""))
 	}
 	for _, warning := range s.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", esc(warning))

@@ -17,9 +17,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,8 +28,12 @@ import (
 	"strings"
 
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/termtext"
 )
+
+//go:embed main.go
+var source string
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -52,36 +57,32 @@ type rowError struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("csv-inspect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	typeName := fs.String("type", "", "import type: following, followers, muting, blocking, domain_blocking, bookmarks, lists (guessed if absent)")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: csv-inspect [-type T] [-json] FILE")
-		fs.PrintDefaults()
+	c := cli.New("csv-inspect", source, stdout, stderr)
+	typeName := c.Flags.String("type", "", "import `type`: "+typeList()+" (guessed if absent)")
+	asJSON := c.Flags.Bool("json", false, "print one JSON object")
+	files, err := c.Parse(args)
+	switch {
+	case err != nil:
+	case len(files) != 1:
+		err = cli.Usagef("expected one FILE, got %d", len(files))
+	case *typeName != "":
+		if _, terr := importer.ParseType(*typeName); terr != nil {
+			err = cli.Usagef("-type %q is not an import type; valid types: %s", *typeName, typeList())
+		}
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
-	}
-	rep, err := inspect(fs.Arg(0), *typeName)
 	if err != nil {
-		fmt.Fprintln(stderr, "csv-inspect:", termtext.Escape(err.Error()))
-		return 1
+		return c.Exit(err)
+	}
+	rep, err := inspect(files[0], *typeName)
+	if err != nil {
+		return c.Exit(errors.New(termtext.Escape(err.Error())))
 	}
 	if *asJSON {
 		enc := json.NewEncoder(termtext.JSONWriter(stdout))
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(stderr, "csv-inspect:", err)
-			return 1
-		}
-		return 0
+		return c.Exit(enc.Encode(rep))
 	}
-	printSummary(stdout, fs.Arg(0), rep)
+	printSummary(stdout, files[0], rep)
 	return 0
 }
 
@@ -95,11 +96,17 @@ func inspect(path, typeName string) (*report, error) {
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
 	head, _ := br.Peek(64 << 10) // the start of the file, for guessing
+	name := filepath.Base(path)
+	if what := notCSV(head); what != "" {
+		return nil, fmt.Errorf("%s: %s", name, what)
+	}
 
 	rep := &report{Rows: []map[string]any{}, Errors: []rowError{}, Warnings: []string{}}
-	name := filepath.Base(path)
 	if typeName == "" {
 		t, reason := importer.DetectType(head, name)
+		if t == "" && len(head) == 0 {
+			return nil, fmt.Errorf("%s: an empty file, with no header to tell its type: give -type to read it as an empty list of that type", name)
+		}
 		if t == "" {
 			return nil, fmt.Errorf("%s: cannot tell the import type; give -type", name)
 		}
@@ -130,7 +137,7 @@ func inspect(path, typeName string) (*report, error) {
 			break
 		}
 		if !errors.Is(err, importer.ErrInvalidRow) {
-			return nil, err
+			return nil, explain(err)
 		}
 		var pe *importer.ParseError
 		errors.As(err, &pe)
@@ -149,6 +156,43 @@ func inspect(path, typeName string) (*report, error) {
 		rep.Warnings = append(rep.Warnings, strings.TrimPrefix(importer.ErrFollowersImport.Error(), "importer: "))
 	}
 	return rep, nil
+}
+
+// typeList returns the import types, for messages: "following,
+// followers, ...".
+func typeList() string {
+	names := make([]string, len(importer.Types))
+	for i, t := range importer.Types {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}
+
+// notCSV says what the start of a file shows it to be when it is plainly
+// not a CSV file: a ZIP or gzip archive, binary data. It returns
+// "" for anything that may be CSV; text in another encoding than UTF-8 is
+// left to the reader, which says so.
+func notCSV(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return "this is a ZIP archive, not a CSV file: use archive-inspect for a Mastodon export archive, or unpack the CSV files from it"
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return "this is a gzip file, not a CSV file: use archive-inspect for a .tar.gz export archive, or unpack the CSV files from it"
+	case bytes.IndexByte(head, 0) >= 0:
+		return "binary data, not a CSV file"
+	}
+	return ""
+}
+
+// explain rewords an error of the reader that ends the file: an
+// unterminated quote is named as such, with its line, rather than as an
+// encoding problem.
+func explain(err error) error {
+	var pe *importer.ParseError
+	if errors.Is(err, importer.ErrMalformed) && errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "quoted field never ends") {
+		return fmt.Errorf("%s: line %d: a quoted field never ends: a \" opens it and no closing \" follows", pe.File, pe.Line)
+	}
+	return err
 }
 
 // jsonRow returns the fields of a row for its type, leaving out those
@@ -188,8 +232,8 @@ func printSummary(w io.Writer, path string, rep *report) {
 	if rep.Header {
 		header = "a header"
 	}
-	fmt.Fprintf(w, "%s: %s file with %s: %d rows, %d bad rows\n",
-		filepath.Base(path), rep.Type, header, len(rep.Rows), len(rep.Errors))
+	fmt.Fprintf(w, "%s: %s file with %s: %s, %s\n",
+		filepath.Base(path), rep.Type, header, cli.Plural(int64(len(rep.Rows)), "row", ""), cli.Plural(int64(len(rep.Errors)), "bad row", ""))
 	if rep.guess != "" {
 		fmt.Fprintf(w, "type guessed: %s\n", rep.guess)
 	}

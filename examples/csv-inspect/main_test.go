@@ -108,11 +108,19 @@ func TestUnusableFiles(t *testing.T) {
 	}{
 		{"wrong type", []string{"-json", "-type", "domain_blocking", "testdata/following_accounts.csv"}, 1, "incompatible with the selected import type"},
 		{"too large", []string{"-json", big}, 1, "file is too large"},
-		{"not CSV", []string{"-json", "-type", "blocking", "testdata/not-csv.csv"}, 1, "not a UTF-8 CSV file"},
+		{"ZIP", []string{"-json", "-type", "blocking", "testdata/not-csv.csv"}, 1, "this is a ZIP archive, not a CSV file: use archive-inspect"},
+		{"ZIP, type guessed", []string{"testdata/not-csv.csv"}, 1, "this is a ZIP archive"},
+		{"gzip", []string{writeTemp(t, "x.csv", "\x1f\x8b\x08\x00rest")}, 1, "this is a gzip file"},
+		{"binary", []string{"-type", "blocking", writeTemp(t, "b.csv", "a\x00b\x01\x02")}, 1, "b.csv: binary data, not a CSV file"},
+		{"empty, type unknown", []string{writeTemp(t, "x.csv", "")}, 1, "x.csv: an empty file, with no header to tell its type: give -type"},
+		{"a folder", []string{t.TempDir()}, 1, "a folder, not a CSV file"},
+		{"Latin-1", []string{"-type", "blocking", writeTemp(t, "l.csv", "caf\xe9@x.example\n")}, 1, "not a UTF-8 CSV file"},
+		{"unterminated quote", []string{"-type", "blocking", writeTemp(t, "q.csv", "a@x.example\n\"b@x.example\nc@x.example\n")}, 1, "q.csv: line 2: a quoted field never ends"},
 		{"type cannot be told", []string{"-json", "testdata/mystery.csv"}, 1, "give -type"},
-		{"unknown type", []string{"-type", "contacts", "testdata/mystery.csv"}, 1, "unknown import type"},
+		{"unknown type", []string{"-type", "contacts", "testdata/mystery.csv"}, 2, "-type \"contacts\" is not an import type; valid types: following, muting, blocking, domain_blocking, bookmarks, lists, followers\n"},
 		{"missing file", []string{"testdata/nope.csv"}, 1, "no such file"},
-		{"no file", []string{"-json"}, 2, "usage"},
+		{"no file", []string{"-json"}, 2, "csv-inspect: expected one FILE, got 0\nRun 'csv-inspect -h' for usage.\n"},
+		{"two files", []string{"testdata/lists.csv", "testdata/lists.csv"}, 2, "expected one FILE, got 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,7 +149,7 @@ func TestSummary(t *testing.T) {
 	if code := run([]string{"testdata/following_accounts.csv"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	want := `following_accounts.csv: following file with a header: 2 rows, 1 bad rows
+	want := `following_accounts.csv: following file with a header: 2 rows, 1 bad row
 type guessed: the header has "Show boosts"
   {"account":"alice@social.example","languages":["de","en"],"notify":false,"showBoosts":true}
   {"account":"bob@other.example","languages":null,"notify":true,"showBoosts":false}
@@ -150,4 +158,15 @@ error: line 5: invalid account address "not an address"
 	if diff := cmp.Diff(want, stdout.String()); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
+}
+
+// writeTemp writes a file of the given name and content in a new folder
+// and returns its path.
+func writeTemp(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

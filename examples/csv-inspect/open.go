@@ -23,6 +23,9 @@ func openRegular(path string) (*os.File, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
+		if fi.IsDir() {
+			return nil, fmt.Errorf("%s: a folder, not a CSV file: give one of the CSV files in it", path)
+		}
 		return nil, fmt.Errorf("%s: not a regular file (%s)", path, kind(fi.Mode()))
 	}
 	return f, nil

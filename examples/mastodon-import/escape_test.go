@@ -20,7 +20,7 @@ func TestEscapesControls(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	run(context.Background(), []string{"-server", url, "-token", token, "-dry-run", p}, &stdout, &stderr, false)
+	run(context.Background(), []string{"-server", url, "-token", token, "-dry-run", p}, &stdout, &stderr, display{})
 	out := stdout.String() + stderr.String()
 	if !strings.Contains(out, "Friends") {
 		t.Fatalf("the list is not shown:\n%s", out)

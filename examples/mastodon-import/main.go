@@ -1,9 +1,13 @@
 // Command mastodon-import imports Mastodon CSV exports (follows, lists,
 // blocks, mutes, domain blocks, bookmarks) into an account through the
-// Mastodon client API:
+// Mastodon client API.
 //
-//	go run ./examples/mastodon-import -server URL -token TOKEN [-mode merge|overwrite] [-dry-run] [-state FILE] FILE...
+//	go run ./examples/mastodon-import -server HOST -token TOKEN [-mode merge|overwrite] [-dry-run] [-state FILE] FILE...
 //
+// HOST is the server's name (mastodon.social; https:// is assumed) or
+// its URL. A plain http:// URL is refused unless the server is on this
+// machine or -allow-http is given: the token would cross the network
+// unencrypted.
 // The type of each file is guessed from its header and name (-type sets
 // it). For each file it reads the account's current state, computes the
 // plan, and applies it; -dry-run prints the plan instead. With -state,
@@ -29,9 +33,10 @@
 // type the server does not support (GoToSocial has no per-account
 // domain blocks) is skipped and reported. A follow the server took as a
 // request not accepted yet (a locked account, or a remote one whose
-// server has not answered) is reported as requested. A
-// rate limit is waited out and announced ("rate limited by HOST,
-// waiting 300s").
+// server has not answered) is reported as requested. Progress is shown
+// on standard error (a live bar on a terminal, a line every few seconds
+// otherwise; -quiet turns it off), and a rate limit is waited out and
+// announced ("rate limited by HOST, waiting 5m0s").
 //
 // An empty file (0 bytes, as GoToSocial exports an empty list) holds no
 // rows when its type is known (from -type or its name). In overwrite
@@ -46,8 +51,8 @@ package main
 import (
 	"bufio"
 	"context"
+	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -60,24 +65,42 @@ import (
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
 	"github.com/fediport/fediport/internal/atomicfile"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/termtext"
 )
+
+//go:embed main.go
+var source string
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	tty := false
-	if fi, err := os.Stdout.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-		tty = true
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, display{}))
+}
+
+// display says how progress is shown: live (a terminal) or as plain
+// lines, and how often; the zero value decides from the writer, with
+// cli's defaults. Tests set every to 0 to see each line.
+type display struct {
+	set   bool // live and every are chosen, not decided from the writer
+	live  bool
+	every time.Duration
+}
+
+// progress returns the progress of one file's actions on w.
+func (d display) progress(w io.Writer) *cli.Progress {
+	if !d.set {
+		return cli.NewProgress(w, "action", "")
 	}
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, tty))
+	return cli.NewProgressEvery(w, d.live, d.every, "action", "")
 }
 
 // run is the command, minus the process: testable.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool) int {
-	fs := flag.NewFlagSet("mastodon-import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	server := fs.String("server", "", "server `URL`, such as https://mastodon.example")
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, disp display) int {
+	c := cli.New("mastodon-import", source, stdout, stderr)
+	c.Exits = []string{"3  a file or a row failed, or was skipped as unsupported (see the summary and the failures CSV)"}
+	fs := c.Flags
+	server := fs.String("server", "", "server, such as mastodon.example (https:// is assumed) or a `URL`")
 	token := fs.String("token", os.Getenv("MASTODON_TOKEN"), "access `token` (default $MASTODON_TOKEN)")
 	mode := fs.String("mode", "merge", "merge (add and update) or overwrite (also remove what the file lacks)")
 	typ := fs.String("type", "", "import `type` of every file (following, muting, blocking, domain_blocking, bookmarks, lists); guessed if empty")
@@ -85,49 +108,55 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, tty bool)
 	state := fs.String("state", "", "journal `FILE` to resume an interrupted import from")
 	conc := fs.Int("concurrency", 4, "requests at once")
 	confirmEmpty := fs.Bool("confirm-empty", false, "allow an overwrite with a file of no rows, which removes everything of its type")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *server == "" || *token == "" || fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: mastodon-import -server URL -token TOKEN [-mode merge|overwrite] [-dry-run] [-state FILE] FILE...")
-		return 2
-	}
+	allowHTTP := fs.Bool("allow-http", false, "allow a plain http:// server off this machine (the token crosses the network unencrypted)")
+	quiet := c.QuietFlag()
+	files, err := c.Parse(args)
 	m := importer.Merge
-	switch *mode {
-	case "merge":
-	case "overwrite":
-		m = importer.Overwrite
-	default:
-		fmt.Fprintf(stderr, "mastodon-import: -mode must be merge or overwrite, not %q\n", *mode)
-		return 2
-	}
-
 	var chosen importer.Type
-	if *typ != "" {
-		t, err := importer.ParseType(*typ)
-		if err != nil {
-			fmt.Fprintf(stderr, "mastodon-import: -type: %v %q\n", err, *typ)
-			return 2
-		}
-		chosen = t
+	switch {
+	case err != nil:
+	case *server == "":
+		err = cli.Usagef("missing -server: the server to import into, such as mastodon.social")
+	case *token == "":
+		err = cli.Usagef("missing -token: an access token of the account (or set $MASTODON_TOKEN)")
+	case len(files) == 0:
+		err = cli.Usagef("missing FILE: the CSV files to import")
+	case *mode == "overwrite":
+		m = importer.Overwrite
+	case *mode != "merge":
+		err = cli.Usagef("-mode must be merge or overwrite, not %q", *mode)
 	}
+	if err == nil && *typ != "" {
+		if chosen, err = importer.ParseType(*typ); err != nil {
+			err = cli.Usagef("-type %q is not an import type; valid types: %s", *typ, typeList())
+		}
+	}
+	if err != nil {
+		return c.Exit(err)
+	}
+	*server = serverURL(*server)
 
 	var announce rateLimitAnnouncer
-	client := &mastodonapi.Client{BaseURL: *server, Token: *token,
+	client := &mastodonapi.Client{BaseURL: *server, Token: *token, AllowHTTP: *allowHTTP,
 		OnRateLimit: func(host string, wait time.Duration) { announce.rateLimited(stderr, host, wait) }}
 	// Output names taken: the inputs themselves, then each failures CSV.
 	taken := map[string]bool{}
-	for _, file := range fs.Args() {
+	for _, file := range files {
 		taken[filepath.Clean(file)] = true
 	}
 	var outcomes []outcome
-	for _, file := range fs.Args() {
+	for _, file := range files {
 		journal := *state
-		if journal != "" && fs.NArg() > 1 {
+		if journal != "" && len(files) > 1 {
 			journal += "." + filepath.Base(file)
 		}
+		var progress *cli.Progress
+		if !*quiet {
+			progress = disp.progress(stderr)
+		}
+		announce.show(progress)
 		imp := &fileImport{client: client, file: file, chosen: chosen, mode: m,
-			journal: journal, concurrency: *conc, stdout: stdout, stderr: stderr, tty: tty,
+			journal: journal, concurrency: *conc, stdout: stdout, stderr: stderr, progress: progress,
 			failures: failuresPath(file, taken), confirmEmpty: *confirmEmpty}
 		o := imp.run(ctx, *dryRun)
 		if ctx.Err() != nil {
@@ -169,10 +198,19 @@ type outcome struct {
 
 // rateLimitAnnouncer says when a server's rate limit makes the import
 // wait, once per wait: the workers that hit the same limit at once do
-// not each announce it.
+// not each announce it. It says it through the progress shown, above its
+// live line, or as a line of its own with -quiet.
 type rateLimitAnnouncer struct {
-	mu    sync.Mutex
-	until time.Time
+	mu       sync.Mutex
+	until    time.Time
+	progress *cli.Progress
+}
+
+// show makes the announcements go through p (nil: plain lines).
+func (a *rateLimitAnnouncer) show(p *cli.Progress) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.progress = p
 }
 
 func (a *rateLimitAnnouncer) rateLimited(w io.Writer, host string, wait time.Duration) {
@@ -183,7 +221,11 @@ func (a *rateLimitAnnouncer) rateLimited(w io.Writer, host string, wait time.Dur
 		return
 	}
 	a.until = end
-	fmt.Fprintf(w, "rate limited by %s, waiting %ds\n", host, int((wait+time.Second-1)/time.Second))
+	if a.progress != nil {
+		a.progress.Waiting(host, wait)
+		return
+	}
+	fmt.Fprintf(w, "rate limited by %s, waiting %s\n", host, max(wait.Round(time.Second), time.Second))
 }
 
 type fileImport struct {
@@ -195,8 +237,8 @@ type fileImport struct {
 	concurrency int
 	stdout      io.Writer
 	stderr      io.Writer
-	tty         bool
-	failures    string // where failed rows go
+	progress    *cli.Progress // nil with -quiet
+	failures    string        // where failed rows go
 	// confirmEmpty allows an overwrite with no rows, which removes
 	// everything of the type.
 	confirmEmpty bool
@@ -224,6 +266,9 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 	o := outcome{file: f.file}
 	failed := func(err error) outcome {
 		o.status, o.detail = statusFailed, err.Error()
+		if errors.Is(err, mastodonapi.ErrPlainHTTP) {
+			o.detail = strings.Replace(o.detail, "set Client.AllowHTTP", "give -allow-http", 1)
+		}
 		return o
 	}
 	var plan *importer.Plan
@@ -256,11 +301,14 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 	}
 	if dryRun {
 		printPlan(f.stdout, f.file, plan)
-		o.status, o.detail = statusDone, fmt.Sprintf("dry run, %d actions planned", len(plan.Actions))
+		o.status, o.detail = statusDone, fmt.Sprintf("dry run, %s planned", cli.Plural(int64(len(plan.Actions)), "action", ""))
 		return o
 	}
 
-	e := &importer.Engine{Concurrency: f.concurrency, OnProgress: f.progress()}
+	e := &importer.Engine{Concurrency: f.concurrency}
+	if f.progress != nil {
+		e.OnProgress = func(p importer.Progress) { f.progress.Set(int64(p.Done+p.Failed), int64(p.Total)) }
+	}
 	if f.journal != "" {
 		j, err := importer.OpenJournal(f.journal, plan)
 		if err != nil {
@@ -270,20 +318,18 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 		e.Journal = j
 	}
 	res, err := e.Apply(ctx, plan, f.client)
-	if f.tty {
-		fmt.Fprintln(f.stdout)
-	}
+	f.progress.Finish()
 	if err != nil {
 		return failed(err)
 	}
 	fmt.Fprintf(f.stdout, "%s: %d applied, %d resumed, %d failed of %d\n", f.file, res.Applied, res.Resumed, len(res.Failed), res.Total)
 	o.status, o.detail = statusDone, fmt.Sprintf("%d applied, %d resumed of %d", res.Applied, res.Resumed, res.Total)
 	if n := len(res.Requested); n > 0 {
-		fmt.Fprintf(f.stdout, "%s: %d follows requested, not accepted yet (a locked account approves them, a remote server confirms them):\n", f.file, n)
+		fmt.Fprintf(f.stdout, "%s: %s requested, not accepted yet (a locked account approves them, a remote server confirms them):\n", f.file, cli.Plural(int64(n), "follow", ""))
 		for _, a := range res.Requested {
 			fmt.Fprintf(f.stdout, "  requested: %s\n", termtext.Escape(describe(a)))
 		}
-		o.detail += fmt.Sprintf(", %d follows requested", n)
+		o.detail += fmt.Sprintf(", %s requested", cli.Plural(int64(n), "follow", ""))
 	}
 	for _, fl := range res.Failed {
 		fmt.Fprintf(f.stderr, "  %s: %s\n", termtext.Escape(describe(fl.Action)), termtext.Escape(fmt.Sprint(fl.Err)))
@@ -363,26 +409,26 @@ func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
 	return importer.NewPlan(t, f.mode, current, rows, importer.PlanOptions{LocalDomain: domain, Self: self})
 }
 
-// progress returns a progress bar for a terminal, a line log otherwise.
-func (f *fileImport) progress() func(importer.Progress) {
-	last := -1
-	return func(p importer.Progress) {
-		n := p.Done + p.Failed
-		if f.tty {
-			const width = 30
-			fill := width * n / max(p.Total, 1)
-			fmt.Fprintf(f.stdout, "\r[%s%s] %d/%d, %d failed", strings.Repeat("#", fill), strings.Repeat(".", width-fill), n, p.Total, p.Failed)
-			return
-		}
-		if pct := 10 * n / max(p.Total, 1); pct != last || n == p.Total {
-			last = pct
-			fmt.Fprintf(f.stdout, "%s: %d/%d done, %d failed\n", f.file, n, p.Total, p.Failed)
-		}
+// serverURL returns the -server value as a URL: a bare host name
+// (mastodon.social) gets https://.
+func serverURL(server string) string {
+	if !strings.Contains(server, "://") {
+		return "https://" + server
 	}
+	return server
+}
+
+// typeList returns the import types, for messages.
+func typeList() string {
+	names := make([]string, len(importer.Types))
+	for i, t := range importer.Types {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
 }
 
 func printPlan(w io.Writer, file string, plan *importer.Plan) {
-	fmt.Fprintf(w, "%s: plan for a %s %s import, %d actions:\n", file, plan.Mode, plan.Type, len(plan.Actions))
+	fmt.Fprintf(w, "%s: plan for a %s %s import, %s:\n", file, plan.Mode, plan.Type, cli.Plural(int64(len(plan.Actions)), "action", ""))
 	for _, a := range plan.Actions {
 		fmt.Fprintf(w, "  %s\n", termtext.Escape(describe(a)))
 	}

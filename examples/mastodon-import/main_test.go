@@ -43,7 +43,7 @@ func TestImport(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	args := []string{"-server", url, "-token", token, "-state", filepath.Join(dir, "journal"),
 		filepath.Join(dir, "following_accounts.csv"), filepath.Join(dir, "lists.csv"), filepath.Join(dir, "blocked_domains.csv")}
-	code := run(context.Background(), args, &stdout, &stderr, false)
+	code := run(context.Background(), args, &stdout, &stderr, display{})
 	if code != 3 {
 		t.Fatalf("exit %d, want 3 (one row failed)\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
@@ -85,7 +85,7 @@ func TestImport(t *testing.T) {
 func TestDryRun(t *testing.T) {
 	fake, url, dir := setup(t)
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-server", url, "-token", token, "-dry-run", filepath.Join(dir, "lists.csv")}, &stdout, &stderr, false)
+	code := run(context.Background(), []string{"-server", url, "-token", token, "-dry-run", filepath.Join(dir, "lists.csv")}, &stdout, &stderr, display{})
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, &stderr)
 	}
@@ -106,8 +106,8 @@ func TestResume(t *testing.T) {
 	// An import cut short: cancel once the list exists.
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr bytes.Buffer
-	progress := &cancelAfter{w: &stdout, n: 2, cancel: cancel}
-	code := run(ctx, []string{"-server", url, "-token", token, "-state", journal, "-concurrency", "1", file}, progress, &stderr, false)
+	progress := &cancelAfter{w: &stderr, n: 2, cancel: cancel}
+	code := run(ctx, []string{"-server", url, "-token", token, "-state", journal, "-concurrency", "1", file}, &stdout, progress, display{set: true})
 	if code != 1 {
 		t.Fatalf("interrupted run: exit %d, want 1\n%s", code, &stderr)
 	}
@@ -116,7 +116,7 @@ func TestResume(t *testing.T) {
 	}
 	// The resumed run takes its plan from the journal.
 	stdout.Reset()
-	code = run(context.Background(), []string{"-server", url, "-token", token, "-state", journal, file}, &stdout, &stderr, false)
+	code = run(context.Background(), []string{"-server", url, "-token", token, "-state", journal, file}, &stdout, &stderr, display{})
 	if code != 0 {
 		t.Fatalf("resumed run: exit %d\n%s", code, &stderr)
 	}
@@ -128,7 +128,8 @@ func TestResume(t *testing.T) {
 	}
 }
 
-// cancelAfter cancels after n progress lines.
+// cancelAfter cancels after n progress lines (plain lines, each Set
+// shown).
 type cancelAfter struct {
 	w      *bytes.Buffer
 	n      int
@@ -136,7 +137,7 @@ type cancelAfter struct {
 }
 
 func (c *cancelAfter) Write(p []byte) (int, error) {
-	if bytes.Contains(p, []byte(" done, ")) {
+	if bytes.Contains(p, []byte(" of 5 actions")) {
 		c.n--
 		if c.n == 0 {
 			c.cancel()
@@ -145,28 +146,53 @@ func (c *cancelAfter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-func TestTerminalProgressBar(t *testing.T) {
-	_, url, dir := setup(t)
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "blocked_domains.csv")}, &stdout, &stderr, true)
-	if code != 0 {
-		t.Fatalf("exit %d\n%s", code, &stderr)
+func TestProgress(t *testing.T) {
+	tests := []struct {
+		name string
+		disp display
+		args []string
+		want []string // in stderr, in order
+		not  string   // not in stderr
+	}{
+		{"terminal: a live bar, cleared at the end", display{set: true, live: true}, nil,
+			[]string{"\r\x1b[K[====                ] 1 of 5 actions", "\r\x1b[K[====================] 5 of 5 actions", "\r\x1b[K"}, "\n"},
+		{"not a terminal: plain lines", display{set: true}, nil,
+			[]string{"1 of 5 actions", "\n", "5 of 5 actions", "\n"}, "\r"},
+		{"-quiet: nothing", display{set: true}, []string{"-quiet"}, nil, "actions"},
 	}
-	if !strings.Contains(stdout.String(), "\r[##############################] 1/1, 0 failed") {
-		t.Errorf("no progress bar:\n%q", stdout.String())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, url, dir := setup(t)
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"-server", url, "-token", token, "-concurrency", "1", filepath.Join(dir, "lists.csv")}, tt.args...)
+			if code := run(context.Background(), args, &stdout, &stderr, tt.disp); code != 0 {
+				t.Fatalf("exit %d\n%s", code, &stderr)
+			}
+			rest := stderr.String()
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("stderr lacks %q (in order):\n%q", w, stderr.String())
+				}
+				rest = rest[i+len(w):]
+			}
+			if tt.not != "" && strings.Contains(stderr.String(), tt.not) {
+				t.Errorf("stderr holds %q:\n%q", tt.not, stderr.String())
+			}
+		})
 	}
 }
 
 func TestUsage(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"-server", "http://127.0.0.1:1"}, &stdout, &stderr, false); code != 2 {
+	if code := run(context.Background(), []string{"-server", "http://127.0.0.1:1"}, &stdout, &stderr, display{}); code != 2 {
 		t.Errorf("exit %d, want 2", code)
 	}
-	if code := run(context.Background(), []string{"-server", "x", "-token", "y", "-mode", "replace", "f"}, &stdout, &stderr, false); code != 2 {
+	if code := run(context.Background(), []string{"-server", "x", "-token", "y", "-mode", "replace", "f"}, &stdout, &stderr, display{}); code != 2 {
 		t.Errorf("bad mode: exit %d, want 2", code)
 	}
 	stderr.Reset()
-	if code := run(context.Background(), []string{"-server", "x", "-token", "y", "-type", "contacts", "f"}, &stdout, &stderr, false); code != 2 || !strings.Contains(stderr.String(), "-type") {
+	if code := run(context.Background(), []string{"-server", "x", "-token", "y", "-type", "contacts", "f"}, &stdout, &stderr, display{}); code != 2 || !strings.Contains(stderr.String(), "-type") {
 		t.Errorf("bad type: exit %d (%s), want 2 and a word about -type", code, stderr.String())
 	}
 }
@@ -190,7 +216,7 @@ func TestFailuresPerInput(t *testing.T) {
 		args = append(args, filepath.Join(dir, name))
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), append([]string{"-server", url, "-token", token, "-type", "following"}, args...), &stdout, &stderr, false)
+	code := run(context.Background(), append([]string{"-server", url, "-token", token, "-type", "following"}, args...), &stdout, &stderr, display{})
 	if code != 3 {
 		t.Fatalf("exit %d, want 3\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
@@ -255,7 +281,7 @@ func TestFailuresFileIsNotFollowedThroughALink(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "following_accounts.csv")}, &stdout, &stderr, false)
+	code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "following_accounts.csv")}, &stdout, &stderr, display{})
 	if code != 3 {
 		t.Fatalf("exit %d, want 3 (one row failed)\n%s", code, &stderr)
 	}

@@ -66,7 +66,7 @@ func TestGoesOnAfterAFailedFile(t *testing.T) {
 			args = append(args, "-dry-run")
 		}
 		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), append(args, files...), &stdout, &stderr, false)
+		code := run(context.Background(), append(args, files...), &stdout, &stderr, display{})
 		if code != 3 {
 			t.Errorf("dry run %t: exit %d, want 3\n%s%s", dry, code, &stdout, &stderr)
 		}
@@ -97,7 +97,7 @@ func TestGoesOnAfterAFailedFile(t *testing.T) {
 func TestEmptyFile(t *testing.T) {
 	fake, url, dir := setup(t)
 	writeFiles(t, dir, map[string]string{"blocks.csv": "spam@bad.example\n", "empty": ""})
-	if code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "blocks.csv")}, new(bytes.Buffer), new(bytes.Buffer), false); code != 0 {
+	if code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "blocks.csv")}, new(bytes.Buffer), new(bytes.Buffer), display{}); code != 0 {
 		t.Fatalf("setting up: exit %d", code)
 	}
 	writeFiles(t, dir, map[string]string{"blocks.csv": ""})
@@ -116,7 +116,7 @@ func TestEmptyFile(t *testing.T) {
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), append([]string{"-server", url, "-token", token}, c.args...), &stdout, &stderr, false)
+		code := run(context.Background(), append([]string{"-server", url, "-token", token}, c.args...), &stdout, &stderr, display{})
 		if code != c.code || !strings.Contains(stdout.String()+stderr.String(), c.out) {
 			t.Errorf("%s: exit %d, want %d and %q:\n%s%s", c.name, code, c.code, c.out, &stdout, &stderr)
 		}
@@ -134,11 +134,11 @@ func TestRequestedFollows(t *testing.T) {
 	url := gtsLike(t, fake, map[string]bool{locked: true})
 	writeFiles(t, dir, map[string]string{"follows.csv": "bob@far.example\nlocked@far.example\n"})
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "follows.csv")}, &stdout, &stderr, false)
+	code := run(context.Background(), []string{"-server", url, "-token", token, filepath.Join(dir, "follows.csv")}, &stdout, &stderr, display{})
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, &stdout, &stderr)
 	}
-	if !strings.Contains(stdout.String(), "1 follows requested, not accepted yet") || !strings.Contains(stdout.String(), "requested: follow locked@far.example") {
+	if !strings.Contains(stdout.String(), "1 follow requested, not accepted yet") || !strings.Contains(stdout.String(), "requested: follow locked@far.example") {
 		t.Errorf("the pending follow is not reported as requested:\n%s", &stdout)
 	}
 }
@@ -150,7 +150,7 @@ func TestRateLimitAnnounced(t *testing.T) {
 	fake, url, dir := setup(t)
 	fake.RateLimitEvery, fake.RateLimitWait = 4, 1500*time.Millisecond
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-server", url, "-token", token, "-concurrency", "1", filepath.Join(dir, "blocked_domains.csv"), filepath.Join(dir, "lists.csv")}, &stdout, &stderr, false)
+	code := run(context.Background(), []string{"-server", url, "-token", token, "-concurrency", "1", filepath.Join(dir, "blocked_domains.csv"), filepath.Join(dir, "lists.csv")}, &stdout, &stderr, display{})
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, &stdout, &stderr)
 	}

@@ -7,8 +7,8 @@
 // OLD and NEW are account addresses (@alice@old.example) or actor URLs.
 // With -json it prints one object: ready, origin and target (each id,
 // movedTo, alsoKnownAs) and problems. It exits 0 when the move is ready, 3
-// when it is not, and 1 on errors. -allow-private permits loopback and
-// private addresses and plain http, for local testing.
+// when it is not, 1 on errors and 2 for bad usage. -allow-private permits
+// loopback and private addresses and plain http, for local testing.
 //
 // Servers that require signed fetches (GoToSocial always, Mastodon in
 // authorized-fetch mode) answer 401 to an unsigned one; move-check then
@@ -23,19 +23,24 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/termtext"
 	"github.com/fediport/fediport/migrate"
 )
+
+//go:embed main.go
+var source string
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -56,45 +61,45 @@ type output struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("move-check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	c := cli.New("move-check", source, stdout, stderr)
+	c.Exits = []string{"3  the move is not ready: what is missing is printed"}
+	fs := c.Flags
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	allowPrivate := fs.Bool("allow-private", false, "allow loopback and private addresses and plain http (local testing)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
 	keyFile := fs.String("key", "", "sign fetches with the private key in this PEM `file` (of an actor you control)")
 	keyID := fs.String("key-id", "", "the signing key's id `URL`, published where the servers can fetch it")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: move-check [-json] [-allow-private] [-key FILE -key-id URL] OLD NEW")
-		fs.PrintDefaults()
+	accounts, err := c.Parse(args)
+	switch {
+	case err != nil:
+	case len(accounts) != 2:
+		err = cli.Usagef("expected two accounts, OLD and NEW, got %d", len(accounts))
+	case (*keyFile == "") != (*keyID == ""):
+		err = cli.Usagef("-key and -key-id go together")
+	default:
+		err = checkAccount("OLD", accounts[0])
+		if err == nil {
+			err = checkAccount("NEW", accounts[1])
+		}
 	}
-	if err := fs.Parse(args); err != nil {
-		return 1
-	}
-	if fs.NArg() != 2 {
-		fs.Usage()
-		return 1
+	if err != nil {
+		return c.Exit(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 
 	client := &activitypub.Client{AllowPrivate: *allowPrivate, AllowHTTP: *allowPrivate}
-	if (*keyFile == "") != (*keyID == "") {
-		fmt.Fprintln(stderr, "move-check: -key and -key-id go together")
-		return 1
-	}
 	if *keyFile != "" {
 		signer, err := loadSigner(*keyFile, *keyID)
 		if err != nil {
-			fmt.Fprintln(stderr, "move-check:", err)
-			return 1
+			return c.Exit(err)
 		}
 		client.Signer = signer
 	}
 	checker := migrate.Checker{Actors: client, Handles: migrate.WebFinger(client)}
-	rep, err := checker.Check(ctx, fs.Arg(0), fs.Arg(1))
+	rep, err := checker.Check(ctx, accounts[0], accounts[1])
 	if err != nil {
-		fmt.Fprintln(stderr, "move-check:", termtext.Escape(err.Error()))
-		return 1
+		return c.Exit(errors.New(termtext.Escape(explain(err))))
 	}
 
 	out := output{Ready: rep.Ready(), Origin: describe(rep.OriginID, rep.Origin), Target: describe(rep.TargetID, rep.Target), Problems: []string{}}
@@ -110,8 +115,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		enc := json.NewEncoder(termtext.JSONWriter(stdout))
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
-			fmt.Fprintln(stderr, "move-check:", err)
-			return 1
+			return c.Exit(err)
 		}
 	} else {
 		fmt.Fprintf(stdout, "old account: %s\n", termtext.Escape(out.Origin.ID))
@@ -127,6 +131,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 3
 	}
 	return 0
+}
+
+// accountForms lists the forms an account may be given in.
+const accountForms = "@user@host, user@host or https://host/users/user"
+
+// checkAccount returns a usage error when account is neither an account
+// address nor an http(s) actor URL, naming the forms accepted.
+func checkAccount(which, account string) error {
+	if migrate.IsHandle(account) {
+		if _, err := activitypub.ParseAccount(account); err != nil {
+			return cli.Usagef("%s %q is not an account: %v; give %s", which, account, err, accountForms)
+		}
+		return nil
+	}
+	if u, err := url.Parse(account); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return nil
+	}
+	return cli.Usagef("%s %q is not an account; give %s", which, account, accountForms)
+}
+
+// explain returns the message for an error of the check, saying each
+// thing once: the packages' prefixes go, and a refused private address
+// points at -allow-private.
+func explain(err error) string {
+	var addr *activitypub.AddressError
+	if errors.As(err, &addr) {
+		return fmt.Sprintf("%s is a loopback or private address, refused by default; give -allow-private to reach it (for local testing)", addr.Addr)
+	}
+	msg := err.Error()
+	for _, prefix := range []string{"migrate: ", "activitypub: "} {
+		msg = strings.ReplaceAll(msg, prefix, "")
+	}
+	return msg
 }
 
 // loadSigner reads a PEM private key for signing with the key id.

@@ -71,7 +71,7 @@ func TestMoveCheck(t *testing.T) {
 	// Without -allow-private, loopback is refused: an error, exit 1.
 	stdout.Reset()
 	stderr.Reset()
-	if code := run([]string{oldH, newH}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "address is not public") {
+	if code := run([]string{oldH, newH}, &stdout, &stderr); code != 1 || stderr.String() != "move-check: "+old.Host+" is a loopback or private address, refused by default; give -allow-private to reach it (for local testing)\n" {
 		t.Errorf("without -allow-private: exit %d, %q", code, stderr.String())
 	}
 	// An unknown account is a problem, not an error.
@@ -79,8 +79,9 @@ func TestMoveCheck(t *testing.T) {
 	if code != 3 || len(out.Problems) != 1 {
 		t.Errorf("unknown target: exit %d, %+v", code, out)
 	}
-	// Usage errors.
-	if code := run([]string{"only-one"}, &stdout, &stderr); code != 1 {
-		t.Errorf("one argument: exit %d", code)
+	// A flag after the accounts.
+	stdout.Reset()
+	if code := run([]string{oldH, newH, "-allow-private"}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "ready:") {
+		t.Errorf("flag last: exit %d, %q", code, stdout.String())
 	}
 }

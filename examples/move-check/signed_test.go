@@ -63,7 +63,7 @@ func TestSignedFetches(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout.String(), "ready") {
 		t.Errorf("signed: exit %d, want 0:\n%s%s", code, stdout.String(), stderr.String())
 	}
-	if code := run([]string{"-allow-private", "-key", keyFile, oldURL, newURL}, &stdout, &stderr); code != 1 {
-		t.Errorf("-key without -key-id: exit %d, want 1", code)
+	if code := run([]string{"-allow-private", "-key", keyFile, oldURL, newURL}, &stdout, &stderr); code != 2 {
+		t.Errorf("-key without -key-id: exit %d, want 2 (bad usage)", code)
 	}
 }

@@ -1,10 +1,13 @@
 // Command move-jobs moves the followers of an account on a job queue:
 // it accepts a Move of an account with N local followers, queues one
 // River job per follower in one transaction, runs the jobs with a pool of
-// workers, prints progress every second and the result, and checks that
-// every follower now follows the new account and no longer the old.
+// workers, shows progress and prints the result, and checks that every
+// follower now follows the new account and no longer the old.
 //
-//	go run ./examples/move-jobs [-n 100000] [-workers 100] [-database URL]
+//	go run ./examples/move-jobs [-n 100000] [-workers 100] [-database URL] [-quiet]
+//
+// Progress goes to standard error: a live bar on a terminal, a line
+// every few seconds otherwise; -quiet turns it off.
 //
 // By default the queue is an embedded SQLite database in a temporary
 // file; -database postgres://... runs the same on PostgreSQL (River's and
@@ -16,8 +19,8 @@ package main
 import (
 	"context"
 	"database/sql"
+	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"iter"
@@ -31,6 +34,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/migrate"
 	"github.com/fediport/fediport/migrate/riverjobs"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -42,38 +46,57 @@ import (
 	_ "modernc.org/sqlite"
 )
 
+//go:embed main.go
+var source string
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// newProgress returns the progress shown on w; tests replace it to see
+// every line.
+var newProgress = func(w io.Writer) *cli.Progress { return cli.NewProgress(w, "follower", "") }
+
 func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("move-jobs", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	cmd := cli.New("move-jobs", source, stdout, stderr)
+	fs := cmd.Flags
 	n := fs.Int("n", 100_000, "local followers of the account that moves")
 	workers := fs.Int("workers", 100, "jobs run at once")
 	database := fs.String("database", "", "postgres://... URL, or a SQLite file (default: a temporary one)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	quiet := cmd.QuietFlag()
+	rest, err := cmd.Parse(args)
+	switch {
+	case err != nil:
+	case len(rest) > 0:
+		err = cli.Usagef("unexpected argument %q: move-jobs takes flags only", rest[0])
+	case *n < 1:
+		err = cli.Usagef("-n must be at least 1, not %d", *n)
+	case *workers < 1:
+		err = cli.Usagef("-workers must be at least 1, not %d", *workers)
 	}
-	if *n < 1 || *workers < 1 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: move-jobs [-n followers] [-workers n] [-database url-or-file]")
-		return 2
+	if err != nil {
+		return cmd.Exit(err)
+	}
+	// The progress starts when the workers do, so that its rate is theirs.
+	progress := func() *cli.Progress {
+		if *quiet {
+			return nil
+		}
+		return newProgress(stderr)
 	}
 	ctx := context.Background()
-	var err error
 	if strings.HasPrefix(*database, "postgres://") || strings.HasPrefix(*database, "postgresql://") {
 		var pool *pgxpool.Pool
 		if pool, err = pgxpool.New(ctx, *database); err == nil {
 			defer pool.Close()
-			err = moveFollowers(ctx, riverpgxv5.New(pool), pool.Begin, *n, *workers, "PostgreSQL", stdout)
+			err = moveFollowers(ctx, riverpgxv5.New(pool), pool.Begin, *n, *workers, "PostgreSQL", stdout, progress)
 		}
 	} else {
 		path := *database
 		if path == "" {
 			dir, derr := os.MkdirTemp("", "move-jobs")
 			if derr != nil {
-				fmt.Fprintln(stderr, "move-jobs:", derr)
-				return 1
+				return cmd.Exit(derr)
 			}
 			defer os.RemoveAll(dir)
 			path = filepath.Join(dir, "queue.db")
@@ -83,19 +106,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			defer db.Close()
 			db.SetMaxOpenConns(1) // as River advises for SQLite
 			begin := func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }
-			err = moveFollowers(ctx, riversqlite.New(db), begin, *n, *workers, "SQLite", stdout)
+			err = moveFollowers(ctx, riversqlite.New(db), begin, *n, *workers, "SQLite", stdout, progress)
 		}
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "move-jobs:", err)
-		return 1
-	}
-	return 0
+	return cmd.Exit(err)
 }
 
 // moveFollowers runs the whole demonstration on one River driver.
-// begin starts a transaction: a pgx.Tx or an *sql.Tx.
-func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], begin func(context.Context) (TTx, error), n, workers int, dbName string, stdout io.Writer) error {
+// begin starts a transaction: a pgx.Tx or an *sql.Tx. The jobs' progress
+// goes to the one newProgress returns as they start (nil: none shown).
+func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], begin func(context.Context) (TTx, error), n, workers int, dbName string, stdout io.Writer, newProgress func() *cli.Progress) error {
 	m, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		return err
@@ -139,7 +159,7 @@ func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx],
 	if err := commit(ctx, tx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s queue: %d followers of %s queued in %.2f s\n", dbName, enq.Jobs, origin, time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "%s queue: %s of %s queued in %.2f s\n", dbName, cli.Plural(int64(enq.Jobs), "follower", ""), origin, time.Since(start).Seconds())
 
 	// The workers: in this process here; any number of processes and
 	// machines sharing the database in production.
@@ -155,6 +175,8 @@ func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx],
 		return err
 	}
 	run := time.Now()
+	progress := newProgress()
+	defer progress.Finish() // on an error; cleared before the result too
 	if err := c.Start(ctx); err != nil {
 		return err
 	}
@@ -163,25 +185,32 @@ func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx],
 		defer cancel()
 		_ = c.Stop(stopCtx)
 	}()
-	tick := time.NewTicker(time.Second)
+	// Polled often enough for a live line on a terminal, once a second
+	// otherwise (progress writes a plain line every few seconds only).
+	every := time.Second
+	if progress.Live() {
+		every = 200 * time.Millisecond
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	var p *riverjobs.MoveProgress
 	for {
 		if p, err = riverjobs.Progress(ctx, c, enq.Move); err != nil {
 			return err
 		}
+		progress.Set(int64(p.Done+p.Failed), int64(p.Total))
 		if p.Finished() {
 			break
 		}
-		fmt.Fprintf(stdout, "  %d/%d done, %d failed, %d pending\n", p.Done, p.Total, p.Failed, p.Pending)
 		<-tick.C
 	}
+	progress.Finish()
 	took := time.Since(run)
 	moved, left := g.count()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(stdout, "done: %d/%d done, %d failed, in %.2f s (%.0f followers/s, %d workers)\n",
-		p.Done, p.Total, p.Failed, took.Seconds(), float64(p.Done)/took.Seconds(), workers)
+	fmt.Fprintf(stdout, "done: %d/%d done, %d failed, in %.2f s (%.0f followers/s, %s)\n",
+		p.Done, p.Total, p.Failed, took.Seconds(), float64(p.Done)/took.Seconds(), cli.Plural(int64(workers), "worker", ""))
 	fmt.Fprintf(stdout, "followers of the new account: %d; still following the old one: %d\n", moved, left)
 	if moved != n || left != 0 || p.Done != n {
 		return errors.New("not every follower moved")

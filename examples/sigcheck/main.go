@@ -17,17 +17,18 @@
 // Content-Digest), key (its owner and host, and the posted activity's
 // actor against the owner) and signature. With -json it prints one
 // object: verified, scheme, keyId and checks, a list of {name, ok,
-// reason}. It exits 0 when the signature verifies, 3 when it does not, and
-// 1 when the request cannot be read or the key cannot be had.
+// reason}. It exits 0 when the signature verifies, 3 when it does not, 1
+// when the request cannot be read or the key cannot be had, and 2 for bad
+// usage.
 package main
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -37,7 +38,11 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/cli"
 )
+
+//go:embed main.go
+var source string
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -60,48 +65,42 @@ type output struct {
 var checkNames = []string{"scheme", "coverage", "time", "digest", "key", "signature"}
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("sigcheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	c := cli.New("sigcheck", source, stdout, stderr)
+	c.Exits = []string{"3  the signature does not verify: the failing check is printed"}
+	fs := c.Flags
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	keyFile := fs.String("key", "", "PEM public key to verify with, instead of fetching the keyId")
+	keyFile := fs.String("key", "", "PEM public key `file` to verify with, instead of fetching the keyId")
 	allowPrivate := fs.Bool("allow-private", false, "allow loopback and private addresses and plain http (local testing)")
-	at := fs.String("at", "", "evaluate the time window at this RFC 3339 time instead of now")
+	at := fs.String("at", "", "evaluate the time window at this RFC 3339 `TIME` instead of now")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up fetching the key after this long")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: sigcheck [-json] [-key FILE] [-allow-private] [-at TIME] REQUEST")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return 1
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 1
-	}
+	files, err := c.Parse(args)
 	now := time.Now()
-	if *at != "" {
-		t, err := time.Parse(time.RFC3339, *at)
-		if err != nil {
-			fmt.Fprintf(stderr, "sigcheck: -at: %v\n", err)
-			return 1
+	switch {
+	case err != nil:
+	case len(files) != 1:
+		err = cli.Usagef("expected one REQUEST file (or - for standard input), got %d", len(files))
+	case *at != "":
+		t, terr := time.Parse(time.RFC3339, *at)
+		if terr != nil {
+			err = cli.Usagef("-at %q is not an RFC 3339 time, such as 2024-05-01T12:00:00Z", *at)
 		}
 		now = t
 	}
-	req, err := readRequest(fs.Arg(0), stdin)
 	if err != nil {
-		fmt.Fprintf(stderr, "sigcheck: %v\n", err)
-		return 1
+		return c.Exit(err)
+	}
+	req, err := readRequest(files[0], stdin)
+	if err != nil {
+		return c.Exit(err)
 	}
 	var keys activitypub.KeyResolver = &activitypub.Client{AllowPrivate: *allowPrivate, AllowHTTP: *allowPrivate}
 	if *keyFile != "" {
 		pemText, err := os.ReadFile(*keyFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "sigcheck: %v\n", err)
-			return 1
+			return c.Exit(err)
 		}
 		if _, err := activitypub.ParsePublicKeyPEM(string(pemText)); err != nil {
-			fmt.Fprintf(stderr, "sigcheck: %s: %v\n", *keyFile, err)
-			return 1
+			return c.Exit(fmt.Errorf("%s: %w", *keyFile, err))
 		}
 		// The file says nothing of the key's owner: the keyId's own
 		// actor is assumed.
@@ -117,8 +116,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := explain(req, verified, verr, now, *keyFile)
 	if verr != nil && errors.Is(verr, activitypub.ErrKeyUnavailable) {
 		print(stdout, out, *asJSON)
-		fmt.Fprintf(stderr, "sigcheck: the key cannot be had: %v\n", verr)
-		return 1
+		return c.Exit(fmt.Errorf("the key cannot be had: %w", verr))
 	}
 	print(stdout, out, *asJSON)
 	if out.Verified {

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +182,55 @@ func TestNilProgressDoesNothing(t *testing.T) {
 	p.Waiting("x", time.Second)
 	p.Printf("x")
 	p.Finish()
+	if p.Live() {
+		t.Error("nil Progress is live")
+	}
+	var out bytes.Buffer
+	if w := p.Above(&out); w != &out {
+		t.Errorf("Above of nil = %v, want the writer itself", w)
+	}
+}
+
+// TestProgressAboveClearsTheLiveLine: the program's own output, written
+// through Above, comes on a cleared line, and the next Set draws again.
+func TestProgressAboveClearsTheLiveLine(t *testing.T) {
+	var out bytes.Buffer
+	clk := &clock{t: time.Unix(1000, 0)}
+	p := newProgress(&out, true, clk.now, "row", "")
+	clk.t = clk.t.Add(time.Second)
+	p.Set(1, 0)
+	fmt.Fprintln(p.Above(&out), "warning: x")
+	fmt.Fprintln(p.Above(&out), "warning: y")
+	clk.t = clk.t.Add(time.Second)
+	p.Set(2, 0)
+	want := "\r\x1b[K1 row, 1/s\r\x1b[Kwarning: x\nwarning: y\n\r\x1b[K2 rows, 1/s"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if !p.Live() {
+		t.Error("Live() = false for a live Progress")
+	}
+}
+
+// TestNewProgressEveryZeroShowsEachSet: with an interval of 0 every Set
+// writes a line, so that tests of programs see each one.
+func TestNewProgressEveryZeroShowsEachSet(t *testing.T) {
+	var out bytes.Buffer
+	p := NewProgressEvery(&out, false, 0, "status", "statuses")
+	for i := range int64(3) {
+		p.Set(i+1, 3)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "1 of 3 statuses") || !strings.HasPrefix(lines[2], "3 of 3 statuses") {
+		t.Errorf("lines %q, want one per Set", lines)
+	}
+}
+
+func TestWaitingUnderASecondShowsOneSecond(t *testing.T) {
+	var out bytes.Buffer
+	p := NewProgressEvery(&out, false, time.Hour, "x", "")
+	p.Waiting("gts.example", 300*time.Millisecond)
+	if got, want := out.String(), "rate limited by gts.example, waiting 1s\n"; got != want {
+		t.Errorf("%q, want %q", got, want)
+	}
 }

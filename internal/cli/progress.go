@@ -46,6 +46,21 @@ func newProgress(w io.Writer, live bool, now func() time.Time, noun, plural stri
 	return &Progress{w: w, live: live, every: every, now: now, noun: noun, plural: plural, start: t, last: t}
 }
 
+// NewProgressEvery is NewProgress with the choice of a live line made by
+// the caller, and lines at most every d (every call to Set when d is 0):
+// for tests, which see every line, and for programs that know better
+// than the writer whether it is a terminal.
+func NewProgressEvery(w io.Writer, live bool, d time.Duration, noun, plural string) *Progress {
+	p := newProgress(w, live, time.Now, noun, plural)
+	p.every = d
+	return p
+}
+
+// Live reports whether p draws a live line (on a terminal); false for nil.
+func (p *Progress) Live() bool {
+	return p != nil && p.live
+}
+
 // isTerminal reports whether w is a character device other than a dumb
 // terminal.
 func isTerminal(w io.Writer) bool {
@@ -77,9 +92,10 @@ func (p *Progress) Set(done, total int64) {
 	}
 }
 
-// Waiting says that the work waits for d because host limits its rate.
+// Waiting says that the work waits for d because host limits its rate:
+// "rate limited by HOST, waiting 5m0s". Waits under a second show as 1s.
 func (p *Progress) Waiting(host string, d time.Duration) {
-	p.Printf("rate limited by %s, waiting %s", host, d.Round(time.Second))
+	p.Printf("rate limited by %s, waiting %s", host, max(d.Round(time.Second), time.Second))
 }
 
 // Printf writes a line of its own, above the live line on a terminal.
@@ -94,6 +110,28 @@ func (p *Progress) Printf(format string, args ...any) {
 	if p.live {
 		p.draw(p.now())
 	}
+}
+
+// Above returns a writer to w that clears the live line before each
+// write, for the program's other output to the same screen; the next Set
+// draws the line again, below it. For a nil p it returns w.
+func (p *Progress) Above(w io.Writer) io.Writer {
+	if p == nil {
+		return w
+	}
+	return above{p, w}
+}
+
+type above struct {
+	p *Progress
+	w io.Writer
+}
+
+func (a above) Write(b []byte) (int, error) {
+	a.p.mu.Lock()
+	defer a.p.mu.Unlock()
+	a.p.clear()
+	return a.w.Write(b)
 }
 
 // Finish clears the live line; the program then prints its result.

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/fediport/fediport/internal/cli/clitest"
+)
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestCommandLine(t *testing.T) {
+	const forms = "give @user@host, user@host or https://host/users/user"
+	clitest.Check(t, runCLI, []clitest.Case{
+		clitest.Help("move-check runs fediport's pre-flight check"),
+		{Name: "-h lists exit 3", Args: []string{"-h"}, Stdout: "  3  the move is not ready"},
+		clitest.Usage("one account", "move-check", "expected two accounts, OLD and NEW, got 1", "@a@old.example"),
+		clitest.Usage("-key without -key-id", "move-check", "-key and -key-id go together", "-key", "k.pem", "a@old.example", "b@new.example"),
+		clitest.Usage("bad handle", "move-check", `OLD "alice" is not an account; `+forms, "alice", "b@new.example"),
+		clitest.Usage("bad handle after a flag", "move-check", `NEW "@b@new@x" is not an account; `+forms, "a@old.example", "-json", "@b@new@x"),
+		clitest.Usage("not http", "move-check", `OLD "ftp://old.example/users/a" is not an account; `+forms, "ftp://old.example/users/a", "b@new.example"),
+		clitest.Usage("unknown flag after the accounts", "move-check", "flag provided but not defined: -x", "a@old.example", "b@new.example", "-x"),
+	})
+}
