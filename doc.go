@@ -28,6 +28,12 @@
 //   - [github.com/fediport/fediport/export] builds a Mastodon-compatible
 //     export (archive and CSVs) from any server's data.
 //
+// The module github.com/fediport/fediport/migrate/riverjobs, nested in
+// this repository with a go.mod of its own so that only its users pull
+// River and its database drivers, runs migrate's follower transfer and
+// Move delivery as River jobs on SQLite or PostgreSQL, over many worker
+// processes.
+//
 // # Where to start
 //
 // Tool builders (archive viewers, backup tools) start with package archive;
