@@ -323,7 +323,7 @@ func TestFediportSignsFedifyVerifies(t *testing.T) {
 			if tc.tamper != nil {
 				tc.tamper(req)
 			}
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := isolatedClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

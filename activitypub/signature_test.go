@@ -153,7 +153,7 @@ func newSignedPost(t *testing.T, url string, signer *activitypub.Signer, body st
 
 func send(t *testing.T, req *http.Request) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := isolatedClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -890,3 +890,9 @@ func TestKeysPEM(t *testing.T) {
 		t.Errorf("MarshalPublicKeyPEM(string) = %v, want ErrInvalidKey", err)
 	}
 }
+
+// isolatedClient sends the tests' own requests over a transport of its
+// own: httptest.Server.Close closes http.DefaultTransport's idle
+// connections, which fails a request another parallel test is dialling
+// with "http: CloseIdleConnections called".
+var isolatedClient = &http.Client{Transport: &http.Transport{}}

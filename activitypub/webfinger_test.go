@@ -253,7 +253,7 @@ func TestWebFingerHandlerHTTP(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			req, _ := http.NewRequest(tc.method, srv.URL+activitypub.WebFingerPath+"?"+tc.query, nil)
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := isolatedClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

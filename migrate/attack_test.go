@@ -203,7 +203,7 @@ func (w *attackWorld) post(t *testing.T, v *testvectors.Vector, inbox string, bo
 		req.Body = nopCloser{bytes.NewReader(changed)}
 		req.ContentLength = int64(len(changed))
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := isolatedClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,3 +285,9 @@ func TestAttackVectors(t *testing.T) {
 		})
 	}
 }
+
+// isolatedClient sends the tests' own requests over a transport of its
+// own: httptest.Server.Close closes http.DefaultTransport's idle
+// connections, which fails a request another parallel test is dialling
+// with "http: CloseIdleConnections called".
+var isolatedClient = &http.Client{Transport: &http.Transport{}}

@@ -511,7 +511,7 @@ func TestDuplicateListTitles(t *testing.T) {
 				req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+token)
 				req.Header.Set("Content-Type", "application/json")
-				resp, err := http.DefaultClient.Do(req)
+				resp, err := isolatedClient.Do(req)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -598,3 +598,9 @@ func TestSelf(t *testing.T) {
 		t.Errorf("applied %d, failed %v, skipped %v; want 1 applied, the self row skipped", res.Applied, res.Failed, plan.Skipped)
 	}
 }
+
+// isolatedClient sends the tests' own requests over a transport of its
+// own: httptest.Server.Close closes http.DefaultTransport's idle
+// connections, which fails a request another parallel test is dialling
+// with "http: CloseIdleConnections called".
+var isolatedClient = &http.Client{Transport: &http.Transport{}}

@@ -206,7 +206,7 @@ func (g *gts) try(method, path string, form url.Values) (int, []byte) {
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := isolatedClient.Do(req)
 	if err != nil {
 		g.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -304,3 +304,9 @@ func writeFile(t *testing.T, name string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// isolatedClient sends the tests' own requests over a transport of its
+// own: httptest.Server.Close closes http.DefaultTransport's idle
+// connections, which fails a request another parallel test is dialling
+// with "http: CloseIdleConnections called".
+var isolatedClient = &http.Client{Transport: &http.Transport{}}

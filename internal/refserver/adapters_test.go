@@ -133,7 +133,7 @@ func TestDeleteWhileServing(t *testing.T) {
 				if g == 0 && i == 5 {
 					close(started)
 				}
-				resp, err := http.Get(s.ActorID("erin"))
+				resp, err := isolatedClient.Get(s.ActorID("erin"))
 				if err != nil {
 					t.Error(err)
 					return
@@ -145,9 +145,15 @@ func TestDeleteWhileServing(t *testing.T) {
 	<-started
 	check(t, s.Delete("erin"))
 	wg.Wait()
-	resp := must[*http.Response](t)(http.Get(s.ActorID("erin")))
+	resp := must[*http.Response](t)(isolatedClient.Get(s.ActorID("erin")))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusGone {
 		t.Errorf("deleted actor: status %d, want 410", resp.StatusCode)
 	}
 }
+
+// isolatedClient sends the tests' own requests over a transport of its
+// own: httptest.Server.Close closes http.DefaultTransport's idle
+// connections, which fails a request another parallel test is dialling
+// with "http: CloseIdleConnections called".
+var isolatedClient = &http.Client{Transport: &http.Transport{}}

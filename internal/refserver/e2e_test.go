@@ -311,7 +311,7 @@ func TestAttacksOverHTTP(t *testing.T) {
 		if signer != nil {
 			check(t, signer.Sign(req, body))
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := isolatedClient.Do(req)
 		check(t, err)
 		resp.Body.Close()
 		return resp.StatusCode

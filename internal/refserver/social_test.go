@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"testing"
 	"time"
 
@@ -58,7 +57,7 @@ func TestServedDocuments(t *testing.T) {
 	if diff := cmp.Diff([]string{other.ActorID("bob")}, followers); diff != "" {
 		t.Errorf("followers (-want +got):\n%s", diff)
 	}
-	resp, err := http.Get(p.Media[0].URL)
+	resp, err := isolatedClient.Get(p.Media[0].URL)
 	check(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
