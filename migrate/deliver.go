@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -372,13 +371,6 @@ func (d *Deliverer) deliverWithRetry(ctx context.Context, u DeliveryUnit, hosts 
 	if attempts <= 0 {
 		attempts = DefaultMaxAttempts
 	}
-	backoff, maxBackoff := d.Backoff, d.MaxBackoff
-	if backoff <= 0 {
-		backoff = DefaultBackoff
-	}
-	if maxBackoff <= 0 {
-		maxBackoff = DefaultMaxBackoff
-	}
 	host := hostOf(u.Inbox)
 	var last *DeliveryError
 	for i := 1; i <= attempts; i++ {
@@ -403,11 +395,7 @@ func (d *Deliverer) deliverWithRetry(ctx context.Context, u DeliveryUnit, hosts 
 		if !last.Temporary || i == attempts {
 			break
 		}
-		wait := backoff << (i - 1)
-		if wait > maxBackoff || wait <= 0 {
-			wait = maxBackoff
-		}
-		wait = wait/2 + rand.N(wait/2+1) // jitter: half to full
+		wait, _ := d.backoff(i)
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:

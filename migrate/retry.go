@@ -26,6 +26,17 @@ func (d *Deliverer) RetryDelay(attempt int, err error) (wait time.Duration, retr
 	if errors.As(err, &de) && !de.Temporary {
 		return 0, false
 	}
+	wait, maxBackoff := d.backoff(attempt)
+	if de != nil && de.RetryAfter > wait {
+		wait = de.RetryAfter
+	}
+	return min(wait, maxBackoff), true
+}
+
+// backoff returns the wait after the attempt-th send (1 for the first)
+// failed: Backoff doubled for each attempt after the first, capped at
+// MaxBackoff, with jitter (half to full); and MaxBackoff itself.
+func (d *Deliverer) backoff(attempt int) (wait, maxBackoff time.Duration) {
 	backoff, maxBackoff := d.Backoff, d.MaxBackoff
 	if backoff <= 0 {
 		backoff = DefaultBackoff
@@ -42,11 +53,7 @@ func (d *Deliverer) RetryDelay(attempt int, err error) (wait time.Duration, retr
 			wait = w
 		}
 	}
-	wait = wait/2 + rand.N(wait/2+1) // jitter: half to full
-	if de != nil && de.RetryAfter > wait {
-		wait = de.RetryAfter
-	}
-	return min(wait, maxBackoff), true
+	return wait/2 + rand.N(wait/2+1), maxBackoff // jitter: half to full
 }
 
 // maxRetryAfter bounds the Retry-After recorded in a DeliveryError, so
