@@ -160,6 +160,24 @@ func send(t *testing.T, req *http.Request) {
 	resp.Body.Close()
 }
 
+// sendVerified sends req to srv and checks that srv verified it as want,
+// and that its handler could read want.Body after Verify.
+func sendVerified(t *testing.T, srv *inboxServer, req *http.Request, want *activitypub.Verified) *activitypub.Verified {
+	t.Helper()
+	send(t, req)
+	got, body, err := srv.result()
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Verified (-want +got):\n%s", diff)
+	}
+	if string(body) != string(want.Body) {
+		t.Errorf("handler read body %q after Verify, want %q", body, want.Body)
+	}
+	return got
+}
+
 func TestSignedPostVerifies(t *testing.T) {
 	t.Parallel()
 	key := testRSAKey(t, 0)
@@ -184,26 +202,14 @@ func TestSignedPostVerifies(t *testing.T) {
 	if req.Header.Get("Host") != "" {
 		t.Errorf("Sign left a Host header in the header map")
 	}
-	send(t, req)
-
-	got, body, err := srv.result()
-	if err != nil {
-		t.Fatalf("Verify: %v", err)
-	}
-	want := &activitypub.Verified{
+	got := sendVerified(t, srv, req, &activitypub.Verified{
 		Scheme:    activitypub.SchemeCavage,
 		KeyID:     testKeyID,
 		Actor:     testActor,
 		Algorithm: "rsa-sha256",
 		Headers:   []string{"(request-target)", "host", "date", "digest", "content-type"},
 		Body:      []byte(moveBody),
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Verified mismatch (-want +got):\n%s", diff)
-	}
-	if string(body) != moveBody {
-		t.Errorf("handler read body %q after Verify, want the request body", body)
-	}
+	})
 	if err := got.CheckActor(testActor); err != nil {
 		t.Errorf("CheckActor(signer) = %v", err)
 	}
