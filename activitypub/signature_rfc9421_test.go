@@ -371,11 +371,7 @@ func TestRFC9421LabelsBoundKeyLookups(t *testing.T) {
 	t.Parallel()
 	key := testRSAKey(t, 0)
 	req := newSignedPost(t, "https://new.example/users/bob/inbox", &activitypub.Signer{KeyID: testKeyID, Key: key, Now: fixedClock(testNow), Scheme: activitypub.SchemeRFC9421}, moveBody)
-	in, sig := req.Header.Get("Signature-Input"), req.Header.Get("Signature")
-	for i := 2; i <= 6; i++ {
-		req.Header.Set("Signature-Input", req.Header.Get("Signature-Input")+", "+strings.Replace(in, "sig1=", fmt.Sprintf("sig%d=", i), 1))
-		req.Header.Set("Signature", req.Header.Get("Signature")+", "+strings.Replace(sig, "sig1=", fmt.Sprintf("sig%d=", i), 1))
-	}
+	repeatLabel(req, 6)
 	keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, testRSAKey(t, 1))}}
 	v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow)}
 	req.Body = readCloser(moveBody)
@@ -424,5 +420,60 @@ func TestRFC9421MinimalCoverage(t *testing.T) {
 				t.Fatalf("Verify = %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestRFC9421LabelLimit checks that a request may carry 8 signatures, one
+// of which verifies, but not 9.
+func TestRFC9421LabelLimit(t *testing.T) {
+	t.Parallel()
+	key := testRSAKey(t, 0)
+	keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, key)}}
+	for _, tc := range []struct {
+		labels int
+		want   error
+	}{
+		{labels: 8},
+		{labels: 9, want: activitypub.ErrMalformedSignature},
+	} {
+		t.Run(fmt.Sprint(tc.labels), func(t *testing.T) {
+			t.Parallel()
+			req := newSignedPost(t, "https://new.example/users/bob/inbox", &activitypub.Signer{KeyID: testKeyID, Key: key, Now: fixedClock(testNow), Scheme: activitypub.SchemeRFC9421}, moveBody)
+			repeatLabel(req, tc.labels)
+			req.Body = readCloser(moveBody)
+			v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow)}
+			if _, err := v.Verify(context.Background(), req); !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+				t.Fatalf("Verify with %d signatures = %v, want %v", tc.labels, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestRFC9421BehindTLSProxy checks that a request signed for an https
+// @target-uri verifies at a plain-http server, as behind a proxy that
+// terminates TLS.
+func TestRFC9421BehindTLSProxy(t *testing.T) {
+	t.Parallel()
+	key := testEd25519Key()
+	keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, key)}}
+	srv := newInboxServer(t, &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow)})
+	req := newSignedPost(t, "https://new.example/users/bob/inbox", &activitypub.Signer{KeyID: testKeyID, Key: key, Now: fixedClock(testNow), Scheme: activitypub.SchemeRFC9421}, moveBody)
+	// Sent in plain http to the server, with the Host signed.
+	req.URL.Scheme, req.URL.Host = "http", strings.TrimPrefix(srv.URL, "http://")
+	sendVerified(t, srv, req, &activitypub.Verified{
+		Scheme: activitypub.SchemeRFC9421, Label: "sig1", KeyID: testKeyID, Actor: testActor,
+		Algorithm: activitypub.AlgorithmEd25519,
+		Headers:   []string{"@method", "@target-uri", "@authority", "date", "content-type", "content-digest"},
+		Body:      []byte(moveBody),
+	})
+}
+
+// repeatLabel copies req's signature sig1 as sig2 to sig<n>, so that the
+// request carries n signatures.
+func repeatLabel(req *http.Request, n int) {
+	in, sig := req.Header.Get("Signature-Input"), req.Header.Get("Signature")
+	for i := 2; i <= n; i++ {
+		req.Header.Set("Signature-Input", req.Header.Get("Signature-Input")+", "+strings.Replace(in, "sig1=", fmt.Sprintf("sig%d=", i), 1))
+		req.Header.Set("Signature", req.Header.Get("Signature")+", "+strings.Replace(sig, "sig1=", fmt.Sprintf("sig%d=", i), 1))
 	}
 }
