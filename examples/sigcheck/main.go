@@ -114,11 +114,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	v := &activitypub.Verifier{Keys: keys, Now: func() time.Time { return now }}
 	verified, verr := v.Verify(ctx, req)
 	out := explain(req, verified, verr, now, *keyFile)
-	if verr != nil && errors.Is(verr, activitypub.ErrKeyUnavailable) {
-		print(stdout, out, *asJSON)
+	print(stdout, out, *asJSON)
+	if errors.Is(verr, activitypub.ErrKeyUnavailable) {
 		return c.Exit(fmt.Errorf("the key cannot be had: %w", verr))
 	}
-	print(stdout, out, *asJSON)
 	if out.Verified {
 		return 0
 	}
