@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 
@@ -106,22 +107,10 @@ func TestDeliverDoubleKnock(t *testing.T) {
 				case tc.status != 0 && (!errors.As(err, &de) || de.StatusCode != tc.status || de.Temporary != tc.temporary):
 					t.Fatalf("delivery %d: %v, want a DeliveryError with status %d, temporary %v", i+1, err, tc.status, tc.temporary)
 				}
-				if got := s.take(); !equalSchemes(got, want) {
+				if got := s.take(); !slices.Equal(got, want) {
 					t.Errorf("delivery %d sent %v, want %v", i+1, got, want)
 				}
 			}
 		})
 	}
-}
-
-func equalSchemes(a, b []activitypub.Scheme) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
