@@ -85,3 +85,30 @@ func TestCheckerErrorNamesURLOnce(t *testing.T) {
 		t.Errorf("error names %s %d times: %v", u, n, err)
 	}
 }
+
+// TestCheckerSignatureRefused: a server that answers 401 to a signed
+// fetch too is a problem in the report naming the key it refused, not an
+// error.
+func TestCheckerSignatureRefused(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyID := srv.URL + "/actor#main-key"
+	c := &migrate.Checker{Actors: &activitypub.Client{AllowPrivate: true, AllowHTTP: true, Signer: &activitypub.Signer{KeyID: keyID, Key: key}}}
+	rep, err := c.Check(context.Background(), srv.URL+"/users/old", srv.URL+"/users/new")
+	if err != nil {
+		t.Fatalf("Check: %v; want a report with a problem", err)
+	}
+	if rep.Ready() || !errors.Is(rep.Err(), migrate.ErrSignatureRequired) {
+		t.Fatalf("Check = %v; want ErrSignatureRequired", rep.Err())
+	}
+	if advice := rep.Problems[0].Advice; !strings.Contains(advice, "signed fetch") || !strings.Contains(advice, keyID) {
+		t.Errorf("advice %q does not name the refused key %s", advice, keyID)
+	}
+}
