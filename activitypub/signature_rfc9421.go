@@ -526,27 +526,17 @@ func (s *Signer) signRFC9421(r *http.Request, body []byte, host string, now time
 		return err
 	}
 	h := r.Header
-	for _, k := range []string{"Signature", "Signature-Input", "Digest", "Content-Digest"} {
-		h.Del(k)
-	}
-	h.Set("Date", now.UTC().Format(http.TimeFormat))
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
 	}
 	components := []string{"@method", "@target-uri", "@authority", "date"}
-	if method == http.MethodGet || method == http.MethodHead {
-		if h.Get("Accept") == "" {
-			h.Set("Accept", AcceptActivityJSON)
-		}
-		components = append(components, "accept")
-	} else {
+	if prepareHeaders(r, now) {
 		sum := sha256.Sum256(body)
 		h.Set("Content-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum[:])+":")
-		if h.Get("Content-Type") == "" {
-			h.Set("Content-Type", ContentTypeActivityJSON)
-		}
 		components = append(components, "content-type", "content-digest")
+	} else {
+		components = append(components, "accept")
 	}
 	items := make([]httpsfv.Item, len(components))
 	for i, c := range components {

@@ -133,25 +133,11 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	if s.Scheme == SchemeRFC9421 {
 		return s.signRFC9421(r, body, host, now())
 	}
-	h.Del("Signature-Input")
-	h.Del("Content-Digest")
-	// go-fed refuses to sign over an earlier Digest, and would add a
-	// second Signature.
-	h.Del("Signature")
-	h.Del("Digest")
-	h.Set("Date", now().UTC().Format(http.TimeFormat))
-	covered := postSignedHeaders
-	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == "" {
-		covered = getSignedHeaders
-		if h.Get("Accept") == "" {
-			h.Set("Accept", AcceptActivityJSON)
-		}
-	} else {
+	covered := getSignedHeaders
+	if prepareHeaders(r, now()) {
+		covered = postSignedHeaders
 		sum := sha256.Sum256(body)
 		h.Set("Digest", "SHA-256="+base64.StdEncoding.EncodeToString(sum[:]))
-		if h.Get("Content-Type") == "" {
-			h.Set("Content-Type", ContentTypeActivityJSON)
-		}
 	}
 	// go-fed reads the host from the header map, where Go never keeps it.
 	h.Set("Host", host)
@@ -186,6 +172,30 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	p.Algorithm = label
 	h.Set("Signature", p.String())
 	return nil
+}
+
+// prepareHeaders readies r's headers for either scheme: it removes the
+// signature and digest headers of both (go-fed refuses to sign over an
+// earlier Digest, and would add a second Signature), sets Date to now,
+// and sets Accept on GET and HEAD (and a request with no method), or
+// Content-Type otherwise, unless already set. It reports whether the
+// request carries a body to digest: every method but GET and HEAD.
+func prepareHeaders(r *http.Request, now time.Time) (hasBody bool) {
+	h := r.Header
+	for _, k := range []string{"Signature", "Signature-Input", "Digest", "Content-Digest"} {
+		h.Del(k)
+	}
+	h.Set("Date", now.UTC().Format(http.TimeFormat))
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == "" {
+		if h.Get("Accept") == "" {
+			h.Set("Accept", AcceptActivityJSON)
+		}
+		return false
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", ContentTypeActivityJSON)
+	}
+	return true
 }
 
 func isCtlOrSpace(r rune) bool { return r <= ' ' || r == 0x7f }
