@@ -117,6 +117,19 @@ func TestFetchedKey(t *testing.T) {
 	if c := checkOf(out, "digest"); c.OK || !strings.Contains(c.Reason, "digest does not match") {
 		t.Errorf("digest check %+v", c)
 	}
+	// Signed and intact, but the activity speaks for another actor than
+	// the key's owner: the key check fails.
+	forged := strings.Replace(body, `"actor":"`+actorURL+`"`, `"actor":"https://other.example/users/mallory"`, 1)
+	if forged == body {
+		t.Fatal("the forged body names the same actor")
+	}
+	out, code = runJSON(t, "-allow-private", write(t, forged, forged))
+	if code != 3 || out.Verified {
+		t.Fatalf("activity of another actor: exit %d, %+v", code, out)
+	}
+	if c := checkOf(out, "key"); c.OK || !strings.Contains(c.Reason, "; but ") {
+		t.Errorf("key check %+v, want it failed on the activity's actor", c)
+	}
 }
 
 func TestUnreadable(t *testing.T) {
