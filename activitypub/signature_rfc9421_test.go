@@ -477,3 +477,30 @@ func repeatLabel(req *http.Request, n int) {
 		req.Header.Set("Signature", req.Header.Get("Signature")+", "+strings.Replace(sig, "sig1=", fmt.Sprintf("sig%d=", i), 1))
 	}
 }
+
+// TestSignatureErrorCovered checks that a refused signature's error names
+// its scheme and what it covered, for both schemes.
+func TestSignatureErrorCovered(t *testing.T) {
+	t.Parallel()
+	key := testRSAKey(t, 0)
+	wrong := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, testRSAKey(t, 1))}}
+	for _, tc := range []struct {
+		scheme  activitypub.Scheme
+		covered []string
+	}{
+		{activitypub.SchemeCavage, []string{"(request-target)", "host", "date", "digest", "content-type"}},
+		{activitypub.SchemeRFC9421, []string{"@method", "@target-uri", "@authority", "date", "content-type", "content-digest"}},
+	} {
+		req := newSignedPost(t, "https://new.example/users/bob/inbox", &activitypub.Signer{KeyID: testKeyID, Key: key, Now: fixedClock(testNow), Scheme: tc.scheme}, moveBody)
+		req.Body = readCloser(moveBody)
+		v := &activitypub.Verifier{Keys: wrong, Now: fixedClock(testNow)}
+		_, err := v.Verify(context.Background(), req)
+		var se *activitypub.SignatureError
+		if !errors.As(err, &se) || !errors.Is(err, activitypub.ErrBadSignature) {
+			t.Fatalf("%s: Verify = %v, want a *SignatureError for ErrBadSignature", tc.scheme, err)
+		}
+		if se.Scheme != tc.scheme || strings.Join(se.Covered, " ") != strings.Join(tc.covered, " ") {
+			t.Errorf("%s: error names scheme %q covering %q, want %q", tc.scheme, se.Scheme, se.Covered, tc.covered)
+		}
+	}
+}
