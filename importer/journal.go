@@ -11,8 +11,9 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
+
+	"github.com/fediport/fediport/internal/atomicfile"
 )
 
 // Journal errors. A [*JournalError] carries the file and line and
@@ -159,34 +160,17 @@ func createJournal(path, hash string, planJSON []byte) error {
 	if len(planJSON) > MaxJournalPlanBytes {
 		return fmt.Errorf("importer: journal: plan encodes to %d bytes, over MaxJournalPlanBytes", len(planJSON))
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	err := atomicfile.Write(path, 0o600, func(w io.Writer) error {
+		var b bytes.Buffer
+		b.WriteString(journalMagic + "\n")
+		b.WriteString(`{"hash":"` + hash + `","plan":`)
+		b.Write(planJSON)
+		b.WriteString("}\n")
+		_, err := w.Write(b.Bytes())
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("importer: journal: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	var b bytes.Buffer
-	b.WriteString(journalMagic + "\n")
-	b.WriteString(`{"hash":"` + hash + `","plan":`)
-	b.Write(planJSON)
-	b.WriteString("}\n")
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("importer: journal: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("importer: journal: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("importer: journal: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("importer: journal: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: not every system can sync a directory
-		d.Close()
 	}
 	return nil
 }

@@ -1,20 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/fediport/fediport/internal/cli/clitest"
 )
 
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	var stdout, stderr bytes.Buffer
-	code := run(args, &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
 func TestCommandLine(t *testing.T) {
-	clitest.Check(t, runCLI, []clitest.Case{
+	clitest.Check(t, clitest.Func(run), []clitest.Case{
 		clitest.Help("csv-inspect reads a Mastodon import file"),
 		clitest.Usage("no file", "csv-inspect", "expected one FILE, got 0"),
 		clitest.Usage("two files", "csv-inspect", "expected one FILE, got 2", "a.csv", "b.csv"),

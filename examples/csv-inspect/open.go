@@ -31,11 +31,9 @@ func openRegular(path string) (*os.File, error) {
 	return f, nil
 }
 
-// kind names the type of a file that is not regular.
+// kind names the type of a file that is neither regular nor a folder.
 func kind(m os.FileMode) string {
 	switch {
-	case m.IsDir():
-		return "a folder"
 	case m&os.ModeNamedPipe != 0:
 		return "a named pipe"
 	case m&os.ModeCharDevice != 0:

@@ -1,21 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/fediport/fediport/internal/cli/clitest"
 )
 
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	var stdout, stderr bytes.Buffer
-	code := run(args, &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
 func TestCommandLine(t *testing.T) {
 	const forms = "give @user@host, user@host or https://host/users/user"
-	clitest.Check(t, runCLI, []clitest.Case{
+	clitest.Check(t, clitest.Func(run), []clitest.Case{
 		clitest.Help("move-check runs fediport's pre-flight check"),
 		{Name: "-h lists exit 3", Args: []string{"-h"}, Stdout: "  3  the move is not ready"},
 		clitest.Usage("one account", "move-check", "expected two accounts, OLD and NEW, got 1", "@a@old.example"),

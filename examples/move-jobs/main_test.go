@@ -39,11 +39,7 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	var stdout, stderr bytes.Buffer
-	code := run(args, &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
+var runCLI = clitest.Func(run)
 
 func TestCommandLine(t *testing.T) {
 	clitest.Check(t, runCLI, []clitest.Case{

@@ -46,17 +46,23 @@ import (
 var source string
 
 func main() {
-	c := cli.New("quickstart", source, os.Stdout, os.Stderr)
+	os.Exit(runCLI(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// runCLI runs the program with the command-line arguments args and
+// returns its exit code.
+func runCLI(args []string, stdout, stderr io.Writer) int {
+	c := cli.New("quickstart", source, stdout, stderr)
 	scenario := c.Flags.String("scenario", "move", "what the user wants: move (to another server), leave (for good) or same-server (a fresh start)")
 	out := c.Flags.String("out", "", "`folder` for the exported files (default: a new temporary folder)")
-	args, err := c.Parse(os.Args[1:])
+	args, err := c.Parse(args)
 	if err == nil && len(args) != 0 {
 		err = cli.Usagef("unexpected argument %q: the quickstart takes flags only", args[0])
 	}
 	if err == nil {
-		err = run(context.Background(), os.Stdout, *scenario, *out)
+		err = run(context.Background(), stdout, *scenario, *out)
 	}
-	os.Exit(c.Exit(err))
+	return c.Exit(err)
 }
 
 // demoImage returns a real 24x16 PNG: three stripes, blue sky over green

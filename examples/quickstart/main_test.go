@@ -5,12 +5,12 @@ import (
 	"context"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/internal/cli/clitest"
 )
 
 func TestQuickstartScenarios(t *testing.T) {
@@ -130,51 +130,12 @@ func checkPhotoIsPNG(t *testing.T, path string) {
 	}
 }
 
-// TestMain runs the program itself when the test binary is started by
-// TestCommandLine.
-func TestMain(m *testing.M) {
-	if os.Getenv("QUICKSTART_RUN_MAIN") == "1" {
-		main()
-		return
-	}
-	os.Exit(m.Run())
-}
-
 func TestCommandLine(t *testing.T) {
-	tests := []struct {
-		name       string
-		args       []string
-		wantCode   int
-		wantStdout string // a pattern
-		wantStderr string // a pattern
-	}{
-		{"help says what it does and exits 0", []string{"-h"}, 0, `(?s)^quickstart runs a whole account move.*Usage:\n  go run ./examples/quickstart .*-scenario.*Exit status:`, `^$`},
-		{"an argument is named", []string{"extra"}, 2, `^$`, `^quickstart: unexpected argument "extra".*\nRun 'quickstart -h' for usage.\n$`},
-		{"an unknown flag is named", []string{"-bogus"}, 2, `^$`, `-bogus`},
-		{"an unknown scenario is an error", []string{"-out", t.TempDir(), "-scenario", "bogus"}, 1, ``, `^quickstart: .*bogus`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], tt.args...)
-			cmd.Env = append(os.Environ(), "QUICKSTART_RUN_MAIN=1")
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if code != tt.wantCode {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.wantCode, stderr.String())
-			}
-			if !regexp.MustCompile(tt.wantStdout).MatchString(stdout.String()) {
-				t.Errorf("stdout does not match %q:\n%s", tt.wantStdout, stdout.String())
-			}
-			if !regexp.MustCompile(tt.wantStderr).MatchString(stderr.String()) {
-				t.Errorf("stderr does not match %q:\n%s", tt.wantStderr, stderr.String())
-			}
-		})
-	}
+	clitest.Check(t, clitest.Func(runCLI), []clitest.Case{
+		clitest.Help("quickstart runs a whole account move"),
+		{Name: "-h lists -scenario", Args: []string{"-h"}, Stdout: "-scenario"},
+		clitest.Usage("an argument is named", "quickstart", `unexpected argument "extra": the quickstart takes flags only`, "extra"),
+		clitest.Usage("an unknown flag is named", "quickstart", "flag provided but not defined: -bogus", "-bogus"),
+		{Name: "an unknown scenario is an error", Args: []string{"-out", t.TempDir(), "-scenario", "bogus"}, Code: 1, Stderr: `quickstart: migrate: unknown goal "bogus"`},
+	})
 }

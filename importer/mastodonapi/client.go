@@ -208,7 +208,9 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 				e.Message = ""
 			}
 			if len(e.Message) > maxErrorMessage {
-				e.Message = e.Message[:maxErrorMessage]
+				// Cut at a character: JSON decoding left the message
+				// valid UTF-8, only the cut can split a character.
+				e.Message = strings.ToValidUTF8(e.Message[:maxErrorMessage], "")
 			}
 		}
 		if resp.StatusCode == http.StatusTooManyRequests {

@@ -41,8 +41,8 @@ func (c *Client) plainHTTP(base *url.URL, rt http.RoundTripper) (http.RoundTripp
 		}
 		host := base.Host
 		// The check is on the address connected to, whatever the name
-		// resolved to (or the proxy in between): the token is written
-		// only once the connection is known to stay on this machine.
+		// resolved to: the token is written only once the connection is
+		// known to stay on this machine.
 		g.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 			conn, err := dial(ctx, network, addr)
 			if err != nil {
@@ -53,6 +53,17 @@ func (c *Client) plainHTTP(base *url.URL, rt http.RoundTripper) (http.RoundTripp
 				return nil, plainHTTPError(host)
 			}
 			return conn, nil
+		}
+		// A proxy is a connection on this machine that forwards the
+		// request, token and all, over the network: refuse one.
+		if proxy := t.Proxy; proxy != nil {
+			g.Proxy = func(r *http.Request) (*url.URL, error) {
+				u, err := proxy(r)
+				if u != nil {
+					return nil, plainHTTPError(host)
+				}
+				return nil, err
+			}
 		}
 		c.guarded, c.guardedFrom = g, t
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -78,6 +79,17 @@ func TestPlainHTTPRefused(t *testing.T) {
 			baseURL: "http://mastodon.example",
 			client: func(srv *httptest.Server, _ *atomic.Bool) *http.Client {
 				return &http.Client{Transport: dialTo(srv, func(c net.Conn) net.Conn { return remoteConn{c} })}
+			},
+		},
+		{
+			name:    "a name through a proxy on this machine is refused: the proxy forwards it off the machine",
+			baseURL: "http://mastodon.example",
+			client: func(srv *httptest.Server, _ *atomic.Bool) *http.Client {
+				proxy, err := url.Parse(srv.URL)
+				if err != nil {
+					panic(err)
+				}
+				return &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}
 			},
 		},
 	}

@@ -7,26 +7,24 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/fediport/fediport/importer"
 )
 
-// Retries of the reads behind [Client.ReadState], the policy of package
-// importer's engine for actions (importer.DefaultMaxAttempts and so on).
-const (
-	readAttempts      = 5
-	readBaseDelay     = 500 * time.Millisecond
-	readMaxDelay      = 30 * time.Second
-	readMaxRetryAfter = 15 * time.Minute
-	readMaxWaits      = 50
-)
+// readMaxWaits bounds the rate-limit waits of one read, as package
+// importer's engine bounds those of an action.
+const readMaxWaits = 50
 
-// read GETs target as do does, retrying: a rate limit is waited out, up
-// to readMaxWaits times and readMaxRetryAfter each; another temporary
-// failure is tried again after a jittered exponential backoff, up to
-// readAttempts tries.
-func (c *Client) read(ctx context.Context, target string, query url.Values, body, out any) (http.Header, error) {
+// read GETs target as do does, retrying with the defaults of package
+// importer's engine: a rate limit is waited out, up to readMaxWaits times
+// and [importer.DefaultMaxRetryAfter] each; another temporary failure is
+// tried again after a jittered exponential backoff from
+// [importer.DefaultBaseDelay] to [importer.DefaultMaxDelay], up to
+// [importer.DefaultMaxAttempts] tries.
+func (c *Client) read(ctx context.Context, target string, query url.Values, out any) (http.Header, error) {
 	attempts, waits := 0, 0
 	for {
-		h, err := c.do(ctx, http.MethodGet, target, query, body, out)
+		h, err := c.do(ctx, http.MethodGet, target, query, nil, out)
 		var e *Error
 		if err == nil || !errors.As(err, &e) || !e.Temporary() {
 			return h, err
@@ -34,16 +32,16 @@ func (c *Client) read(ctx context.Context, target string, query url.Values, body
 		var d time.Duration
 		if wait := e.RetryAfter(); wait > 0 {
 			waits++
-			if waits > readMaxWaits || wait > readMaxRetryAfter {
+			if waits > readMaxWaits || wait > importer.DefaultMaxRetryAfter {
 				return nil, err
 			}
 			d = wait
 		} else {
 			attempts++
-			if attempts >= readAttempts {
+			if attempts >= importer.DefaultMaxAttempts {
 				return nil, err
 			}
-			d = min(readBaseDelay<<(attempts-1), readMaxDelay)
+			d = min(importer.DefaultBaseDelay<<(attempts-1), importer.DefaultMaxDelay)
 			d = rand.N(d) + 1
 		}
 		t := time.NewTimer(d)

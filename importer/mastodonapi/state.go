@@ -40,7 +40,7 @@ const relationshipBatch = 40
 // Accounts are user@domain, local ones too.
 func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.State, error) {
 	var me account
-	if _, err := c.read(ctx, "/api/v1/accounts/verify_credentials", nil, nil, &me); err != nil {
+	if _, err := c.read(ctx, "/api/v1/accounts/verify_credentials", nil, &me); err != nil {
 		return nil, err
 	}
 	if me.ID == "" {
@@ -92,7 +92,7 @@ func (c *Client) ReadState(ctx context.Context, t importer.Type) (*importer.Stat
 			return nil, err
 		}
 		var ls []listEntity
-		if _, err := c.read(ctx, "/api/v1/lists", nil, nil, &ls); err != nil {
+		if _, err := c.read(ctx, "/api/v1/lists", nil, &ls); err != nil {
 			return nil, err
 		}
 		for _, l := range ls {
@@ -137,7 +137,7 @@ func (c *Client) following(ctx context.Context, id string, st *importer.State) e
 // does not make the account follow, block or mute itself.
 func (c *Client) Self(ctx context.Context) (string, error) {
 	var me account
-	if _, err := c.read(ctx, "/api/v1/accounts/verify_credentials", nil, nil, &me); err != nil {
+	if _, err := c.read(ctx, "/api/v1/accounts/verify_credentials", nil, &me); err != nil {
 		return "", err
 	}
 	if me.ID == "" || strings.TrimPrefix(me.Acct, "@") == "" {
@@ -158,7 +158,7 @@ func pages[T any](ctx context.Context, c *Client, path string, f func([]T)) erro
 	seen := map[string]bool{}
 	for range maxPages {
 		var page []T
-		h, err := c.read(ctx, target, query, nil, &page)
+		h, err := c.read(ctx, target, query, &page)
 		if err != nil {
 			return err
 		}
@@ -280,7 +280,7 @@ func (c *Client) Domain(ctx context.Context) (string, error) {
 	var v2 struct {
 		Domain string `json:"domain"`
 	}
-	_, err := c.read(ctx, "/api/v2/instance", nil, nil, &v2)
+	_, err := c.read(ctx, "/api/v2/instance", nil, &v2)
 	d = v2.Domain
 	if err != nil || d == "" {
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -289,7 +289,7 @@ func (c *Client) Domain(ctx context.Context) (string, error) {
 		var v1 struct {
 			URI string `json:"uri"`
 		}
-		if _, err := c.read(ctx, "/api/v1/instance", nil, nil, &v1); err != nil {
+		if _, err := c.read(ctx, "/api/v1/instance", nil, &v1); err != nil {
 			return "", err
 		}
 		d = v1.URI
@@ -323,7 +323,7 @@ func (c *Client) relationships(ctx context.Context, accts []account) (map[string
 			q.Add("id[]", a.ID)
 		}
 		var rels []relationship
-		if _, err := c.read(ctx, "/api/v1/accounts/relationships", q, nil, &rels); err != nil {
+		if _, err := c.read(ctx, "/api/v1/accounts/relationships", q, &rels); err != nil {
 			return nil, err
 		}
 		for _, r := range rels {

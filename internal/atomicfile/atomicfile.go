@@ -1,5 +1,5 @@
 // Package atomicfile writes a file whole or not at all, without following
-// links: the one implementation of an atomic file write in fediport.
+// links.
 //
 // [Write] writes to a new file under a temporary name in the target's
 // folder, created exclusively (so never an existing file, nor through a
@@ -23,8 +23,9 @@ import (
 )
 
 // Write replaces the file name with what write writes, as a new file of
-// mode perm (less the umask). On any error name is left as it was and the
-// temporary file is removed.
+// mode perm (less the umask). On an error before the rename, name is left
+// as it was and the temporary file is removed; an error syncing the folder
+// comes after name was replaced.
 func Write(name string, perm fs.FileMode, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(name)
 	if dir == "" {

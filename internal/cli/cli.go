@@ -182,8 +182,8 @@ func (c *Command) Parse(args []string) ([]string, error) {
 			return nil, &UsageError{Msg: err.Error()}
 		}
 		left := c.Flags.Args()
-		if used := len(args) - len(left); used > 0 && args[used-1] == "--" {
-			return append(rest, left...), nil // "--" ended the flags
+		if c.endedByDashes(args[:len(args)-len(left)]) {
+			return append(rest, left...), nil
 		}
 		if len(left) == 0 {
 			return rest, nil
@@ -193,6 +193,27 @@ func (c *Command) Parse(args []string) ([]string, error) {
 		rest = append(rest, left[0])
 		args = left[1:]
 	}
+}
+
+// endedByDashes reports whether the flags Flags.Parse used were ended by
+// "--", not just ending in a "--" that is a flag's value ("-out --").
+func (c *Command) endedByDashes(used []string) bool {
+	for i := 0; i < len(used); i++ {
+		a := used[i]
+		if a == "--" {
+			return i == len(used)-1
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := c.Flags.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				i++ // the next argument is the flag's value
+			}
+		}
+	}
+	return false
 }
 
 // Exit reports err on c's standard error, or the help text on standard

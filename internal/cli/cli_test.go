@@ -40,10 +40,13 @@ func TestParseFlagsAnywhere(t *testing.T) {
 		{"flag between files", []string{"a", "-json", "b"}, []string{"a", "b"}, true},
 		{"-- ends the flags", []string{"a", "--", "-json"}, []string{"a", "-json"}, false},
 		{"no arguments", nil, nil, false},
+		{"-- as a flag's value ends nothing", []string{"a", "-out", "--", "b", "-json"}, []string{"a", "b"}, true},
+		{"-- after a flag's value ends the flags", []string{"-out", "-json", "--", "-json"}, []string{"-json"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, _, _, asJSON := newDemo()
+			c.Flags.String("out", "", "output `file`")
 			got, err := c.Parse(tt.args)
 			if err != nil {
 				t.Fatal(err)

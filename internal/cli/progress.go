@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Progress shows how far long work has come. On a terminal it is one live
+// Progress shows how far along work has come. On a terminal it is one live
 // line, redrawn at most ten times a second, with a bar, counts, rate and
 // time left; elsewhere (a pipe, a log file) it is a plain line every few
 // seconds. Its methods are safe for concurrent use, and a nil *Progress

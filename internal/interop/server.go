@@ -169,14 +169,23 @@ func (s *Server) key(name string) (*rsa.PrivateKey, error) {
 	if err != nil || file == "" {
 		return key, err
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
+	b, err := privateKeyPEM(key)
 	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(s.keyDir, 0o700); err != nil {
 		return nil, err
 	}
-	return key, os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	return key, os.WriteFile(file, b, 0o600)
+}
+
+// privateKeyPEM encodes key as PKCS#8 PEM.
+func privateKeyPEM(key *rsa.PrivateKey) ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
 // Signer returns a signer for the account name's key.
@@ -198,11 +207,7 @@ func (s *Server) PrivateKeyPEM(name string) ([]byte, error) {
 	if u == nil {
 		return nil, fmt.Errorf("interop: no user %q", name)
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(u.Key)
-	if err != nil {
-		return nil, err
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+	return privateKeyPEM(u.Key)
 }
 
 // Actor returns a copy of the account's actor document.

@@ -5,12 +5,24 @@
 package clitest
 
 import (
+	"bytes"
+	"io"
 	"strings"
 	"testing"
 )
 
 // Run runs a program with args and returns its exit code and output.
 type Run func(t *testing.T, args ...string) (code int, stdout, stderr string)
+
+// Func returns the Run of a program whose run function takes its
+// arguments and outputs and returns the exit code.
+func Func(run func(args []string, stdout, stderr io.Writer) int) Run {
+	return func(_ *testing.T, args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := run(args, &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+}
 
 // Case is one command line and what it must give.
 type Case struct {
