@@ -395,7 +395,7 @@ func (d *Deliverer) deliverWithRetry(ctx context.Context, u DeliveryUnit, hosts 
 		if !last.Temporary || i == attempts {
 			break
 		}
-		wait, _ := d.backoff(i)
+		wait, _ := d.RetryDelay(i, last) // Retry-After when the inbox gave one
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:

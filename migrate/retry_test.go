@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,5 +81,42 @@ func TestRetryDelayBackoff(t *testing.T) {
 	}
 	if _, retry := d.RetryDelay(1, errors.New("queue error")); !retry {
 		t.Error("an error that is not a DeliveryError is not retried")
+	}
+}
+
+// TestDeliverAllHonoursRetryAfter checks that DeliverAll's own retries
+// wait as long as an inbox's 429 asks (up to MaxBackoff), not merely its
+// millisecond backoff: the second send comes at least a second after the
+// first.
+func TestDeliverAllHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
+	var sends []time.Time
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sends = append(sends, time.Now())
+		first := len(sends) == 1
+		mu.Unlock()
+		if first {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	d := testDeliverer(t) // Backoff 1 ms
+	d.MaxBackoff = 5 * time.Second
+	rep, err := d.DeliverAll(context.Background(), moveBody, []string{srv.URL + "/inbox"})
+	if err != nil || rep.Delivered != 1 {
+		t.Fatalf("DeliverAll = %+v, %v; want 1 delivered", rep, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sends) != 2 {
+		t.Fatalf("%d sends, want 2", len(sends))
+	}
+	if gap := sends[1].Sub(sends[0]); gap < time.Second {
+		t.Errorf("second send %v after the first, want at least Retry-After's 1s", gap)
 	}
 }
