@@ -153,6 +153,10 @@ func (s *Summary) problem(err error) {
 	}
 }
 
+// shown reports whether a status is rendered: posts and boosts, not
+// other activities.
+func shown(st *archive.Status) bool { return st.Activity == "Create" || st.Activity == "Announce" }
+
 // shownStatuses yields the posts and boosts of the archive, in outbox
 // order, for both renderers. Items that cannot be read and activities
 // that are not shown are counted in sum.Skipped and listed in its
@@ -176,7 +180,7 @@ func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *S
 				yield(nil, err)
 				return
 			}
-			if st.Activity != "Create" && st.Activity != "Announce" {
+			if !shown(st) {
 				sum.Skipped++
 				sum.problem(fmt.Errorf("outbox item %d: %s activity not shown", st.Index, st.Activity))
 				continue
