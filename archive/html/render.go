@@ -542,6 +542,11 @@ func copyFile(root *output, name string, src io.Reader) error {
 		err = &outputError{cerr}
 	}
 	if err != nil {
+		if !isOutputError(err) {
+			// The source failed (an entry cut short): no part of a file
+			// is left in the output, where the post shows it missing.
+			root.root.Remove(name)
+		}
 		return fmt.Errorf("html: writing %s: %w", name, err)
 	}
 	return nil
