@@ -1,9 +1,6 @@
 package html_test
 
 import (
-	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"
@@ -24,26 +21,13 @@ func TestTarGzUnshownMedia(t *testing.T) {
 	outbox := `{"id":"outbox.json","type":"OrderedCollection","orderedItems":[` +
 		`{"id":"https://a.example/users/u/statuses/1/activity","type":"Create","actor":"https://a.example/users/u","published":"2020-01-01T00:00:00Z","to":["https://www.w3.org/ns/activitystreams#Public"],"object":` + note("1", shownFile) + `},` +
 		`{"id":"https://a.example/users/u/statuses/2/update","type":"Update","actor":"https://a.example/users/u","published":"2020-01-01T00:00:00Z","to":["https://www.w3.org/ns/activitystreams#Public"],"object":` + note("2", hiddenFile) + `}]}`
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	for _, f := range []struct{ name, data string }{
-		{"outbox.json", outbox},
-		{shownFile, "\x89PNG shown"},
-		{hiddenFile, "\x89PNG hidden"},
-		{"actor.json", `{"id":"https://a.example/users/u","type":"Person","preferredUsername":"u"}`},
-	} {
-		if err := tw.WriteHeader(&tar.Header{Name: f.name, Typeflag: tar.TypeReg, Size: int64(len(f.data)), Mode: 0o644}); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write([]byte(f.data))
-	}
-	tw.Close()
-	gz.Close()
 	src := filepath.Join(t.TempDir(), "a.tar.gz")
-	if err := os.WriteFile(src, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeTarGz(t, src, []tarEntry{
+		{"outbox.json", []byte(outbox)},
+		{shownFile, []byte("\x89PNG shown")},
+		{hiddenFile, []byte("\x89PNG hidden")},
+		{"actor.json", []byte(`{"id":"https://a.example/users/u","type":"Person","preferredUsername":"u"}`)},
+	})
 	out := filepath.Join(t.TempDir(), "out")
 	sum, err := archivehtml.Render(context.Background(), openArchive(t, src), out)
 	if err != nil {
