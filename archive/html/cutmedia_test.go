@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fediport/fediport/archive"
@@ -36,6 +37,9 @@ func TestCutMediaNotLeft(t *testing.T) {
 	cut := false
 	for _, p := range sum.Problems {
 		cut = cut || errors.Is(p, archive.ErrTruncated)
+		if strings.Contains(p.Error(), "writing") {
+			t.Errorf("problem %q: a failed read called a failed write", p)
+		}
 	}
 	if !cut {
 		t.Errorf("problems %v, want one wrapping ErrTruncated", sum.Problems)

@@ -546,6 +546,7 @@ func copyFile(root *output, name string, src io.Reader) error {
 			// The source failed (an entry cut short): no part of a file
 			// is left in the output, where the post shows it missing.
 			root.root.Remove(name)
+			return fmt.Errorf("html: copying %s: %w", name, err)
 		}
 		return fmt.Errorf("html: writing %s: %w", name, err)
 	}
