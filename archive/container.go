@@ -76,11 +76,7 @@ func (b zipBackend) open(e *entry) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	cr := &checkedReader{rc: rc, max: b.limits.MaxEntrySize, name: e.name}
-	if e.cut {
-		return &cutReader{r: cr, name: e.name}, nil
-	}
-	return cr, nil
+	return &checkedReader{rc: rc, max: b.limits.MaxEntrySize, name: e.name, cut: e.cut}, nil
 }
 
 // zipEntries indexes a ZIP of the given size. Sizes come from the
@@ -135,12 +131,14 @@ func zipEntries(zr *zip.Reader, size int64, l Limits) ([]*entry, []string, error
 }
 
 // checkedReader turns the errors of an entry's decompressor into
-// positioned errors and enforces the per-entry limit.
+// positioned errors and enforces the per-entry limit. In the entry a
+// ZIP cut short ends in (cut), any end of the data is ErrTruncated.
 type checkedReader struct {
 	rc   io.ReadCloser
 	n    int64
 	max  int64
 	name string
+	cut  bool
 }
 
 func (c *checkedReader) Read(p []byte) (int, error) {
@@ -148,6 +146,9 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	if c.n > c.max {
 		return n, &Error{Entry: c.name, Index: -1, Offset: c.max, Err: ErrEntryTooLarge}
+	}
+	if err != nil && c.cut && !isLimitErr(err) {
+		return n, &Error{Entry: c.name, Index: -1, Offset: c.n, Err: ErrTruncated}
 	}
 	if err != nil && err != io.EOF {
 		var e *Error

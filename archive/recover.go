@@ -365,22 +365,3 @@ func (a *appendedReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return read, nil
 }
-
-// cutReader ends the reading of the entry a ZIP ends in with ErrTruncated
-// where its data ends.
-type cutReader struct {
-	r    io.ReadCloser
-	name string
-	n    int64
-}
-
-func (c *cutReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if err != nil && !isLimitErr(err) {
-		err = &Error{Entry: c.name, Index: -1, Offset: c.n, Err: ErrTruncated}
-	}
-	return n, err
-}
-
-func (c *cutReader) Close() error { return c.r.Close() }

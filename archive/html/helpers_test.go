@@ -1,10 +1,13 @@
 package html_test
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"image"
 	"image/color"
 	"image/png"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -130,6 +133,37 @@ func generated(t testing.TB, dir string, n int) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// tarEntry is one file of a .tar.gz written by writeTarGz.
+type tarEntry struct {
+	name string
+	data []byte
+}
+
+// writeTarGz writes a .tar.gz at path holding files, in this order.
+func writeTarGz(t testing.TB, path string, files []tarEntry) {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for _, f := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: f.name, Typeflag: tar.TypeReg, Size: int64(len(f.data)), Mode: 0o644}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(f.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gz.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func openArchive(t testing.TB, path string) *archive.Reader {

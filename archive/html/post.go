@@ -250,6 +250,9 @@ func prepareMedia(ctx context.Context, ar *archive.Reader, root *output) error {
 			}
 			continue
 		}
+		if !shown(st) {
+			continue // its media are not shown either
+		}
 		for _, a := range st.Media() {
 			if _, ok := wanted[a.Path]; !ok && mediaName(a.Path) && ar.Has(a.Path) {
 				wanted[a.Path] = a.MediaType

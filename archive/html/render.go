@@ -153,6 +153,10 @@ func (s *Summary) problem(err error) {
 	}
 }
 
+// shown reports whether a status is rendered: posts and boosts, not
+// other activities.
+func shown(st *archive.Status) bool { return st.Activity == "Create" || st.Activity == "Announce" }
+
 // shownStatuses yields the posts and boosts of the archive, in outbox
 // order, for both renderers. Items that cannot be read and activities
 // that are not shown are counted in sum.Skipped and listed in its
@@ -176,7 +180,7 @@ func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *S
 				yield(nil, err)
 				return
 			}
-			if st.Activity != "Create" && st.Activity != "Announce" {
+			if !shown(st) {
 				sum.Skipped++
 				sum.problem(fmt.Errorf("outbox item %d: %s activity not shown", st.Index, st.Activity))
 				continue
@@ -538,6 +542,12 @@ func copyFile(root *output, name string, src io.Reader) error {
 		err = &outputError{cerr}
 	}
 	if err != nil {
+		if !isOutputError(err) {
+			// The source failed (an entry cut short): no part of a file
+			// is left in the output, where the post shows it missing.
+			root.root.Remove(name)
+			return fmt.Errorf("html: copying %s: %w", name, err)
+		}
 		return fmt.Errorf("html: writing %s: %w", name, err)
 	}
 	return nil

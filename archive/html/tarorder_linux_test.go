@@ -1,9 +1,6 @@
 package html_test
 
 import (
-	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -45,30 +42,17 @@ func reversedMediaTarGz(t *testing.T, path string, n int) {
 			i, i, i, archive.MediaEntry(uint64(i+1), "m.png")))
 	}
 	outbox := `{"id":"outbox.json","type":"OrderedCollection","orderedItems":[` + strings.Join(items, ",") + `]}`
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	add := func(name string, data []byte) {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Size: int64(len(data)), Mode: 0o644}); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write(data)
-	}
-	add("outbox.json", []byte(outbox))
+	files := []tarEntry{{"outbox.json", []byte(outbox)}}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := n - 1; i >= 0; i-- {
 		data := make([]byte, 4<<10) // incompressible: every restart reads it again
 		for j := range data {
 			data[j] = byte(rng.Uint32())
 		}
-		add(archive.MediaEntry(uint64(i+1), "m.png"), data)
+		files = append(files, tarEntry{archive.MediaEntry(uint64(i+1), "m.png"), data})
 	}
-	add("actor.json", []byte(`{"id":"https://a.example/users/u","type":"Person","preferredUsername":"u"}`))
-	tw.Close()
-	gz.Close()
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	files = append(files, tarEntry{"actor.json", []byte(`{"id":"https://a.example/users/u","type":"Person","preferredUsername":"u"}`)})
+	writeTarGz(t, path, files)
 }
 
 // TestTarGzMediaOnePass renders a .tar.gz whose media are stored in the
