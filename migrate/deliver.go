@@ -281,7 +281,7 @@ type DeliveryReport struct {
 
 // DeliverAll delivers activity (an encoded activity with an "id") to each
 // inbox, deduplicated, and returns what happened. Each inbox is sent to
-// at most MaxAttempts times, with backoff; a failure does not hold up the
+// at most MaxAttempts times, waiting as [Deliverer.RetryDelay] says; a failure does not hold up the
 // other inboxes. With a Journal, inboxes it records for this activity id
 // are skipped and each success is recorded before being counted, so
 // calling DeliverAll again after a crash or a partial failure sends only
