@@ -14,21 +14,27 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/backoff"
 )
 
-// Defaults of [Deliverer].
+// Defaults of [Deliverer] (and of [Transfer.Concurrency]); a field <= 0
+// takes its default.
 const (
 	// DefaultConcurrency is how many requests are in flight at once.
 	DefaultConcurrency = 8
 	// DefaultMaxAttempts is how many times an inbox is tried per run.
 	DefaultMaxAttempts = 4
-	// DefaultBackoff is the wait before the first retry.
-	DefaultBackoff = time.Second
-	// DefaultMaxBackoff caps the wait between retries.
-	DefaultMaxBackoff = 5 * time.Minute
+	// DefaultBaseDelay bounds the wait before the first retry.
+	DefaultBaseDelay = time.Second
+	// DefaultMaxDelay caps the bound of the wait between retries.
+	DefaultMaxDelay = 5 * time.Minute
+	// DefaultMaxRetryAfter is the longest Retry-After honoured.
+	DefaultMaxRetryAfter = 15 * time.Minute
 	// DefaultHostFailures is how many temporary failures in a row put a
 	// host aside.
 	DefaultHostFailures = 5
+	// DefaultHostCooldown is how long a host stays put aside.
+	DefaultHostCooldown = 5 * time.Minute
 	// DefaultTimeout bounds one request.
 	DefaultTimeout = 10 * time.Second
 )
@@ -40,8 +46,8 @@ type DeliveryUnit struct {
 	Activity []byte // the encoded activity, with an "id"
 }
 
-// DeliveryProgress is reported after each inbox of
-// [Deliverer.DeliverAll].
+// DeliveryProgress is what [Deliverer.Progress] is told after each inbox
+// of [Deliverer.DeliverAll].
 type DeliveryProgress struct {
 	Inbox string
 	Err   error // nil when delivered (or already delivered)
@@ -55,9 +61,10 @@ const maxKnownSchemes = 4096
 
 // Deliverer sends activities, HTTP-signed, to inboxes: with bounded
 // concurrency, retries with exponential backoff per inbox, hosts that keep
-// failing put aside without holding up the others, and, with a Journal, a
-// record of each success so that a killed run resumes without sending
-// twice. Set Signer; the zero value of every other field works.
+// failing put aside without holding up the others, and, with a
+// [DeliveryLog], a record of each success so that a killed run resumes
+// without sending twice. Set Signer; the zero value of every other field
+// works.
 //
 // A Deliverer is safe for concurrent use; do not change its fields while
 // it runs.
@@ -82,32 +89,59 @@ type Deliverer struct {
 	// UserAgent is sent with each request; "" means
 	// activitypub.DefaultUserAgent.
 	UserAgent string
-	// Concurrency bounds the requests in flight; 0 means
-	// [DefaultConcurrency].
+	// Concurrency bounds the requests in flight (default
+	// [DefaultConcurrency]).
 	Concurrency int
-	// MaxAttempts bounds the sends per inbox in one run; 0 means
-	// [DefaultMaxAttempts].
+	// MaxAttempts bounds the sends per inbox in one run of DeliverAll
+	// (default [DefaultMaxAttempts]).
 	MaxAttempts int
-	// Backoff is the wait before the first retry, doubled for each
-	// next one (with jitter) up to MaxBackoff; 0 means [DefaultBackoff]
-	// and [DefaultMaxBackoff].
-	Backoff, MaxBackoff time.Duration
+	// BaseDelay bounds the wait before the first retry, doubled for each
+	// next one up to MaxDelay (defaults [DefaultBaseDelay],
+	// [DefaultMaxDelay]); each wait is drawn at random up to the bound
+	// ("full jitter"), or is the inbox's Retry-After when longer.
+	BaseDelay, MaxDelay time.Duration
+	// MaxRetryAfter is the longest Retry-After honoured (default
+	// [DefaultMaxRetryAfter]): an inbox that asks for a longer wait is
+	// not retried in this run (nor by [Deliverer.RetryDelay]).
+	MaxRetryAfter time.Duration
 	// HostFailures is how many temporary failures in a row (network
-	// errors, 408, 429, 5xx) put a host aside for the rest of the run;
-	// 0 means [DefaultHostFailures]. A permanent refusal (another 4xx)
-	// concerns one inbox and does not count.
+	// errors, 408, 429, 5xx) put a host aside (default
+	// [DefaultHostFailures]): its other inboxes fail at once with
+	// [ErrHostPutAside] for HostCooldown (default [DefaultHostCooldown]),
+	// after which one delivery probes the host again. A permanent refusal
+	// (another 4xx) concerns one inbox and does not count.
 	HostFailures int
-	// Timeout bounds each request; 0 means [DefaultTimeout].
+	HostCooldown time.Duration
+	// Timeout bounds each request (default [DefaultTimeout]).
 	Timeout time.Duration
-	// Journal, when set, records each success and is consulted first.
-	Journal *Journal
-	// Progress, when set, is called after each inbox of DeliverAll,
-	// from the goroutine that delivered it.
+	// Log, when set, records each success and is consulted first, so
+	// that DeliverAll run again sends only what was not accepted.
+	Log *DeliveryLog
+	// Progress, when set, is called after each inbox of DeliverAll, from
+	// one goroutine at a time. It should return quickly.
 	Progress func(DeliveryProgress)
 
 	once    sync.Once
 	hc      *http.Client
 	schemes knownSchemes
+}
+
+// policy returns the Deliverer's retry policy.
+func (d *Deliverer) policy() *backoff.Policy {
+	return &backoff.Policy{
+		MaxAttempts:   or(d.MaxAttempts, DefaultMaxAttempts),
+		BaseDelay:     or(d.BaseDelay, DefaultBaseDelay),
+		MaxDelay:      or(d.MaxDelay, DefaultMaxDelay),
+		MaxRetryAfter: or(d.MaxRetryAfter, DefaultMaxRetryAfter),
+	}
+}
+
+// or returns v, or d when v <= 0.
+func or[T ~int | ~int64](v, d T) T {
+	if v <= 0 {
+		return d
+	}
+	return v
 }
 
 // knownSchemes remembers, per host, the signature scheme it accepted,
@@ -168,20 +202,15 @@ func (d *Deliverer) client() *http.Client {
 	return d.hc
 }
 
-func (d *Deliverer) concurrency() int {
-	if d.Concurrency <= 0 {
-		return DefaultConcurrency
-	}
-	return d.Concurrency
-}
+func (d *Deliverer) concurrency() int { return or(d.Concurrency, DefaultConcurrency) }
 
 // Deliver sends u once, signed (twice when the inbox refuses the first
 // signature scheme with 400 or 401: see [Deliverer.Signer]), and returns
 // nil when the inbox accepted it (2xx), else a *[DeliveryError] whose
-// Temporary field says whether a later retry may succeed (network
-// errors, 408, 429, 5xx). It neither
-// retries nor consults the Journal: a host running units on its own job
-// queue retries with the queue's policy and records successes itself.
+// Temporary method says whether a later retry may succeed (network
+// errors, 408, 429, 5xx). It neither retries nor consults the Log: a
+// host running units on its own job queue retries with the queue's
+// policy ([Deliverer.RetryDelay]) and records successes itself.
 func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 	if d.Signer == nil {
 		return &DeliveryError{Inbox: u.Inbox, Err: errors.New("Deliverer has no Signer")}
@@ -225,7 +254,11 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 		return nil
 	}
 	temp := temporaryStatus(status)
-	return &DeliveryError{Inbox: u.Inbox, StatusCode: status, Temporary: temp, RetryAfter: retryAfter(temp, wait, time.Now())}
+	de := &DeliveryError{Inbox: u.Inbox, StatusCode: status, temporary: temp}
+	if temp {
+		de.RetryAfter = backoff.ParseRetryAfter(wait, time.Now())
+	}
+	return de
 }
 
 // temporaryStatus reports whether an inbox's answer may change on a
@@ -237,11 +270,7 @@ func temporaryStatus(status int) bool {
 // send signs u with scheme and sends it once, returning the status and
 // the Retry-After header of the answer.
 func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub.Scheme) (status int, retryAfter string, err error) {
-	timeout := d.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, or(d.Timeout, DefaultTimeout))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.Inbox, bytes.NewReader(u.Activity))
 	if err != nil {
@@ -260,7 +289,7 @@ func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub
 	}
 	resp, err := d.client().Do(req)
 	if err != nil {
-		return 0, "", &DeliveryError{Inbox: u.Inbox, Temporary: !errors.Is(err, activitypub.ErrPrivateAddress), Err: err}
+		return 0, "", &DeliveryError{Inbox: u.Inbox, temporary: !errors.Is(err, activitypub.ErrPrivateAddress), Err: err}
 	}
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	resp.Body.Close()
@@ -271,7 +300,7 @@ func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub
 type DeliveryReport struct {
 	Total     int // distinct inboxes
 	Delivered int // accepted in this run
-	Skipped   int // already recorded in the Journal
+	Skipped   int // already recorded in the Log
 	Failed    int // refused, or still failing after MaxAttempts
 	PutAside  int // not attempted: their host kept failing
 	// Errors holds one error per inbox that failed or was put aside:
@@ -279,55 +308,63 @@ type DeliveryReport struct {
 	Errors []error
 }
 
-// DeliverAll delivers activity (an encoded activity with an "id") to each
-// inbox, deduplicated, and returns what happened. Each inbox is sent to
-// at most MaxAttempts times, waiting as [Deliverer.RetryDelay] says; a failure does not hold up the
-// other inboxes. With a Journal, inboxes it records for this activity id
-// are skipped and each success is recorded before being counted, so
-// calling DeliverAll again after a crash or a partial failure sends only
-// to inboxes that did not accept yet. The error is non-nil only when ctx
-// ends or the Journal fails; per-inbox failures are in the report.
-func (d *Deliverer) DeliverAll(ctx context.Context, activity []byte, inboxes []string) (*DeliveryReport, error) {
+// ActivityID returns the "id" of an encoded activity, which
+// [Deliverer.DeliverAll] and a [DeliveryLog] key deliveries by; it fails
+// when the activity is not a JSON object with a non-empty string id.
+func ActivityID(activity []byte) (string, error) {
 	var probe struct {
 		ID string `json:"id"`
 	}
 	if err := json.Unmarshal(activity, &probe); err != nil || probe.ID == "" {
-		return nil, fmt.Errorf("migrate: activity to deliver has no id")
+		return "", errors.New("migrate: activity to deliver has no id")
+	}
+	return probe.ID, nil
+}
+
+// DeliverAll delivers activity (an encoded activity with an "id") to each
+// inbox, deduplicated, and returns what happened. Each inbox is sent to
+// at most MaxAttempts times, waiting as [Deliverer.RetryDelay] says
+// (the inbox's Retry-After when it asks for longer than the backoff); a
+// failure does not hold up the other inboxes. With a Log, inboxes it
+// records for this activity id are skipped and each success is recorded
+// before being counted, so calling DeliverAll again after a crash or a
+// partial failure sends only to inboxes that did not accept yet. The
+// error is non-nil only when ctx ends or the Log fails; per-inbox
+// failures are in the report.
+func (d *Deliverer) DeliverAll(ctx context.Context, activity []byte, inboxes []string) (*DeliveryReport, error) {
+	id, err := ActivityID(activity)
+	if err != nil {
+		return nil, err
 	}
 	inboxes = dedupe(inboxes)
 	rep := &DeliveryReport{Total: len(inboxes)}
-	n := d.concurrency()
-	hosts := &hostHealth{limit: d.HostFailures, fails: map[string]int{}}
-	if hosts.limit <= 0 {
-		hosts.limit = DefaultHostFailures
+	hosts := &backoff.Breaker{
+		HostFailures: or(d.HostFailures, DefaultHostFailures),
+		HostCooldown: or(d.HostCooldown, DefaultHostCooldown),
 	}
 	var (
-		mu         sync.Mutex
-		wg         sync.WaitGroup
-		journalErr error
-		done       int
+		mu     sync.Mutex
+		wg     sync.WaitGroup
+		logErr error
 	)
 	work := make(chan string)
-	for range min(n, len(inboxes)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range min(d.concurrency(), len(inboxes)) {
+		wg.Go(func() {
 			for inbox := range work {
-				skipped := d.Journal != nil && d.Journal.Delivered(probe.ID, inbox)
+				skipped := d.Log != nil && d.Log.Delivered(id, inbox)
 				var err error
 				if !skipped {
 					err = d.deliverWithRetry(ctx, DeliveryUnit{Inbox: inbox, Activity: activity}, hosts)
-					if err == nil && d.Journal != nil {
-						if jerr := d.Journal.Record(probe.ID, inbox); jerr != nil {
+					if err == nil && d.Log != nil {
+						if lerr := d.Log.Record(id, inbox); lerr != nil {
 							mu.Lock()
-							journalErr = jerr
+							logErr = lerr
 							mu.Unlock()
-							err = jerr
+							err = lerr
 						}
 					}
 				}
 				mu.Lock()
-				done++
 				switch {
 				case skipped:
 					rep.Skipped++
@@ -340,13 +377,13 @@ func (d *Deliverer) DeliverAll(ctx context.Context, activity []byte, inboxes []s
 					rep.Failed++
 					rep.Errors = append(rep.Errors, err)
 				}
-				p := DeliveryProgress{Inbox: inbox, Err: err, Done: done, Total: rep.Total}
-				mu.Unlock()
 				if d.Progress != nil {
-					d.Progress(p)
+					done := rep.Skipped + rep.Delivered + rep.PutAside + rep.Failed
+					d.Progress(DeliveryProgress{Inbox: inbox, Err: err, Done: done, Total: rep.Total})
 				}
+				mu.Unlock()
 			}
-		}()
+		})
 	}
 feed:
 	for _, inbox := range inboxes {
@@ -361,77 +398,53 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return rep, err
 	}
-	return rep, journalErr
+	return rep, logErr
 }
 
 // deliverWithRetry sends u until it succeeds, fails for good, runs out of
 // attempts or its host is put aside.
-func (d *Deliverer) deliverWithRetry(ctx context.Context, u DeliveryUnit, hosts *hostHealth) error {
-	attempts := d.MaxAttempts
-	if attempts <= 0 {
-		attempts = DefaultMaxAttempts
-	}
+func (d *Deliverer) deliverWithRetry(ctx context.Context, u DeliveryUnit, hosts *backoff.Breaker) error {
+	p := d.policy()
+	attempts := p.Attempts()
 	host := hostOf(u.Inbox)
 	var last *DeliveryError
 	for i := 1; i <= attempts; i++ {
-		if hosts.putAside(host) {
-			return &DeliveryError{Inbox: u.Inbox, Attempts: i - 1, Temporary: true, Err: ErrHostPutAside}
+		if err := hosts.Allow(host); err != nil {
+			return &DeliveryError{Inbox: u.Inbox, Attempts: i - 1, temporary: true, Err: fmt.Errorf("%w: %w", ErrHostPutAside, err)}
 		}
 		err := d.Deliver(ctx, u)
 		if err == nil {
-			hosts.success(host)
+			hosts.Success(host)
 			return nil
 		}
-		if !errors.As(err, &last) {
-			hosts.failure(host)
+		if ctx.Err() != nil {
+			hosts.Abandon(host) // no verdict on the host
 			return err
 		}
-		if last.Temporary {
-			// A host that answers 4xx for one inbox (a deleted account)
-			// is up: only failures that say it is not count against it.
-			hosts.failure(host)
+		if !errors.As(err, &last) {
+			hosts.Failure(host, err)
+			return err
 		}
-		last.Attempts = i
-		if !last.Temporary || i == attempts {
+		last.Attempts = i // before the breaker shares it with other goroutines
+		if last.temporary {
+			hosts.Failure(host, last)
+		} else {
+			// A host that answers 4xx for one inbox (a deleted
+			// account) is up; only failures that say it is not count.
+			hosts.Answered(host)
+		}
+		if !last.temporary || i == attempts {
 			break
 		}
-		wait, _ := d.RetryDelay(i, last) // Retry-After when the inbox gave one
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
+		wait, retry := p.Wait(i, last.RetryAfter)
+		if !retry {
+			break // the inbox asked for more than MaxRetryAfter
+		}
+		if backoff.Sleep(ctx, wait) != nil {
 			return last
 		}
 	}
 	return last
-}
-
-// hostHealth counts failed sends in a row per host.
-type hostHealth struct {
-	mu    sync.Mutex
-	limit int
-	fails map[string]int
-}
-
-func (h *hostHealth) putAside(host string) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.fails[host] >= h.limit
-}
-
-func (h *hostHealth) success(host string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.fails[host] < h.limit {
-		delete(h.fails, host)
-	}
-}
-
-func (h *hostHealth) failure(host string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.fails[host]++
 }
 
 func hostOf(inbox string) string {

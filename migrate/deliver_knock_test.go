@@ -104,7 +104,7 @@ func TestDeliverDoubleKnock(t *testing.T) {
 				switch {
 				case tc.status == 0 && err != nil:
 					t.Fatalf("delivery %d: %v", i+1, err)
-				case tc.status != 0 && (!errors.As(err, &de) || de.StatusCode != tc.status || de.Temporary != tc.temporary):
+				case tc.status != 0 && (!errors.As(err, &de) || de.StatusCode != tc.status || de.Temporary() != tc.temporary):
 					t.Fatalf("delivery %d: %v, want a DeliveryError with status %d, temporary %v", i+1, err, tc.status, tc.temporary)
 				}
 				if got := s.take(); !slices.Equal(got, want) {

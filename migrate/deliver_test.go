@@ -1,6 +1,7 @@
 package migrate_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -84,7 +85,7 @@ func testDeliverer(t testing.TB) *migrate.Deliverer {
 	return &migrate.Deliverer{
 		Signer:       &activitypub.Signer{KeyID: oldID + "#main-key", Key: testKey(t, 0)},
 		AllowPrivate: true, AllowHTTP: true,
-		Backoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond,
+		BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond,
 		Concurrency: 4,
 	}
 }
@@ -126,7 +127,7 @@ func TestDeliverAll(t *testing.T) {
 			forbidden = de
 		}
 	}
-	if forbidden == nil || forbidden.StatusCode != 403 || forbidden.Attempts != 1 || forbidden.Temporary {
+	if forbidden == nil || forbidden.StatusCode != 403 || forbidden.Attempts != 1 || forbidden.Temporary() {
 		t.Errorf("403 inbox: %+v, want one attempt, permanent", forbidden)
 	}
 	putAside := 0
@@ -203,7 +204,7 @@ func TestDeliverAllGoneInboxesKeepHost(t *testing.T) {
 	}
 }
 
-func TestDeliverAllJournalResumes(t *testing.T) {
+func TestDeliverAllLogResumes(t *testing.T) {
 	t.Parallel()
 	s := newInboxServer(t)
 	path := filepath.Join(t.TempDir(), "journal")
@@ -213,12 +214,12 @@ func TestDeliverAllJournalResumes(t *testing.T) {
 	}
 	s.plan["/inbox/3"] = []int{500, 500, 500, 500}
 	s.plan["/inbox/17"] = []int{410}
-	j, err := migrate.OpenJournal(path)
+	j, err := migrate.OpenDeliveryLog(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := testDeliverer(t)
-	d.Journal = j
+	d.Log = j
 	d.HostFailures = 100
 	rep, err := d.DeliverAll(context.Background(), moveBody, inboxes)
 	if err != nil {
@@ -233,16 +234,16 @@ func TestDeliverAllJournalResumes(t *testing.T) {
 	f.WriteString(`{"activity":"x","inb`)
 	f.Close()
 
-	j, err = migrate.OpenJournal(path)
+	j, err = migrate.OpenDeliveryLog(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer j.Close()
 	if j.Len() != 28 {
-		t.Errorf("reopened journal has %d records, want 28", j.Len())
+		t.Errorf("reopened log has %d records, want 28", j.Len())
 	}
 	d2 := testDeliverer(t)
-	d2.Journal = j
+	d2.Log = j
 	rep, err = d2.DeliverAll(context.Background(), moveBody, inboxes)
 	if err != nil {
 		t.Fatal(err)
@@ -257,25 +258,58 @@ func TestDeliverAllJournalResumes(t *testing.T) {
 	}
 }
 
-func TestJournalCorrupt(t *testing.T) {
+// TestDeliveryLogRefusesOtherFiles checks that a file that is not a
+// delivery log, or one damaged before its last record, fails to open
+// rather than being taken as "nothing delivered yet" (which would send
+// everything again) or overwritten.
+func TestDeliveryLogRefusesOtherFiles(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ name, content string }{
-		{"not json", "hello\n"},
-		{"missing inbox", `{"activity":"a"}` + "\n"},
-		{"unknown field", `{"activity":"a","inbox":"b","x":1}` + "\n"},
-		{"too long", strings.Repeat("a", migrate.MaxJournalLine+1) + "\n"},
+	legacy, err := os.ReadFile("testdata/deliverylog/legacy.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := deliveryLogFile(t, logHeader, logRecords, 0)
+	flipped := bytes.Clone(good)
+	flipped[bytes.Index(flipped, []byte("a.example"))] = 'x' // checksum of the first record fails
+	tests := []struct {
+		name    string
+		content []byte
+	}{
+		{"not a journal", []byte("hello\n")},
+		{"the old JSON-lines format", legacy},
+		{"another journal (an importer's)", deliveryLogFile(t, "fediport importer plan", nil, 0)},
+		{"a record that is not a delivery", deliveryLogFile(t, logHeader, []string{`{"activity":"a"}`, logRecords[0]}, 0)},
+		{"a record that is not JSON", deliveryLogFile(t, logHeader, []string{`hello`}, 0)},
+		{"a damaged record before the last", flipped},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "j")
-			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+			path := filepath.Join(t.TempDir(), "log")
+			if err := os.WriteFile(path, tt.content, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := migrate.OpenJournal(path); !errors.Is(err, migrate.ErrJournalCorrupt) {
-				t.Errorf("OpenJournal = %v, want ErrJournalCorrupt", err)
+			if l, err := migrate.OpenDeliveryLog(path); err == nil {
+				l.Close()
+				t.Errorf("OpenDeliveryLog opened it (%d records), want an error", l.Len())
+			}
+			if b, _ := os.ReadFile(path); !bytes.Equal(b, tt.content) {
+				t.Error("the file was changed")
 			}
 		})
+	}
+	// A torn last record is a crash's doing: dropped, not an error.
+	path := filepath.Join(t.TempDir(), "log")
+	if err := os.WriteFile(path, good[:len(good)-3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err := migrate.OpenDeliveryLog(path)
+	if err != nil {
+		t.Fatalf("torn last record: %v", err)
+	}
+	defer l.Close()
+	if l.Len() != 1 || !l.Delivered("https://old.example/users/alice#moves/1", "https://a.example/inbox") {
+		t.Errorf("torn log has %d records, want the first one", l.Len())
 	}
 }
 
@@ -285,7 +319,7 @@ func TestDeliverRefusesPrivateByDefault(t *testing.T) {
 	d := &migrate.Deliverer{Signer: &activitypub.Signer{KeyID: oldID + "#main-key", Key: testKey(t, 0)}, AllowHTTP: true}
 	err := d.Deliver(context.Background(), migrate.DeliveryUnit{Inbox: s.URL + "/inbox", Activity: moveBody})
 	var de *migrate.DeliveryError
-	if !errors.As(err, &de) || !errors.Is(err, activitypub.ErrPrivateAddress) || de.Temporary {
+	if !errors.As(err, &de) || !errors.Is(err, activitypub.ErrPrivateAddress) || de.Temporary() {
 		t.Errorf("Deliver to loopback = %v, want a permanent ErrPrivateAddress", err)
 	}
 	if s.requests != 0 {
@@ -294,5 +328,43 @@ func TestDeliverRefusesPrivateByDefault(t *testing.T) {
 	d.AllowHTTP = false
 	if err := d.Deliver(context.Background(), migrate.DeliveryUnit{Inbox: s.URL + "/inbox", Activity: moveBody}); !errors.Is(err, activitypub.ErrInvalidURL) {
 		t.Errorf("Deliver over http = %v, want ErrInvalidURL", err)
+	}
+}
+
+// TestDeliverAllProgressOneAtATime checks that Progress is called from
+// one goroutine at a time, with Done counting up to Total in order (the
+// old Deliverer called it from each worker at once).
+func TestDeliverAllProgressOneAtATime(t *testing.T) {
+	t.Parallel()
+	s := newInboxServer(t)
+	var inboxes []string
+	for i := range 24 {
+		inboxes = append(inboxes, fmt.Sprintf("%s/inbox/%d", s.URL, i))
+	}
+	d := testDeliverer(t)
+	var inside atomic.Int32
+	var overlap atomic.Bool
+	var dones []int
+	d.Progress = func(p migrate.DeliveryProgress) {
+		if inside.Add(1) > 1 {
+			overlap.Store(true)
+		}
+		time.Sleep(time.Millisecond)
+		dones = append(dones, p.Done)
+		inside.Add(-1)
+	}
+	if _, err := d.DeliverAll(context.Background(), moveBody, inboxes); err != nil {
+		t.Fatal(err)
+	}
+	if overlap.Load() {
+		t.Error("Progress called by two goroutines at once")
+	}
+	for i, n := range dones {
+		if n != i+1 {
+			t.Fatalf("Done values %v, want 1 to %d in order", dones, len(inboxes))
+		}
+	}
+	if len(dones) != len(inboxes) {
+		t.Errorf("%d calls, want %d", len(dones), len(inboxes))
 	}
 }

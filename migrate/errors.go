@@ -7,11 +7,15 @@ import (
 	"time"
 )
 
-// Errors of the pre-flight check ([Preflight]) that package activitypub
-// does not already name. A *[Problem] wraps each failed check; the checks
+// Errors of package migrate, in one block: each is a condition callers
+// branch on. Finer reasons travel in typed errors that unwrap to them:
+// a *[Problem] (in a *[PreflightError]) for each failed pre-flight check,
+// a *[RefusedError] for a Move a receiving server refused, a
+// *[DeliveryError] for an inbox that did not accept. Pre-flight checks
 // shared with a receiving server unwrap to activitypub's sentinels
-// (activitypub.ErrAliasMissing, ErrMoveToSelf, ErrTargetSuspended,
-// ErrTargetMoved).
+// instead (activitypub.ErrAliasMissing, ErrMoveToSelf,
+// ErrTargetSuspended, ErrTargetMoved), and so do refusals of Moves whose
+// documents fail activitypub.VerifyMove.
 var (
 	// ErrAlreadyMoved means the origin already redirects to the target:
 	// there is nothing left to do.
@@ -31,13 +35,11 @@ var (
 	// authorized fetch, GoToSocial always), and the fetch was unsigned
 	// or its key was refused.
 	ErrSignatureRequired = errors.New("migrate: server requires signed fetches")
-)
 
-// Errors of a receiving server ([Receiver]). A *[RefusedError] wraps
-// them; a Move whose documents fail activitypub.VerifyMove is refused
-// with its *activitypub.MoveError, which unwraps to activitypub's
-// sentinels.
-var (
+	// ErrUnsigned means the request carrying a Move was not signed, or
+	// its signature did not verify. The *RefusedError also unwraps to the
+	// activitypub signature error.
+	ErrUnsigned = errors.New("migrate: move request not authenticated")
 	// ErrNotSignedByActor means the request's HTTP signature is valid but
 	// made by another actor's key than the Move's actor.
 	ErrNotSignedByActor = errors.New("migrate: move not signed by its actor")
@@ -51,35 +53,20 @@ var (
 	// ErrReplay means a Move of the same origin was already accepted
 	// within [ReplayWindow].
 	ErrReplay = errors.New("migrate: move of this account already processed recently")
-	// ErrUnsigned means the request carrying the Move was not signed, or
-	// its signature did not verify. The *RefusedError also unwraps to the
-	// activitypub signature error.
-	ErrUnsigned = errors.New("migrate: move request not authenticated")
-)
 
-// Errors of the transfer of followers ([Transfer]).
-var (
 	// ErrFollowRefused is what a [FollowWriter] returns (wrapped or not)
 	// when the target refused the new follow outright: the old follow is
 	// then kept.
 	ErrFollowRefused = errors.New("migrate: follow refused")
-)
 
-// Errors of delivery ([Deliverer]) and its [Journal].
-var (
 	// ErrDeliveryFailed means an inbox did not accept an activity: a
 	// *[DeliveryError] wraps it.
 	ErrDeliveryFailed = errors.New("migrate: delivery failed")
 	// ErrHostPutAside means delivery to an inbox was not attempted
-	// because its host kept failing; it is retried on the next run.
+	// because its host kept failing ([Deliverer.HostFailures]); it is
+	// tried again on the next run.
 	ErrHostPutAside = errors.New("migrate: host put aside after repeated failures")
-	// ErrJournalCorrupt means a journal file holds a line that is not a
-	// journal record (a torn last line is not an error: it is dropped).
-	ErrJournalCorrupt = errors.New("migrate: corrupt delivery journal")
-)
 
-// Errors of the account's own side: aliases, redirects and the guide.
-var (
 	// ErrTooManyAliases means an account already lists [MaxAliases]
 	// aliases.
 	ErrTooManyAliases = errors.New("migrate: too many aliases")
@@ -90,7 +77,7 @@ var (
 	ErrUnknownGoal = errors.New("migrate: unknown goal")
 )
 
-// Problem is one failed check of [Preflight], with what the user must do
+// Problem is one failed check of the pre-flight check ([Checker]), with what the user must do
 // about it. It unwraps to the check's sentinel.
 type Problem struct {
 	Err    error  // the sentinel: ErrCooldown, activitypub.ErrAliasMissing, ...
@@ -167,17 +154,25 @@ func (e *RefusedError) Unwrap() []error {
 }
 
 // DeliveryError reports an inbox that did not accept an activity.
+// Whether a later attempt may succeed (a network error, 408, 429, 5xx)
+// is its [DeliveryError.Temporary] method.
 type DeliveryError struct {
 	Inbox      string
-	StatusCode int  // 0 when no response came
-	Attempts   int  // how many times it was sent
-	Temporary  bool // worth retrying later (5xx, 429, network errors)
+	StatusCode int // 0 when no response came
+	Attempts   int // how many times it was sent
 	// RetryAfter is the wait the inbox asked for in a Retry-After header
 	// of a temporary failure (429, 503); 0 when it asked for none. See
 	// [Deliverer.RetryDelay].
 	RetryAfter time.Duration
 	Err        error
+
+	temporary bool
 }
+
+// Temporary reports whether a later attempt may succeed: the inbox could
+// not be reached, or answered 408, 429 or 5xx. Callers find it with
+// errors.As to an interface{ Temporary() bool }.
+func (e *DeliveryError) Temporary() bool { return e.temporary }
 
 // Error describes the failure, naming its subject.
 func (e *DeliveryError) Error() string {

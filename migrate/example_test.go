@@ -10,33 +10,46 @@ import (
 	"github.com/fediport/fediport/migrate"
 )
 
-// The pre-flight check tells the user what is missing.
-func ExamplePreflight() {
+// The pre-flight check tells the user what is missing. Here the
+// accounts come from memory; give a Checker an *activitypub.Client and
+// migrate.WebFinger(client) to check live servers.
+func ExampleChecker_Check() {
 	origin := &activitypub.Actor{ID: "https://old.example/users/alice", PreferredUsername: "alice", Inbox: "https://old.example/users/alice/inbox"}
 	target := &activitypub.Actor{ID: "https://new.example/users/alice", PreferredUsername: "alice", Inbox: "https://new.example/users/alice/inbox"}
-	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
-
-	err := migrate.Preflight(origin, target, time.Time{}, now)
-	var pe *migrate.PreflightError
-	if errors.As(err, &pe) {
-		for _, p := range pe.Problems {
-			fmt.Println(p.Advice)
-		}
+	c := &migrate.Checker{
+		Actors: migrate.ActorFetcherFunc(func(_ context.Context, id string) (*activitypub.Actor, error) {
+			for _, a := range []*activitypub.Actor{origin, target} {
+				if a.ID == id {
+					return a, nil
+				}
+			}
+			return nil, activitypub.ErrNotFound
+		}),
 	}
-	fmt.Println(errors.Is(err, activitypub.ErrAliasMissing))
+
+	report, err := c.Check(context.Background(), origin.ID, target.ID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range report.Problems {
+		fmt.Println(p.Advice)
+	}
+	fmt.Println(errors.Is(report.Err(), activitypub.ErrAliasMissing))
 
 	target.AlsoKnownAs = []string{origin.ID}
-	fmt.Println(migrate.Preflight(origin, target, time.Time{}, now))
+	report, _ = c.Check(context.Background(), origin.ID, target.ID)
+	fmt.Println(report.Ready())
 	// Output:
 	// add alice@old.example as an alias on the new account alice@new.example first (its alsoKnownAs must list https://old.example/users/alice)
 	// true
-	// <nil>
+	// true
 }
 
 // The decision guide turns a goal into steps.
-func ExamplePlan() {
+func ExampleSteps() {
 	goal, _ := migrate.ParseGoal("move")
-	steps, _ := migrate.Plan(goal)
+	steps, _ := migrate.Steps(goal)
 	for i, s := range steps {
 		opt := ""
 		if s.Optional {

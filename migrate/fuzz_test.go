@@ -8,46 +8,76 @@ import (
 	"testing"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/journal"
 	"github.com/fediport/fediport/internal/testvectors"
 	"github.com/fediport/fediport/migrate"
 )
 
-// FuzzJournal opens arbitrary journal files: no panic, and either
-// ErrJournalCorrupt or a journal that reopens with the same records.
-func FuzzJournal(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/journal/*.jsonl")
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+// deliveryLogFile returns the bytes of a delivery log holding records,
+// written by internal/journal, and cut to keep bytes when keep > 0.
+func deliveryLogFile(tb testing.TB, header string, records []string, keep int) []byte {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "log")
+	j, err := journal.Open(path, []byte(header))
+	if err != nil {
+		tb.Fatal(err)
 	}
+	for _, r := range records {
+		if err := j.Append([]byte(r)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	j.Close()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if keep > 0 {
+		b = b[:keep]
+	}
+	return b
+}
+
+const logHeader = "fediport migrate delivery log"
+
+var logRecords = []string{
+	`{"activity":"https://old.example/users/alice#moves/1","inbox":"https://a.example/inbox"}`,
+	`{"activity":"https://old.example/users/alice#moves/1","inbox":"https://b.example/inbox"}`,
+}
+
+// FuzzDeliveryLog opens arbitrary files as delivery logs: no panic, and
+// either an error or a log that takes a record and reopens with it.
+func FuzzDeliveryLog(f *testing.F) {
+	good := deliveryLogFile(f, logHeader, logRecords, 0)
+	f.Add(good)
+	f.Add(good[:len(good)-5]) // torn
+	legacy, err := os.ReadFile("testdata/deliverylog/legacy.jsonl")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(legacy)
 	f.Add([]byte("\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "j")
+		path := filepath.Join(t.TempDir(), "log")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		j, err := migrate.OpenJournal(path)
+		l, err := migrate.OpenDeliveryLog(path)
 		if err != nil {
-			if !errors.Is(err, migrate.ErrJournalCorrupt) {
-				t.Fatalf("OpenJournal: %v, want ErrJournalCorrupt", err)
-			}
 			return
 		}
-		n := j.Len()
-		if err := j.Record("a", "b"); err != nil {
+		n := l.Len()
+		if err := l.Record("a", "b"); err != nil {
 			t.Fatal(err)
 		}
-		j.Close()
-		j, err = migrate.OpenJournal(path)
+		l.Close()
+		l, err = migrate.OpenDeliveryLog(path)
 		if err != nil {
 			t.Fatalf("reopening: %v", err)
 		}
-		defer j.Close()
-		if !j.Delivered("a", "b") || j.Len() < n || j.Len() > n+1 {
-			t.Errorf("reopened journal has %d records (had %d, added one)", j.Len(), n)
+		defer l.Close()
+		if !l.Delivered("a", "b") || l.Len() < n || l.Len() > n+1 {
+			t.Errorf("reopened log has %d records (had %d, added one)", l.Len(), n)
 		}
 	})
 }

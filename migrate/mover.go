@@ -26,8 +26,8 @@ func (f AccountWriterFunc) SaveActor(ctx context.Context, a *activitypub.Actor, 
 
 // Mover carries out the changes a user makes to their own account in a
 // migration, on the server that hosts it: aliases and profile copy on the
-// new account; the pre-flight check, the move, a redirect and its undoing
-// on the old one. Each method fetches the other account freshly, stores
+// new account; the move, a redirect and its undoing on the old one (the
+// pre-flight check before a move is a [Checker]). Each method fetches the other account freshly, stores
 // the changed actor through Accounts and delivers the activities to
 // Audience through Deliverer.
 //
@@ -74,16 +74,10 @@ type Result struct {
 	Transfer *TransferStats
 }
 
-// Check runs the pre-flight check for moving origin (a local account) to
-// target (an actor URI or account address): see [Checker.Check].
-func (m *Mover) Check(ctx context.Context, origin, target string) (*Report, error) {
-	c := Checker{Actors: m.Actors, Handles: m.Handles, History: m.History, Now: m.Now}
-	return c.Check(ctx, origin, target)
-}
-
 // Move moves origin, a local account, to target (an actor URI or account
-// address): it fetches target freshly, runs [Preflight] (alias, cooldown,
-// suspension...) and fails with its *[PreflightError]; then stores origin
+// address): it fetches target freshly, runs the checks of
+// [Checker.Check] (alias, cooldown, suspension...) and fails with their
+// *[PreflightError]; then stores origin
 // with movedTo set, delivers its Update and the Move to every inbox of the
 // Audience, and, when Transfer is set, moves this server's own followers
 // of origin. The user should have confirmed (with their password) before.
@@ -117,8 +111,8 @@ func (m *Mover) move(ctx context.Context, origin *activitypub.Actor, target stri
 		}
 	}
 	at := now(m.Now)
-	if err := Preflight(origin, t, last, at); err != nil {
-		return nil, err
+	if problems := preflight(origin, t, last, at); problems != nil {
+		return nil, &PreflightError{Origin: origin.ID, Target: t.ID, Problems: problems}
 	}
 	out, err := BuildMove(origin, t.ID, at)
 	if err != nil {
@@ -143,7 +137,7 @@ func (m *Mover) move(ctx context.Context, origin *activitypub.Actor, target stri
 
 // Resume delivers again the activities of origin's last move (origin as
 // stored, with movedTo set), rebuilt from the time History gives: with a
-// Journal on the Deliverer, only to the inboxes that have not accepted
+// Log on the Deliverer, only to the inboxes that have not accepted
 // them yet. Use it after a crash or a partial failure of [Mover.Move].
 func (m *Mover) Resume(ctx context.Context, origin *activitypub.Actor) (*Result, error) {
 	if origin.MovedTo == "" {

@@ -29,34 +29,10 @@ func (f MoveHistoryFunc) LastMove(ctx context.Context, account string) (time.Tim
 	return f(ctx, account)
 }
 
-// Preflight checks, without I/O, whether origin can move to target at
-// now, given when origin last moved (the zero time for never). Both actors
-// must have been fetched freshly, not from a cache. The checks, each its
-// own *[Problem] with advice for the user:
-//
-//   - both accounts exist ([ErrOriginGone], [ErrTargetGone] for a
-//     Tombstone);
-//   - origin and target differ (activitypub.ErrMoveToSelf);
-//   - the origin does not already redirect to the target
-//     ([ErrAlreadyMoved]);
-//   - neither is suspended ([ErrOriginSuspended],
-//     activitypub.ErrTargetSuspended) and the target has not moved
-//     itself (activitypub.ErrTargetMoved);
-//   - the target lists the origin in alsoKnownAs, compared exactly
-//     (activitypub.ErrAliasMissing);
-//   - the origin's last move is at least [Cooldown] old ([ErrCooldown]).
-//
-// It returns nil or a *[PreflightError] holding every problem found.
-func Preflight(origin, target *activitypub.Actor, lastMove, now time.Time) error {
-	if origin == nil || target == nil {
-		return errors.New("migrate: preflight of a nil account")
-	}
-	if problems := preflight(origin, target, lastMove, now); problems != nil {
-		return &PreflightError{Origin: origin.ID, Target: target.ID, Problems: problems}
-	}
-	return nil
-}
-
+// preflight checks, without I/O, whether origin can move to target at
+// now, given when origin last moved (the zero time for never); both
+// actors fetched freshly. It returns every problem found: see
+// [Checker.Check] for the list.
 func preflight(origin, target *activitypub.Actor, lastMove, now time.Time) []*Problem {
 	var ps []*Problem
 	add := func(err error, format string, args ...any) {
@@ -95,9 +71,11 @@ func preflight(origin, target *activitypub.Actor, lastMove, now time.Time) []*Pr
 	return ps
 }
 
-// Checker runs the pre-flight check against live servers: it resolves
-// both accounts freshly and calls [Preflight]. The zero value is not
-// usable: set Actors.
+// Checker is the pre-flight check of a move, the one way in: it resolves
+// both accounts, fetches them freshly and checks, without further I/O,
+// whether the move can go ahead. [Mover.Move] runs the same checks and
+// fails with their *[PreflightError]. The zero value is not usable: set
+// Actors. (The examples/move-check program is a Checker in a main.)
 type Checker struct {
 	// Actors fetches actor documents, freshly. Required.
 	Actors ActorFetcher
@@ -133,7 +111,23 @@ func (r *Report) Err() error {
 }
 
 // Check resolves origin and target (actor URLs or account addresses),
-// fetches both freshly and checks them with [Preflight]. An account that
+// fetches both freshly and checks them. The checks, each its own
+// *[Problem] with advice for the user:
+//
+//   - both accounts exist ([ErrOriginGone], [ErrTargetGone] for a
+//     Tombstone);
+//   - origin and target differ (activitypub.ErrMoveToSelf);
+//   - the origin does not already redirect to the target
+//     ([ErrAlreadyMoved]);
+//   - neither is suspended ([ErrOriginSuspended],
+//     activitypub.ErrTargetSuspended) and the target has not moved
+//     itself (activitypub.ErrTargetMoved);
+//   - the target lists the origin in alsoKnownAs, compared exactly
+//     (activitypub.ErrAliasMissing);
+//   - the origin's last move, from History, is at least [Cooldown] old
+//     ([ErrCooldown]).
+//
+// An account that
 // does not exist or is gone (404 or 410) is a problem in the report, not
 // an error; so is a server that answers 401 Unauthorized
 // ([ErrSignatureRequired]: it requires signed fetches, and the fetch was

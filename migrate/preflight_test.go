@@ -44,6 +44,30 @@ var allPreflight = []error{
 	activitypub.ErrAliasMissing, migrate.ErrCooldown,
 }
 
+// preflight runs the pre-flight check of a Checker over the two
+// documents given, as if fetched, and the last move given.
+func preflight(t *testing.T, origin, target *activitypub.Actor, lastMove time.Time) error {
+	t.Helper()
+	c := migrate.Checker{
+		Actors: migrate.ActorFetcherFunc(func(_ context.Context, id string) (*activitypub.Actor, error) {
+			switch id {
+			case target.ID:
+				return target, nil
+			case origin.ID:
+				return origin, nil
+			}
+			return nil, activitypub.ErrNotFound
+		}),
+		History: migrate.MoveHistoryFunc(func(context.Context, string) (time.Time, error) { return lastMove, nil }),
+		Now:     func() time.Time { return t0 },
+	}
+	rep, err := c.Check(context.Background(), origin.ID, target.ID)
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	return rep.Err()
+}
+
 func TestPreflight(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -70,7 +94,7 @@ func TestPreflight(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := migrate.Preflight(tt.origin(), tt.target(), tt.lastMove, t0)
+			err := preflight(t, tt.origin(), tt.target(), tt.lastMove)
 			if diff := cmp.Diff(tt.want, sentinels(err, allPreflight...), cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
 				t.Errorf("Preflight sentinels (-want +got):\n%s\nerror: %v", diff, err)
 			}
@@ -84,7 +108,7 @@ func TestPreflight(t *testing.T) {
 
 func TestPreflightAdvice(t *testing.T) {
 	t.Parallel()
-	err := migrate.Preflight(actor(oldID, "alice"), actor(newID, "alice"), t0.Add(-day), t0)
+	err := preflight(t, actor(oldID, "alice"), actor(newID, "alice"), t0.Add(-day))
 	for _, want := range []string{"add alice@old.example as an alias on the new account alice@new.example first", "wait until 2025-06-30"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Preflight error %q does not say %q", err, want)
@@ -133,26 +157,26 @@ func TestCheckerResolvesFreshly(t *testing.T) {
 	}
 }
 
-func TestPlan(t *testing.T) {
+func TestSteps(t *testing.T) {
 	t.Parallel()
-	actions := func(g migrate.Goal) []migrate.Action {
-		steps, err := migrate.Plan(g)
+	actions := func(g migrate.Goal) []migrate.StepKind {
+		steps, err := migrate.Steps(g)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []migrate.Action
+		var out []migrate.StepKind
 		for _, s := range steps {
-			out = append(out, s.Action)
+			out = append(out, s.Kind)
 		}
 		return out
 	}
 	tests := []struct {
 		goal string
-		want []migrate.Action
+		want []migrate.StepKind
 	}{
-		{"leave", []migrate.Action{migrate.ActionExport, migrate.ActionDelete}},
-		{"move", []migrate.Action{migrate.ActionExport, migrate.ActionCreate, migrate.ActionAlias, migrate.ActionPreflight, migrate.ActionCopyProfile, migrate.ActionMove, migrate.ActionImport}},
-		{"same-server", []migrate.Action{migrate.ActionCreate, migrate.ActionAlias, migrate.ActionCopyProfile, migrate.ActionMoveLocal, migrate.ActionExport}},
+		{"leave", []migrate.StepKind{migrate.StepExport, migrate.StepDelete}},
+		{"move", []migrate.StepKind{migrate.StepExport, migrate.StepCreate, migrate.StepAlias, migrate.StepPreflight, migrate.StepCopyProfile, migrate.StepMove, migrate.StepImport}},
+		{"same-server", []migrate.StepKind{migrate.StepCreate, migrate.StepAlias, migrate.StepCopyProfile, migrate.StepMoveLocal, migrate.StepExport}},
 	}
 	for _, tt := range tests {
 		g, err := migrate.ParseGoal(tt.goal)
@@ -163,14 +187,14 @@ func TestPlan(t *testing.T) {
 			t.Errorf("ParseGoal(%q).String() = %q", tt.goal, g)
 		}
 		if diff := cmp.Diff(tt.want, actions(g)); diff != "" {
-			t.Errorf("Plan(%s) (-want +got):\n%s", tt.goal, diff)
+			t.Errorf("Steps(%s) (-want +got):\n%s", tt.goal, diff)
 		}
 	}
 	if _, err := migrate.ParseGoal("stay"); !errors.Is(err, migrate.ErrUnknownGoal) {
 		t.Errorf("ParseGoal(stay) = %v, want ErrUnknownGoal", err)
 	}
-	if _, err := migrate.Plan(0); !errors.Is(err, migrate.ErrUnknownGoal) {
-		t.Errorf("Plan(0) = %v, want ErrUnknownGoal", err)
+	if _, err := migrate.Steps(0); !errors.Is(err, migrate.ErrUnknownGoal) {
+		t.Errorf("Steps(0) = %v, want ErrUnknownGoal", err)
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 
 // TestDeliverRetryAfter checks that Deliver reports the wait an inbox
 // asks for with Retry-After, in seconds or as a date, on temporary
-// failures only, and that RetryDelay honours it up to MaxBackoff.
+// failures only, and that RetryDelay honours it up to MaxRetryAfter and
+// gives up beyond.
 func TestDeliverRetryAfter(t *testing.T) {
 	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 	for _, tc := range []struct {
@@ -22,70 +23,110 @@ func TestDeliverRetryAfter(t *testing.T) {
 		header    string
 		min, max  time.Duration // RetryAfter bounds
 		temporary bool
+		retry     bool
 	}{
-		{http.StatusTooManyRequests, "7", 7 * time.Second, 7 * time.Second, true},
-		{http.StatusServiceUnavailable, date, 80 * time.Second, 90 * time.Second, true},
-		{http.StatusServiceUnavailable, "soon", 0, 0, true},
-		{http.StatusServiceUnavailable, "-5", 0, 0, true},
-		{http.StatusTooManyRequests, "99999999999999", 30 * 24 * time.Hour, 30 * 24 * time.Hour, true},
-		{http.StatusGone, "7", 0, 0, false},
+		{http.StatusTooManyRequests, "7", 7 * time.Second, 7 * time.Second, true, true},
+		{http.StatusServiceUnavailable, date, 80 * time.Second, 90 * time.Second, true, true},
+		{http.StatusServiceUnavailable, "soon", 0, 0, true, true},
+		{http.StatusServiceUnavailable, "-5", 0, 0, true, true},
+		{http.StatusTooManyRequests, "99999999999999", 30 * 24 * time.Hour, 30 * 24 * time.Hour, true, false}, // beyond MaxRetryAfter
+		{http.StatusGone, "7", 0, 0, false, false},
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", tc.header)
 			w.WriteHeader(tc.status)
 		}))
 		d := testDeliverer(t)
-		d.MaxBackoff = time.Minute
+		d.MaxDelay = time.Minute
+		d.MaxRetryAfter = time.Hour
 		err := d.Deliver(context.Background(), migrate.DeliveryUnit{Inbox: srv.URL + "/inbox", Activity: moveBody})
 		srv.Close()
 		var de *migrate.DeliveryError
 		if !errors.As(err, &de) {
 			t.Fatalf("%d %q: %v, want a *DeliveryError", tc.status, tc.header, err)
 		}
-		if de.Temporary != tc.temporary || de.RetryAfter < tc.min || de.RetryAfter > tc.max {
-			t.Errorf("%d %q: Temporary %v RetryAfter %v, want %v and %v to %v", tc.status, tc.header, de.Temporary, de.RetryAfter, tc.temporary, tc.min, tc.max)
+		if de.Temporary() != tc.temporary || de.RetryAfter < tc.min || de.RetryAfter > tc.max {
+			t.Errorf("%d %q: Temporary %v RetryAfter %v, want %v and %v to %v", tc.status, tc.header, de.Temporary(), de.RetryAfter, tc.temporary, tc.min, tc.max)
 		}
 		wait, retry := d.RetryDelay(1, err)
-		if retry != tc.temporary {
-			t.Errorf("%d %q: RetryDelay says retry %v", tc.status, tc.header, retry)
+		if retry != tc.retry {
+			t.Errorf("%d %q: RetryDelay says retry %v, want %v", tc.status, tc.header, retry, tc.retry)
 		}
-		if retry && (wait < min(de.RetryAfter, d.MaxBackoff) || wait > d.MaxBackoff) {
-			t.Errorf("%d %q: RetryDelay waits %v, want Retry-After %v capped at %v", tc.status, tc.header, wait, de.RetryAfter, d.MaxBackoff)
+		// The first backoff is at most BaseDelay (1 ms): a longer
+		// Retry-After wins.
+		if retry && (wait < de.RetryAfter || wait > max(de.RetryAfter, time.Millisecond)) {
+			t.Errorf("%d %q: RetryDelay waits %v, want Retry-After %v", tc.status, tc.header, wait, de.RetryAfter)
 		}
 	}
 }
 
-// TestRetryDelayBackoff checks the schedule without Retry-After: Backoff
-// doubled per attempt, half to full with jitter, capped at MaxBackoff,
-// with no overflow at absurd attempt numbers.
+// TestRetryDelayBackoff checks the schedule without Retry-After: drawn
+// up to BaseDelay doubled per attempt, capped at MaxDelay, from the whole
+// range ("full jitter", not migrate's old half to full), with no overflow
+// at absurd attempt numbers.
 func TestRetryDelayBackoff(t *testing.T) {
-	d := &migrate.Deliverer{Backoff: time.Second, MaxBackoff: time.Minute}
-	temp := &migrate.DeliveryError{Inbox: "https://x.example/inbox", Temporary: true}
+	d := &migrate.Deliverer{BaseDelay: time.Second, MaxDelay: time.Minute}
+	temp := errors.New("queue error") // not a DeliveryError: temporary
 	for _, tc := range []struct {
-		attempt  int
-		min, max time.Duration
+		attempt int
+		max     time.Duration
 	}{
-		{1, 500 * time.Millisecond, time.Second},
-		{2, time.Second, 2 * time.Second},
-		{4, 4 * time.Second, 8 * time.Second},
-		{7, 30 * time.Second, time.Minute},
-		{64, 30 * time.Second, time.Minute},
-		{1 << 40, 30 * time.Second, time.Minute},
+		{1, time.Second},
+		{2, 2 * time.Second},
+		{4, 8 * time.Second},
+		{7, time.Minute},
+		{64, time.Minute},
+		{1 << 40, time.Minute},
 	} {
-		for range 20 {
+		low := false
+		for range 200 {
 			wait, retry := d.RetryDelay(tc.attempt, temp)
-			if !retry || wait < tc.min || wait > tc.max {
-				t.Fatalf("attempt %d: wait %v retry %v, want %v to %v", tc.attempt, wait, retry, tc.min, tc.max)
+			if !retry || wait <= 0 || wait > tc.max {
+				t.Fatalf("attempt %d: wait %v retry %v, want (0, %v]", tc.attempt, wait, retry, tc.max)
 			}
+			low = low || wait < tc.max/2
+		}
+		if !low {
+			t.Errorf("attempt %d: 200 waits all at least half of %v: not full jitter", tc.attempt, tc.max)
 		}
 	}
-	if _, retry := d.RetryDelay(1, errors.New("queue error")); !retry {
-		t.Error("an error that is not a DeliveryError is not retried")
+}
+
+// TestDeliverAllGivesUpOnLongRetryAfter checks that DeliverAll does not
+// retry an inbox sooner than its Retry-After asks: when the wait is
+// beyond MaxRetryAfter, the inbox fails for this run after one send (the
+// old Deliverer capped the wait at MaxBackoff and sent again at once).
+func TestDeliverAllGivesUpOnLongRetryAfter(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	sends := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sends++
+		mu.Unlock()
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	d := testDeliverer(t)
+	d.MaxRetryAfter = time.Second
+	rep, err := d.DeliverAll(context.Background(), moveBody, []string{srv.URL + "/inbox"})
+	if err != nil || rep.Failed != 1 {
+		t.Fatalf("DeliverAll = %+v, %v; want 1 failed", rep, err)
+	}
+	var de *migrate.DeliveryError
+	if !errors.As(rep.Errors[0], &de) || de.RetryAfter != time.Hour || !de.Temporary() {
+		t.Errorf("error = %v, want a temporary DeliveryError asking for 1h", rep.Errors[0])
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if sends != 1 {
+		t.Errorf("%d sends, want 1: the inbox asked for an hour", sends)
 	}
 }
 
 // TestDeliverAllHonoursRetryAfter checks that DeliverAll's own retries
-// wait as long as an inbox's 429 asks (up to MaxBackoff), not merely its
+// wait as long as an inbox's 429 asks (up to MaxRetryAfter), not merely its
 // millisecond backoff: the second send comes at least a second after the
 // first.
 func TestDeliverAllHonoursRetryAfter(t *testing.T) {
@@ -105,8 +146,7 @@ func TestDeliverAllHonoursRetryAfter(t *testing.T) {
 		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer srv.Close()
-	d := testDeliverer(t) // Backoff 1 ms
-	d.MaxBackoff = 5 * time.Second
+	d := testDeliverer(t) // BaseDelay 1 ms
 	rep, err := d.DeliverAll(context.Background(), moveBody, []string{srv.URL + "/inbox"})
 	if err != nil || rep.Delivered != 1 {
 		t.Fatalf("DeliverAll = %+v, %v; want 1 delivered", rep, err)

@@ -57,7 +57,7 @@ func BuildUpdate(a *activitypub.Actor, at time.Time) (*Outgoing, error) {
 // of origin with movedTo set, its Update, and the Move in Mastodon's form
 // with id "<origin>#moves/<unix seconds of at>". The result depends only
 // on its arguments, so a delivery cut short can be rebuilt and resumed
-// (see [Mover.Resume]). It does not check anything: see [Preflight].
+// (see [Mover.Resume]). It does not check anything: see [Checker].
 func BuildMove(origin *activitypub.Actor, target string, at time.Time) (*Outgoing, error) {
 	if origin == nil || origin.ID == "" || target == "" {
 		return nil, errors.New("migrate: move needs an origin and a target")

@@ -125,12 +125,22 @@ type Transfer struct {
 	Lists      ListWriter
 	Moderation ModerationWriter
 	Accounts   RelatedAccounts
-	// Concurrency is how many units [Transfer.RunAll] runs at once;
-	// 0 means 8.
+	// Concurrency is how many units [Transfer.RunAll] runs at once
+	// (default [DefaultConcurrency]).
 	Concurrency int
 	// Progress, when set, is called after each unit RunAll runs, from
-	// the goroutine that ran it.
-	Progress func(TransferUnit, Outcome, error)
+	// one goroutine at a time. It should return quickly.
+	Progress func(TransferProgress)
+}
+
+// TransferProgress is what [Transfer.Progress] is told after each unit of
+// [Transfer.RunAll]: the unit, what it did, and its error (nil when it
+// succeeded). Done counts the units finished so far, this one included.
+type TransferProgress struct {
+	Unit    TransferUnit
+	Outcome Outcome
+	Err     error
+	Done    int
 }
 
 // Run carries one local account's relationship with u.Origin over to
@@ -269,10 +279,7 @@ const maxKeptErrors = 16
 // transfer cut short (a crash, ctx cancelled) resumes by calling RunAll
 // again. Memory does not grow with the number of local accounts.
 func (t *Transfer) RunAll(ctx context.Context, origin, target string) (*TransferStats, error) {
-	n := t.Concurrency
-	if n <= 0 {
-		n = 8
-	}
+	n := or(t.Concurrency, DefaultConcurrency)
 	var (
 		mu    sync.Mutex
 		stats TransferStats
@@ -308,10 +315,10 @@ func (t *Transfer) RunAll(ctx context.Context, origin, target string) (*Transfer
 					errs = append(errs, err)
 				}
 			}
-			mu.Unlock()
 			if t.Progress != nil {
-				t.Progress(u, out, err)
+				t.Progress(TransferProgress{Unit: u, Outcome: out, Err: err, Done: stats.Units})
 			}
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()

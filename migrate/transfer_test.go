@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/fediport/fediport/migrate"
 	"github.com/google/go-cmp/cmp"
@@ -207,5 +209,55 @@ func TestTransferUnitInvalid(t *testing.T) {
 	_, err := newMemGraph().transfer().Run(context.Background(), migrate.TransferUnit{Local: "bob", Origin: oldID, Target: oldID})
 	if err == nil || errors.Is(err, migrate.ErrFollowRefused) {
 		t.Errorf("Run(origin == target) = %v", err)
+	}
+}
+
+// TestTransferProgress checks that Progress gets one value per unit,
+// with its outcome and error, from one goroutine at a time.
+func TestTransferProgress(t *testing.T) {
+	t.Parallel()
+	g := newMemGraph()
+	for i := range 40 {
+		g.set(fmt.Sprintf("u%02d", i), oldID, migrate.Relationship{Following: true})
+	}
+	g.fail["u03"] = 1
+	tr := g.transfer()
+	tr.Concurrency = 4
+	var inside atomic.Int32
+	var overlap atomic.Bool
+	var got []migrate.TransferProgress
+	tr.Progress = func(p migrate.TransferProgress) {
+		if inside.Add(1) > 1 {
+			overlap.Store(true)
+		}
+		time.Sleep(100 * time.Microsecond)
+		got = append(got, p)
+		inside.Add(-1)
+	}
+	if _, err := tr.RunAll(context.Background(), oldID, newID); err == nil {
+		t.Fatal("RunAll with a failing unit returned no error")
+	}
+	if overlap.Load() {
+		t.Error("Progress called by two goroutines at once")
+	}
+	if len(got) != 40 {
+		t.Fatalf("%d calls, want 40", len(got))
+	}
+	failed := 0
+	for i, p := range got {
+		if p.Done != i+1 || p.Unit.Origin != oldID || p.Unit.Target != newID {
+			t.Errorf("call %d: %+v", i, p)
+		}
+		if p.Err != nil {
+			failed++
+			if p.Unit.Local != "u03" {
+				t.Errorf("unit %s failed: %v", p.Unit.Local, p.Err)
+			}
+		} else if p.Outcome.Followed != migrate.FollowAccepted {
+			t.Errorf("unit %s: outcome %+v", p.Unit.Local, p.Outcome)
+		}
+	}
+	if failed != 1 {
+		t.Errorf("%d failures reported, want 1", failed)
 	}
 }
