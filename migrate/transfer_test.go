@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/migrate"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -18,7 +19,7 @@ func TestTransferRun(t *testing.T) {
 	settings := migrate.FollowSettings{ShowBoosts: false, Notify: true, Languages: []string{"de", "en"}}
 	tests := []struct {
 		name      string
-		setup     func(g *memGraph)
+		setup     func(g *migratetest.Graph)
 		want      migrate.Outcome
 		wantOld   migrate.Relationship
 		wantNew   migrate.Relationship
@@ -26,8 +27,8 @@ func TestTransferRun(t *testing.T) {
 	}{
 		{
 			name: "follow moves with settings and lists, then origin unfollowed",
-			setup: func(g *memGraph) {
-				g.set("bob", oldID, migrate.Relationship{Following: true, Settings: settings, Lists: []string{"l1", "l2"}})
+			setup: func(g *migratetest.Graph) {
+				g.Set("bob", oldID, migrate.Relationship{Following: true, Settings: settings, Lists: []string{"l1", "l2"}})
 			},
 			want:      migrate.Outcome{Followed: migrate.FollowAccepted, Unfollowed: true, Lists: 2},
 			wantNew:   migrate.Relationship{Following: true, Settings: settings, Lists: []string{"l1", "l2"}},
@@ -35,9 +36,9 @@ func TestTransferRun(t *testing.T) {
 		},
 		{
 			name: "locked target leaves a pending request",
-			setup: func(g *memGraph) {
-				g.locked[newID] = true
-				g.set("bob", oldID, migrate.Relationship{Following: true})
+			setup: func(g *migratetest.Graph) {
+				g.Lock(newID)
+				g.Set("bob", oldID, migrate.Relationship{Following: true})
 			},
 			want:      migrate.Outcome{Followed: migrate.FollowPending, Unfollowed: true},
 			wantNew:   migrate.Relationship{Requested: true},
@@ -45,9 +46,9 @@ func TestTransferRun(t *testing.T) {
 		},
 		{
 			name: "refused follow keeps the old one",
-			setup: func(g *memGraph) {
-				g.refuse["bob"] = true
-				g.set("bob", oldID, migrate.Relationship{Following: true, Lists: []string{"l1"}})
+			setup: func(g *migratetest.Graph) {
+				g.Refuse("bob")
+				g.Set("bob", oldID, migrate.Relationship{Following: true, Lists: []string{"l1"}})
 			},
 			want:      migrate.Outcome{Refused: true},
 			wantOld:   migrate.Relationship{Following: true, Lists: []string{"l1"}},
@@ -55,9 +56,9 @@ func TestTransferRun(t *testing.T) {
 		},
 		{
 			name: "already following the target: no new follow, origin unfollowed",
-			setup: func(g *memGraph) {
-				g.set("bob", oldID, migrate.Relationship{Following: true})
-				g.set("bob", newID, migrate.Relationship{Following: true})
+			setup: func(g *migratetest.Graph) {
+				g.Set("bob", oldID, migrate.Relationship{Following: true})
+				g.Set("bob", newID, migrate.Relationship{Following: true})
 			},
 			want:      migrate.Outcome{Followed: migrate.FollowAccepted, Unfollowed: true},
 			wantNew:   migrate.Relationship{Following: true},
@@ -67,15 +68,15 @@ func TestTransferRun(t *testing.T) {
 			// Mastodon's MoveWorker moves followers (accepted follows)
 			// only; a request the origin never accepted is not a follow.
 			name: "pending request to the origin stays pending, not moved",
-			setup: func(g *memGraph) {
-				g.set("bob", oldID, migrate.Relationship{Requested: true, Settings: settings, Lists: []string{"l1"}})
+			setup: func(g *migratetest.Graph) {
+				g.Set("bob", oldID, migrate.Relationship{Requested: true, Settings: settings, Lists: []string{"l1"}})
 			},
 			wantOld: migrate.Relationship{Requested: true, Settings: settings, Lists: []string{"l1"}},
 		},
 		{
 			name: "pending request kept while a block carries over",
-			setup: func(g *memGraph) {
-				g.set("bob", oldID, migrate.Relationship{Requested: true, Blocking: true})
+			setup: func(g *migratetest.Graph) {
+				g.Set("bob", oldID, migrate.Relationship{Requested: true, Blocking: true})
 			},
 			want:    migrate.Outcome{Blocked: true},
 			wantOld: migrate.Relationship{Requested: true, Blocking: true},
@@ -83,8 +84,8 @@ func TestTransferRun(t *testing.T) {
 		},
 		{
 			name: "block and mute carry over",
-			setup: func(g *memGraph) {
-				g.set("bob", oldID, migrate.Relationship{Blocking: true, Muting: true, MuteNotifications: true})
+			setup: func(g *migratetest.Graph) {
+				g.Set("bob", oldID, migrate.Relationship{Blocking: true, Muting: true, MuteNotifications: true})
 			},
 			want:    migrate.Outcome{Blocked: true, Muted: true},
 			wantOld: migrate.Relationship{Blocking: true, Muting: true, MuteNotifications: true},
@@ -94,9 +95,9 @@ func TestTransferRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			g := newMemGraph()
+			g := &migratetest.Graph{}
 			tt.setup(g)
-			tr := g.transfer()
+			tr := g.Transfer()
 			got, err := tr.Run(context.Background(), migrate.TransferUnit{Local: "bob", Origin: oldID, Target: newID})
 			if err != nil {
 				t.Fatal(err)
@@ -104,24 +105,24 @@ func TestTransferRun(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Outcome (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantOld, g.get("bob", oldID)); diff != "" {
+			if diff := cmp.Diff(tt.wantOld, g.Get("bob", oldID)); diff != "" {
 				t.Errorf("old relationship (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantNew, g.get("bob", newID)); diff != "" {
+			if diff := cmp.Diff(tt.wantNew, g.Get("bob", newID)); diff != "" {
 				t.Errorf("new relationship (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantCalls, g.calls); diff != "" {
+			if diff := cmp.Diff(tt.wantCalls, g.Calls()); diff != "" {
 				t.Errorf("calls (-want +got):\n%s", diff)
 			}
 			// Idempotent: running again changes nothing more.
-			before := slices.Clone(g.calls)
+			before := slices.Clone(g.Calls())
 			if _, err := tr.Run(context.Background(), migrate.TransferUnit{Local: "bob", Origin: oldID, Target: newID}); err != nil {
 				t.Fatal(err)
 			}
 			if got.Refused {
 				before = append(before, "follow bob "+newID) // a refused follow is tried again
 			}
-			if diff := cmp.Diff(before, g.calls); diff != "" {
+			if diff := cmp.Diff(before, g.Calls()); diff != "" {
 				t.Errorf("second run (-want +got):\n%s", diff)
 			}
 		})
@@ -132,30 +133,31 @@ func TestTransferRun(t *testing.T) {
 // it is local and followed the origin, is not made to follow itself.
 func TestTransferRunTargetItself(t *testing.T) {
 	t.Parallel()
-	g := newMemGraph()
-	g.set(newID, oldID, migrate.Relationship{Following: true, Blocking: true})
-	got, err := g.transfer().Run(context.Background(), migrate.TransferUnit{Local: newID, Origin: oldID, Target: newID})
+	g := &migratetest.Graph{}
+	g.Set(newID, oldID, migrate.Relationship{Following: true, Blocking: true})
+	got, err := g.Transfer().Run(context.Background(), migrate.TransferUnit{Local: newID, Origin: oldID, Target: newID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(migrate.Outcome{}, got); diff != "" {
 		t.Errorf("Outcome (-want +got):\n%s", diff)
 	}
-	if len(g.calls) != 0 {
-		t.Errorf("calls %v, want none", g.calls)
+	if len(g.Calls()) != 0 {
+		t.Errorf("calls %v, want none", g.Calls())
 	}
 }
 
 func TestTransferRunAllResumes(t *testing.T) {
 	t.Parallel()
-	g := newMemGraph()
+	g := &migratetest.Graph{}
 	for i := range 1200 {
-		g.set(fmt.Sprintf("u%04d", i), oldID, migrate.Relationship{Following: true})
+		g.Set(fmt.Sprintf("u%04d", i), oldID, migrate.Relationship{Following: true})
 	}
-	g.set("z-blocker", oldID, migrate.Relationship{Blocking: true})
-	g.fail["u0007"], g.fail["u0999"] = 1, 1
-	g.refuse["u0500"] = true
-	tr := g.transfer()
+	g.Set("z-blocker", oldID, migrate.Relationship{Blocking: true})
+	g.Fail("u0007", 1)
+	g.Fail("u0999", 1)
+	g.Refuse("u0500")
+	tr := g.Transfer()
 	tr.Concurrency = 4
 	stats, err := tr.RunAll(context.Background(), oldID, newID)
 	if err == nil {
@@ -174,19 +176,19 @@ func TestTransferRunAllResumes(t *testing.T) {
 	if diff := cmp.Diff(want, *stats); diff != "" {
 		t.Errorf("second run (-want +got):\n%s", diff)
 	}
-	if !g.get("u0007", newID).Following || g.get("u0007", oldID).Following || !g.get("u0500", oldID).Following {
+	if !g.Get("u0007", newID).Following || g.Get("u0007", oldID).Following || !g.Get("u0500", oldID).Following {
 		t.Error("state after resume is wrong")
 	}
 }
 
 func TestTransferMoveLocal(t *testing.T) {
 	t.Parallel()
-	g := newMemGraph()
-	g.set("bob", oldID, migrate.Relationship{Following: true, Lists: []string{"l"}})
-	g.set("carol", oldID, migrate.Relationship{Following: true})
-	g.set("carol", newID, migrate.Relationship{Following: true})
-	g.set("dave", oldID, migrate.Relationship{Muting: true})
-	stats, err := g.transfer().MoveLocal(context.Background(), g, oldID, newID)
+	g := &migratetest.Graph{}
+	g.Set("bob", oldID, migrate.Relationship{Following: true, Lists: []string{"l"}})
+	g.Set("carol", oldID, migrate.Relationship{Following: true})
+	g.Set("carol", newID, migrate.Relationship{Following: true})
+	g.Set("dave", oldID, migrate.Relationship{Muting: true})
+	stats, err := g.Transfer().MoveLocal(context.Background(), g, oldID, newID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,19 +196,19 @@ func TestTransferMoveLocal(t *testing.T) {
 	if diff := cmp.Diff(want, *stats); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
-	for _, c := range g.calls {
+	for _, c := range g.Calls() {
 		if c[:6] == "follow" {
 			t.Errorf("same-server move federated: %s", c)
 		}
 	}
-	if r := g.get("bob", newID); !r.Following || !slices.Equal(r.Lists, []string{"l"}) {
+	if r := g.Get("bob", newID); !r.Following || !slices.Equal(r.Lists, []string{"l"}) {
 		t.Errorf("bob -> new = %+v", r)
 	}
 }
 
 func TestTransferUnitInvalid(t *testing.T) {
 	t.Parallel()
-	_, err := newMemGraph().transfer().Run(context.Background(), migrate.TransferUnit{Local: "bob", Origin: oldID, Target: oldID})
+	_, err := (&migratetest.Graph{}).Transfer().Run(context.Background(), migrate.TransferUnit{Local: "bob", Origin: oldID, Target: oldID})
 	if err == nil || errors.Is(err, migrate.ErrFollowRefused) {
 		t.Errorf("Run(origin == target) = %v", err)
 	}
@@ -216,12 +218,12 @@ func TestTransferUnitInvalid(t *testing.T) {
 // with its outcome and error, from one goroutine at a time.
 func TestTransferProgress(t *testing.T) {
 	t.Parallel()
-	g := newMemGraph()
+	g := &migratetest.Graph{}
 	for i := range 40 {
-		g.set(fmt.Sprintf("u%02d", i), oldID, migrate.Relationship{Following: true})
+		g.Set(fmt.Sprintf("u%02d", i), oldID, migrate.Relationship{Following: true})
 	}
-	g.fail["u03"] = 1
-	tr := g.transfer()
+	g.Fail("u03", 1)
+	tr := g.Transfer()
 	tr.Concurrency = 4
 	var inside atomic.Int32
 	var overlap atomic.Bool

@@ -7,18 +7,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fediport/fediport/internal/refserver"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/google/go-cmp/cmp"
 )
 
 func TestMoveCheck(t *testing.T) {
 	ctx := context.Background()
-	old := refserver.Start(refserver.Options{KeyBits: 1024})
+	old, nw := &migratetest.Server{KeyBits: 1024}, &migratetest.Server{KeyBits: 1024}
+	old.Start()
 	defer old.Close()
-	nw := refserver.Start(refserver.Options{KeyBits: 1024})
+	nw.Start()
 	defer nw.Close()
-	for _, s := range []*refserver.Server{old, nw} {
-		if _, err := s.CreateAccount("alice", refserver.Profile{}); err != nil {
+	for _, s := range []*migratetest.Server{old, nw} {
+		if _, err := s.CreateAccount("alice", migratetest.Profile{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -15,8 +15,10 @@
 //     is instant, then export.
 //
 // It prints what moved, what did not and why, and where the files are.
-// The servers are fediport's reference instance (internal/refserver),
-// which speaks real ActivityPub over HTTP with signed requests.
+// The servers are fediport's loopback test instance (migratetest.Server),
+// which speaks real ActivityPub over HTTP with signed requests, built
+// from fediport's public packages only: copy this program and swap in
+// your own server.
 package main
 
 import (
@@ -38,8 +40,8 @@ import (
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/refserver"
 	"github.com/fediport/fediport/migrate"
+	"github.com/fediport/fediport/migrate/migratetest"
 )
 
 //go:embed main.go
@@ -90,8 +92,8 @@ func demoImage() ([]byte, error) {
 // alice@old moves to target@dst (alice@new, or alice2@old for a fresh
 // start on the same server).
 type world struct {
-	old, new, friends *refserver.Server
-	dst               *refserver.Server
+	old, new, friends *migratetest.Server
+	dst               *migratetest.Server
 	target            string
 
 	// What the steps did, for the summary.
@@ -106,7 +108,7 @@ func run(ctx context.Context, w io.Writer, scenario, out string) error {
 	if err != nil {
 		return err
 	}
-	steps, err := migrate.Plan(goal)
+	steps, err := migrate.Steps(goal)
 	if err != nil {
 		return err
 	}
@@ -116,14 +118,11 @@ func run(ctx context.Context, w io.Writer, scenario, out string) error {
 		}
 	}
 
-	wd := &world{
-		old:     refserver.Start(refserver.Options{}),
-		new:     refserver.Start(refserver.Options{}),
-		friends: refserver.Start(refserver.Options{}),
+	wd := &world{old: &migratetest.Server{}, new: &migratetest.Server{}, friends: &migratetest.Server{}}
+	for _, s := range []*migratetest.Server{wd.old, wd.new, wd.friends} {
+		s.Start()
+		defer s.Close()
 	}
-	defer wd.old.Close()
-	defer wd.new.Close()
-	defer wd.friends.Close()
 	wd.dst, wd.target = wd.new, "alice"
 	if goal == migrate.FreshStart {
 		wd.dst, wd.target = wd.old, "alice2"
@@ -159,19 +158,19 @@ func run(ctx context.Context, w io.Writer, scenario, out string) error {
 // do carries out one step of the plan.
 func (wd *world) do(ctx context.Context, w io.Writer, s migrate.Step, out string) error {
 	oldH, newH := wd.old.Handle("alice"), wd.dst.Handle(wd.target)
-	switch s.Action {
-	case migrate.ActionExport:
+	switch s.Kind {
+	case migrate.StepExport:
 		return wd.export(ctx, w, out)
-	case migrate.ActionCreate:
-		if _, err := wd.dst.CreateAccount(wd.target, refserver.Profile{}); err != nil {
+	case migrate.StepCreate:
+		if _, err := wd.dst.CreateAccount(wd.target, migratetest.Profile{}); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "  created %s, with an empty profile\n", newH)
-	case migrate.ActionAlias:
+	case migrate.StepAlias:
 		return wd.alias(ctx, w)
-	case migrate.ActionPreflight:
+	case migrate.StepPreflight:
 		return wd.preflight(ctx, w)
-	case migrate.ActionCopyProfile:
+	case migrate.StepCopyProfile:
 		m, a, err := wd.newAccount()
 		if err != nil {
 			return err
@@ -181,16 +180,16 @@ func (wd *world) do(ctx context.Context, w io.Writer, s migrate.Step, out string
 			return err
 		}
 		fmt.Fprintf(w, "  copied %s from the old profile: a step Mastodon does not offer\n", strings.Join(res.Changed, ", "))
-	case migrate.ActionMove:
+	case migrate.StepMove:
 		return wd.move(ctx, w, false)
-	case migrate.ActionMoveLocal:
+	case migrate.StepMoveLocal:
 		return wd.move(ctx, w, true)
-	case migrate.ActionImport:
+	case migrate.StepImport:
 		return wd.importLists(ctx, w, out)
-	case migrate.ActionDelete:
+	case migrate.StepDelete:
 		fmt.Fprintf(w, "  %s is left as it is: followers are not told where you went\n", oldH)
 	default:
-		fmt.Fprintf(w, "  nothing to run for %q: %s\n", s.Action, s.Detail)
+		fmt.Fprintf(w, "  nothing to run for %q: %s\n", s.Kind, s.Detail)
 	}
 	return nil
 }
@@ -199,23 +198,23 @@ func (wd *world) do(ctx context.Context, w io.Writer, s migrate.Step, out string
 func (wd *world) fill(ctx context.Context) error {
 	old, fr := wd.old, wd.friends
 	for _, c := range []struct {
-		s    *refserver.Server
+		s    *migratetest.Server
 		user string
-		p    refserver.Profile
+		p    migratetest.Profile
 	}{
-		{old, "alice", refserver.Profile{Name: "Alice Example", Summary: "<p>Writes about trains.</p>", Fields: [][2]string{{"Pronouns", "she/her"}}}},
-		{old, "erin", refserver.Profile{Name: "Erin"}},
-		{fr, "bob", refserver.Profile{Name: "Bob"}},
-		{fr, "carol", refserver.Profile{Name: "Carol"}},
-		{fr, "dave", refserver.Profile{Name: "Dave"}},
-		{fr, "spammer", refserver.Profile{}},
+		{old, "alice", migratetest.Profile{Name: "Alice Example", Summary: "<p>Writes about trains.</p>", Fields: [][2]string{{"Pronouns", "she/her"}}}},
+		{old, "erin", migratetest.Profile{Name: "Erin"}},
+		{fr, "bob", migratetest.Profile{Name: "Bob"}},
+		{fr, "carol", migratetest.Profile{Name: "Carol"}},
+		{fr, "dave", migratetest.Profile{Name: "Dave"}},
+		{fr, "spammer", migratetest.Profile{}},
 	} {
 		if _, err := c.s.CreateAccount(c.user, c.p); err != nil {
 			return err
 		}
 	}
 	alice := old.Handle("alice")
-	bobPost, err := fr.Post(ctx, "bob", refserver.PostOptions{Text: "Hello from the friends' server"})
+	bobPost, err := fr.Post(ctx, "bob", migratetest.PostOptions{Text: "Hello from the friends' server"})
 	if err != nil {
 		return err
 	}
@@ -223,16 +222,16 @@ func (wd *world) fill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	first, err := old.Post(ctx, "alice", refserver.PostOptions{Text: "My first post, with a photo", Media: []refserver.MediaUpload{{MediaType: "image/png", Description: "a steam engine", Data: photo}}})
+	first, err := old.Post(ctx, "alice", migratetest.PostOptions{Text: "My first post, with a photo", Media: []migratetest.MediaUpload{{MediaType: "image/png", Description: "a steam engine", Data: photo}}})
 	if err != nil {
 		return err
 	}
-	posts := []refserver.PostOptions{
-		{Text: "Which gauge?", Poll: &refserver.Poll{Options: []string{"standard", "narrow"}, Votes: []int{3, 1}}},
+	posts := []migratetest.PostOptions{
+		{Text: "Which gauge?", Poll: &migratetest.Poll{Options: []string{"standard", "narrow"}, Votes: []int{3, 1}}},
 		{Text: "A reply to myself", InReplyTo: first.ID},
-		{Text: "Spoilers ahead", Summary: "film ending", Visibility: refserver.Unlisted},
-		{Text: "Only for followers", Visibility: refserver.Private},
-		{Text: "Psst, Bob", Visibility: refserver.Direct, Mentions: []string{fr.Handle("bob")}},
+		{Text: "Spoilers ahead", Summary: "film ending", Visibility: migratetest.Unlisted},
+		{Text: "Only for followers", Visibility: migratetest.Private},
+		{Text: "Psst, Bob", Visibility: migratetest.Direct, Mentions: []string{fr.Handle("bob")}},
 	}
 	for _, p := range posts {
 		if _, err := old.Post(ctx, "alice", p); err != nil {
@@ -249,7 +248,7 @@ func (wd *world) fill(ctx context.Context) error {
 		return err
 	}
 	for _, f := range []struct {
-		s    *refserver.Server
+		s    *migratetest.Server
 		user string
 	}{{fr, "bob"}, {fr, "carol"}, {fr, "dave"}, {old, "erin"}} {
 		if _, err := f.s.Follow(ctx, f.user, alice); err != nil {
@@ -359,11 +358,7 @@ func (wd *world) newAccount() (*migrate.Mover, *activitypub.Actor, error) {
 
 // check runs the pre-flight check of alice's move to the target.
 func (wd *world) check(ctx context.Context) (*migrate.Report, error) {
-	m, err := wd.old.Mover("alice")
-	if err != nil {
-		return nil, err
-	}
-	return m.Check(ctx, wd.old.Handle("alice"), wd.dst.Handle(wd.target))
+	return wd.old.Checker().Check(ctx, wd.old.Handle("alice"), wd.dst.Handle(wd.target))
 }
 
 // preflight runs the check a user runs before moving.
@@ -503,7 +498,7 @@ func (wd *world) summary(w io.Writer, out string) {
 
 // describe prints an account's follows, lists, blocks, mutes, domain
 // blocks and bookmarks, as its server holds them.
-func (wd *world) describe(w io.Writer, s *refserver.Server, user string) {
+func (wd *world) describe(w io.Writer, s *migratetest.Server, user string) {
 	ctx := context.Background()
 	addr := func(id string) string {
 		if a, err := s.Address(ctx, id); err == nil {

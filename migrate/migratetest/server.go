@@ -1,57 +1,9 @@
-// Package refserver is an in-memory fediverse server for tests and the
-// runnable examples: a reference instance built only from fediport's
-// public API (packages activitypub and migrate, and archive, export and
-// importer for its data). It serves WebFinger,
-// actors, inboxes (HTTP signatures verified), outboxes, statuses, media,
-// followers and following over real HTTP on a loopback httptest server,
-// federates follows with signed Follow/Accept/Reject/Undo deliveries, and
-// receives Moves with migrate.Receiver.
-//
-// Start one with [Start], create accounts with [Server.CreateAccount],
-// act with [Server.Post], [Server.Follow], [Server.Block] and the rest,
-// read the state back with [Server.Relationship], [Server.Followers] and
-// friends, and run a migration with the *migrate.Mover that
-// [Server.Mover] returns for an account.
-//
-// It keeps everything in memory under one mutex, answers every inbox POST
-// synchronously (a Move's followers are transferred before the inbox
-// answers, so when Mover.Move returns every follower's server is done),
-// and is not meant to face the Internet.
-//
-// A whole move between three instances:
-//
-//	old, nw, fol := refserver.Start(refserver.Options{}), ...
-//	old.CreateAccount("alice", refserver.Profile{Name: "Alice"})
-//	nw.CreateAccount("alice", refserver.Profile{})
-//	fol.CreateAccount("bob", refserver.Profile{})
-//	fol.Follow(ctx, "bob", old.Handle("alice"))        // signed Follow, Accept
-//
-//	newMover, _ := nw.Mover("alice")
-//	a, _ := nw.Actor("alice")
-//	newMover.AddAlias(ctx, a, old.Handle("alice"))     // WebFinger, fetch, Update
-//	a, _ = nw.Actor("alice")
-//	newMover.CopyProfile(ctx, a, old.Handle("alice"), migrate.ProfileCopy{})
-//
-//	oldMover, _ := old.Mover("alice")
-//	oldMover.Check(ctx, old.Handle("alice"), nw.Handle("alice")) // *migrate.Report
-//	o, _ := old.Actor("alice")
-//	oldMover.Move(ctx, o, nw.Handle("alice"))          // Update + Move, followers move
-//
-//	fol.Relationship(ctx, "bob", nw.ActorID("alice")) // Following: true
-//
-// For a same-server move, call Mover.MoveLocal with the server itself as
-// the migrate.FollowRewriter. [Server.Exporter] gives an account's data
-// to package export, and [Server.Importer] applies package importer's
-// plans to an account. Accounts are named by username in the
-// server's own methods, and other accounts by address (alice@host) or
-// actor URI. Keys are RSA; Options.KeyBits 1024 makes tests faster.
-package refserver
+package migratetest
 
 import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -65,27 +17,27 @@ import (
 	"github.com/fediport/fediport/migrate"
 )
 
-// Options configure a [Server]. The zero value works.
-type Options struct {
+// Server is a fediverse instance for tests and examples, on a loopback
+// httptest server. Set its configuration fields, call [Server.Start],
+// and Close it when done. The zero value works.
+type Server struct {
 	// RefusePrivate makes the server refuse to fetch from and deliver to
 	// loopback and private addresses, as a real server must. Servers that
 	// talk to each other on loopback leave it false.
 	RefusePrivate bool
 	// Relays are inboxes that hear of every account change.
 	Relays []string
-	// KeyBits is the size of accounts' RSA keys; 0 means 2048.
+	// KeyBits is the size of accounts' RSA keys (default
+	// [DefaultKeyBits]); 1024 makes tests faster.
 	KeyBits int
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
-}
 
-// Server is a running reference instance.
-type Server struct {
 	// URL is the base URL, http://127.0.0.1:port; Host is 127.0.0.1:port,
-	// the domain of account addresses (alice@127.0.0.1:port).
+	// the domain of account addresses (alice@127.0.0.1:port). Start sets
+	// them.
 	URL, Host string
 
-	opts     Options
 	ts       *httptest.Server
 	client   *activitypub.Client
 	hc       *http.Client
@@ -130,47 +82,48 @@ type Account struct {
 	gone     bool
 }
 
-// Start starts a server on a loopback httptest server. Close it when done.
-func Start(opts Options) *Server {
-	s := &Server{
-		opts:         opts,
-		accounts:     map[string]*Account{},
-		byID:         map[string]*Account{},
-		remote:       map[string]*activitypub.Actor{},
-		follows:      map[pair]*follow{},
-		blocks:       map[pair]bool{},
-		mutes:        map[pair]bool{},
-		domainBlocks: map[string][]string{},
-		lists:        map[string]*List{},
-		bookmarks:    map[string][]string{},
-		media:        map[string]*Media{},
-		received:     map[string]time.Time{},
-		lastMove:     map[string]time.Time{},
-	}
+// DefaultKeyBits is the size of accounts' RSA keys when
+// [Server.KeyBits] is 0.
+const DefaultKeyBits = 2048
+
+// Start starts the server on a loopback httptest server. Close it when
+// done. Start a Server once.
+func (s *Server) Start() {
+	s.accounts = map[string]*Account{}
+	s.byID = map[string]*Account{}
+	s.remote = map[string]*activitypub.Actor{}
+	s.follows = map[pair]*follow{}
+	s.blocks = map[pair]bool{}
+	s.mutes = map[pair]bool{}
+	s.domainBlocks = map[string][]string{}
+	s.lists = map[string]*List{}
+	s.bookmarks = map[string][]string{}
+	s.media = map[string]*Media{}
+	s.received = map[string]time.Time{}
+	s.lastMove = map[string]time.Time{}
 	s.ts = httptest.NewServer(s.routes())
 	s.URL = s.ts.URL
 	s.Host = strings.TrimPrefix(s.URL, "http://")
 	// Deliveries run several at a time to one host: keep their
 	// connections, as migrate.Deliverer's own default client does.
-	tr := activitypub.NewTransport(!opts.RefusePrivate)
+	tr := activitypub.NewTransport(!s.RefusePrivate)
 	tr.MaxIdleConnsPerHost = 16
 	s.hc = &http.Client{Transport: tr}
-	s.client = &activitypub.Client{HTTPClient: s.hc, AllowPrivate: !opts.RefusePrivate, AllowHTTP: true}
-	s.verifier = &activitypub.Verifier{Keys: s.client, Now: opts.Now}
-	s.receiver = &migrate.Receiver{Actors: s.client, Records: s, Verifier: s.verifier, Now: opts.Now}
-	return s
+	s.client = &activitypub.Client{HTTPClient: s.hc, AllowPrivate: !s.RefusePrivate, AllowHTTP: true}
+	s.verifier = &activitypub.Verifier{Keys: s.client, Now: s.Now}
+	s.receiver = &migrate.Receiver{Actors: s.client, Records: s, Verifier: s.verifier, Now: s.Now}
 }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
 
 // Client returns the fetch client the server uses (loopback allowed
-// unless Options.RefusePrivate).
+// unless RefusePrivate).
 func (s *Server) Client() *activitypub.Client { return s.client }
 
 func (s *Server) now() time.Time {
-	if s.opts.Now != nil {
-		return s.opts.Now()
+	if s.Now != nil {
+		return s.Now()
 	}
 	return time.Now()
 }
@@ -198,17 +151,15 @@ type Profile struct {
 	HeaderURL     string
 }
 
-// ErrNoAccount means a username or id names no local account.
-var ErrNoAccount = errors.New("refserver: no such account")
 
 // CreateAccount creates a local account with a fresh RSA key.
 func (s *Server) CreateAccount(username string, p Profile) (*Account, error) {
 	if username == "" || strings.ContainsAny(username, "/@?#: ") {
-		return nil, fmt.Errorf("refserver: invalid username %q", username)
+		return nil, fmt.Errorf("migratetest: invalid username %q", username)
 	}
-	bits := s.opts.KeyBits
+	bits := s.KeyBits
 	if bits == 0 {
-		bits = 2048
+		bits = DefaultKeyBits
 	}
 	key, err := rsa.GenerateKey(rand.Reader, bits)
 	if err != nil {
@@ -250,7 +201,7 @@ func (s *Server) CreateAccount(username string, p Profile) (*Account, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.accounts[username]; ok {
-		return nil, fmt.Errorf("refserver: account %q exists", username)
+		return nil, fmt.Errorf("migratetest: account %q exists", username)
 	}
 	s.accounts[username] = acct
 	s.byID[id] = acct

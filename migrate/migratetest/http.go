@@ -1,4 +1,4 @@
-package refserver
+package migratetest
 
 import (
 	"context"
@@ -391,7 +391,7 @@ func (s *Server) Approve(ctx context.Context, username, follower string) error {
 	f := s.follows[pair{follower, acct.ID}]
 	if f == nil || f.accepted {
 		s.mu.Unlock()
-		return fmt.Errorf("refserver: no pending request from %s to %s", follower, username)
+		return fmt.Errorf("migratetest: no pending request from %s to %s", follower, username)
 	}
 	f.accepted = true
 	remote := s.local(follower) == nil

@@ -1,4 +1,4 @@
-package refserver
+package migratetest
 
 import (
 	"bytes"
@@ -105,7 +105,7 @@ func (e *ExportSource) OpenMedia(_ context.Context, a *archive.Attachment) (io.R
 	m := e.s.media[id]
 	e.s.mu.Unlock()
 	if !ok || m == nil {
-		return nil, fmt.Errorf("refserver: media %s: %w", a.URL, fs.ErrNotExist)
+		return nil, fmt.Errorf("migratetest: media %s: %w", a.URL, fs.ErrNotExist)
 	}
 	return io.NopCloser(bytes.NewReader(m.Data)), nil
 }

@@ -1,4 +1,4 @@
-package refserver_test
+package migratetest_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/fediport/fediport/importer"
-	"github.com/fediport/fediport/internal/refserver"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -15,9 +15,9 @@ import (
 func TestImportTarget(t *testing.T) {
 	ctx := context.Background()
 	s, other := start(t), start(t)
-	must[*refserver.Account](t)(s.CreateAccount("alice", refserver.Profile{}))
-	must[*refserver.Account](t)(other.CreateAccount("bob", refserver.Profile{}))
-	must[*refserver.Account](t)(other.CreateAccount("carol", refserver.Profile{}))
+	must[*migratetest.Account](t)(s.CreateAccount("alice", migratetest.Profile{}))
+	must[*migratetest.Account](t)(other.CreateAccount("bob", migratetest.Profile{}))
+	must[*migratetest.Account](t)(other.CreateAccount("carol", migratetest.Profile{}))
 	dst := s.Importer("alice")
 
 	files := []struct {
@@ -32,7 +32,7 @@ func TestImportTarget(t *testing.T) {
 		{importer.Lists, "Friends," + other.Handle("bob") + "\n"},
 		{importer.Bookmarks, "https://remote.example/statuses/1\n"},
 	}
-	must[*refserver.Account](t)(other.CreateAccount("spammer", refserver.Profile{}))
+	must[*migratetest.Account](t)(other.CreateAccount("spammer", migratetest.Profile{}))
 	for round := 0; round < 2; round++ {
 		for _, f := range files {
 			rows, err := importer.NewReader(strings.NewReader(f.data), f.t).ReadAll()

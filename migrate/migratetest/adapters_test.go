@@ -1,4 +1,4 @@
-package refserver_test
+package migratetest_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
-	"github.com/fediport/fediport/internal/refserver"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate"
 )
 
@@ -37,19 +37,19 @@ func TestExportImportAdapters(t *testing.T) {
 	ctx := context.Background()
 	s, other, dst := start(t), start(t), start(t)
 	for _, u := range []string{"alice", "erin"} {
-		must[*refserver.Account](t)(s.CreateAccount(u, refserver.Profile{}))
+		must[*migratetest.Account](t)(s.CreateAccount(u, migratetest.Profile{}))
 	}
 	for _, u := range []string{"bob", "carol", "dave", "zed"} {
-		must[*refserver.Account](t)(other.CreateAccount(u, refserver.Profile{}))
+		must[*migratetest.Account](t)(other.CreateAccount(u, migratetest.Profile{}))
 	}
-	must[*refserver.Account](t)(dst.CreateAccount("alice", refserver.Profile{}))
+	must[*migratetest.Account](t)(dst.CreateAccount("alice", migratetest.Profile{}))
 
-	bobPost := must[*refserver.Post](t)(other.Post(ctx, "bob", refserver.PostOptions{Text: "boost me"}))
-	boost := must[*refserver.Post](t)(s.Boost("alice", bobPost.ID))
+	bobPost := must[*migratetest.Post](t)(other.Post(ctx, "bob", migratetest.PostOptions{Text: "boost me"}))
+	boost := must[*migratetest.Post](t)(s.Boost("alice", bobPost.ID))
 	must[migrate.FollowState](t)(s.FollowWith(ctx, "alice", other.Handle("bob"), migrate.FollowSettings{ShowBoosts: false, Notify: true, Languages: []string{"de"}}))
 	must[migrate.FollowState](t)(s.Follow(ctx, "alice", other.Handle("carol")))
 	must[migrate.FollowState](t)(s.Follow(ctx, "alice", "erin"))
-	l := must[*refserver.List](t)(s.CreateList("alice", "Friends"))
+	l := must[*migratetest.List](t)(s.CreateList("alice", "Friends"))
 	for _, m := range []string{other.Handle("bob"), other.Handle("carol"), "erin"} {
 		check(t, s.AddToList(ctx, "alice", l.ID, m))
 	}
@@ -122,7 +122,7 @@ func TestExportImportAdapters(t *testing.T) {
 // being deleted (run with -race).
 func TestDeleteWhileServing(t *testing.T) {
 	s := start(t)
-	must[*refserver.Account](t)(s.CreateAccount("erin", refserver.Profile{}))
+	must[*migratetest.Account](t)(s.CreateAccount("erin", migratetest.Profile{}))
 	var wg sync.WaitGroup
 	started := make(chan struct{})
 	for g := range 4 {

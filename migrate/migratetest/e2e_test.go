@@ -1,4 +1,4 @@
-package refserver_test
+package migratetest_test
 
 import (
 	"bytes"
@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
-	"github.com/fediport/fediport/internal/refserver"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate"
 	"github.com/google/go-cmp/cmp"
 )
 
-func start(t *testing.T) *refserver.Server {
-	s := refserver.Start(refserver.Options{KeyBits: 1024})
+func start(t *testing.T) *migratetest.Server {
+	s := &migratetest.Server{KeyBits: 1024}
+	s.Start()
 	t.Cleanup(s.Close)
 	return s
 }
@@ -39,7 +40,7 @@ func check(t *testing.T, err error) {
 	}
 }
 
-func rel(t *testing.T, s *refserver.Server, local, account string) migrate.Relationship {
+func rel(t *testing.T, s *migratetest.Server, local, account string) migrate.Relationship {
 	t.Helper()
 	r, err := s.Relationship(context.Background(), local, account)
 	check(t, err)
@@ -52,13 +53,13 @@ func rel(t *testing.T, s *refserver.Server, local, account string) migrate.Relat
 func TestMoveEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	old, nw, fol := start(t), start(t), start(t)
-	acct := must[*refserver.Account](t)
-	acct(old.CreateAccount("alice", refserver.Profile{Name: "Alice", Summary: "<p>bio</p>", Fields: [][2]string{{"Pronouns", "she/her"}}, AvatarURL: old.URL + "/media/avatar.png"}))
-	acct(old.CreateAccount("erin", refserver.Profile{}))
-	acct(nw.CreateAccount("alice", refserver.Profile{}))
-	acct(nw.CreateAccount("frank", refserver.Profile{}))
+	acct := must[*migratetest.Account](t)
+	acct(old.CreateAccount("alice", migratetest.Profile{Name: "Alice", Summary: "<p>bio</p>", Fields: [][2]string{{"Pronouns", "she/her"}}, AvatarURL: old.URL + "/media/avatar.png"}))
+	acct(old.CreateAccount("erin", migratetest.Profile{}))
+	acct(nw.CreateAccount("alice", migratetest.Profile{}))
+	acct(nw.CreateAccount("frank", migratetest.Profile{}))
 	for _, n := range []string{"bob", "carol", "dave", "gina", "hank", "ivan"} {
-		acct(fol.CreateAccount(n, refserver.Profile{}))
+		acct(fol.CreateAccount(n, migratetest.Profile{}))
 	}
 	oldID, newID := old.ActorID("alice"), nw.ActorID("alice")
 	oldH, newH := old.Handle("alice"), nw.Handle("alice")
@@ -69,7 +70,7 @@ func TestMoveEndToEnd(t *testing.T) {
 		t.Fatalf("bob's follow is %v, want accepted", s)
 	}
 	state(fol.Follow(ctx, "carol", oldH))
-	list := must[*refserver.List](t)(fol.CreateList("carol", "friends"))
+	list := must[*migratetest.List](t)(fol.CreateList("carol", "friends"))
 	check(t, fol.AddToList(ctx, "carol", list.ID, oldH))
 	check(t, fol.Block(ctx, "dave", oldH))
 	state(fol.Follow(ctx, "gina", oldH))
@@ -84,7 +85,7 @@ func TestMoveEndToEnd(t *testing.T) {
 	report := must[*migrate.Report](t)
 
 	// Before the alias, the check says what to do.
-	rep := report(oldMover.Check(ctx, oldH, newH))
+	rep := report(old.Checker().Check(ctx, oldH, newH))
 	if rep.Ready() || !errors.Is(rep.Err(), activitypub.ErrAliasMissing) || !strings.Contains(rep.Err().Error(), "add "+oldH+" as an alias") {
 		t.Fatalf("check before alias: %v", rep.Err())
 	}
@@ -101,7 +102,7 @@ func TestMoveEndToEnd(t *testing.T) {
 		t.Errorf("profile copy changed (-want +got):\n%s", diff)
 	}
 
-	rep = report(oldMover.Check(ctx, oldH, newH))
+	rep = report(old.Checker().Check(ctx, oldH, newH))
 	if !rep.Ready() {
 		t.Fatalf("check after alias: %v", rep.Err())
 	}
@@ -139,7 +140,7 @@ func TestMoveEndToEnd(t *testing.T) {
 	}
 	tests := []struct {
 		name            string
-		s               *refserver.Server
+		s               *migratetest.Server
 		local           string
 		wantOld, wantNw migrate.Relationship
 	}{
@@ -195,20 +196,20 @@ func TestMoveEndToEnd(t *testing.T) {
 func TestSameServerMove(t *testing.T) {
 	ctx := context.Background()
 	srv, fol := start(t), start(t)
-	acct := must[*refserver.Account](t)
-	acct(srv.CreateAccount("alice", refserver.Profile{Name: "Alice", Locked: true}))
-	acct(srv.CreateAccount("alice2", refserver.Profile{}))
-	acct(srv.CreateAccount("erin", refserver.Profile{}))
-	acct(srv.CreateAccount("otto", refserver.Profile{}))
-	acct(srv.CreateAccount("pat", refserver.Profile{}))
-	acct(fol.CreateAccount("bob", refserver.Profile{}))
+	acct := must[*migratetest.Account](t)
+	acct(srv.CreateAccount("alice", migratetest.Profile{Name: "Alice", Locked: true}))
+	acct(srv.CreateAccount("alice2", migratetest.Profile{}))
+	acct(srv.CreateAccount("erin", migratetest.Profile{}))
+	acct(srv.CreateAccount("otto", migratetest.Profile{}))
+	acct(srv.CreateAccount("pat", migratetest.Profile{}))
+	acct(fol.CreateAccount("bob", migratetest.Profile{}))
 	state := must[migrate.FollowState](t)
 	state(srv.Follow(ctx, "erin", "alice"))
 	check(t, srv.Approve(ctx, "alice", srv.ActorID("erin")))
 	// pat's request is never approved: it stays with the old account, as
 	// Mastodon moves accepted follows only.
 	state(srv.Follow(ctx, "pat", "alice"))
-	list := must[*refserver.List](t)(srv.CreateList("erin", "l"))
+	list := must[*migratetest.List](t)(srv.CreateList("erin", "l"))
 	check(t, srv.AddToList(ctx, "erin", list.ID, srv.ActorID("alice")))
 	check(t, srv.Mute(ctx, "otto", srv.ActorID("alice"), false))
 	state(fol.Follow(ctx, "bob", srv.Handle("alice")))
@@ -249,9 +250,9 @@ func TestSameServerMove(t *testing.T) {
 func TestRedirectAndUndo(t *testing.T) {
 	ctx := context.Background()
 	old, nw, fol := start(t), start(t), start(t)
-	must[*refserver.Account](t)(old.CreateAccount("alice", refserver.Profile{}))
-	must[*refserver.Account](t)(nw.CreateAccount("alice", refserver.Profile{}))
-	must[*refserver.Account](t)(fol.CreateAccount("bob", refserver.Profile{}))
+	must[*migratetest.Account](t)(old.CreateAccount("alice", migratetest.Profile{}))
+	must[*migratetest.Account](t)(nw.CreateAccount("alice", migratetest.Profile{}))
+	must[*migratetest.Account](t)(fol.CreateAccount("bob", migratetest.Profile{}))
 	must[migrate.FollowState](t)(fol.Follow(ctx, "bob", old.Handle("alice")))
 	m := must[*migrate.Mover](t)(old.Mover("alice"))
 	a := must[*activitypub.Actor](t)(old.Actor("alice"))
@@ -292,15 +293,15 @@ func TestRedirectAndUndo(t *testing.T) {
 func TestAttacksOverHTTP(t *testing.T) {
 	ctx := context.Background()
 	old, nw, fol, evil := start(t), start(t), start(t), start(t)
-	must[*refserver.Account](t)(old.CreateAccount("alice", refserver.Profile{}))
-	must[*refserver.Account](t)(nw.CreateAccount("alice", refserver.Profile{}))
-	mallory := must[*refserver.Account](t)(evil.CreateAccount("mallory", refserver.Profile{}))
-	must[*refserver.Account](t)(fol.CreateAccount("bob", refserver.Profile{}))
+	must[*migratetest.Account](t)(old.CreateAccount("alice", migratetest.Profile{}))
+	must[*migratetest.Account](t)(nw.CreateAccount("alice", migratetest.Profile{}))
+	mallory := must[*migratetest.Account](t)(evil.CreateAccount("mallory", migratetest.Profile{}))
+	must[*migratetest.Account](t)(fol.CreateAccount("bob", migratetest.Profile{}))
 	must[migrate.FollowState](t)(fol.Follow(ctx, "bob", old.Handle("alice")))
 	must[migrate.FollowState](t)(fol.Follow(ctx, "bob", evil.Handle("mallory")))
 	oldID, newID, malID := old.ActorID("alice"), nw.ActorID("alice"), evil.ActorID("mallory")
 	// mallory's own target lists mallory, so only the signature is wrong.
-	evilTarget := must[*refserver.Account](t)(evil.CreateAccount("target", refserver.Profile{}))
+	evilTarget := must[*migratetest.Account](t)(evil.CreateAccount("target", migratetest.Profile{}))
 	tm := must[*migrate.Mover](t)(evil.Mover("target"))
 	ta := must[*activitypub.Actor](t)(evil.Actor("target"))
 	must[*migrate.Result](t)(tm.AddAlias(ctx, ta, oldID))
@@ -355,9 +356,9 @@ func errorsIs(err, target error) bool { return errors.Is(err, target) }
 func TestMoveToLockedAccount(t *testing.T) {
 	ctx := context.Background()
 	old, nw, fol := start(t), start(t), start(t)
-	must[*refserver.Account](t)(old.CreateAccount("alice", refserver.Profile{}))
-	must[*refserver.Account](t)(nw.CreateAccount("alice", refserver.Profile{Locked: true}))
-	must[*refserver.Account](t)(fol.CreateAccount("bob", refserver.Profile{}))
+	must[*migratetest.Account](t)(old.CreateAccount("alice", migratetest.Profile{}))
+	must[*migratetest.Account](t)(nw.CreateAccount("alice", migratetest.Profile{Locked: true}))
+	must[*migratetest.Account](t)(fol.CreateAccount("bob", migratetest.Profile{}))
 	must[migrate.FollowState](t)(fol.Follow(ctx, "bob", old.Handle("alice")))
 	nm := must[*migrate.Mover](t)(nw.Mover("alice"))
 	must[*migrate.Result](t)(nm.AddAlias(ctx, must[*activitypub.Actor](t)(nw.Actor("alice")), old.Handle("alice")))

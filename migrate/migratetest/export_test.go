@@ -1,4 +1,4 @@
-package refserver_test
+package migratetest_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
-	"github.com/fediport/fediport/internal/refserver"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate"
 	"github.com/google/go-cmp/cmp"
 )
@@ -22,12 +22,12 @@ import (
 func TestExportSourceRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s, other := start(t), start(t)
-	must[*refserver.Account](t)(s.CreateAccount("alice", refserver.Profile{Name: "Alice"}))
-	must[*refserver.Account](t)(other.CreateAccount("bob", refserver.Profile{}))
+	must[*migratetest.Account](t)(s.CreateAccount("alice", migratetest.Profile{Name: "Alice"}))
+	must[*migratetest.Account](t)(other.CreateAccount("bob", migratetest.Profile{}))
 	img := []byte("not really a png")
-	p := must[*refserver.Post](t)(s.Post(ctx, "alice", refserver.PostOptions{Text: "hi", Summary: "cw", Media: []refserver.MediaUpload{{MediaType: "image/png", Description: "alt", Data: img}}}))
-	must[*refserver.Post](t)(s.Post(ctx, "alice", refserver.PostOptions{Text: "dm", Visibility: refserver.Direct, Mentions: []string{other.Handle("bob")}}))
-	must[*refserver.Post](t)(s.Post(ctx, "alice", refserver.PostOptions{Text: "poll", Poll: &refserver.Poll{Options: []string{"a", "b"}, Votes: []int{2, 5}}}))
+	p := must[*migratetest.Post](t)(s.Post(ctx, "alice", migratetest.PostOptions{Text: "hi", Summary: "cw", Media: []migratetest.MediaUpload{{MediaType: "image/png", Description: "alt", Data: img}}}))
+	must[*migratetest.Post](t)(s.Post(ctx, "alice", migratetest.PostOptions{Text: "dm", Visibility: migratetest.Direct, Mentions: []string{other.Handle("bob")}}))
+	must[*migratetest.Post](t)(s.Post(ctx, "alice", migratetest.PostOptions{Text: "poll", Poll: &migratetest.Poll{Options: []string{"a", "b"}, Votes: []int{2, 5}}}))
 	must[migrate.FollowState](t)(s.FollowWith(ctx, "alice", other.Handle("bob"), migrate.FollowSettings{ShowBoosts: false, Notify: true, Languages: []string{"fr"}}))
 	check(t, s.Bookmark("alice", p.ID))
 

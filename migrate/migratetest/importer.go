@@ -1,4 +1,4 @@
-package refserver
+package migratetest
 
 import (
 	"context"
@@ -147,7 +147,7 @@ func (t *ImportTarget) DeleteList(_ context.Context, title string) error {
 func (t *ImportTarget) AddToList(ctx context.Context, title, acct string) error {
 	l := t.list(title)
 	if l == nil {
-		return fmt.Errorf("refserver: %s has no list %q", t.user, title)
+		return fmt.Errorf("migratetest: %s has no list %q", t.user, title)
 	}
 	return t.s.AddToList(ctx, t.user, l.ID, acct)
 }
@@ -239,7 +239,7 @@ func (s *Server) Address(ctx context.Context, id string) (string, error) {
 	}
 	u, err := url.Parse(a.ID)
 	if err != nil || a.PreferredUsername == "" {
-		return "", fmt.Errorf("refserver: no address for %s", id)
+		return "", fmt.Errorf("migratetest: no address for %s", id)
 	}
 	return a.PreferredUsername + "@" + u.Host, nil
 }

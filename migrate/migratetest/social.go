@@ -1,4 +1,4 @@
-package refserver
+package migratetest
 
 import (
 	"context"
@@ -85,7 +85,7 @@ func (s *Server) Post(ctx context.Context, username string, o PostOptions) (*Pos
 	for _, m := range o.Mentions {
 		id, err := s.resolve(ctx, m)
 		if err != nil {
-			return nil, fmt.Errorf("refserver: mention %s: %w", m, err)
+			return nil, fmt.Errorf("migratetest: mention %s: %w", m, err)
 		}
 		mentions = append(mentions, id)
 	}
@@ -227,11 +227,11 @@ func (s *Server) follow(ctx context.Context, follower, target string, set migrat
 	}
 	if follower == target {
 		s.mu.Unlock()
-		return 0, fmt.Errorf("refserver: cannot follow oneself: %w", migrate.ErrFollowRefused)
+		return 0, fmt.Errorf("migratetest: cannot follow oneself: %w", migrate.ErrFollowRefused)
 	}
 	if s.blocks[pair{target, follower}] || s.blocks[pair{follower, target}] {
 		s.mu.Unlock()
-		return 0, fmt.Errorf("refserver: %s and %s block each other: %w", follower, target, migrate.ErrFollowRefused)
+		return 0, fmt.Errorf("migratetest: %s and %s block each other: %w", follower, target, migrate.ErrFollowRefused)
 	}
 	if f := s.follows[pair{follower, target}]; f != nil {
 		f.settings = set
@@ -245,7 +245,7 @@ func (s *Server) follow(ctx context.Context, follower, target string, set migrat
 	if t := s.local(target); t != nil {
 		defer s.mu.Unlock()
 		if t.actor.MovedTo != "" {
-			return 0, fmt.Errorf("refserver: %s has moved: %w", target, migrate.ErrFollowRefused)
+			return 0, fmt.Errorf("migratetest: %s has moved: %w", target, migrate.ErrFollowRefused)
 		}
 		f := &follow{activity: follower + "#follows/" + s.nextID(), accepted: !t.actor.ManuallyApprovesFollowers, settings: set}
 		s.follows[pair{follower, target}] = f
@@ -272,14 +272,14 @@ func (s *Server) follow(ctx context.Context, follower, target string, set migrat
 		if s.follows[pair{follower, target}] == f {
 			s.dropFollow(follower, target)
 		}
-		if errors.As(err, &de) && !de.Temporary {
-			return 0, fmt.Errorf("refserver: %w: %w", migrate.ErrFollowRefused, err)
+		if errors.As(err, &de) && !de.Temporary() {
+			return 0, fmt.Errorf("migratetest: %w: %w", migrate.ErrFollowRefused, err)
 		}
 		return 0, err
 	}
 	switch {
 	case s.follows[pair{follower, target}] != f:
-		return 0, fmt.Errorf("refserver: %s rejected the follow: %w", target, migrate.ErrFollowRefused)
+		return 0, fmt.Errorf("migratetest: %s rejected the follow: %w", target, migrate.ErrFollowRefused)
 	case f.accepted:
 		return migrate.FollowAccepted, nil
 	}
@@ -428,10 +428,10 @@ func (s *Server) AddToList(ctx context.Context, username, listID, account string
 	defer s.mu.Unlock()
 	l := s.lists[listID]
 	if l == nil || l.Owner != me {
-		return fmt.Errorf("refserver: %s has no list %s", username, listID)
+		return fmt.Errorf("migratetest: %s has no list %s", username, listID)
 	}
 	if s.follows[pair{me, id}] == nil {
-		return fmt.Errorf("refserver: %s does not follow %s", username, id)
+		return fmt.Errorf("migratetest: %s does not follow %s", username, id)
 	}
 	if !slices.Contains(l.Members, id) {
 		l.Members = append(l.Members, id)

@@ -1,4 +1,4 @@
-package refserver_test
+package migratetest_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
-	"github.com/fediport/fediport/internal/refserver"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate"
 	"github.com/google/go-cmp/cmp"
 )
@@ -16,16 +16,16 @@ import (
 func TestServedDocuments(t *testing.T) {
 	ctx := context.Background()
 	s, other := start(t), start(t)
-	must[*refserver.Account](t)(s.CreateAccount("alice", refserver.Profile{Name: "Alice"}))
-	must[*refserver.Account](t)(other.CreateAccount("bob", refserver.Profile{}))
+	must[*migratetest.Account](t)(s.CreateAccount("alice", migratetest.Profile{Name: "Alice"}))
+	must[*migratetest.Account](t)(other.CreateAccount("bob", migratetest.Profile{}))
 	must[migrate.FollowState](t)(other.Follow(ctx, "bob", s.Handle("alice")))
-	p := must[*refserver.Post](t)(s.Post(ctx, "alice", refserver.PostOptions{
+	p := must[*migratetest.Post](t)(s.Post(ctx, "alice", migratetest.PostOptions{
 		Text:  "hello <world>",
-		Media: []refserver.MediaUpload{{MediaType: "image/png", Description: "a dot", Data: []byte("\x89PNG")}},
+		Media: []migratetest.MediaUpload{{MediaType: "image/png", Description: "a dot", Data: []byte("\x89PNG")}},
 	}))
-	must[*refserver.Post](t)(s.Post(ctx, "alice", refserver.PostOptions{Text: "which?", Poll: &refserver.Poll{Options: []string{"a", "b"}, EndTime: time.Now().Add(time.Hour)}}))
-	must[*refserver.Post](t)(s.Post(ctx, "alice", refserver.PostOptions{Text: "psst", Visibility: refserver.Direct, Mentions: []string{other.Handle("bob")}}))
-	must[*refserver.Post](t)(s.Boost("alice", p.ID))
+	must[*migratetest.Post](t)(s.Post(ctx, "alice", migratetest.PostOptions{Text: "which?", Poll: &migratetest.Poll{Options: []string{"a", "b"}, EndTime: time.Now().Add(time.Hour)}}))
+	must[*migratetest.Post](t)(s.Post(ctx, "alice", migratetest.PostOptions{Text: "psst", Visibility: migratetest.Direct, Mentions: []string{other.Handle("bob")}}))
+	must[*migratetest.Post](t)(s.Boost("alice", p.ID))
 	check(t, s.Bookmark("alice", p.ID))
 	check(t, s.BlockDomain("alice", "spam.example"))
 
@@ -64,7 +64,7 @@ func TestServedDocuments(t *testing.T) {
 	if string(body) != "\x89PNG" || resp.Header.Get("Content-Type") != "image/png" {
 		t.Errorf("media: %q %s", body, resp.Header.Get("Content-Type"))
 	}
-	if got := s.Posts("alice"); len(got) != 4 || got[2].Visibility != refserver.Direct || got[0].Content != "<p>hello &lt;world&gt;</p>" {
+	if got := s.Posts("alice"); len(got) != 4 || got[2].Visibility != migratetest.Direct || got[0].Content != "<p>hello &lt;world&gt;</p>" {
 		t.Errorf("posts: %+v", got)
 	}
 	if diff := cmp.Diff([]string{p.ID}, s.Bookmarks("alice")); diff != "" {
@@ -83,8 +83,8 @@ func TestServedDocuments(t *testing.T) {
 func TestLockedAccountAndUnfollow(t *testing.T) {
 	ctx := context.Background()
 	s, other := start(t), start(t)
-	must[*refserver.Account](t)(s.CreateAccount("alice", refserver.Profile{Locked: true}))
-	must[*refserver.Account](t)(other.CreateAccount("bob", refserver.Profile{}))
+	must[*migratetest.Account](t)(s.CreateAccount("alice", migratetest.Profile{Locked: true}))
+	must[*migratetest.Account](t)(other.CreateAccount("bob", migratetest.Profile{}))
 	if st := must[migrate.FollowState](t)(other.Follow(ctx, "bob", s.Handle("alice"))); st != migrate.FollowPending {
 		t.Fatalf("follow of a locked account: %v", st)
 	}

@@ -1,4 +1,4 @@
-package refserver
+package migratetest
 
 import (
 	"context"
@@ -73,8 +73,15 @@ func (s *Server) Mover(username string) (*migrate.Mover, error) {
 		Audience:  s,
 		Deliverer: s.deliverer(acct),
 		Transfer:  s.Transfer(),
-		Now:       s.opts.Now,
+		Now:       s.Now,
 	}, nil
+}
+
+// Checker returns the migrate.Checker a user of this server runs before
+// moving: it fetches through the server's client, resolves addresses with
+// WebFinger and knows the last moves of local accounts.
+func (s *Server) Checker() *migrate.Checker {
+	return &migrate.Checker{Actors: s.client, Handles: migrate.WebFinger(s.client), History: s, Now: s.Now}
 }
 
 // Transfer returns the migrate.Transfer that moves this server's local
@@ -88,12 +95,12 @@ func (s *Server) Receiver() *migrate.Receiver { return s.receiver }
 
 func (s *Server) deliverer(acct *Account) *migrate.Deliverer {
 	return &migrate.Deliverer{
-		Signer:       &activitypub.Signer{KeyID: acct.KeyID, Key: acct.Key, Now: s.opts.Now},
+		Signer:       &activitypub.Signer{KeyID: acct.KeyID, Key: acct.Key, Now: s.Now},
 		HTTPClient:   s.hc,
-		AllowPrivate: !s.opts.RefusePrivate,
+		AllowPrivate: !s.RefusePrivate,
 		AllowHTTP:    true,
 		MaxAttempts:  2,
-		Backoff:      10 * time.Millisecond,
+		BaseDelay:    10 * time.Millisecond,
 		Concurrency:  4,
 	}
 }
@@ -175,7 +182,7 @@ func (s *Server) AddToLists(_ context.Context, local, account string, lists []st
 	for _, id := range lists {
 		l := s.lists[id]
 		if l == nil || l.Owner != local {
-			return fmt.Errorf("refserver: %s has no list %s", local, id)
+			return fmt.Errorf("migratetest: %s has no list %s", local, id)
 		}
 		if !slices.Contains(l.Members, account) {
 			l.Members = append(l.Members, account)
@@ -190,7 +197,7 @@ func (s *Server) RewriteFollows(_ context.Context, origin, target string) (int, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.local(target) == nil {
-		return 0, fmt.Errorf("refserver: %s is not local", target)
+		return 0, fmt.Errorf("migratetest: %s is not local", target)
 	}
 	n := 0
 	for k, f := range s.follows {
@@ -294,7 +301,7 @@ func (s *Server) Recipients(_ context.Context, account string) iter.Seq2[migrate
 				rs = append(rs, migrate.Recipient{Inbox: a.Inbox, SharedInbox: sh})
 			}
 		}
-		for _, r := range s.opts.Relays {
+		for _, r := range s.Relays {
 			rs = append(rs, migrate.Recipient{Inbox: r})
 		}
 		s.mu.Unlock()
