@@ -14,8 +14,8 @@ import (
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
-	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate"
+	"github.com/fediport/fediport/migrate/migratetest"
 )
 
 func readCSV(t *testing.T, dir string, typ importer.Type) []importer.Row {

@@ -12,8 +12,8 @@ import (
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
-	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/google/go-cmp/cmp"
 )
 

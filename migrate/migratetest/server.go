@@ -151,7 +151,6 @@ type Profile struct {
 	HeaderURL     string
 }
 
-
 // CreateAccount creates a local account with a fresh RSA key.
 func (s *Server) CreateAccount(username string, p Profile) (*Account, error) {
 	if username == "" || strings.ContainsAny(username, "/@?#: ") {

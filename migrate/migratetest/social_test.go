@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
-	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/google/go-cmp/cmp"
 )
 
