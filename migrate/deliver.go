@@ -49,10 +49,11 @@ type DeliveryUnit struct {
 // DeliveryProgress is what [Deliverer.Progress] is told after each inbox
 // of [Deliverer.DeliverAll].
 type DeliveryProgress struct {
-	Inbox string
-	Err   error // nil when delivered (or already delivered)
-	Done  int   // inboxes finished so far, this one included
-	Total int
+	Inbox      string
+	ActivityID string
+	Err        error // nil when delivered (or already delivered)
+	Done       int   // inboxes finished so far, this one included
+	Total      int
 }
 
 // maxKnownSchemes bounds how many hosts a [Deliverer] remembers the
@@ -379,7 +380,7 @@ func (d *Deliverer) DeliverAll(ctx context.Context, activity []byte, inboxes []s
 				}
 				if d.Progress != nil {
 					done := rep.Skipped + rep.Delivered + rep.PutAside + rep.Failed
-					d.Progress(DeliveryProgress{Inbox: inbox, Err: err, Done: done, Total: rep.Total})
+					d.Progress(DeliveryProgress{Inbox: inbox, ActivityID: id, Err: err, Done: done, Total: rep.Total})
 				}
 				mu.Unlock()
 			}

@@ -151,7 +151,7 @@ func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx],
 	if err != nil {
 		return err
 	}
-	enq, err := riverjobs.EnqueueTransfer(ctx, ins, tx, acc, g, riverjobs.Options{})
+	enq, err := (&riverjobs.Enqueuer[TTx]{Client: ins}).Transfer(ctx, tx, acc, g)
 	if err != nil {
 		_ = rollback(ctx, tx)
 		return err

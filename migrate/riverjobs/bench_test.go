@@ -64,7 +64,7 @@ func benchDeliveryJobs[TTx any](b *testing.B, e *env[TTx]) {
 		start := time.Now()
 		tx, err := e.begin(ctx)
 		must(b, err)
-		enq, err := riverjobs.EnqueueDelivery(ctx, c, tx, out, list, riverjobs.Options{})
+		enq, err := (&riverjobs.Enqueuer[TTx]{Client: c}).Delivery(ctx, tx, out, list)
 		must(b, err)
 		must(b, e.commit(ctx, tx))
 		queue += time.Since(start)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ func testDelivery[TTx any](t *testing.T, e *env[TTx]) {
 	d := &migrate.Deliverer{
 		Signer:       &activitypub.Signer{KeyID: origin + "#main-key", Key: key},
 		AllowPrivate: true, AllowHTTP: true,
-		Backoff: 5 * time.Millisecond, MaxBackoff: 3 * time.Second,
+		BaseDelay: 5 * time.Millisecond, MaxDelay: 3 * time.Second,
 	}
 	boxes := []string{in.URL + "/ok", in.URL + "/slow", in.URL + "/gone", in.URL + "/down", in.URL + "/ok"}
 
@@ -94,7 +95,7 @@ func testDelivery[TTx any](t *testing.T, e *env[TTx]) {
 	for round, want := range []riverjobs.Enqueued{{Move: wantMove, Jobs: 8}, {Move: wantMove, Duplicates: 8}} {
 		tx, err := e.begin(ctx)
 		must(t, err)
-		got, err := riverjobs.EnqueueDelivery(ctx, ins, tx, out, boxes, riverjobs.Options{MaxAttempts: 3})
+		got, err := (&riverjobs.Enqueuer[TTx]{Client: ins, MaxAttempts: 3}).Delivery(ctx, tx, out, boxes)
 		must(t, err)
 		must(t, e.commit(ctx, tx))
 		if *got != want {
@@ -104,9 +105,17 @@ func testDelivery[TTx any](t *testing.T, e *env[TTx]) {
 
 	workers := river.NewWorkers()
 	var actors sync.Map
+	var (
+		mu      sync.Mutex
+		reports []migrate.DeliveryProgress
+	)
 	river.AddWorker(workers, &riverjobs.DeliveryWorker{Deliverer: func(_ context.Context, actor string) (*migrate.Deliverer, error) {
 		actors.Store(actor, true)
 		return d, nil
+	}, Progress: func(p migrate.DeliveryProgress) {
+		mu.Lock()
+		reports = append(reports, p)
+		mu.Unlock()
 	}})
 	c := e.client(t, workers, nil)
 	p := waitFinished(t, c, wantMove)
@@ -115,6 +124,21 @@ func testDelivery[TTx any](t *testing.T, e *env[TTx]) {
 	}
 	if _, ok := actors.Load(origin); !ok {
 		t.Errorf("Deliverer not asked for the sending account %s", origin)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// One report per send: /ok 2, /slow 4 (2 failed), /gone 2, /down 6.
+	failed := 0
+	for _, r := range reports {
+		if r.ActivityID == "" || !strings.HasPrefix(r.Inbox, in.URL) {
+			t.Errorf("report %+v without activity or inbox", r)
+		}
+		if r.Err != nil {
+			failed++
+		}
+	}
+	if len(reports) != 14 || failed != 10 {
+		t.Errorf("%d reports, %d failed; want 14 and 10", len(reports), failed)
 	}
 	for _, act := range out.Activities() {
 		for path, want := range map[string]int{"/ok": 1, "/slow": 2, "/gone": 1, "/down": 3} {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/migrate"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate/riverjobs"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -36,9 +37,9 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	g := newMemGraph() // the server's own store
+	g := &migratetest.Graph{} // the server's own store
 	for _, l := range []string{"bob", "carol", "dave"} {
-		g.set("https://here.example/users/"+l, origin, migrate.Relationship{Following: true})
+		g.Set("https://here.example/users/"+l, origin, migrate.Relationship{Following: true})
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &riverjobs.TransferWorker{Transfer: &migrate.Transfer{Graph: g, Follows: g}})
@@ -59,7 +60,7 @@ func Example() {
 	// Once a migrate.Receiver accepted the Move: one job per follower,
 	// queued in one transaction.
 	tx, _ := db.BeginTx(ctx, nil)
-	enq, err := riverjobs.EnqueueTransfer(ctx, client, tx, accepted(), g, riverjobs.Options{})
+	enq, err := (&riverjobs.Enqueuer[*sql.Tx]{Client: client}).Transfer(ctx, tx, accepted(), g)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -86,7 +87,7 @@ func Example() {
 			break
 		}
 	}
-	fmt.Println("bob follows the new account:", g.get("https://here.example/users/bob", target).Following)
+	fmt.Println("bob follows the new account:", g.Get("https://here.example/users/bob", target).Following)
 	// Output:
 	// queued 3 jobs for https://old.example/users/alice#moves/1
 	// done 3, failed 0, pending 0

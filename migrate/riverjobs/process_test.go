@@ -359,7 +359,7 @@ func runMove[TTx any](t testing.TB, e *env[TTx], g *sqlGraph, kind, db string, n
 	start := time.Now()
 	tx, err := e.begin(ctx)
 	must(t, err)
-	enq, err := riverjobs.EnqueueTransfer(ctx, ins, tx, accepted(), g, riverjobs.Options{BatchSize: 2000})
+	enq, err := (&riverjobs.Enqueuer[TTx]{Client: ins, BatchSize: 2000}).Transfer(ctx, tx, accepted(), g)
 	if err != nil {
 		e.rollback(ctx, tx)
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/migrate"
+	"github.com/fediport/fediport/migrate/migratetest"
 	"github.com/fediport/fediport/migrate/riverjobs"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -44,20 +45,20 @@ func TestTransfer(t *testing.T) {
 func testTransfer[TTx any](t *testing.T, e *env[TTx]) {
 	ctx := context.Background()
 	const n = 300
-	g := newMemGraph()
+	g := &migratetest.Graph{}
 	for i := range n {
-		g.set(local(i), origin, migrate.Relationship{Following: true, Settings: migrate.FollowSettings{Notify: i%2 == 0}})
+		g.Set(local(i), origin, migrate.Relationship{Following: true, Settings: migrate.FollowSettings{Notify: i%2 == 0}})
 	}
-	g.set(local(1), origin, migrate.Relationship{Following: true, Lists: []string{"friends", "work"}})
-	g.set(local(n), origin, migrate.Relationship{Blocking: true})
-	g.set(local(n+1), origin, migrate.Relationship{Muting: true, MuteNotifications: true})
-	g.refuse[local(2)] = true
-	g.failures[local(3)] = 2
+	g.Set(local(1), origin, migrate.Relationship{Following: true, Lists: []string{"friends", "work"}})
+	g.Set(local(n), origin, migrate.Relationship{Blocking: true})
+	g.Set(local(n+1), origin, migrate.Relationship{Muting: true, MuteNotifications: true})
+	g.Refuse(local(2))
+	g.Fail(local(3), 2)
 
 	ins := e.client(t, nil, nil)
 	tx, err := e.begin(ctx)
 	must(t, err)
-	if _, err := riverjobs.EnqueueTransfer(ctx, ins, tx, accepted(), g, riverjobs.Options{BatchSize: 64}); err != nil {
+	if _, err := (&riverjobs.Enqueuer[TTx]{Client: ins, BatchSize: 64}).Transfer(ctx, tx, accepted(), g); err != nil {
 		t.Fatal(err)
 	}
 	e.rollback(ctx, tx)
@@ -70,7 +71,7 @@ func testTransfer[TTx any](t *testing.T, e *env[TTx]) {
 	for round, want := range []riverjobs.Enqueued{{Move: moveID, Jobs: n + 2}, {Move: moveID, Duplicates: n + 2}} {
 		tx, err := e.begin(ctx)
 		must(t, err)
-		got, err := riverjobs.EnqueueTransfer(ctx, ins, tx, accepted(), g, riverjobs.Options{BatchSize: 64})
+		got, err := (&riverjobs.Enqueuer[TTx]{Client: ins, BatchSize: 64}).Transfer(ctx, tx, accepted(), g)
 		must(t, err)
 		must(t, e.commit(ctx, tx))
 		if *got != want {
@@ -84,7 +85,7 @@ func testTransfer[TTx any](t *testing.T, e *env[TTx]) {
 	}
 
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &riverjobs.TransferWorker{Transfer: g.transfer()})
+	river.AddWorker(workers, &riverjobs.TransferWorker{Transfer: g.Transfer()})
 	c := e.client(t, workers, func(cfg *river.Config) {
 		cfg.RetryPolicy = quickRetry{}
 	})
@@ -94,24 +95,24 @@ func testTransfer[TTx any](t *testing.T, e *env[TTx]) {
 	}
 	for i := range n {
 		l := local(i)
-		old, cur := g.get(l, origin), g.get(l, target)
+		old, cur := g.Get(l, origin), g.Get(l, target)
 		if i == 2 {
 			if !old.Following || cur.Following {
 				t.Errorf("%s: refused follow: old %+v new %+v, want the old follow kept", l, old, cur)
 			}
 			continue
 		}
-		if old.Following || !cur.Following || g.follows[l] != 1 || g.unfollows[l] != 1 {
-			t.Errorf("%s: old %+v new %+v, %d follows %d unfollows; want moved once", l, old, cur, g.follows[l], g.unfollows[l])
+		if old.Following || !cur.Following || g.Follows(l) != 1 || g.Unfollows(l) != 1 {
+			t.Errorf("%s: old %+v new %+v, %d follows %d unfollows; want moved once", l, old, cur, g.Follows(l), g.Unfollows(l))
 		}
 		if cur.Settings.Notify != (i%2 == 0) && i != 1 {
 			t.Errorf("%s: settings %+v not carried over", l, cur.Settings)
 		}
 	}
-	if got := g.get(local(1), target).Lists; len(got) != 2 {
+	if got := g.Get(local(1), target).Lists; len(got) != 2 {
 		t.Errorf("lists carried over: %v, want friends and work", got)
 	}
-	if !g.get(local(n), target).Blocking || !g.get(local(n+1), target).Muting {
+	if !g.Get(local(n), target).Blocking || !g.Get(local(n+1), target).Muting {
 		t.Errorf("block or mute not carried over")
 	}
 }

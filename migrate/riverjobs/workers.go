@@ -18,9 +18,12 @@ import (
 type TransferWorker struct {
 	river.WorkerDefaults[TransferArgs]
 	Transfer *migrate.Transfer
-	// Progress, when set, is called after each unit, from the worker's
-	// goroutine.
-	Progress func(migrate.TransferUnit, migrate.Outcome, error)
+	// Progress, when set, is called after each unit with its outcome and
+	// error, from one goroutine at a time (Done is 0: count a Move's
+	// jobs with [Progress]). It should return quickly.
+	Progress func(migrate.TransferProgress)
+
+	mu sync.Mutex // serializes Progress
 }
 
 // Work runs the job's unit.
@@ -31,26 +34,32 @@ func (w *TransferWorker) Work(ctx context.Context, job *river.Job[TransferArgs])
 	}
 	out, err := w.Transfer.Run(ctx, u)
 	if w.Progress != nil {
-		w.Progress(u, out, err)
+		w.mu.Lock()
+		w.Progress(migrate.TransferProgress{Unit: u, Outcome: out, Err: err})
+		w.mu.Unlock()
 	}
 	return err
 }
 
 // DeliveryWorker runs [DeliveryArgs] jobs with [migrate.Deliverer.Deliver]:
 // a permanent refusal cancels the job, a temporary failure is retried
-// after [migrate.Deliverer.RetryDelay] (Backoff doubled per attempt, or
-// the inbox's Retry-After, up to MaxBackoff), until River's MaxAttempts
-// for the job ([Options.MaxAttempts]).
+// after [migrate.Deliverer.RetryDelay] (a backoff from BaseDelay to
+// MaxDelay with full jitter, or the inbox's Retry-After when longer, up
+// to MaxRetryAfter, beyond which the job is cancelled), until River's
+// MaxAttempts for the job ([Enqueuer.MaxAttempts]).
 type DeliveryWorker struct {
 	river.WorkerDefaults[DeliveryArgs]
 	// Deliverer returns the Deliverer whose Signer signs as actor (the
 	// job's sending account). Keep one per actor, or one for all if one
 	// key signs for every account: a Deliverer keeps its connections.
 	Deliverer func(ctx context.Context, actor string) (*migrate.Deliverer, error)
-	// Progress, when set, is called after each delivery, from the
-	// worker's goroutine.
-	Progress func(migrate.DeliveryUnit, error)
+	// Progress, when set, is called after each delivery with its inbox,
+	// activity id and error, from one goroutine at a time (Done and Total
+	// are 0: count a Move's jobs with [Progress]). It should return
+	// quickly.
+	Progress func(migrate.DeliveryProgress)
 
+	mu sync.Mutex // serializes Progress
 	// retryAt holds, per job id, the retry time Work chose, for
 	// NextRetry, which River calls right after Work failed.
 	retryAt sync.Map
@@ -68,7 +77,9 @@ func (w *DeliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	u := job.Args.Unit()
 	err = d.Deliver(ctx, u)
 	if w.Progress != nil {
-		w.Progress(u, err)
+		w.mu.Lock()
+		w.Progress(migrate.DeliveryProgress{Inbox: u.Inbox, ActivityID: job.Args.ActivityID, Err: err})
+		w.mu.Unlock()
 	}
 	if err == nil {
 		return nil
