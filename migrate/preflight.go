@@ -38,7 +38,7 @@ func preflight(origin, target *activitypub.Actor, lastMove, now time.Time) []*Pr
 	add := func(err error, format string, args ...any) {
 		ps = append(ps, &Problem{Err: err, Advice: fmt.Sprintf(format, args...)})
 	}
-	oldH, newH := Handle(origin), Handle(target)
+	oldH, newH := handle(origin), handle(target)
 	if origin.Type == "Tombstone" {
 		add(ErrOriginGone, "%s was deleted: there is nothing left to move", oldH)
 	}

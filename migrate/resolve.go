@@ -106,10 +106,10 @@ func resolveID(ctx context.Context, r HandleResolver, account string) (string, e
 	return id, nil
 }
 
-// Handle returns the account address of a, user@host: its webfinger
+// handle returns the account address of a, user@host: its webfinger
 // member when it has one, else its preferredUsername at its id's host.
 // It returns the id itself when neither is known.
-func Handle(a *activitypub.Actor) string {
+func handle(a *activitypub.Actor) string {
 	if a == nil {
 		return ""
 	}

@@ -34,9 +34,9 @@ func (o *Outgoing) Activities() [][]byte {
 	return [][]byte{o.Update, o.Move}
 }
 
-// UpdateID returns the id of an Update of actor made at t, in Mastodon's
+// updateID returns the id of an Update of actor made at t, in Mastodon's
 // form with millisecond precision: "<actor id>#updates/<unix ms>".
-func UpdateID(actor string, t time.Time) string {
+func updateID(actor string, t time.Time) string {
 	return actor + "#updates/" + strconv.FormatInt(t.UnixMilli(), 10)
 }
 
@@ -46,7 +46,7 @@ func BuildUpdate(a *activitypub.Actor, at time.Time) (*Outgoing, error) {
 	if a == nil || a.ID == "" {
 		return nil, errors.New("migrate: update of an actor with no id")
 	}
-	body, err := activitypub.Encode(activitypub.ActorContext(), activitypub.NewUpdate(UpdateID(a.ID, at), a))
+	body, err := activitypub.Encode(activitypub.ActorContext(), activitypub.NewUpdate(updateID(a.ID, at), a))
 	if err != nil {
 		return nil, fmt.Errorf("migrate: encoding update of %s: %w", a.ID, err)
 	}
