@@ -40,7 +40,9 @@
 // importers with package importer; servers that federate start with package
 // activitypub and then migrate. The runnable programs in examples/ show each
 // in a few lines; examples/quickstart runs a whole move between three
-// in-process servers.
+// in-process servers (migratetest.Server, from package
+// migrate/migratetest, which also has the test doubles and conformance
+// checks for a server's own stores).
 //
 // # Import graph
 //
@@ -52,6 +54,7 @@
 //	importer               (leaf)
 //	archive             -> activitypub
 //	migrate             -> activitypub
+//	migrate/migratetest -> migrate, activitypub, archive, export, importer
 //	export              -> archive, importer, activitypub
 //	archive/html        -> archive, activitypub
 //	importer/mastodonapi -> importer

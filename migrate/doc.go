@@ -16,32 +16,45 @@
 // name and bio, and when asked avatar, header and profile fields: the step
 // fediport's source article promises and Mastodon lacks).
 //
-// On the old account's server: [Preflight] is the pure pre-flight check
-// (alias, cooldown, suspension, ...), each failure a *[Problem] that tells
-// the user what to do; [Checker] runs it against live servers (the
-// examples/move-check program is a Checker in a main). [Mover.Move] sets
-// movedTo, builds the Move in Mastodon's form ([BuildMove]) and delivers
-// it and the actor Update through a [Deliverer] to the deduplicated
-// [Inboxes] of followers, blockers and relays. [Mover.Redirect] and
-// [Mover.Unredirect] set and clear movedTo without a Move.
+// On the old account's server: a [Checker] is the pre-flight check, the
+// one way in (alias, cooldown, suspension, ...): [Checker.Check] resolves
+// and fetches both accounts freshly, and each failure is a *[Problem]
+// that tells the user what to do (the examples/move-check program is a
+// Checker in a main). [Mover.Move] runs the same checks, sets movedTo,
+// builds the Move in Mastodon's form ([BuildMove]) and delivers it and the
+// actor Update through a [Deliverer] to the deduplicated [Inboxes] of
+// followers, blockers and relays. [Mover.Redirect] and [Mover.Unredirect]
+// set and clear movedTo without a Move.
 //
 // On a server receiving a Move: [Receiver.ReceiveRequest] (from an inbox
 // request) or [Receiver.Receive] (from an activity whose signature the host
 // verified) accepts or refuses it, then a [Transfer] moves the server's
 // local followers (accepted follows only: pending follow requests stay
 // with the origin, as in Mastodon), blocks and mutes of the origin to the
-// target, through
-// small interfaces the host implements ([Relationships], [RelatedAccounts],
-// [FollowWriter], [ListWriter], [ModerationWriter]). Answer the inbox
-// request with [StatusCode].
+// target, through small interfaces the host implements ([Relationships],
+// [RelatedAccounts], [FollowWriter], [ListWriter], [ModerationWriter]).
+// Answer the inbox request with [StatusCode].
 //
 // When both accounts live on one server: [Mover.MoveLocal] rewrites the
 // local follows at once through a [FollowRewriter] ([Transfer.MoveLocal]),
 // with no federation for them.
 //
-// [Plan] is the decision guide as code: from a [Goal] (leave for good,
+// [Steps] is the decision guide as code: from a [Goal] (leave for good,
 // move to another server, start fresh on the same server) the ordered
-// steps.
+// [Step]s, each of a [StepKind].
+//
+// # Configuration
+//
+// The working types ([Checker], [Mover], [Deliverer], [Transfer],
+// [Receiver]) are configured by their exported fields, whose zero values
+// work except where a field says it is required; each default is a
+// DefaultXxx constant. Methods do the work. Progress is reported through a
+// field Progress holding a func of one value ([DeliveryProgress],
+// [TransferProgress]), called from one goroutine at a time. Retries follow
+// MaxAttempts, BaseDelay and MaxDelay (exponential, full jitter), an
+// inbox's Retry-After up to MaxRetryAfter, and a per-host breaker
+// (HostFailures, HostCooldown): the same knobs, and the same code, as
+// package importer's engine.
 //
 // # Job queues
 //
@@ -49,16 +62,25 @@
 // host can put on its own job queue instead of running them in process:
 // a [TransferUnit] per local account ([Transfer.Units] streams them,
 // [Transfer.Run] runs one; run it again after a crash), and a
-// [DeliveryUnit] per inbox ([Deliverer.Deliver] sends one, once, and says
-// whether a failure is temporary). The in-process runners,
+// [DeliveryUnit] per inbox ([Deliverer.Deliver] sends one, once, and its
+// *[DeliveryError] says whether a failure is temporary;
+// [Deliverer.RetryDelay] says when to try again). The in-process runners,
 // [Transfer.RunAll] and [Deliverer.DeliverAll], bound concurrency, stream
 // (memory does not grow with the number of followers) and resume: the
-// transfer by idempotence, the delivery through a [Journal], an
-// append-only file fsync'd per success, so that a killed process does not
+// transfer by idempotence, the delivery through a [DeliveryLog], an
+// append-only file fsync'd per success (fediport's one journal format,
+// CRC'd lines with torn-tail recovery), so that a killed process does not
 // send twice to an inbox that accepted.
 // Package github.com/fediport/fediport/migrate/riverjobs, a module of its
 // own, runs both on River, a job queue in SQLite or PostgreSQL, across
 // worker processes and machines.
+//
+// # Testing a host
+//
+// Package github.com/fediport/fediport/migrate/migratetest has in-memory
+// implementations of the interfaces above, conformance checks a host runs
+// against its own (TestTransferStore, TestMoveRecorder), and a whole
+// fediverse instance on loopback for tests and examples.
 //
 // # Security
 //

@@ -31,8 +31,7 @@
 // transfer changes the graph, writes that can be repeated, and a whole
 // transfer that moves everything and then has nothing left to do);
 // [TestMoveRecorder] checks that recording a Move is atomic, which is what
-// stops a Move from being replayed; [TestAccounts] checks that saved actors
-// and moves are read back.
+// stops a Move from being replayed.
 //
 // # A loopback instance
 //

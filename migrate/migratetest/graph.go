@@ -126,9 +126,8 @@ func (g *Graph) Unfollows(local string) int {
 	return g.unfollows[local]
 }
 
-// Calls returns the writes the graph got, in order: "follow <local>
-// <target>", "unfollow <local> <account>" and "lists <local> <account>
-// [<lists>]".
+// Calls returns the writes the graph got, in order, as "follow L T",
+// "unfollow L A" and "lists L A LISTS" (the lists formatted with %v).
 func (g *Graph) Calls() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()

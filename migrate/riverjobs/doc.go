@@ -25,12 +25,18 @@
 //	river.AddWorker(workers, &riverjobs.TransferWorker{Transfer: transfer})
 //	river.AddWorker(workers, &riverjobs.DeliveryWorker{Deliverer: deliverers})
 //
-// On a server receiving a Move, once a [migrate.Receiver] accepted it,
-// [EnqueueTransfer] turns it into one job per local account related to
-// the origin, in the caller's transaction; on the server sending a Move,
-// [EnqueueDelivery] turns the [migrate.Outgoing] into one job per inbox
-// and activity. [Progress] says how far a Move got: done, failed,
-// pending.
+// An [Enqueuer] (its Client set; Queue, MaxAttempts and BatchSize
+// optional) turns a Move into jobs in the caller's transaction: on a
+// server receiving a Move, once a [migrate.Receiver] accepted it,
+// [Enqueuer.Transfer] makes one job per local account related to the
+// origin; on the server sending a Move, [Enqueuer.Delivery] turns the
+// [migrate.Outgoing] into one job per inbox and activity. [Progress] says
+// how far a Move got: done, failed, pending. The workers' own Progress
+// fields report each job as it ends, as migrate's in-process runners do.
+//
+// In tests, migrate/migratetest's Graph is an in-memory store for the
+// TransferWorker's migrate.Transfer, and its TestTransferStore checks a
+// store of your own.
 //
 // # Guarantees
 //
@@ -47,7 +53,9 @@
 // with River's retry policy (a follow refused by the target is not a
 // failure); a delivery that fails for good (a 4xx other than 408 and 429)
 // is cancelled at once, and a temporary failure is retried after
-// [migrate.Deliverer.RetryDelay], which honours the inbox's Retry-After.
+// [migrate.Deliverer.RetryDelay] (full-jitter backoff, or the inbox's
+// Retry-After when longer; a Retry-After beyond the Deliverer's
+// MaxRetryAfter cancels the job).
 //
 // # Drivers
 //
