@@ -368,3 +368,31 @@ func TestDeliverAllProgressOneAtATime(t *testing.T) {
 		t.Errorf("%d calls, want %d", len(dones), len(inboxes))
 	}
 }
+
+// TestDeliverAllProbesHostAfterCooldown checks that a host put aside is
+// tried again once HostCooldown has passed, within the same run: here the
+// host fails its first 5 deliveries, then recovers, and the inboxes after
+// the cooldown are delivered (the old Deliverer put a host aside for the
+// rest of the run, and all 15 were put aside).
+func TestDeliverAllProbesHostAfterCooldown(t *testing.T) {
+	t.Parallel()
+	s := newInboxServer(t)
+	var inboxes []string
+	for i := range 20 {
+		path := fmt.Sprintf("/inbox/%d", i)
+		if i < migrate.DefaultHostFailures {
+			s.plan[path] = []int{http.StatusServiceUnavailable}
+		}
+		inboxes = append(inboxes, s.URL+path)
+	}
+	d := testDeliverer(t)
+	d.Concurrency, d.MaxAttempts = 1, 1
+	d.HostCooldown = time.Nanosecond // the next delivery is the probe
+	rep, err := d.DeliverAll(context.Background(), moveBody, inboxes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed != migrate.DefaultHostFailures || rep.Delivered != 20-migrate.DefaultHostFailures || rep.PutAside != 0 {
+		t.Errorf("report = %+v, want %d failed, the rest delivered", rep, migrate.DefaultHostFailures)
+	}
+}
