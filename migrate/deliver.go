@@ -101,9 +101,10 @@ type Deliverer struct {
 	// [DefaultMaxDelay]); each wait is drawn at random up to the bound
 	// ("full jitter"), or is the inbox's Retry-After when longer.
 	BaseDelay, MaxDelay time.Duration
-	// MaxRetryAfter is the longest Retry-After honoured (default
-	// [DefaultMaxRetryAfter]): an inbox that asks for a longer wait is
-	// not retried in this run (nor by [Deliverer.RetryDelay]).
+	// MaxRetryAfter is the longest Retry-After DeliverAll waits for
+	// (default [DefaultMaxRetryAfter]): an inbox that asks for a longer
+	// wait is not retried in this run, which a later run (with the Log)
+	// picks up. [Deliverer.RetryDelay], for job queues, honours any wait.
 	MaxRetryAfter time.Duration
 	// HostFailures is how many temporary failures in a row (network
 	// errors, 408, 429, 5xx) put a host aside (default

@@ -10,12 +10,13 @@ import (
 // runs [DeliveryUnit]s on its own job queue and retries with the queue.
 // retry is false when err is not worth retrying: a *[DeliveryError] that
 // is not Temporary (a 4xx other than 408 and 429, an invalid inbox, a
-// private address), or whose inbox asked, with Retry-After, for a longer
-// wait than MaxRetryAfter. Otherwise the wait is drawn at random up to
-// BaseDelay doubled for each attempt after the first, capped at MaxDelay
-// ("full jitter"), or is the inbox's Retry-After when that is longer.
-// Errors that are not a *DeliveryError (a job queue's own) count as
-// temporary.
+// private address). Otherwise the wait is drawn at random up to BaseDelay
+// doubled for each attempt after the first, capped at MaxDelay ("full
+// jitter"), or is the inbox's Retry-After when that is longer, however
+// long (up to the 30 days a DeliveryError records): a job queue can wait,
+// so MaxRetryAfter, which bounds the waits within one run of
+// [Deliverer.DeliverAll], does not apply. Errors that are not a
+// *DeliveryError (a job queue's own) count as temporary.
 //
 // The Deliverer does not count attempts here: bound them with the
 // queue's own limit (MaxAttempts, say).
@@ -28,5 +29,7 @@ func (d *Deliverer) RetryDelay(attempt int, err error) (wait time.Duration, retr
 		}
 		after = de.RetryAfter
 	}
-	return d.policy().Wait(attempt, after)
+	p := d.policy()
+	p.MaxRetryAfter = max(p.MaxRetryAfter, after)
+	return p.Wait(attempt, after)
 }

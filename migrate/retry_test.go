@@ -14,8 +14,8 @@ import (
 
 // TestDeliverRetryAfter checks that Deliver reports the wait an inbox
 // asks for with Retry-After, in seconds or as a date, on temporary
-// failures only, and that RetryDelay honours it up to MaxRetryAfter and
-// gives up beyond.
+// failures only, and that RetryDelay, for job queues, honours it however
+// long (the old one capped it at MaxBackoff, retrying sooner than asked).
 func TestDeliverRetryAfter(t *testing.T) {
 	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 	for _, tc := range []struct {
@@ -29,7 +29,7 @@ func TestDeliverRetryAfter(t *testing.T) {
 		{http.StatusServiceUnavailable, date, 80 * time.Second, 90 * time.Second, true, true},
 		{http.StatusServiceUnavailable, "soon", 0, 0, true, true},
 		{http.StatusServiceUnavailable, "-5", 0, 0, true, true},
-		{http.StatusTooManyRequests, "99999999999999", 30 * 24 * time.Hour, 30 * 24 * time.Hour, true, false}, // beyond MaxRetryAfter
+		{http.StatusTooManyRequests, "99999999999999", 30 * 24 * time.Hour, 30 * 24 * time.Hour, true, true}, // beyond MaxRetryAfter: a queue waits
 		{http.StatusGone, "7", 0, 0, false, false},
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

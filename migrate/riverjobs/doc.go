@@ -54,8 +54,7 @@
 // failure); a delivery that fails for good (a 4xx other than 408 and 429)
 // is cancelled at once, and a temporary failure is retried after
 // [migrate.Deliverer.RetryDelay] (full-jitter backoff, or the inbox's
-// Retry-After when longer; a Retry-After beyond the Deliverer's
-// MaxRetryAfter cancels the job).
+// Retry-After when longer, however long).
 //
 // # Drivers
 //

@@ -44,9 +44,8 @@ func (w *TransferWorker) Work(ctx context.Context, job *river.Job[TransferArgs])
 // DeliveryWorker runs [DeliveryArgs] jobs with [migrate.Deliverer.Deliver]:
 // a permanent refusal cancels the job, a temporary failure is retried
 // after [migrate.Deliverer.RetryDelay] (a backoff from BaseDelay to
-// MaxDelay with full jitter, or the inbox's Retry-After when longer, up
-// to MaxRetryAfter, beyond which the job is cancelled), until River's
-// MaxAttempts for the job ([Enqueuer.MaxAttempts]).
+// MaxDelay with full jitter, or the inbox's Retry-After when longer),
+// until River's MaxAttempts for the job ([Enqueuer.MaxAttempts]).
 type DeliveryWorker struct {
 	river.WorkerDefaults[DeliveryArgs]
 	// Deliverer returns the Deliverer whose Signer signs as actor (the
