@@ -193,9 +193,9 @@ func moveFollowers[TTx any](ctx context.Context, driver riverdriver.Driver[TTx],
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
-	var p *riverjobs.MoveProgress
+	var p *riverjobs.MoveStatus
 	for {
-		if p, err = riverjobs.Progress(ctx, c, enq.Move); err != nil {
+		if p, err = riverjobs.Status(ctx, c, enq.Move); err != nil {
 			return err
 		}
 		progress.Set(int64(p.Done+p.Failed), int64(p.Total))

@@ -70,7 +70,7 @@ func benchDeliveryJobs[TTx any](b *testing.B, e *env[TTx]) {
 		queue += time.Since(start)
 		start = time.Now()
 		for {
-			p, err := riverjobs.Progress(ctx, c, enq.Move)
+			p, err := riverjobs.Status(ctx, c, enq.Move)
 			must(b, err)
 			if p.Finished() {
 				if p.Done != 2*inboxes {

@@ -119,7 +119,7 @@ func testDelivery[TTx any](t *testing.T, e *env[TTx]) {
 	}})
 	c := e.client(t, workers, nil)
 	p := waitFinished(t, c, wantMove)
-	if want := (riverjobs.MoveProgress{Total: 8, Done: 4, Failed: 4}); *p != want {
+	if want := (riverjobs.MoveStatus{Total: 8, Done: 4, Failed: 4}); *p != want {
 		t.Errorf("progress %+v, want %+v", p, want)
 	}
 	if _, ok := actors.Load(origin); !ok {

@@ -30,7 +30,7 @@
 // server receiving a Move, once a [migrate.Receiver] accepted it,
 // [Enqueuer.Transfer] makes one job per local account related to the
 // origin; on the server sending a Move, [Enqueuer.Delivery] turns the
-// [migrate.Outgoing] into one job per inbox and activity. [Progress] says
+// [migrate.Outgoing] into one job per inbox and activity. [Status] says
 // how far a Move got: done, failed, pending. The workers' own Progress
 // fields report each job as it ends, as migrate's in-process runners do.
 //

@@ -35,7 +35,7 @@ type Enqueuer[TTx any] struct {
 
 // Enqueued counts the jobs an [Enqueuer] made for a Move.
 type Enqueued struct {
-	Move       string // the Move's id, the key of [Progress]
+	Move       string // the Move's id, the key of [Status]
 	Jobs       int    // jobs queued
 	Duplicates int    // units skipped: their job was already queued
 }

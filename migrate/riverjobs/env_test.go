@@ -155,11 +155,11 @@ func forDrivers(t *testing.T, onSQLite func(*testing.T, *env[*sql.Tx]), onPostgr
 
 // waitFinished polls the Move's progress until no job is pending, for at
 // most a minute.
-func waitFinished[TTx any](t testing.TB, c *river.Client[TTx], move string) *riverjobs.MoveProgress {
+func waitFinished[TTx any](t testing.TB, c *river.Client[TTx], move string) *riverjobs.MoveStatus {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		p, err := riverjobs.Progress(context.Background(), c, move)
+		p, err := riverjobs.Status(context.Background(), c, move)
 		if err != nil {
 			t.Fatal(err)
 		}

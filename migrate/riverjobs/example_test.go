@@ -77,7 +77,7 @@ func Example() {
 	}
 	defer client.Stop(ctx)
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		p, err := riverjobs.Progress(ctx, client, enq.Move)
+		p, err := riverjobs.Status(ctx, client, enq.Move)
 		if err != nil {
 			fmt.Println(err)
 			return

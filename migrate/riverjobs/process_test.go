@@ -345,7 +345,7 @@ type moveRun struct {
 	enqueue  time.Duration
 	run      time.Duration
 	maxRSS   int64 // the largest peak RSS of the worker processes
-	progress riverjobs.MoveProgress
+	progress riverjobs.MoveStatus
 	rescued  int // jobs run more than once
 }
 
@@ -382,7 +382,7 @@ func runMove[TTx any](t testing.TB, e *env[TTx], g *sqlGraph, kind, db string, n
 		poll = 2 * time.Second
 	}
 	for {
-		p, err := riverjobs.Progress(ctx, ins, enq.Move)
+		p, err := riverjobs.Status(ctx, ins, enq.Move)
 		must(t, err)
 		r.progress = *p
 		if p.Finished() {
@@ -414,7 +414,7 @@ func runMove[TTx any](t testing.TB, e *env[TTx], g *sqlGraph, kind, db string, n
 	if total != n || wrong != 0 {
 		t.Errorf("%d of %d followers not moved exactly once", wrong, total)
 	}
-	if want := (riverjobs.MoveProgress{Total: n, Done: n}); r.progress != want {
+	if want := (riverjobs.MoveStatus{Total: n, Done: n}); r.progress != want {
 		t.Errorf("progress %+v, want %+v", r.progress, want)
 	}
 }

@@ -62,9 +62,9 @@ func testTransfer[TTx any](t *testing.T, e *env[TTx]) {
 		t.Fatal(err)
 	}
 	e.rollback(ctx, tx)
-	p, err := riverjobs.Progress(ctx, ins, moveID)
+	p, err := riverjobs.Status(ctx, ins, moveID)
 	must(t, err)
-	if *p != (riverjobs.MoveProgress{}) {
+	if *p != (riverjobs.MoveStatus{}) {
 		t.Fatalf("after rollback, progress %+v, want none", p)
 	}
 
@@ -78,9 +78,9 @@ func testTransfer[TTx any](t *testing.T, e *env[TTx]) {
 			t.Fatalf("enqueue %d: %+v, want %+v", round+1, got, want)
 		}
 	}
-	p, err = riverjobs.Progress(ctx, ins, moveID)
+	p, err = riverjobs.Status(ctx, ins, moveID)
 	must(t, err)
-	if want := (riverjobs.MoveProgress{Total: n + 2, Pending: n + 2}); *p != want {
+	if want := (riverjobs.MoveStatus{Total: n + 2, Pending: n + 2}); *p != want {
 		t.Fatalf("before running, progress %+v, want %+v", p, want)
 	}
 
@@ -90,7 +90,7 @@ func testTransfer[TTx any](t *testing.T, e *env[TTx]) {
 		cfg.RetryPolicy = quickRetry{}
 	})
 	p = waitFinished(t, c, moveID)
-	if want := (riverjobs.MoveProgress{Total: n + 2, Done: n + 2}); *p != want {
+	if want := (riverjobs.MoveStatus{Total: n + 2, Done: n + 2}); *p != want {
 		t.Fatalf("progress %+v, want %+v", p, want)
 	}
 	for i := range n {

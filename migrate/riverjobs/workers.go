@@ -20,7 +20,7 @@ type TransferWorker struct {
 	Transfer *migrate.Transfer
 	// Progress, when set, is called after each unit with its outcome and
 	// error, from one goroutine at a time (Done is 0: count a Move's
-	// jobs with [Progress]). It should return quickly.
+	// jobs with [Status]). It should return quickly.
 	Progress func(migrate.TransferProgress)
 
 	mu sync.Mutex // serializes Progress
@@ -54,7 +54,7 @@ type DeliveryWorker struct {
 	Deliverer func(ctx context.Context, actor string) (*migrate.Deliverer, error)
 	// Progress, when set, is called after each delivery with its inbox,
 	// activity id and error, from one goroutine at a time (Done and Total
-	// are 0: count a Move's jobs with [Progress]). It should return
+	// are 0: count a Move's jobs with [Status]). It should return
 	// quickly.
 	Progress func(migrate.DeliveryProgress)
 

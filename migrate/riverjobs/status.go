@@ -10,7 +10,7 @@ import (
 )
 
 // movesTable holds, per Move and kind of job, how many jobs were queued:
-// the total [Progress] counts against once River has cleaned completed
+// the total [Status] counts against once River has cleaned completed
 // jobs up.
 const movesTable = "fediport_river_moves"
 
@@ -34,8 +34,8 @@ func Migrate[TTx any](ctx context.Context, c *river.Client[TTx]) error {
 	return nil
 }
 
-// MoveProgress is how far the jobs of a Move got.
-type MoveProgress struct {
+// MoveStatus is how far the jobs of a Move got.
+type MoveStatus struct {
 	Total   int // jobs queued for the Move
 	Done    int // completed (River may since have deleted them)
 	Failed  int // discarded after their last attempt, or cancelled
@@ -46,19 +46,19 @@ type MoveProgress struct {
 }
 
 // Finished reports whether no job of the Move is left to run.
-func (p *MoveProgress) Finished() bool { return p.Pending == 0 }
+func (p *MoveStatus) Finished() bool { return p.Pending == 0 }
 
-// Progress counts the jobs of a Move by state: the transfer jobs of a Move
+// Status counts the jobs of a Move by state: the transfer jobs of a Move
 // received, or the delivery jobs of a Move sent (see [Enqueued.Move]).
 // Failed jobs count as done once River deletes them (after
 // river.Config.DiscardedJobRetentionPeriod, 7 days by default).
-func Progress[TTx any](ctx context.Context, c *river.Client[TTx], move string) (*MoveProgress, error) {
+func Status[TTx any](ctx context.Context, c *river.Client[TTx], move string) (*MoveStatus, error) {
 	if c == nil {
 		return nil, errors.New("riverjobs: nil River client")
 	}
 	d := c.Driver()
 	ex := d.GetExecutor()
-	var p MoveProgress
+	var p MoveStatus
 	var total int64
 	q := fmt.Sprintf(`SELECT coalesce(sum(total), 0) FROM %s WHERE move_id = %s`, movesTable, arg(d, 1))
 	if err := ex.QueryRow(ctx, q, move).Scan(&total); err != nil {
