@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/fediport/fediport/internal/backoff"
 )
 
 // Apply carries out plan on dst, which must implement the interfaces the
@@ -43,11 +45,16 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, dst any) (*Result, error
 		e:    e,
 		plan: plan,
 		dst:  dst,
-		gate: &gate{},
-		breaker: &breaker{
-			threshold: orDefault(e.HostFailures, DefaultHostFailures),
-			cooldown:  orDefault(e.HostCooldown, DefaultHostCooldown),
-			wait:      e.WaitForHosts,
+		gate: &backoff.Gate{},
+		policy: &backoff.Policy{
+			MaxAttempts:   orDefault(e.MaxAttempts, DefaultMaxAttempts),
+			BaseDelay:     orDefault(e.BaseDelay, DefaultBaseDelay),
+			MaxDelay:      orDefault(e.MaxDelay, DefaultMaxDelay),
+			MaxRetryAfter: orDefault(e.MaxRetryAfter, DefaultMaxRetryAfter),
+		},
+		breaker: &backoff.Breaker{
+			HostFailures: orDefault(e.HostFailures, DefaultHostFailures),
+			HostCooldown: orDefault(e.HostCooldown, DefaultHostCooldown),
 		},
 	}
 	return r.apply(ctx)
@@ -193,8 +200,9 @@ type run struct {
 	e       *Engine
 	plan    *Plan
 	dst     any
-	gate    *gate
-	breaker *breaker
+	gate    *backoff.Gate
+	policy  *backoff.Policy
+	breaker *backoff.Breaker
 }
 
 type outcome struct {
@@ -409,54 +417,4 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 		return res, errors.New("importer: internal error: plan not finished")
 	}
 	return res, nil
-}
-
-// exec runs one action with retries, rate-limit waits and circuit
-// breaking.
-func (r *run) exec(ctx context.Context, a Action) error {
-	host := hostOf(a)
-	maxAttempts := orDefault(r.e.MaxAttempts, DefaultMaxAttempts)
-	base := orDefault(r.e.BaseDelay, DefaultBaseDelay)
-	maxDelay := orDefault(r.e.MaxDelay, DefaultMaxDelay)
-	maxRetryAfter := orDefault(r.e.MaxRetryAfter, DefaultMaxRetryAfter)
-	attempts, waits := 0, 0
-	for {
-		if err := r.gate.wait(ctx); err != nil {
-			return err
-		}
-		if err := r.breaker.allow(ctx, host); err != nil {
-			return err
-		}
-		err := call(ctx, r.dst, a)
-		if err == nil {
-			r.breaker.done(host, nil, true)
-			return nil
-		}
-		if ctx.Err() != nil {
-			return err
-		}
-		transient, wait := classify(err)
-		switch {
-		case !transient:
-			r.breaker.done(host, nil, false)
-			return err
-		case wait > 0:
-			// Rate limited: the server answered, the host is not at fault.
-			r.breaker.done(host, nil, false)
-			waits++
-			if waits > maxRateLimitWaits || wait > maxRetryAfter {
-				return err
-			}
-			r.gate.delay(wait)
-		default:
-			r.breaker.done(host, err, false)
-			attempts++
-			if attempts >= maxAttempts {
-				return err
-			}
-			if err := sleep(ctx, backoff(attempts, base, maxDelay)); err != nil {
-				return err
-			}
-		}
-	}
 }

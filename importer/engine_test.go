@@ -317,7 +317,7 @@ func TestApplyRateLimitPausesEveryone(t *testing.T) {
 		now := time.Now()
 		if !limitHit {
 			limitHit, limitAt = true, now
-			return &importer.TemporaryError{Err: errors.New("429"), After: wait}
+			return &importer.TemporaryError{Err: errors.New("429"), RetryAfter: wait}
 		}
 		starts = append(starts, now)
 		return nil
@@ -346,7 +346,7 @@ func TestApplyRateLimitPausesEveryone(t *testing.T) {
 func TestApplyRateLimitTooLong(t *testing.T) {
 	t.Parallel()
 	d := newMemDest()
-	d.fail = func(string) error { return &importer.TemporaryError{Err: errors.New("429"), After: time.Hour} }
+	d.fail = func(string) error { return &importer.TemporaryError{Err: errors.New("429"), RetryAfter: time.Hour} }
 	e := fast()
 	e.MaxRetryAfter = time.Minute
 	plan := &importer.Plan{Type: importer.Blocking, Actions: []importer.Action{{Kind: importer.ActionBlock, Account: "a@x"}}}

@@ -214,9 +214,9 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 			}
 		}
 		if resp.StatusCode == http.StatusTooManyRequests {
-			e.Wait = rateLimitWait(resp.Header, time.Now())
+			e.RetryAfter = rateLimitWait(resp.Header, time.Now())
 			if c.OnRateLimit != nil {
-				c.OnRateLimit(base.Host, e.RetryAfter())
+				c.OnRateLimit(base.Host, e.RetryAfter)
 			}
 		}
 		return nil, e

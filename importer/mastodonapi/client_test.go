@@ -340,8 +340,14 @@ func TestErrors(t *testing.T) {
 			if e.Temporary() != tt.temporary {
 				t.Errorf("Temporary = %v, want %v", e.Temporary(), tt.temporary)
 			}
-			if w := e.RetryAfter(); w < tt.minWait || w > tt.maxWait {
+			if w := e.RetryAfter; w < tt.minWait || w > tt.maxWait {
 				t.Errorf("RetryAfter = %v, want in [%v, %v]", w, tt.minWait, tt.maxWait)
+			}
+			// The engine of package importer learns the wait of a 429
+			// through an *importer.TemporaryError in the chain.
+			var te *importer.TemporaryError
+			if got := errors.As(err, &te); got != (tt.status == 429) || (got && te.RetryAfter != e.RetryAfter) {
+				t.Errorf("errors.As(*importer.TemporaryError) = %v (%+v), want it for a 429 only, with RetryAfter %v", got, te, e.RetryAfter)
 			}
 			if e.Message != tt.message {
 				t.Errorf("Message = %q, want %q", e.Message, tt.message)
