@@ -78,29 +78,6 @@ func (f StateReaderFunc) ReadState(ctx context.Context, t Type) (*State, error) 
 	return f(ctx, t)
 }
 
-// Errors the engine returns or records. Failures recorded in
-// [Result.Failed] wrap the destination's own error, or one of these.
-var (
-	// ErrUnsupported means the destination lacks the interface a plan's
-	// actions need (for example a plan with follows and a destination
-	// that is not a [Follower]).
-	ErrUnsupported = errors.New("importer: destination does not support the action")
-	// ErrHostUnavailable means an action was not tried because the
-	// remote host it concerns failed too often in a row (its circuit is
-	// open). Retrying later, from the failures CSV, is reasonable.
-	ErrHostUnavailable = errors.New("importer: host unavailable")
-	// ErrDependencyFailed means an action was not tried because one it
-	// needs failed: adding a member to a list whose creation failed, or
-	// whose follow failed.
-	ErrDependencyFailed = errors.New("importer: a required action failed")
-	// ErrRequested is what a destination returns (wrapped) for a follow
-	// that the server took as a request not accepted yet (a locked
-	// account approves it; a remote account's server confirms it): the
-	// engine counts the action as done, and lists it in
-	// [Result.Requested].
-	ErrRequested = errors.New("importer: follow requested, not accepted yet")
-)
-
 // Default settings of an [Engine]; a zero field takes its default.
 const (
 	DefaultConcurrency   = 4
