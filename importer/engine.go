@@ -177,21 +177,65 @@ type RecordedError struct {
 // Error returns the recorded message.
 func (e *RecordedError) Error() string { return e.Message }
 
-// ReadState reads the current state of the account behind dst for type
-// t. It returns an error wrapping [ErrUnsupported] if dst is not a
-// [StateReader].
-func ReadState(ctx context.Context, dst any, t Type) (*State, error) {
-	sr, ok := dst.(StateReader)
-	if !ok {
-		return nil, fmt.Errorf("%w: %T is not a StateReader", ErrUnsupported, dst)
+// Destination is where an [Engine] applies a plan: one field for each
+// kind of change, each a small interface, so that the compiler checks
+// the methods of what is assigned. A nil field is a kind of change the
+// destination cannot make; [Check] says which of those a plan needs.
+// [DestinationOf] fills every field from one value that can make them
+// all, as importer/mastodonapi's Client (see its Destination method)
+// and importer/importertest's in-memory destination can.
+type Destination struct {
+	Follower      Follower
+	Blocker       Blocker
+	Muter         Muter
+	DomainBlocker DomainBlocker
+	Bookmarker    Bookmarker
+	ListManager   ListManager
+	ListEditor    ListEditor
+}
+
+// FullDestination makes every kind of change an import plans.
+type FullDestination interface {
+	Follower
+	Blocker
+	Muter
+	DomainBlocker
+	Bookmarker
+	ListManager
+	ListEditor
+}
+
+// DestinationOf returns the Destination whose every field is d.
+func DestinationOf(d FullDestination) Destination {
+	return Destination{Follower: d, Blocker: d, Muter: d, DomainBlocker: d, Bookmarker: d, ListManager: d, ListEditor: d}
+}
+
+// capability says which field of a [Destination] actions of kind k need,
+// and whether dst has it.
+func capability(dst Destination, k ActionKind) (field string, ok bool, known bool) {
+	switch k {
+	case ActionFollow, ActionUnfollow:
+		return "Follower", dst.Follower != nil, true
+	case ActionBlock, ActionUnblock:
+		return "Blocker", dst.Blocker != nil, true
+	case ActionMute, ActionUnmute:
+		return "Muter", dst.Muter != nil, true
+	case ActionBlockDomain, ActionUnblockDomain:
+		return "DomainBlocker", dst.DomainBlocker != nil, true
+	case ActionBookmark, ActionUnbookmark:
+		return "Bookmarker", dst.Bookmarker != nil, true
+	case ActionCreateList, ActionDeleteList:
+		return "ListManager", dst.ListManager != nil, true
+	case ActionAddToList, ActionRemoveFromList:
+		return "ListEditor", dst.ListEditor != nil, true
 	}
-	return sr.ReadState(ctx, t)
+	return "", false, false
 }
 
 // Check reports whether dst can carry out every kind of action in plan:
-// nil, or an error wrapping [ErrUnsupported] naming what is missing.
-// Apply calls it before doing anything.
-func Check(plan *Plan, dst any) error {
+// nil, or an error wrapping [ErrUnsupported] naming the nil fields of
+// dst the plan needs. Apply calls it before doing anything.
+func Check(plan *Plan, dst Destination) error {
 	if plan == nil {
 		return errors.New("importer: nil plan")
 	}
@@ -202,79 +246,56 @@ func Check(plan *Plan, dst any) error {
 			continue
 		}
 		seen[a.Kind] = true
-		var ok bool
-		var iface string
-		switch a.Kind {
-		case ActionFollow, ActionUnfollow:
-			_, ok = dst.(Follower)
-			iface = "Follower"
-		case ActionBlock, ActionUnblock:
-			_, ok = dst.(Blocker)
-			iface = "Blocker"
-		case ActionMute, ActionUnmute:
-			_, ok = dst.(Muter)
-			iface = "Muter"
-		case ActionBlockDomain, ActionUnblockDomain:
-			_, ok = dst.(DomainBlocker)
-			iface = "DomainBlocker"
-		case ActionBookmark, ActionUnbookmark:
-			_, ok = dst.(Bookmarker)
-			iface = "Bookmarker"
-		case ActionCreateList, ActionDeleteList:
-			_, ok = dst.(ListManager)
-			iface = "ListManager"
-		case ActionAddToList, ActionRemoveFromList:
-			_, ok = dst.(ListEditor)
-			iface = "ListEditor"
-		default:
+		field, ok, known := capability(dst, a.Kind)
+		if !known {
 			return fmt.Errorf("%w: unknown action kind %v", ErrUnsupported, a.Kind)
 		}
 		if !ok {
-			missing = append(missing, fmt.Sprintf("%s (for %v)", iface, a.Kind))
+			missing = append(missing, fmt.Sprintf("%s (for %v)", field, a.Kind))
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: %T is not a %s", ErrUnsupported, dst, strings.Join(missing, ", nor a "))
+		return fmt.Errorf("%w: the destination has no %s", ErrUnsupported, strings.Join(missing, ", no "))
 	}
 	return nil
 }
 
 // call performs one action on dst. Check has made sure dst has the
-// interface.
-func call(ctx context.Context, dst any, a Action) error {
+// field.
+func call(ctx context.Context, dst Destination, a Action) error {
 	switch a.Kind {
 	case ActionFollow:
-		return dst.(Follower).Follow(ctx, a.Account, a.Follow)
+		return dst.Follower.Follow(ctx, a.Account, a.Follow)
 	case ActionUnfollow:
-		return dst.(Follower).Unfollow(ctx, a.Account)
+		return dst.Follower.Unfollow(ctx, a.Account)
 	case ActionBlock:
-		return dst.(Blocker).Block(ctx, a.Account)
+		return dst.Blocker.Block(ctx, a.Account)
 	case ActionUnblock:
-		return dst.(Blocker).Unblock(ctx, a.Account)
+		return dst.Blocker.Unblock(ctx, a.Account)
 	case ActionMute:
 		hide := true
 		if a.HideNotifications != nil {
 			hide = *a.HideNotifications
 		}
-		return dst.(Muter).Mute(ctx, a.Account, hide)
+		return dst.Muter.Mute(ctx, a.Account, hide)
 	case ActionUnmute:
-		return dst.(Muter).Unmute(ctx, a.Account)
+		return dst.Muter.Unmute(ctx, a.Account)
 	case ActionBlockDomain:
-		return dst.(DomainBlocker).BlockDomain(ctx, a.Domain)
+		return dst.DomainBlocker.BlockDomain(ctx, a.Domain)
 	case ActionUnblockDomain:
-		return dst.(DomainBlocker).UnblockDomain(ctx, a.Domain)
+		return dst.DomainBlocker.UnblockDomain(ctx, a.Domain)
 	case ActionBookmark:
-		return dst.(Bookmarker).Bookmark(ctx, a.URI)
+		return dst.Bookmarker.Bookmark(ctx, a.URI)
 	case ActionUnbookmark:
-		return dst.(Bookmarker).Unbookmark(ctx, a.URI)
+		return dst.Bookmarker.Unbookmark(ctx, a.URI)
 	case ActionCreateList:
-		return dst.(ListManager).CreateList(ctx, a.List)
+		return dst.ListManager.CreateList(ctx, a.List)
 	case ActionDeleteList:
-		return dst.(ListManager).DeleteList(ctx, a.List)
+		return dst.ListManager.DeleteList(ctx, a.List)
 	case ActionAddToList:
-		return dst.(ListEditor).AddToList(ctx, a.List, a.Account)
+		return dst.ListEditor.AddToList(ctx, a.List, a.Account)
 	case ActionRemoveFromList:
-		return dst.(ListEditor).RemoveFromList(ctx, a.List, a.Account)
+		return dst.ListEditor.RemoveFromList(ctx, a.List, a.Account)
 	}
 	return fmt.Errorf("%w: unknown action kind %v", ErrUnsupported, a.Kind)
 }

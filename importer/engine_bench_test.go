@@ -20,7 +20,7 @@ func BenchmarkEngineOverhead(b *testing.B) {
 	var total int
 	for b.Loop() {
 		d := newMemDest()
-		res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, d)
+		res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, importer.DestinationOf(d))
 		if err != nil || res.Applied != rows {
 			b.Fatalf("%v, %+v", err, res)
 		}

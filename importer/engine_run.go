@@ -12,9 +12,10 @@ import (
 	"github.com/fediport/fediport/internal/backoff"
 )
 
-// Apply carries out plan on dst, which must implement the interfaces the
-// plan's actions need ([Follower], [Blocker], [Muter], [DomainBlocker],
-// [Bookmarker], [ListManager], [ListEditor]); see [Check].
+// Apply carries out plan on dst, whose fields must be set for the kinds
+// of action the plan holds ([Follower], [Blocker], [Muter],
+// [DomainBlocker], [Bookmarker], [ListManager], [ListEditor]); see
+// [Check].
 //
 // Up to e.Concurrency actions run at once, but an action never starts
 // before the earlier actions of the plan it depends on have finished:
@@ -32,7 +33,7 @@ import (
 // destination, journal for another plan), when the journal cannot be
 // written, or when ctx is done; the Result then tells what was done, and
 // with a journal, Apply of the same plan picks up from there.
-func (e *Engine) Apply(ctx context.Context, plan *Plan, dst any) (*Result, error) {
+func (e *Engine) Apply(ctx context.Context, plan *Plan, dst Destination) (*Result, error) {
 	if err := Check(plan, dst); err != nil {
 		return nil, err
 	}
@@ -199,7 +200,7 @@ func hostOf(a Action) string {
 type run struct {
 	e       *Engine
 	plan    *Plan
-	dst     any
+	dst     Destination
 	gate    *backoff.Gate
 	policy  *backoff.Policy
 	breaker *backoff.Breaker

@@ -46,7 +46,7 @@ func TestApplyAllKinds(t *testing.T) {
 		{Kind: importer.ActionCreateList, List: "New"},
 		{Kind: importer.ActionAddToList, List: "New", Account: "a@x.example"},
 	}}
-	res, err := fast().Apply(context.Background(), plan, d)
+	res, err := fast().Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestApplyOrderUnderConcurrency(t *testing.T) {
 	d.maxDelay = 200 * time.Microsecond
 	e := fast()
 	e.Concurrency = 16
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestApplyOrderUnderConcurrency(t *testing.T) {
 		t.Errorf("failed: %s: %v", f.Action.Key(), f.Err)
 	}
 	seq := newMemDest()
-	if _, err := (&importer.Engine{Concurrency: 1}).Apply(context.Background(), plan, seq); err != nil {
+	if _, err := (&importer.Engine{Concurrency: 1}).Apply(context.Background(), plan, importer.DestinationOf(seq)); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(seq.snapshot(), d.snapshot()); diff != "" {
@@ -192,7 +192,7 @@ func TestApplyDependencyFailed(t *testing.T) {
 		}
 		return nil
 	}
-	res, err := fast().Apply(context.Background(), plan, d)
+	res, err := fast().Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestApplyRetries(t *testing.T) {
 			e := fast()
 			e.MaxAttempts = tt.maxAttempts
 			plan := &importer.Plan{Type: importer.Blocking, Actions: []importer.Action{{Kind: importer.ActionBlock, Account: "a@x.example"}}}
-			res, err := e.Apply(context.Background(), plan, d)
+			res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -328,7 +328,7 @@ func TestApplyRateLimitPausesEveryone(t *testing.T) {
 	}
 	e := fast()
 	e.Concurrency = 1 // calls after the 429 all start after it
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestApplyRateLimitTooLong(t *testing.T) {
 	e := fast()
 	e.MaxRetryAfter = time.Minute
 	plan := &importer.Plan{Type: importer.Blocking, Actions: []importer.Action{{Kind: importer.ActionBlock, Account: "a@x"}}}
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +381,7 @@ func TestApplyCircuitBreaker(t *testing.T) {
 	e.MaxAttempts = 1
 	e.HostFailures = 3
 	e.HostCooldown = time.Hour
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +424,7 @@ func TestApplyCircuitBreakerWaits(t *testing.T) {
 	e.HostFailures = 2
 	e.HostCooldown = 20 * time.Millisecond
 	e.WaitForHosts = true
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,7 +447,7 @@ func TestApplyProgress(t *testing.T) {
 	e := fast()
 	e.Concurrency = 3
 	e.OnProgress = func(p importer.Progress) { got = append(got, p) }
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,7 +477,7 @@ func TestApplyCanceled(t *testing.T) {
 			cancel()
 		}
 	}
-	res, err := e.Apply(ctx, plan, d)
+	res, err := e.Apply(ctx, plan, importer.DestinationOf(d))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -529,7 +529,7 @@ func TestWriteFailures(t *testing.T) {
 		}
 		return nil
 	}
-	res, err := fast().Apply(context.Background(), plan, d)
+	res, err := fast().Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}

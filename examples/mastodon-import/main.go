@@ -317,7 +317,7 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 		defer j.Close()
 		e.Journal = j
 	}
-	res, err := e.Apply(ctx, plan, f.client)
+	res, err := e.Apply(ctx, plan, f.client.Destination())
 	f.progress.Finish()
 	if err != nil {
 		return failed(err)

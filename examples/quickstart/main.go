@@ -454,7 +454,7 @@ func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error
 		if err != nil {
 			return err
 		}
-		res, err := (&importer.Engine{}).Apply(ctx, plan, dst)
+		res, err := (&importer.Engine{}).Apply(ctx, plan, importer.DestinationOf(dst))
 		if err != nil {
 			return err
 		}

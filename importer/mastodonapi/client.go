@@ -37,10 +37,9 @@ const maxErrorBody = 64 << 10
 
 // Client is a destination for package importer's [importer.Engine] that
 // acts on one account of a server with the Mastodon client API. It
-// implements [importer.Follower], [importer.Blocker], [importer.Muter],
-// [importer.DomainBlocker], [importer.Bookmarker],
-// [importer.ListManager], [importer.ListEditor] and
-// [importer.StateReader].
+// implements every interface of an [importer.Destination]
+// ([importer.FullDestination]; [Client.Destination] returns it as one)
+// and [importer.StateReader].
 //
 // Set the fields, then use the Client; it is safe for concurrent use and
 // must not be copied after first use. It caches the ids of the accounts,
@@ -99,15 +98,13 @@ type Client struct {
 
 // The Client implements every destination interface of package importer.
 var (
-	_ importer.Follower      = (*Client)(nil)
-	_ importer.Blocker       = (*Client)(nil)
-	_ importer.Muter         = (*Client)(nil)
-	_ importer.DomainBlocker = (*Client)(nil)
-	_ importer.Bookmarker    = (*Client)(nil)
-	_ importer.ListManager   = (*Client)(nil)
-	_ importer.ListEditor    = (*Client)(nil)
-	_ importer.StateReader   = (*Client)(nil)
+	_ importer.FullDestination = (*Client)(nil)
+	_ importer.StateReader     = (*Client)(nil)
 )
+
+// Destination returns c as the destination of every kind of change
+// package importer's [importer.Engine.Apply] makes.
+func (c *Client) Destination() importer.Destination { return importer.DestinationOf(c) }
 
 // do sends one request and decodes a 2xx JSON answer into out (if not
 // nil). target is a path below BaseURL, or an absolute URL on the same

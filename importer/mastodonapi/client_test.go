@@ -117,7 +117,7 @@ func TestApplyThroughAPI(t *testing.T) {
 		{Kind: importer.ActionDeleteList, List: "Doomed"},
 		{Kind: importer.ActionRemoveFromList, List: "Nope", Account: "u1@h1.example"},
 	}}
-	res, err := (&importer.Engine{Concurrency: 4}).Apply(context.Background(), plan, c)
+	res, err := (&importer.Engine{Concurrency: 4}).Apply(context.Background(), plan, c.Destination())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestReadState(t *testing.T) {
 	for i := range 7 {
 		plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionAddToList, List: "A", Account: fmt.Sprintf("u%d@h%d.example", i, i%5)})
 	}
-	if res, err := (&importer.Engine{}).Apply(context.Background(), &plan, c); err != nil || len(res.Failed) > 0 {
+	if res, err := (&importer.Engine{}).Apply(context.Background(), &plan, c.Destination()); err != nil || len(res.Failed) > 0 {
 		t.Fatalf("setting up: %v %v", err, res)
 	}
 
@@ -237,7 +237,7 @@ func TestFollowLimit(t *testing.T) {
 	for i := range 5 {
 		plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionFollow, Account: fmt.Sprintf("u%d@h%d.example", i, i%5)})
 	}
-	res, err := (&importer.Engine{Concurrency: 1}).Apply(context.Background(), plan, c)
+	res, err := (&importer.Engine{Concurrency: 1}).Apply(context.Background(), plan, c.Destination())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestRateLimitedImport(t *testing.T) {
 	for i := range 60 {
 		plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionFollow, Account: fmt.Sprintf("u%d@h%d.example", i, i%5)})
 	}
-	res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, c)
+	res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, c.Destination())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,7 +555,7 @@ func TestDuplicateListTitles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := (&importer.Engine{}).Apply(ctx, plan, c)
+			res, err := (&importer.Engine{}).Apply(ctx, plan, c.Destination())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -597,7 +597,7 @@ func TestSelf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := (&importer.Engine{}).Apply(ctx, plan, c)
+	res, err := (&importer.Engine{}).Apply(ctx, plan, c.Destination())
 	if err != nil {
 		t.Fatal(err)
 	}

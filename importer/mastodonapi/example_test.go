@@ -43,7 +43,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	res, err := (&importer.Engine{}).Apply(ctx, plan, client)
+	res, err := (&importer.Engine{}).Apply(ctx, plan, client.Destination())
 	if err != nil {
 		fmt.Println(err)
 		return

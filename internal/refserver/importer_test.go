@@ -42,7 +42,7 @@ func TestImportTarget(t *testing.T) {
 			if round == 1 && len(plan.Actions) != 0 {
 				t.Errorf("%s: re-applying a merge planned %v", f.t, plan.Actions)
 			}
-			res, err := (&importer.Engine{}).Apply(ctx, plan, dst)
+			res, err := (&importer.Engine{}).Apply(ctx, plan, importer.DestinationOf(dst))
 			check(t, err)
 			if len(res.Failed) != 0 {
 				t.Fatalf("%s: failed: %v", f.t, res.Failed)
