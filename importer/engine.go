@@ -46,7 +46,7 @@ type Bookmarker interface {
 // destination. CreateList of a title that exists is not an error, nor is
 // DeleteList of a title that does not. An account may have several
 // lists with one title (Mastodon allows it): DeleteList deletes all of
-// them, as a plan treats them as one list (see [NewPlan]).
+// them, as a plan treats them as one list (see [Planner.Plan]).
 type ListManager interface {
 	CreateList(ctx context.Context, title string) error
 	DeleteList(ctx context.Context, title string) error
@@ -57,7 +57,7 @@ type ListManager interface {
 // error. When several lists have the title, AddToList adds to one of
 // them (Mastodon's import picks the first) and RemoveFromList removes
 // the account from all of them, as a plan treats them as one list (see
-// [NewPlan]).
+// [Planner.Plan]).
 type ListEditor interface {
 	AddToList(ctx context.Context, title, acct string) error
 	RemoveFromList(ctx context.Context, title, acct string) error
@@ -130,16 +130,24 @@ type Engine struct {
 	// Journal, if not nil, records each finished action and lets an Apply
 	// of the same plan after a crash skip what was done. See [Journal].
 	Journal *Journal
-	// OnProgress, if not nil, is called after each finished action, from
+	// Progress, if not nil, is called after each finished action, from
 	// one goroutine at a time. It should return quickly.
-	OnProgress func(Progress)
+	Progress func(Progress)
 }
 
-// Progress is how far an Apply has come. Done counts actions that
-// succeeded, Failed those that failed; Done+Failed reaches Total when the
-// plan is finished. Actions found in a journal count too.
+// Progress is how far an Apply has come, told after each finished
+// action. Done counts actions that succeeded, Failed those that failed;
+// Done+Failed reaches Total when the plan is finished. Actions found in
+// a journal count too.
 type Progress struct {
 	Done, Failed, Total int
+	// Action is the action that just finished, and Err its failure (nil
+	// if it succeeded; a [*RecordedError] for one read from the journal).
+	Action Action
+	Err    error
+	// Resumed reports that the outcome was read from the journal, not
+	// found in this run.
+	Resumed bool
 }
 
 // Failure is an action that failed and why. Err wraps the destination's

@@ -285,8 +285,9 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 		if fromJournal && err != nil {
 			res.Resumed++
 		}
-		if r.e.OnProgress != nil {
-			r.e.OnProgress(prog)
+		if r.e.Progress != nil {
+			prog.Action, prog.Err, prog.Resumed = actions[i], err, fromJournal
+			r.e.Progress(prog)
 		}
 		for _, k := range dependents[i] {
 			waiting[k]--

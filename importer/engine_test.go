@@ -446,7 +446,7 @@ func TestApplyProgress(t *testing.T) {
 	}
 	e := fast()
 	e.Concurrency = 3
-	e.OnProgress = func(p importer.Progress) { got = append(got, p) }
+	e.Progress = func(p importer.Progress) { got = append(got, p) }
 	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
@@ -454,10 +454,26 @@ func TestApplyProgress(t *testing.T) {
 	if len(got) != len(plan.Actions) {
 		t.Fatalf("%d progress calls, want %d", len(got), len(plan.Actions))
 	}
+	failedSeen := 0
+	seen := map[string]bool{}
 	for i, p := range got {
 		if p.Done+p.Failed != i+1 || p.Total != len(plan.Actions) {
 			t.Errorf("progress %d = %+v", i, p)
 		}
+		// Each call tells the action that finished, and its failure.
+		seen[p.Action.Key()] = true
+		if p.Err != nil {
+			failedSeen++
+			if !errors.Is(p.Err, errPermanent) && !errors.Is(p.Err, importer.ErrDependencyFailed) {
+				t.Errorf("progress %d: Err = %v", i, p.Err)
+			}
+		}
+		if p.Resumed {
+			t.Errorf("progress %d: Resumed without a journal", i)
+		}
+	}
+	if len(seen) != len(plan.Actions) || failedSeen != len(res.Failed) {
+		t.Errorf("progress named %d distinct actions and %d failures; want %d and %d", len(seen), failedSeen, len(plan.Actions), len(res.Failed))
 	}
 	last := got[len(got)-1]
 	if last.Failed != len(res.Failed) || last.Done != res.Applied || last.Failed == 0 {
@@ -472,7 +488,7 @@ func TestApplyCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := fast()
 	var n atomic.Int32
-	e.OnProgress = func(importer.Progress) {
+	e.Progress = func(importer.Progress) {
 		if n.Add(1) == 10 {
 			cancel()
 		}

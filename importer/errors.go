@@ -40,7 +40,7 @@ var (
 	// than N people"). The error is a [*FollowLimitError].
 	ErrFollowLimit = errors.New("importer: follow limit reached")
 	// ErrTooManyLists means a lists import would leave the account with
-	// more lists than [PlanOptions.MaxLists].
+	// more lists than [Planner.MaxLists].
 	ErrTooManyLists = errors.New("importer: too many lists")
 	// ErrTypeMismatch means a file looks like another import type than
 	// the one chosen: a warning to show, since users do import follows as

@@ -59,7 +59,7 @@ func TestJournalResume(t *testing.T) {
 	e := fast()
 	e.Concurrency = 2
 	e.Journal = j
-	e.OnProgress = func(p importer.Progress) {
+	e.Progress = func(p importer.Progress) {
 		if p.Done+p.Failed == 10 {
 			cancel()
 		}

@@ -20,9 +20,9 @@ const (
 	DefaultMaxLists = 50
 )
 
-// PlanOptions configure [NewPlan]. The zero value applies Mastodon's
-// limits.
-type PlanOptions struct {
+// Planner computes plans ([Planner.Plan]). Its fields are its
+// configuration; the zero value applies Mastodon's limits.
+type Planner struct {
 	// LocalDomain is the domain of the server the plan is for. Addresses
 	// on it compare equal to bare user names, which is how servers
 	// report local accounts.
@@ -55,14 +55,14 @@ type PlanOptions struct {
 }
 
 // followLimit returns the follow limit for a state.
-func (o PlanOptions) followLimit(s *State) int {
+func (o *Planner) followLimit(s *State) int {
 	if o.FollowLimit != 0 {
 		return o.FollowLimit
 	}
 	return max(DefaultFollowLimit, int(math.Round(float64(s.FollowersCount)*FollowLimitRatio)))
 }
 
-// NewPlan computes the actions that bring an account from what it has
+// Plan computes the actions that bring an account from what it has
 // (current; nil means nothing) to what the rows of an import file of type
 // t say, in mode m. It does no I/O: the same inputs give the same plan.
 //
@@ -104,21 +104,21 @@ func (o PlanOptions) followLimit(s *State) int {
 // file order; for lists: deletions, member removals, list creations, then
 // for each row a follow if needed and the addition.
 //
-// With [PlanOptions.Self] set, rows that would make the account follow,
+// With [Planner.Self] set, rows that would make the account follow,
 // block or mute itself are left out and listed in [Plan.Skipped]; the
 // account is still added to its own lists, without a follow.
 //
-// NewPlan refuses [Followers] with [ErrFollowersImport], a plan that would
+// Plan refuses [Followers] with [ErrFollowersImport], a plan that would
 // exceed the follow limit with a [*FollowLimitError], and one that would
 // exceed the list limit with [ErrTooManyLists].
-func NewPlan(t Type, m Mode, current *State, rows []Row, opts PlanOptions) (*Plan, error) {
+func (opts *Planner) Plan(t Type, m Mode, current *State, rows []Row) (*Plan, error) {
 	if current == nil {
 		current = &State{}
 	}
 	if m != Merge && m != Overwrite {
 		return nil, fmt.Errorf("importer: unknown mode %v", m)
 	}
-	pl := planner{t: t, m: m, cur: current, opts: opts, k: newKeyer(opts.LocalDomain)}
+	pl := planRun{t: t, m: m, cur: current, opts: opts, k: newKeyer(opts.LocalDomain)}
 	if strings.TrimSpace(opts.Self) != "" {
 		pl.self = pl.k.account(opts.Self)
 	}
@@ -147,20 +147,20 @@ func NewPlan(t Type, m Mode, current *State, rows []Row, opts PlanOptions) (*Pla
 	return &Plan{Type: t, Mode: m, Actions: pl.out, Skipped: pl.skipped}, nil
 }
 
-type planner struct {
+type planRun struct {
 	t       Type
 	m       Mode
 	cur     *State
-	opts    PlanOptions
+	opts    *Planner
 	k       keyer
-	self    string // key of PlanOptions.Self, or ""
+	self    string // key of Planner.Self, or ""
 	out     []Action
 	skipped []SkippedRow
 }
 
 // dropSelf returns rows without those naming the account itself, which
 // it records as skipped: the account cannot verb itself.
-func (pl *planner) dropSelf(rows []Row, verb string) []Row {
+func (pl *planRun) dropSelf(rows []Row, verb string) []Row {
 	if pl.self == "" {
 		return rows
 	}
@@ -214,7 +214,7 @@ func dedupe(rows []Row, key func(Row) string, what string) ([]Row, []string, map
 // removals returns, in overwrite mode, the current entries to remove:
 // the index of the first entry of each key (keys[i] is entry i's) that
 // the file lacks, sorted by key. In merge mode it returns nil.
-func (pl *planner) removals(keys []string, inFile map[string]int) []int {
+func (pl *planRun) removals(keys []string, inFile map[string]int) []int {
 	if pl.m != Overwrite {
 		return nil
 	}
@@ -236,7 +236,7 @@ func (pl *planner) removals(keys []string, inFile map[string]int) []int {
 	return slices.CompactFunc(rm, func(a, b int) bool { return keys[a] == keys[b] })
 }
 
-func (pl *planner) checkFollowLimit(following int, added int) error {
+func (pl *planRun) checkFollowLimit(following int, added int) error {
 	limit := pl.opts.followLimit(pl.cur)
 	if added > 0 && limit >= 0 && following > limit {
 		return &FollowLimitError{Limit: limit, Following: following}
@@ -244,7 +244,7 @@ func (pl *planner) checkFollowLimit(following int, added int) error {
 	return nil
 }
 
-func (pl *planner) following(rows []Row) error {
+func (pl *planRun) following(rows []Row) error {
 	rows = pl.dropSelf(rows, "follow")
 	rows, keys, inFile, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
 	if err != nil {
@@ -290,7 +290,7 @@ func (pl *planner) following(rows []Row) error {
 
 // current indexes the account's follows or mutes by key, the first of
 // a key counting, and returns the key of each.
-func (pl *planner) current(rows []Row) (map[string]*Row, []string) {
+func (pl *planRun) current(rows []Row) (map[string]*Row, []string) {
 	cur := make(map[string]*Row, len(rows))
 	keys := make([]string, len(rows))
 	for i := range rows {
@@ -338,7 +338,7 @@ func sameLanguages(a, b []string) bool {
 	return slices.Equal(norm(a), norm(b))
 }
 
-func (pl *planner) muting(rows []Row) error {
+func (pl *planRun) muting(rows []Row) error {
 	rows = pl.dropSelf(rows, "mute")
 	rows, keys, inFile, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
 	if err != nil {
@@ -365,13 +365,13 @@ func (pl *planner) muting(rows []Row) error {
 }
 
 // accounts plans a plain set of accounts (blocks).
-func (pl *planner) accounts(rows []Row, current []string, add, remove ActionKind) error {
+func (pl *planRun) accounts(rows []Row, current []string, add, remove ActionKind) error {
 	rows = pl.dropSelf(rows, "block")
 	return pl.plainSet(rows, current, func(r Row) string { return r.Account }, pl.k.account, add, remove)
 }
 
 // plainSet plans a plain set: accounts, domains or URIs.
-func (pl *planner) plainSet(rows []Row, current []string, subject func(Row) string, keyOf func(string) string, add, remove ActionKind) error {
+func (pl *planRun) plainSet(rows []Row, current []string, subject func(Row) string, keyOf func(string) string, add, remove ActionKind) error {
 	what := "subject"
 	set := func(a *Action, v string) {
 		switch add {
@@ -417,7 +417,7 @@ func (pl *planner) plainSet(rows []Row, current []string, subject func(Row) stri
 	return nil
 }
 
-func (pl *planner) lists(rows []Row) error {
+func (pl *planRun) lists(rows []Row) error {
 	type member struct {
 		list, key string
 	}

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits, as Mastodon has them. [Reader] and [PlanOptions] take them from
+// Limits, as Mastodon has them. [Reader] and [Planner] take them from
 // here when their fields are zero.
 const (
 	// DefaultMaxBytes is the largest file a Reader reads: 20 MiB.

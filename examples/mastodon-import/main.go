@@ -307,7 +307,7 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 
 	e := &importer.Engine{Concurrency: f.concurrency}
 	if f.progress != nil {
-		e.OnProgress = func(p importer.Progress) { f.progress.Set(int64(p.Done+p.Failed), int64(p.Total)) }
+		e.Progress = func(p importer.Progress) { f.progress.Set(int64(p.Done+p.Failed), int64(p.Total)) }
 	}
 	if f.journal != "" {
 		j, err := importer.OpenJournal(f.journal, plan)
@@ -406,7 +406,7 @@ func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return importer.NewPlan(t, f.mode, current, rows, importer.PlanOptions{LocalDomain: domain, Self: self})
+	return (&importer.Planner{LocalDomain: domain, Self: self}).Plan(t, f.mode, current, rows)
 }
 
 // serverURL returns the -server value as a URL: a bare host name

@@ -446,7 +446,7 @@ func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error
 		if err != nil {
 			return err
 		}
-		plan, err := importer.NewPlan(t, importer.Merge, state, rows, importer.PlanOptions{LocalDomain: wd.dst.Host, Self: wd.dst.Handle(wd.target)})
+		plan, err := (&importer.Planner{LocalDomain: wd.dst.Host, Self: wd.dst.Handle(wd.target)}).Plan(t, importer.Merge, state, rows)
 		if errors.Is(err, importer.ErrFollowersImport) {
 			fmt.Fprintf(w, "  %s: not imported: %v\n", filepath.Base(path), err)
 			continue

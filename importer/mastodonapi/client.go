@@ -19,8 +19,8 @@ import (
 
 // Defaults of a [Client]; a zero field takes its default.
 const (
-	// DefaultMaxResponseBytes bounds one response body.
-	DefaultMaxResponseBytes = 8 << 20
+	// DefaultMaxBytes bounds one response body.
+	DefaultMaxBytes = 8 << 20
 	// DefaultMaxPages bounds the pages read for one collection (80
 	// entries each).
 	DefaultMaxPages = 2000
@@ -60,12 +60,12 @@ type Client struct {
 	// server's bare local names into user@domain. If empty, ReadState asks
 	// the server (/api/v2/instance, else /api/v1/instance).
 	LocalDomain string
-	// MaxResponseBytes bounds each successful response body (default
-	// [DefaultMaxResponseBytes]); a larger one is [ErrResponseTooLarge].
+	// MaxBytes bounds each successful response body (default
+	// [DefaultMaxBytes]); a larger one is [ErrResponseTooLarge].
 	// Of an error response (not 2xx) only a prefix is read, for the
 	// message: the error is classified by its status code whatever the
 	// body's size.
-	MaxResponseBytes int64
+	MaxBytes int64
 	// MaxPages bounds the pages read for one collection (default
 	// [DefaultMaxPages]).
 	MaxPages int
@@ -170,9 +170,9 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 		return nil, &Error{Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
-	limit := c.MaxResponseBytes
+	limit := c.MaxBytes
 	if limit <= 0 {
-		limit = DefaultMaxResponseBytes
+		limit = DefaultMaxBytes
 	}
 	failed := resp.StatusCode < 200 || resp.StatusCode > 299
 	if failed {

@@ -327,7 +327,7 @@ func TestErrors(t *testing.T) {
 				w.Write([]byte(tt.body))
 			}))
 			defer srv.Close()
-			c := &mastodonapi.Client{BaseURL: srv.URL, Token: token, MaxResponseBytes: 1000}
+			c := &mastodonapi.Client{BaseURL: srv.URL, Token: token, MaxBytes: 1000}
 			// CreateList first reads the lists: a request with an answer to decode.
 			err := c.CreateList(context.Background(), "L")
 			if !errors.Is(err, tt.want) {
@@ -551,7 +551,7 @@ func TestDuplicateListTitles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan, err := importer.NewPlan(importer.Lists, importer.Overwrite, cur, tt.rows, importer.PlanOptions{LocalDomain: "new.example"})
+			plan, err := (&importer.Planner{LocalDomain: "new.example"}).Plan(importer.Lists, importer.Overwrite, cur, tt.rows)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -578,7 +578,7 @@ func TestDuplicateListTitles(t *testing.T) {
 	}
 }
 
-// TestSelf: the token's own address, for importer.PlanOptions.Self; a
+// TestSelf: the token's own address, for importer.Planner.Self; a
 // plan made with it does not make the account follow itself.
 func TestSelf(t *testing.T) {
 	t.Parallel()
@@ -593,7 +593,7 @@ func TestSelf(t *testing.T) {
 		t.Errorf("Self = %q, want me@new.example", self)
 	}
 	rows := []importer.Row{{Line: 1, Account: "me"}, {Line: 2, Account: "u0@h0.example"}}
-	plan, err := importer.NewPlan(importer.Following, importer.Merge, nil, rows, importer.PlanOptions{LocalDomain: "new.example", Self: self})
+	plan, err := (&importer.Planner{LocalDomain: "new.example", Self: self}).Plan(importer.Following, importer.Merge, nil, rows)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@
 // plan starts from.
 //
 // Reach for [Client]: set BaseURL and Token, read the current state with
-// [Client.ReadState], compute a plan with [importer.NewPlan], and apply
+// [Client.ReadState], compute a plan with [importer.Planner.Plan], and apply
 // it with [importer.Engine.Apply]. Accounts are resolved with
 // /api/v1/accounts/lookup and then /api/v2/search?resolve=true (which
 // makes the server fetch an account it does not know yet); statuses to
@@ -34,7 +34,7 @@
 // [ErrPlainHTTP] unless every connection goes to a loopback address (a
 // test server, a local peer) or [Client.AllowHTTP] is set. Each response
 // body is bounded by
-// [Client.MaxResponseBytes] (default 8 MiB), each collection by
+// [Client.MaxBytes] (default 8 MiB), each collection by
 // [Client.MaxPages] pages, and server messages kept in errors are cut to
 // 512 bytes.
 //

@@ -32,7 +32,7 @@ var (
 	// reached. Temporary.
 	ErrServer = errors.New("mastodonapi: server unavailable")
 	// ErrResponseTooLarge means a successful (2xx) response body was
-	// larger than [Client.MaxResponseBytes]. Permanent. An error response
+	// larger than [Client.MaxBytes]. Permanent. An error response
 	// is classified by its status code, whatever its size.
 	ErrResponseTooLarge = errors.New("mastodonapi: response too large")
 	// ErrUnexpected means any other answer: another status code, a body

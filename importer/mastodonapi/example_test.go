@@ -38,7 +38,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	plan, err := importer.NewPlan(importer.Following, importer.Merge, current, rows, importer.PlanOptions{LocalDomain: "new.example"})
+	plan, err := (&importer.Planner{LocalDomain: "new.example"}).Plan(importer.Following, importer.Merge, current, rows)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -131,7 +131,7 @@ func TestGoToSocialNoFollowLanguages(t *testing.T) {
 		t.Fatalf("NoFollowLanguages not set: %+v", st)
 	}
 	rows := []importer.Row{{Account: "bob@far.example", Languages: []string{"de"}, Line: 2}}
-	plan, err := importer.NewPlan(importer.Following, importer.Merge, st, rows, importer.PlanOptions{})
+	plan, err := (&importer.Planner{}).Plan(importer.Following, importer.Merge, st, rows)
 	if err != nil || len(plan.Actions) != 0 {
 		t.Errorf("plan = %+v, %v; want no actions", plan, err)
 	}
