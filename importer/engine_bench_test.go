@@ -28,13 +28,3 @@ func BenchmarkEngineOverhead(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "rows/s")
 }
-
-// BenchmarkDependencies computes the dependencies of a 10,000-action
-// lists plan.
-func BenchmarkDependencies(b *testing.B) {
-	plan := listsPlan(50, 100)
-	b.ReportAllocs()
-	for b.Loop() {
-		importer.Dependencies(plan.Actions)
-	}
-}

@@ -21,8 +21,8 @@ import (
 // before the earlier actions of the plan it depends on have finished:
 // actions about the same account, domain, status URI, list, or list
 // member run in plan order, so a list is created before members are
-// added and an account is followed before it is added to a list (see
-// [Dependencies]). An addition to a list whose creation, or whose
+// added and an account is followed before it is added to a list. An
+// addition to a list whose creation, or whose
 // member's follow, failed is not tried; it fails with
 // [ErrDependencyFailed].
 //
@@ -68,7 +68,7 @@ func orDefault[T ~int | ~int64](v, d T) T {
 	return v
 }
 
-// Dependencies returns, for each action of a plan, the indexes of the
+// dependencies returns, for each action of a plan, the indexes of the
 // earlier actions that must finish before it starts. The rules, over the
 // subjects an action touches:
 //
@@ -87,7 +87,7 @@ func orDefault[T ~int | ~int64](v, d T) T {
 // So members of one list are added concurrently, but after the list is
 // created and after each member is followed, and an unblock-domain of an
 // overwrite finishes before a block of the same domain.
-func Dependencies(actions []Action) [][]int {
+func dependencies(actions []Action) [][]int {
 	type res struct {
 		writer  int
 		readers []int
@@ -236,7 +236,7 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 	actions := r.plan.Actions
 	n := len(actions)
 	res := &Result{Type: r.plan.Type, Total: n}
-	deps := Dependencies(actions)
+	deps := dependencies(actions)
 	dependents := make([][]int, n)
 	waiting := make([]int, n)
 	for i, d := range deps {

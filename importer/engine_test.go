@@ -69,62 +69,6 @@ func TestApplyAllKinds(t *testing.T) {
 	}
 }
 
-func TestDependencies(t *testing.T) {
-	t.Parallel()
-	follow := func(a string) importer.Action { return importer.Action{Kind: importer.ActionFollow, Account: a} }
-	add := func(l, a string) importer.Action {
-		return importer.Action{Kind: importer.ActionAddToList, List: l, Account: a}
-	}
-	create := func(l string) importer.Action { return importer.Action{Kind: importer.ActionCreateList, List: l} }
-	tests := []struct {
-		name    string
-		actions []importer.Action
-		want    [][]int
-	}{
-		{"independent follows run together",
-			[]importer.Action{follow("a@x"), follow("b@x"), follow("c@y")},
-			[][]int{nil, nil, nil}},
-		{"same account in order, case-insensitively",
-			[]importer.Action{follow("a@x"), {Kind: importer.ActionUnfollow, Account: "A@X"}, {Kind: importer.ActionBlock, Account: "a@x"}},
-			[][]int{nil, {0}, {1}}},
-		{"member after its list and its follow",
-			[]importer.Action{create("L"), follow("a@x"), add("L", "a@x"), add("L", "b@x")},
-			[][]int{nil, nil, {0, 1}, {0}}},
-		{"members of one list are added together",
-			[]importer.Action{create("L"), add("L", "a@x"), add("L", "b@x"), add("M", "a@x")},
-			[][]int{nil, {0}, {0}, nil}},
-		{"deleting a list waits for its members",
-			[]importer.Action{add("L", "a@x"), {Kind: importer.ActionRemoveFromList, List: "L", Account: "b@x"}, {Kind: importer.ActionDeleteList, List: "L"}},
-			[][]int{nil, nil, {0, 1}}},
-		{"same membership in order",
-			[]importer.Action{{Kind: importer.ActionRemoveFromList, List: "L", Account: "a@x"}, add("L", "a@x")},
-			[][]int{nil, {0}}},
-		{"unfollow waits for adds reading the account",
-			[]importer.Action{add("L", "a@x"), {Kind: importer.ActionUnfollow, Account: "a@x"}},
-			[][]int{nil, {0}}},
-		{"same account in punycode and Unicode",
-			[]importer.Action{create("L"), follow("nare@xn--69aa8bzb.xn--y9a3aq"), add("M", "@Nare@թութ.հայ"), add("L", "nare@XN--69AA8BZB.xn--y9a3aq")},
-			[][]int{nil, nil, {1}, {0, 1}}},
-		{"a bare name waits for addresses with its user name, and they for it",
-			[]importer.Action{follow("alice@local.example"), add("L", "alice"), follow("alice"), add("M", "alice@other.example"), follow("alice@other.example")},
-			[][]int{nil, {0}, {1}, {2}, {2, 3}}},
-		{"domain unblock before block of the same domain",
-			[]importer.Action{{Kind: importer.ActionUnblockDomain, Domain: "a.example"}, {Kind: importer.ActionUnblockDomain, Domain: "b.example"}, {Kind: importer.ActionBlockDomain, Domain: "A.example"}},
-			[][]int{nil, nil, {0}}},
-		{"bookmarks by URI",
-			[]importer.Action{{Kind: importer.ActionUnbookmark, URI: "u1"}, {Kind: importer.ActionBookmark, URI: "u2"}, {Kind: importer.ActionBookmark, URI: "u1"}},
-			[][]int{nil, nil, {0}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := importer.Dependencies(tt.actions)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("Dependencies (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 // listsPlan is a lists import: for each list, create it, then follow and
 // add each member; members are shared between lists.
 func listsPlan(lists, members int) *importer.Plan {

@@ -420,8 +420,8 @@ func serverURL(server string) string {
 
 // typeList returns the import types, for messages.
 func typeList() string {
-	names := make([]string, len(importer.Types))
-	for i, t := range importer.Types {
+	names := make([]string, len(importer.Types()))
+	for i, t := range importer.Types() {
 		names[i] = string(t)
 	}
 	return strings.Join(names, ", ")
