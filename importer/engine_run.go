@@ -197,6 +197,8 @@ func hostOf(a Action) string {
 	return ""
 }
 
+// run is one Apply: the plan's actions, the state of each, and what is
+// ready to start.
 type run struct {
 	e       *Engine
 	plan    *Plan
@@ -204,6 +206,20 @@ type run struct {
 	gate    *backoff.Gate
 	policy  *backoff.Policy
 	breaker *backoff.Breaker
+
+	// Set by schedule, used by the loop's goroutine only.
+	actions    []Action
+	deps       [][]int // earlier actions each waits for
+	dependents [][]int // later actions waiting for each
+	waiting    []int   // unfinished deps of each; -1: found in the journal
+	state      []int
+	errs       []error
+	ready      indexHeap // actions whose deps are done, to start in plan order
+	queued     []bool    // pushed on ready once
+	requested  []int     // follows done as requests
+	prog       Progress
+	res        *Result
+	journalErr error // the first failure to write the journal
 }
 
 type outcome struct {
@@ -232,151 +248,178 @@ func (h *indexHeap) Pop() any {
 	return x
 }
 
+// apply runs the plan: it replays the journal, then hands ready actions
+// to the workers until every action is finished or the run stops.
 func (r *run) apply(ctx context.Context) (*Result, error) {
-	actions := r.plan.Actions
-	n := len(actions)
-	res := &Result{Type: r.plan.Type, Total: n}
-	deps := dependencies(actions)
-	dependents := make([][]int, n)
-	waiting := make([]int, n)
-	for i, d := range deps {
-		waiting[i] = len(d)
-		for _, j := range d {
-			dependents[j] = append(dependents[j], i)
+	r.schedule()
+	r.replayJournal()
+	for i := range r.actions {
+		if r.waiting[i] == 0 {
+			r.push(i)
 		}
 	}
-	state := make([]int, n)
-	errs := make([]error, n)
-	var ready indexHeap
-	queued := make([]bool, n)
-	push := func(i int) {
-		if !queued[i] && state[i] == statePending {
-			queued[i] = true
-			heap.Push(&ready, i)
-		}
-	}
-	var journalErr error
-	prog := Progress{Total: n}
-
-	// finish records the outcome of action i and releases its dependents.
-	var requested []int
-	finish := func(i int, err error, fromJournal bool) {
-		if errors.Is(err, ErrRequested) {
-			// Done, awaiting approval: nothing to retry.
-			requested = append(requested, i)
-			err = nil
-		}
-		if !fromJournal && r.e.Journal != nil && journalErr == nil {
-			journalErr = r.e.Journal.record(i, actions[i], err)
-		}
-		if err != nil {
-			state[i] = stateFailed
-			errs[i] = err
-			prog.Failed++
-		} else {
-			state[i] = stateOK
-			prog.Done++
-			if fromJournal {
-				res.Resumed++
-			} else {
-				res.Applied++
-			}
-		}
-		if fromJournal && err != nil {
-			res.Resumed++
-		}
-		if r.e.Progress != nil {
-			prog.Action, prog.Err, prog.Resumed = actions[i], err, fromJournal
-			r.e.Progress(prog)
-		}
-		for _, k := range dependents[i] {
-			waiting[k]--
-			if waiting[k] == 0 {
-				push(k)
-			}
-		}
-	}
-
-	if j := r.e.Journal; j != nil {
-		// Replay the journal in plan order, so dependents are released
-		// as in a fresh run.
-		for i := range actions {
-			if _, ok := j.outcomes[i]; ok {
-				waiting[i] = -1 // never becomes ready
-			}
-		}
-		for i := range actions {
-			if rec, ok := j.outcomes[i]; ok {
-				var err error
-				if !rec.ok {
-					err = &RecordedError{Message: rec.msg}
-				}
-				finish(i, err, true)
-			}
-		}
-	}
-	for i := range actions {
-		if waiting[i] == 0 {
-			push(i)
-		}
-	}
-
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	conc := orDefault(r.e.Concurrency, DefaultConcurrency)
 	work := make(chan int)
 	results := make(chan outcome)
-	for range conc {
+	for range orDefault(r.e.Concurrency, DefaultConcurrency) {
 		go func() {
 			for i := range work {
-				results <- outcome{i, r.exec(ctx, actions[i])}
+				results <- outcome{i, r.exec(ctx, r.actions[i])}
 			}
 		}()
 	}
+	stopping, stopErr := r.dispatch(ctx, cancel, work, results)
+	close(work)
+	return r.result(ctx, stopping, stopErr)
+}
 
+// schedule computes the dependencies of the plan's actions and sets up
+// their state.
+func (r *run) schedule() {
+	r.actions = r.plan.Actions
+	n := len(r.actions)
+	r.res = &Result{Type: r.plan.Type, Total: n}
+	r.prog = Progress{Total: n}
+	r.deps = dependencies(r.actions)
+	r.dependents = make([][]int, n)
+	r.waiting = make([]int, n)
+	for i, d := range r.deps {
+		r.waiting[i] = len(d)
+		for _, j := range d {
+			r.dependents[j] = append(r.dependents[j], i)
+		}
+	}
+	r.state = make([]int, n)
+	r.errs = make([]error, n)
+	r.queued = make([]bool, n)
+}
+
+// push makes action i ready to start, once.
+func (r *run) push(i int) {
+	if !r.queued[i] && r.state[i] == statePending {
+		r.queued[i] = true
+		heap.Push(&r.ready, i)
+	}
+}
+
+// finish records the outcome of action i and releases its dependents.
+func (r *run) finish(i int, err error, fromJournal bool) {
+	if errors.Is(err, ErrRequested) {
+		// Done, awaiting approval: nothing to retry.
+		r.requested = append(r.requested, i)
+		err = nil
+	}
+	if !fromJournal && r.e.Journal != nil && r.journalErr == nil {
+		r.journalErr = r.e.Journal.record(i, r.actions[i], err)
+	}
+	if err != nil {
+		r.state[i] = stateFailed
+		r.errs[i] = err
+		r.prog.Failed++
+	} else {
+		r.state[i] = stateOK
+		r.prog.Done++
+		if !fromJournal {
+			r.res.Applied++
+		}
+	}
+	if fromJournal {
+		r.res.Resumed++
+	}
+	if r.e.Progress != nil {
+		r.prog.Action, r.prog.Err, r.prog.Resumed = r.actions[i], err, fromJournal
+		r.e.Progress(r.prog)
+	}
+	for _, k := range r.dependents[i] {
+		r.waiting[k]--
+		if r.waiting[k] == 0 {
+			r.push(k)
+		}
+	}
+}
+
+// replayJournal finishes the actions the journal holds, in plan order, so
+// dependents are released as in a fresh run.
+func (r *run) replayJournal() {
+	j := r.e.Journal
+	if j == nil {
+		return
+	}
+	for i := range r.actions {
+		if _, ok := j.outcomes[i]; ok {
+			r.waiting[i] = -1 // never becomes ready
+		}
+	}
+	for i := range r.actions {
+		if rec, ok := j.outcomes[i]; ok {
+			var err error
+			if !rec.ok {
+				err = &RecordedError{Message: rec.msg}
+			}
+			r.finish(i, err, true)
+		}
+	}
+}
+
+// settleFailedDeps finishes, without a worker, the ready actions at the
+// head of the queue whose hard dependency failed.
+func (r *run) settleFailedDeps() {
+	for r.ready.Len() > 0 {
+		i := r.ready[0]
+		failedDep := -1
+		for _, d := range r.deps[i] {
+			if r.state[d] == stateFailed && hard(r.actions[i], r.actions[d]) {
+				failedDep = d
+				break
+			}
+		}
+		if failedDep < 0 {
+			return
+		}
+		heap.Pop(&r.ready)
+		r.finish(i, fmt.Errorf("%w: %s: %v", ErrDependencyFailed, r.actions[failedDep].Kind, r.errs[failedDep]), false)
+		if r.journalErr != nil {
+			return
+		}
+	}
+}
+
+// dispatch hands ready actions to the workers over work and takes their
+// outcomes from results, until every action is finished, or ctx is done
+// or the journal cannot be written (then it cancels the others and waits
+// for those in flight). It reports whether the run stopped early, and the
+// journal's error.
+func (r *run) dispatch(ctx context.Context, cancel context.CancelFunc, work chan<- int, results <-chan outcome) (stopping bool, stopErr error) {
 	inflight := 0
-	stopping := false
-	var stopErr error
 	// done is ctx.Done() until the run is stopping, then nil: once
 	// stopping, the loop only waits for the actions in flight, and a
 	// closed channel in the select would make it spin.
 	done := ctx.Done()
+	stop := func() {
+		if r.journalErr != nil && !stopping {
+			stopping, stopErr = true, r.journalErr
+			cancel()
+		}
+	}
 	for {
 		if stopping {
 			done = nil
+		} else {
+			r.settleFailedDeps()
+			stop()
 		}
-		// Settle ready actions whose hard dependency failed, without a
-		// worker.
-		for !stopping && ready.Len() > 0 {
-			i := ready[0]
-			failedDep := -1
-			for _, d := range deps[i] {
-				if state[d] == stateFailed && hard(actions[i], actions[d]) {
-					failedDep = d
-					break
-				}
-			}
-			if failedDep < 0 {
-				break
-			}
-			heap.Pop(&ready)
-			finish(i, fmt.Errorf("%w: %s: %v", ErrDependencyFailed, actions[failedDep].Kind, errs[failedDep]), false)
-			if journalErr != nil {
-				stopping, stopErr = true, journalErr
-				cancel()
-			}
+		if inflight == 0 && (stopping || r.ready.Len() == 0) {
+			return stopping, stopErr
 		}
-		if inflight == 0 && (stopping || ready.Len() == 0) {
-			break
-		}
-		var send chan int
+		var send chan<- int
 		next := -1
-		if !stopping && ready.Len() > 0 {
-			send, next = work, ready[0]
+		if !stopping && r.ready.Len() > 0 {
+			send, next = work, r.ready[0]
 		}
 		select {
 		case send <- next:
-			heap.Pop(&ready)
+			heap.Pop(&r.ready)
 			inflight++
 		case o := <-results:
 			inflight--
@@ -386,25 +429,25 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 				stopping = true
 				continue
 			}
-			finish(o.i, o.err, false)
-			if journalErr != nil && !stopping {
-				stopping, stopErr = true, journalErr
-				cancel()
-			}
+			r.finish(o.i, o.err, false)
+			stop()
 		case <-done:
 			stopping = true
 		}
 	}
-	close(work)
+}
 
-	for i, s := range state {
+// result gathers the Result and the error Apply returns.
+func (r *run) result(ctx context.Context, stopping bool, stopErr error) (*Result, error) {
+	res := r.res
+	for i, s := range r.state {
 		if s == stateFailed {
-			res.Failed = append(res.Failed, Failure{Action: actions[i], Err: errs[i]})
+			res.Failed = append(res.Failed, Failure{Action: r.actions[i], Err: r.errs[i]})
 		}
 	}
-	slices.Sort(requested)
-	for _, i := range requested {
-		res.Requested = append(res.Requested, actions[i])
+	slices.Sort(r.requested)
+	for _, i := range r.requested {
+		res.Requested = append(res.Requested, r.actions[i])
 	}
 	if stopErr != nil {
 		return res, stopErr
@@ -415,7 +458,7 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 			return res, context.Cause(ctx)
 		}
 	}
-	if prog.Done+prog.Failed != n {
+	if r.prog.Done+r.prog.Failed != len(r.actions) {
 		return res, errors.New("importer: internal error: plan not finished")
 	}
 	return res, nil

@@ -418,53 +418,95 @@ func (pl *planRun) plainSet(rows []Row, current []string, subject func(Row) stri
 }
 
 func (pl *planRun) lists(rows []Row) error {
-	type member struct {
-		list, key string
+	f, err := pl.readLists(rows)
+	if err != nil {
+		return err
 	}
-	// The file's lists, in order of first appearance, and its members.
-	var titles []string
-	named := make(map[string]bool)
-	firstLine := make(map[string]int) // of each title in the file
-	fileMembers := make(map[member]bool)
-	var adds []Row
-	var addKeys []string
+	cur := pl.currentLists(f)
+	if err := pl.checkListLimit(f, cur); err != nil {
+		return err
+	}
+	toFollow, err := pl.listFollows(f)
+	if err != nil {
+		return err
+	}
+	if pl.m == Overwrite {
+		pl.listRemovals(f)
+	}
+	pl.listAdditions(f, cur, toFollow)
+	return nil
+}
+
+// listMember is an account, by key, in a list, by title.
+type listMember struct {
+	list, key string
+}
+
+// listsFile is what a lists file asks for.
+type listsFile struct {
+	titles    []string        // in order of first appearance
+	named     map[string]bool // the titles
+	firstLine map[string]int  // of each title
+	members   map[listMember]bool
+	adds      []Row    // one row per member, in file order
+	addKeys   []string // the account key of each of adds
+}
+
+// readLists gathers the lists and members of a lists file.
+func (pl *planRun) readLists(rows []Row) (*listsFile, error) {
+	f := &listsFile{named: map[string]bool{}, firstLine: map[string]int{}, members: map[listMember]bool{}}
 	for _, r := range rows {
 		if r.List == "" || r.Account == "" {
-			return fmt.Errorf("%w: line %d needs a list title and an account address", ErrInvalidRow, r.Line)
+			return nil, fmt.Errorf("%w: line %d needs a list title and an account address", ErrInvalidRow, r.Line)
 		}
-		if !named[r.List] {
-			named[r.List] = true
-			titles = append(titles, r.List)
-			firstLine[r.List] = r.Line
+		if !f.named[r.List] {
+			f.named[r.List] = true
+			f.titles = append(f.titles, r.List)
+			f.firstLine[r.List] = r.Line
 		}
-		m := member{r.List, pl.k.account(r.Account)}
-		if fileMembers[m] {
+		m := listMember{r.List, pl.k.account(r.Account)}
+		if f.members[m] {
 			continue
 		}
-		fileMembers[m] = true
-		adds = append(adds, r)
-		addKeys = append(addKeys, m.key)
+		f.members[m] = true
+		f.adds = append(f.adds, r)
+		f.addKeys = append(f.addKeys, m.key)
 	}
+	return f, nil
+}
 
-	// The account's lists. Titles can repeat; lists with one title count
-	// as one list whose members are the union of theirs (the destination
-	// interfaces name lists by title).
-	curMembers := make(map[member]bool)
-	curTitles := make(map[string]bool)
-	nLists := 0
+// currentLists is what the account's lists hold, of those that stay.
+type currentLists struct {
+	members map[listMember]bool
+	titles  map[string]bool
+	n       int // lists that stay
+}
+
+// currentLists reads the account's lists. Titles can repeat; lists with
+// one title count as one list whose members are the union of theirs (the
+// destination interfaces name lists by title). In overwrite mode the
+// lists the file does not name are left out: they go.
+func (pl *planRun) currentLists(f *listsFile) currentLists {
+	c := currentLists{members: map[listMember]bool{}, titles: map[string]bool{}}
 	for _, l := range pl.cur.Lists {
-		if pl.m == Overwrite && !named[l.Title] {
+		if pl.m == Overwrite && !f.named[l.Title] {
 			continue
 		}
-		nLists++
-		curTitles[l.Title] = true
+		c.n++
+		c.titles[l.Title] = true
 		for _, a := range l.Members {
-			curMembers[member{l.Title, pl.k.account(a)}] = true
+			c.members[listMember{l.Title, pl.k.account(a)}] = true
 		}
 	}
+	return c
+}
+
+// checkListLimit refuses a plan that would leave more than MaxLists
+// lists.
+func (pl *planRun) checkListLimit(f *listsFile, cur currentLists) error {
 	created := 0
-	for _, t := range titles {
-		if !curTitles[t] {
+	for _, t := range f.titles {
+		if !cur.titles[t] {
 			created++
 		}
 	}
@@ -472,77 +514,88 @@ func (pl *planRun) lists(rows []Row) error {
 	if maxLists == 0 {
 		maxLists = DefaultMaxLists
 	}
-	if created > 0 && maxLists > 0 && nLists+created > maxLists {
-		return fmt.Errorf("%w: the import would make %d lists, more than %d", ErrTooManyLists, nLists+created, maxLists)
+	if created > 0 && maxLists > 0 && cur.n+created > maxLists {
+		return fmt.Errorf("%w: the import would make %d lists, more than %d", ErrTooManyLists, cur.n+created, maxLists)
 	}
+	return nil
+}
 
+// listFollows returns the members to follow before adding them, checked
+// against the follow limit (counted distinct, as for a follows import).
+// The account is added to its own lists unfollowed.
+func (pl *planRun) listFollows(f *listsFile) (map[string]bool, error) {
 	following := make(map[string]bool, len(pl.cur.Following))
-	for _, f := range pl.cur.Following {
-		following[pl.k.account(f.Account)] = true
+	for _, fo := range pl.cur.Following {
+		following[pl.k.account(fo.Account)] = true
 	}
-	// The members to follow before adding them; the account is added to
-	// its own lists unfollowed.
 	toFollow := make(map[string]bool)
-	for _, k := range addKeys {
+	for _, k := range f.addKeys {
 		if !following[k] && k != pl.self {
 			toFollow[k] = true
 		}
 	}
-	// Counted distinct, as for a follows import.
 	if err := pl.checkFollowLimit(len(following)+len(toFollow), len(toFollow)); err != nil {
-		return err
+		return nil, err
 	}
+	return toFollow, nil
+}
 
-	if pl.m == Overwrite {
-		var gone []string
-		seen := make(map[string]bool)
-		for _, l := range pl.cur.Lists {
-			if !named[l.Title] && !seen[l.Title] {
-				seen[l.Title] = true
-				gone = append(gone, l.Title)
-			}
+// listRemovals plans, for an overwrite, the deletion of the lists the
+// file does not name and the removal of the members it does not list,
+// each sorted.
+func (pl *planRun) listRemovals(f *listsFile) {
+	var gone []string
+	seen := make(map[string]bool)
+	for _, l := range pl.cur.Lists {
+		if !f.named[l.Title] && !seen[l.Title] {
+			seen[l.Title] = true
+			gone = append(gone, l.Title)
 		}
-		slices.Sort(gone)
-		for _, t := range gone {
-			pl.out = append(pl.out, Action{Kind: ActionDeleteList, List: t})
+	}
+	slices.Sort(gone)
+	for _, t := range gone {
+		pl.out = append(pl.out, Action{Kind: ActionDeleteList, List: t})
+	}
+	var rms []Action
+	done := make(map[listMember]bool)
+	for _, l := range pl.cur.Lists {
+		if !f.named[l.Title] {
+			continue
 		}
-		var rms []Action
-		done := make(map[member]bool)
-		for _, l := range pl.cur.Lists {
-			if !named[l.Title] {
+		for _, a := range l.Members {
+			m := listMember{l.Title, pl.k.account(a)}
+			if f.members[m] || done[m] {
 				continue
 			}
-			for _, a := range l.Members {
-				m := member{l.Title, pl.k.account(a)}
-				if fileMembers[m] || done[m] {
-					continue
-				}
-				done[m] = true
-				rms = append(rms, Action{Kind: ActionRemoveFromList, List: l.Title, Account: a})
-			}
-		}
-		slices.SortFunc(rms, func(a, b Action) int {
-			if c := strings.Compare(a.List, b.List); c != 0 {
-				return c
-			}
-			return strings.Compare(a.Account, b.Account)
-		})
-		pl.out = append(pl.out, rms...)
-	}
-	for _, t := range titles {
-		if !curTitles[t] {
-			pl.out = append(pl.out, Action{Kind: ActionCreateList, List: t, Line: firstLine[t]})
+			done[m] = true
+			rms = append(rms, Action{Kind: ActionRemoveFromList, List: l.Title, Account: a})
 		}
 	}
-	for i, r := range adds {
-		k := addKeys[i]
+	slices.SortFunc(rms, func(a, b Action) int {
+		if c := strings.Compare(a.List, b.List); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Account, b.Account)
+	})
+	pl.out = append(pl.out, rms...)
+}
+
+// listAdditions plans the creation of the lists the account lacks, then
+// for each member in file order a follow if needed and the addition.
+func (pl *planRun) listAdditions(f *listsFile, cur currentLists, toFollow map[string]bool) {
+	for _, t := range f.titles {
+		if !cur.titles[t] {
+			pl.out = append(pl.out, Action{Kind: ActionCreateList, List: t, Line: f.firstLine[t]})
+		}
+	}
+	for i, r := range f.adds {
+		k := f.addKeys[i]
 		if toFollow[k] {
 			delete(toFollow, k)
 			pl.out = append(pl.out, Action{Kind: ActionFollow, Account: r.Account, Line: r.Line})
 		}
-		if !curMembers[member{r.List, k}] {
+		if !cur.members[listMember{r.List, k}] {
 			pl.out = append(pl.out, Action{Kind: ActionAddToList, List: r.List, Account: r.Account, Line: r.Line})
 		}
 	}
-	return nil
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
-	"github.com/fediport/fediport/internal/mastodonfake"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -23,9 +23,9 @@ import (
 const token = "test-token"
 
 // newFake starts a fake server for me@new.example and a client for it.
-func newFake(t testing.TB) (*mastodonfake.Server, *mastodonapi.Client) {
+func newFake(t testing.TB) (*mastodonapitest.Server, *mastodonapi.Client) {
 	t.Helper()
-	fake := mastodonfake.New("new.example", "me", token)
+	fake := mastodonapitest.New("new.example", "me", token)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	return fake, &mastodonapi.Client{BaseURL: srv.URL, Token: token, HTTPClient: srv.Client()}
@@ -83,7 +83,7 @@ func TestAccountID(t *testing.T) {
 }
 
 // seed gives the fake the accounts and statuses the import names.
-func seed(fake *mastodonfake.Server, n int) {
+func seed(fake *mastodonapitest.Server, n int) {
 	for i := range n {
 		fake.AddRemoteAccount(fmt.Sprintf("u%d@h%d.example", i, i%5))
 		fake.AddStatus(fmt.Sprintf("https://h%d.example/statuses/%d", i%5, i))
@@ -124,8 +124,8 @@ func TestApplyThroughAPI(t *testing.T) {
 	for _, f := range res.Failed {
 		t.Errorf("failed: %s: %v", f.Action.Key(), f.Err)
 	}
-	want := mastodonfake.State{
-		Following: map[string]mastodonfake.Follow{
+	want := mastodonapitest.State{
+		Following: map[string]mastodonapitest.Follow{
 			"u0@h0.example": {Reblogs: false, Notify: true, Languages: []string{"de", "en"}},
 			"u1@h1.example": {Reblogs: true},
 		},

@@ -1,12 +1,4 @@
-// Package mastodonfake is an in-memory server with the part of
-// Mastodon's client API that imports use, for tests: it keeps real
-// state, requires the bearer token, paginates with Link headers, answers
-// 404 for unknown accounts, 422 when the follow limit is hit, and 429
-// with Mastodon's rate-limit headers when asked to.
-//
-// Serve it with httptest.NewServer(s). It is not a promise of Mastodon's
-// behaviour beyond what fediport's tests need.
-package mastodonfake
+package mastodonapitest
 
 import (
 	"encoding/json"
