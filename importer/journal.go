@@ -168,10 +168,7 @@ func ReadJournalPlan(path string) (*Plan, error) {
 	}
 	var h journalHeader
 	var plan *Plan
-	if err := json.Unmarshal(header, &h); err == nil {
-		err = json.Unmarshal(h.Plan, &plan)
-	}
-	if plan == nil {
+	if json.Unmarshal(header, &h) != nil || json.Unmarshal(h.Plan, &plan) != nil || plan == nil {
 		return nil, &JournalError{Path: path, Line: 2, Err: fmt.Errorf("%w: header holds no plan", ErrJournalCorrupt)}
 	}
 	if got, _, err := planHash(plan); err != nil || got != h.Hash {
