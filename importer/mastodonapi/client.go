@@ -170,6 +170,12 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 		return nil, &Error{Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
+	return c.response(ctx, resp, method, path, base.Host, out)
+}
+
+// response reads resp, the answer to method path on host: a 2xx body
+// (bounded by MaxBytes) decoded into out, if not nil, or an [*Error].
+func (c *Client) response(ctx context.Context, resp *http.Response, method, path, host string, out any) (http.Header, error) {
 	limit := c.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBytes
@@ -193,30 +199,7 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 			Message: fmt.Sprintf("body over %d bytes", limit)}
 	}
 	if failed {
-		e := &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: sentinel(resp.StatusCode)}
-		var msg struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(data, &msg) == nil {
-			// GoToSocial starts its messages with the status text,
-			// which Error already says.
-			e.Message = strings.TrimPrefix(msg.Error, http.StatusText(resp.StatusCode)+": ")
-			if e.Message == http.StatusText(resp.StatusCode) {
-				e.Message = ""
-			}
-			if len(e.Message) > maxErrorMessage {
-				// Cut at a character: JSON decoding left the message
-				// valid UTF-8, only the cut can split a character.
-				e.Message = strings.ToValidUTF8(e.Message[:maxErrorMessage], "")
-			}
-		}
-		if resp.StatusCode == http.StatusTooManyRequests {
-			e.RetryAfter = rateLimitWait(resp.Header, time.Now())
-			if c.OnRateLimit != nil {
-				c.OnRateLimit(base.Host, e.RetryAfter)
-			}
-		}
-		return nil, e
+		return nil, c.failure(resp, data, method, path, host)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -225,6 +208,35 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 		}
 	}
 	return resp.Header, nil
+}
+
+// failure is the [*Error] of a response that is not 2xx, whose body
+// starts with data: the server's message, and for a 429 the wait it asks.
+func (c *Client) failure(resp *http.Response, data []byte, method, path, host string) *Error {
+	e := &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: sentinel(resp.StatusCode)}
+	var msg struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(data, &msg) == nil {
+		// GoToSocial starts its messages with the status text,
+		// which Error already says.
+		e.Message = strings.TrimPrefix(msg.Error, http.StatusText(resp.StatusCode)+": ")
+		if e.Message == http.StatusText(resp.StatusCode) {
+			e.Message = ""
+		}
+		if len(e.Message) > maxErrorMessage {
+			// Cut at a character: JSON decoding left the message
+			// valid UTF-8, only the cut can split a character.
+			e.Message = strings.ToValidUTF8(e.Message[:maxErrorMessage], "")
+		}
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		e.RetryAfter = rateLimitWait(resp.Header, time.Now())
+		if c.OnRateLimit != nil {
+			c.OnRateLimit(host, e.RetryAfter)
+		}
+	}
+	return e
 }
 
 // errRedirect is the error of a redirect to another server.
