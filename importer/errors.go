@@ -75,21 +75,28 @@ var (
 	ErrJournalCorrupt = errors.New("importer: journal corrupt")
 
 	// ErrInvalidRow is what every per-row error unwraps to: a bad row is
-	// reported and skipped, and reading goes on with the next one.
+	// reported and skipped, and reading goes on with the next one. The
+	// [*ParseError]'s Column names the cell, and its message the reason
+	// (an invalid account address, domain, status URI or list title).
 	ErrInvalidRow = errors.New("importer: invalid row")
-	// ErrInvalidAccount means a cell is not an account address
+)
+
+// The reasons a row is invalid. They are not exported: a caller
+// branches on [ErrInvalidRow], and [ParseError.Column] says which cell.
+var (
+	// errInvalidAccount means a cell is not an account address
 	// (user@domain, or a bare local user name). It unwraps to
 	// [ErrInvalidRow].
-	ErrInvalidAccount error = &rowError{"importer: invalid account address"}
-	// ErrInvalidDomain means a cell is not a domain name. It unwraps to
+	errInvalidAccount error = &rowError{"importer: invalid account address"}
+	// errInvalidDomain means a cell is not a domain name. It unwraps to
 	// [ErrInvalidRow].
-	ErrInvalidDomain error = &rowError{"importer: invalid domain"}
-	// ErrInvalidURI means a bookmarks cell is not an absolute URI. It
+	errInvalidDomain error = &rowError{"importer: invalid domain"}
+	// errInvalidURI means a bookmarks cell is not an absolute URI. It
 	// unwraps to [ErrInvalidRow].
-	ErrInvalidURI error = &rowError{"importer: invalid status URI"}
-	// ErrInvalidList means a list title is empty or longer than
+	errInvalidURI error = &rowError{"importer: invalid status URI"}
+	// errInvalidList means a list title is empty or longer than
 	// [MaxListTitle] characters. It unwraps to [ErrInvalidRow].
-	ErrInvalidList error = &rowError{"importer: invalid list title"}
+	errInvalidList error = &rowError{"importer: invalid list title"}
 )
 
 // rowError is a per-row sentinel: errors.Is(err, ErrInvalidRow) holds
