@@ -136,7 +136,7 @@ func followString(o importer.FollowOptions) string {
 	return "boosts=" + b(o.ShowBoosts) + " notify=" + b(o.Notify) + " langs=" + l
 }
 
-func TestNewPlan(t *testing.T) {
+func TestPlannerPlan(t *testing.T) {
 	t.Parallel()
 	state := &importer.State{
 		Following: []importer.Row{
