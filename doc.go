@@ -58,6 +58,8 @@
 //	export              -> archive, importer, activitypub
 //	archive/html        -> archive, activitypub
 //	importer/mastodonapi -> importer
+//	importer/importertest -> importer
+//	importer/mastodonapi/mastodonapitest (leaf)
 //
 // # Compatibility
 //

@@ -176,7 +176,7 @@ func checkArchive(t *testing.T, r *archive.Reader, src *memSource, direct bool) 
 func checkCSVs(t *testing.T, fsys fs.FS) {
 	t.Helper()
 	want := wantRows()
-	for _, typ := range importer.Types {
+	for _, typ := range importer.Types() {
 		got := readRows(t, readFile(t, fsys, importer.FileName(typ)), typ)
 		if diff := cmp.Diff(want[typ], got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", importer.FileName(typ), diff)

@@ -126,7 +126,7 @@ func WriteDir(ctx context.Context, dir string, src ActorSource, opts Options) (*
 	if name != filepath.Base(name) || name == "." || name == ".." {
 		return j.res, fmt.Errorf("export: archive name %q is not a file name", name)
 	}
-	for _, t := range importer.Types {
+	for _, t := range importer.Types() {
 		if name == importer.FileName(t) {
 			return j.res, fmt.Errorf("export: archive name %q is the name of a CSV file", name)
 		}

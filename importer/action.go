@@ -145,7 +145,7 @@ type Plan struct {
 	Actions []Action
 	// Skipped holds the rows the plan leaves out on purpose, and why:
 	// rows that would make the account follow, block or mute itself (see
-	// [PlanOptions.Self]). They are not failures and are not retried.
+	// [Planner.Self]). They are not failures and are not retried.
 	Skipped []SkippedRow `json:",omitempty"`
 }
 

@@ -112,7 +112,7 @@ func BenchmarkPlanFollows(b *testing.B) {
 		b.Run(mode.String(), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				p, err := importer.NewPlan(importer.Following, mode, state, rows, importer.PlanOptions{FollowLimit: -1})
+				p, err := (&importer.Planner{FollowLimit: -1}).Plan(importer.Following, mode, state, rows)
 				if err != nil || len(p.Actions) == 0 {
 					b.Fatal(err)
 				}

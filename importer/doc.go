@@ -8,15 +8,26 @@
 //  1. Read the file: [NewReader] and [Reader.ReadAll] (or [Reader.Rows] to
 //     stream). [DetectType] guesses the type of a file and [CheckType]
 //     warns when it differs from the one the user chose.
-//  2. Plan: [NewPlan] is a pure function from what the account has
-//     ([State]) and what the file says ([Row]) to a [Plan], an ordered list
-//     of [Action] values, in [Merge] or [Overwrite] mode.
-//  3. Apply: an [Engine] carries out a plan on a destination, a value
-//     that implements the small interfaces of the actions it needs
-//     ([Follower], [Blocker], [Muter], [DomainBlocker], [Bookmarker],
-//     [ListManager], [ListEditor]) and [StateReader] to learn the current
-//     state. Package importer/mastodonapi is such a destination for any
-//     server with the Mastodon client API.
+//  2. Plan: [Planner.Plan] is a pure function from what the account has
+//     ([State], which a [StateReader] reports) and what the file says
+//     ([Row]) to a [Plan], an ordered list of [Action] values, in [Merge]
+//     or [Overwrite] mode. A [Planner]'s fields are its limits; the zero
+//     value applies Mastodon's.
+//  3. Apply: an [Engine] (its fields are its settings; the zero value
+//     works) carries out a plan on a [Destination], a struct with one
+//     field per kind of change, each a small interface ([Follower],
+//     [Blocker], [Muter], [DomainBlocker], [Bookmarker], [ListManager],
+//     [ListEditor]), so the compiler checks the methods and [Check] names
+//     what a plan needs and a destination lacks. [DestinationOf] fills
+//     every field from a value that makes every change
+//     ([FullDestination]). Package importer/mastodonapi is such a
+//     destination for any server with the Mastodon client API
+//     (Client.Destination).
+//
+// Package importer/importertest has an in-memory destination, for tests
+// and examples, and TestDestination, a conformance check a host runs
+// against its own destination; importer/mastodonapi/mastodonapitest is
+// a Mastodon API test server.
 //
 // To write files, use [NewWriter] or [WriteRows]; [WriteActions] writes
 // the failed actions of an import as Mastodon's failures file
@@ -64,7 +75,7 @@
 //
 // # Planning
 //
-// [NewPlan] matches accounts as Mastodon does, by address without the
+// [Planner.Plan] matches accounts as Mastodon does, by address without the
 // local domain, and also regardless of case and IDN form. Merge adds
 // what is missing and updates changed follow and mute settings (a setting
 // the file leaves empty is left alone), so a merge applied twice changes
@@ -82,7 +93,10 @@
 // retries transient failures with backoff, waits when the server rate
 // limits, stops calling a remote host that keeps failing while the other
 // hosts go on, reports progress, and collects the actions that failed
-// with their reasons. With a [Journal] it records each finished action in
+// with their reasons; [Engine.Progress] hears of each finished action.
+// A destination's error that may pass has a method Temporary() bool, or
+// wraps a [*TemporaryError] whose RetryAfter says how long to wait. With
+// a [Journal] it records each finished action in
 // an append-only file, so an import killed half way and started again
 // with the same plan finishes without repeating or skipping an action.
 //
@@ -96,13 +110,13 @@
 // are refused with [ErrMalformed], as is a line of more than 1,024
 // cells. Blank lines are bounded by [Reader.MaxRows] too, counted apart
 // from the data rows. Parsing is linear in the size of the file whatever
-// its line ends (LF, CRLF or CR alone). [NewPlan] accepts any number of
+// its line ends (LF, CRLF or CR alone). [Planner.Plan] accepts any number of
 // rows, and its memory is linear in them: beyond its input it takes less
 // heap than the input holds (BenchmarkPlanMemory: 1,000,000 follows
 // against 1,000,000 rows, either mode). A plan is refused when it would make the account follow more than
-// [PlanOptions.FollowLimit] accounts (Mastodon's 7,500, or 1.1 times the
+// [Planner.FollowLimit] accounts (Mastodon's 7,500, or 1.1 times the
 // followers count) with a [*FollowLimitError], or hold more than
-// [PlanOptions.MaxLists] lists (50) with [ErrTooManyLists].
+// [Planner.MaxLists] lists (50) with [ErrTooManyLists].
 //
 // # Compatibility
 //
@@ -112,7 +126,7 @@
 // list) and files made by hand. The follow limit is Mastodon's (7,500, or
 // 1.1 times the followers), counted on the follows the account would
 // have after the plan, where Mastodon's import form adds the file's rows
-// to the current follows (see [PlanOptions.FollowLimit]). Imports apply
+// to the current follows (see [Planner.FollowLimit]). Imports apply
 // to any server with the Mastodon client API (Mastodon, GoToSocial,
 // Akkoma) through importer/mastodonapi.
 package importer

@@ -46,7 +46,7 @@ type Bookmarker interface {
 // destination. CreateList of a title that exists is not an error, nor is
 // DeleteList of a title that does not. An account may have several
 // lists with one title (Mastodon allows it): DeleteList deletes all of
-// them, as a plan treats them as one list (see [NewPlan]).
+// them, as a plan treats them as one list (see [Planner.Plan]).
 type ListManager interface {
 	CreateList(ctx context.Context, title string) error
 	DeleteList(ctx context.Context, title string) error
@@ -57,7 +57,7 @@ type ListManager interface {
 // error. When several lists have the title, AddToList adds to one of
 // them (Mastodon's import picks the first) and RemoveFromList removes
 // the account from all of them, as a plan treats them as one list (see
-// [NewPlan]).
+// [Planner.Plan]).
 type ListEditor interface {
 	AddToList(ctx context.Context, title, acct string) error
 	RemoveFromList(ctx context.Context, title, acct string) error
@@ -77,29 +77,6 @@ type StateReaderFunc func(ctx context.Context, t Type) (*State, error)
 func (f StateReaderFunc) ReadState(ctx context.Context, t Type) (*State, error) {
 	return f(ctx, t)
 }
-
-// Errors the engine returns or records. Failures recorded in
-// [Result.Failed] wrap the destination's own error, or one of these.
-var (
-	// ErrUnsupported means the destination lacks the interface a plan's
-	// actions need (for example a plan with follows and a destination
-	// that is not a [Follower]).
-	ErrUnsupported = errors.New("importer: destination does not support the action")
-	// ErrHostUnavailable means an action was not tried because the
-	// remote host it concerns failed too often in a row (its circuit is
-	// open). Retrying later, from the failures CSV, is reasonable.
-	ErrHostUnavailable = errors.New("importer: host unavailable")
-	// ErrDependencyFailed means an action was not tried because one it
-	// needs failed: adding a member to a list whose creation failed, or
-	// whose follow failed.
-	ErrDependencyFailed = errors.New("importer: a required action failed")
-	// ErrRequested is what a destination returns (wrapped) for a follow
-	// that the server took as a request not accepted yet (a locked
-	// account approves it; a remote account's server confirms it): the
-	// engine counts the action as done, and lists it in
-	// [Result.Requested].
-	ErrRequested = errors.New("importer: follow requested, not accepted yet")
-)
 
 // Default settings of an [Engine]; a zero field takes its default.
 const (
@@ -153,16 +130,24 @@ type Engine struct {
 	// Journal, if not nil, records each finished action and lets an Apply
 	// of the same plan after a crash skip what was done. See [Journal].
 	Journal *Journal
-	// OnProgress, if not nil, is called after each finished action, from
+	// Progress, if not nil, is called after each finished action, from
 	// one goroutine at a time. It should return quickly.
-	OnProgress func(Progress)
+	Progress func(Progress)
 }
 
-// Progress is how far an Apply has come. Done counts actions that
-// succeeded, Failed those that failed; Done+Failed reaches Total when the
-// plan is finished. Actions found in a journal count too.
+// Progress is how far an Apply has come, told after each finished
+// action. Done counts actions that succeeded, Failed those that failed;
+// Done+Failed reaches Total when the plan is finished. Actions found in
+// a journal count too.
 type Progress struct {
 	Done, Failed, Total int
+	// Action is the action that just finished, and Err its failure (nil
+	// if it succeeded; a [*RecordedError] for one read from the journal).
+	Action Action
+	Err    error
+	// Resumed reports that the outcome was read from the journal, not
+	// found in this run.
+	Resumed bool
 }
 
 // Failure is an action that failed and why. Err wraps the destination's
@@ -200,21 +185,65 @@ type RecordedError struct {
 // Error returns the recorded message.
 func (e *RecordedError) Error() string { return e.Message }
 
-// ReadState reads the current state of the account behind dst for type
-// t. It returns an error wrapping [ErrUnsupported] if dst is not a
-// [StateReader].
-func ReadState(ctx context.Context, dst any, t Type) (*State, error) {
-	sr, ok := dst.(StateReader)
-	if !ok {
-		return nil, fmt.Errorf("%w: %T is not a StateReader", ErrUnsupported, dst)
+// Destination is where an [Engine] applies a plan: one field for each
+// kind of change, each a small interface, so that the compiler checks
+// the methods of what is assigned. A nil field is a kind of change the
+// destination cannot make; [Check] says which of those a plan needs.
+// [DestinationOf] fills every field from one value that can make them
+// all, as importer/mastodonapi's Client (see its Destination method)
+// and importer/importertest's in-memory destination can.
+type Destination struct {
+	Follower      Follower
+	Blocker       Blocker
+	Muter         Muter
+	DomainBlocker DomainBlocker
+	Bookmarker    Bookmarker
+	ListManager   ListManager
+	ListEditor    ListEditor
+}
+
+// FullDestination makes every kind of change an import plans.
+type FullDestination interface {
+	Follower
+	Blocker
+	Muter
+	DomainBlocker
+	Bookmarker
+	ListManager
+	ListEditor
+}
+
+// DestinationOf returns the Destination whose every field is d.
+func DestinationOf(d FullDestination) Destination {
+	return Destination{Follower: d, Blocker: d, Muter: d, DomainBlocker: d, Bookmarker: d, ListManager: d, ListEditor: d}
+}
+
+// capability says which field of a [Destination] actions of kind k need,
+// and whether dst has it.
+func capability(dst Destination, k ActionKind) (field string, ok bool, known bool) {
+	switch k {
+	case ActionFollow, ActionUnfollow:
+		return "Follower", dst.Follower != nil, true
+	case ActionBlock, ActionUnblock:
+		return "Blocker", dst.Blocker != nil, true
+	case ActionMute, ActionUnmute:
+		return "Muter", dst.Muter != nil, true
+	case ActionBlockDomain, ActionUnblockDomain:
+		return "DomainBlocker", dst.DomainBlocker != nil, true
+	case ActionBookmark, ActionUnbookmark:
+		return "Bookmarker", dst.Bookmarker != nil, true
+	case ActionCreateList, ActionDeleteList:
+		return "ListManager", dst.ListManager != nil, true
+	case ActionAddToList, ActionRemoveFromList:
+		return "ListEditor", dst.ListEditor != nil, true
 	}
-	return sr.ReadState(ctx, t)
+	return "", false, false
 }
 
 // Check reports whether dst can carry out every kind of action in plan:
-// nil, or an error wrapping [ErrUnsupported] naming what is missing.
-// Apply calls it before doing anything.
-func Check(plan *Plan, dst any) error {
+// nil, or an error wrapping [ErrUnsupported] naming the nil fields of
+// dst the plan needs. Apply calls it before doing anything.
+func Check(plan *Plan, dst Destination) error {
 	if plan == nil {
 		return errors.New("importer: nil plan")
 	}
@@ -225,79 +254,56 @@ func Check(plan *Plan, dst any) error {
 			continue
 		}
 		seen[a.Kind] = true
-		var ok bool
-		var iface string
-		switch a.Kind {
-		case ActionFollow, ActionUnfollow:
-			_, ok = dst.(Follower)
-			iface = "Follower"
-		case ActionBlock, ActionUnblock:
-			_, ok = dst.(Blocker)
-			iface = "Blocker"
-		case ActionMute, ActionUnmute:
-			_, ok = dst.(Muter)
-			iface = "Muter"
-		case ActionBlockDomain, ActionUnblockDomain:
-			_, ok = dst.(DomainBlocker)
-			iface = "DomainBlocker"
-		case ActionBookmark, ActionUnbookmark:
-			_, ok = dst.(Bookmarker)
-			iface = "Bookmarker"
-		case ActionCreateList, ActionDeleteList:
-			_, ok = dst.(ListManager)
-			iface = "ListManager"
-		case ActionAddToList, ActionRemoveFromList:
-			_, ok = dst.(ListEditor)
-			iface = "ListEditor"
-		default:
+		field, ok, known := capability(dst, a.Kind)
+		if !known {
 			return fmt.Errorf("%w: unknown action kind %v", ErrUnsupported, a.Kind)
 		}
 		if !ok {
-			missing = append(missing, fmt.Sprintf("%s (for %v)", iface, a.Kind))
+			missing = append(missing, fmt.Sprintf("%s (for %v)", field, a.Kind))
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: %T is not a %s", ErrUnsupported, dst, strings.Join(missing, ", nor a "))
+		return fmt.Errorf("%w: the destination has no %s", ErrUnsupported, strings.Join(missing, ", no "))
 	}
 	return nil
 }
 
 // call performs one action on dst. Check has made sure dst has the
-// interface.
-func call(ctx context.Context, dst any, a Action) error {
+// field.
+func call(ctx context.Context, dst Destination, a Action) error {
 	switch a.Kind {
 	case ActionFollow:
-		return dst.(Follower).Follow(ctx, a.Account, a.Follow)
+		return dst.Follower.Follow(ctx, a.Account, a.Follow)
 	case ActionUnfollow:
-		return dst.(Follower).Unfollow(ctx, a.Account)
+		return dst.Follower.Unfollow(ctx, a.Account)
 	case ActionBlock:
-		return dst.(Blocker).Block(ctx, a.Account)
+		return dst.Blocker.Block(ctx, a.Account)
 	case ActionUnblock:
-		return dst.(Blocker).Unblock(ctx, a.Account)
+		return dst.Blocker.Unblock(ctx, a.Account)
 	case ActionMute:
 		hide := true
 		if a.HideNotifications != nil {
 			hide = *a.HideNotifications
 		}
-		return dst.(Muter).Mute(ctx, a.Account, hide)
+		return dst.Muter.Mute(ctx, a.Account, hide)
 	case ActionUnmute:
-		return dst.(Muter).Unmute(ctx, a.Account)
+		return dst.Muter.Unmute(ctx, a.Account)
 	case ActionBlockDomain:
-		return dst.(DomainBlocker).BlockDomain(ctx, a.Domain)
+		return dst.DomainBlocker.BlockDomain(ctx, a.Domain)
 	case ActionUnblockDomain:
-		return dst.(DomainBlocker).UnblockDomain(ctx, a.Domain)
+		return dst.DomainBlocker.UnblockDomain(ctx, a.Domain)
 	case ActionBookmark:
-		return dst.(Bookmarker).Bookmark(ctx, a.URI)
+		return dst.Bookmarker.Bookmark(ctx, a.URI)
 	case ActionUnbookmark:
-		return dst.(Bookmarker).Unbookmark(ctx, a.URI)
+		return dst.Bookmarker.Unbookmark(ctx, a.URI)
 	case ActionCreateList:
-		return dst.(ListManager).CreateList(ctx, a.List)
+		return dst.ListManager.CreateList(ctx, a.List)
 	case ActionDeleteList:
-		return dst.(ListManager).DeleteList(ctx, a.List)
+		return dst.ListManager.DeleteList(ctx, a.List)
 	case ActionAddToList:
-		return dst.(ListEditor).AddToList(ctx, a.List, a.Account)
+		return dst.ListEditor.AddToList(ctx, a.List, a.Account)
 	case ActionRemoveFromList:
-		return dst.(ListEditor).RemoveFromList(ctx, a.List, a.Account)
+		return dst.ListEditor.RemoveFromList(ctx, a.List, a.Account)
 	}
 	return fmt.Errorf("%w: unknown action kind %v", ErrUnsupported, a.Kind)
 }

@@ -20,21 +20,11 @@ func BenchmarkEngineOverhead(b *testing.B) {
 	var total int
 	for b.Loop() {
 		d := newMemDest()
-		res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, d)
+		res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, importer.DestinationOf(d))
 		if err != nil || res.Applied != rows {
 			b.Fatalf("%v, %+v", err, res)
 		}
 		total += rows
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// BenchmarkDependencies computes the dependencies of a 10,000-action
-// lists plan.
-func BenchmarkDependencies(b *testing.B) {
-	plan := listsPlan(50, 100)
-	b.ReportAllocs()
-	for b.Loop() {
-		importer.Dependencies(plan.Actions)
-	}
 }

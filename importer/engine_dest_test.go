@@ -234,4 +234,6 @@ func (f followerOnly) Unfollow(ctx context.Context, acct string) error {
 }
 
 // onlyFollower hides every method but Follow and Unfollow.
-func onlyFollower(d *memDest) importer.Follower { return followerOnly{d} }
+func onlyFollower(d *memDest) importer.Destination {
+	return importer.Destination{Follower: followerOnly{d}}
+}

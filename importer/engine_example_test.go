@@ -55,7 +55,8 @@ func ExampleEngine_Apply() {
 	}}
 	// One action at a time, so the output has a fixed order.
 	e := &importer.Engine{Concurrency: 1}
-	res, err := e.Apply(context.Background(), plan, printDest{})
+	dst := importer.Destination{Follower: printDest{}, ListManager: printDest{}, ListEditor: printDest{}}
+	res, err := e.Apply(context.Background(), plan, dst)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -27,7 +27,7 @@ func TestApplyRequested(t *testing.T) {
 		{Kind: importer.ActionFollow, Account: "open@x.example", Line: 1},
 		{Kind: importer.ActionFollow, Account: "locked@x.example", Line: 2},
 	}}
-	res, err := fast().Apply(context.Background(), plan, d)
+	res, err := fast().Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,18 +8,21 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/fediport/fediport/internal/backoff"
 )
 
-// Apply carries out plan on dst, which must implement the interfaces the
-// plan's actions need ([Follower], [Blocker], [Muter], [DomainBlocker],
-// [Bookmarker], [ListManager], [ListEditor]); see [Check].
+// Apply carries out plan on dst, whose fields must be set for the kinds
+// of action the plan holds ([Follower], [Blocker], [Muter],
+// [DomainBlocker], [Bookmarker], [ListManager], [ListEditor]); see
+// [Check].
 //
 // Up to e.Concurrency actions run at once, but an action never starts
 // before the earlier actions of the plan it depends on have finished:
 // actions about the same account, domain, status URI, list, or list
 // member run in plan order, so a list is created before members are
-// added and an account is followed before it is added to a list (see
-// [Dependencies]). An addition to a list whose creation, or whose
+// added and an account is followed before it is added to a list. An
+// addition to a list whose creation, or whose
 // member's follow, failed is not tried; it fails with
 // [ErrDependencyFailed].
 //
@@ -30,7 +33,7 @@ import (
 // destination, journal for another plan), when the journal cannot be
 // written, or when ctx is done; the Result then tells what was done, and
 // with a journal, Apply of the same plan picks up from there.
-func (e *Engine) Apply(ctx context.Context, plan *Plan, dst any) (*Result, error) {
+func (e *Engine) Apply(ctx context.Context, plan *Plan, dst Destination) (*Result, error) {
 	if err := Check(plan, dst); err != nil {
 		return nil, err
 	}
@@ -43,11 +46,16 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, dst any) (*Result, error
 		e:    e,
 		plan: plan,
 		dst:  dst,
-		gate: &gate{},
-		breaker: &breaker{
-			threshold: orDefault(e.HostFailures, DefaultHostFailures),
-			cooldown:  orDefault(e.HostCooldown, DefaultHostCooldown),
-			wait:      e.WaitForHosts,
+		gate: &backoff.Gate{},
+		policy: &backoff.Policy{
+			MaxAttempts:   orDefault(e.MaxAttempts, DefaultMaxAttempts),
+			BaseDelay:     orDefault(e.BaseDelay, DefaultBaseDelay),
+			MaxDelay:      orDefault(e.MaxDelay, DefaultMaxDelay),
+			MaxRetryAfter: orDefault(e.MaxRetryAfter, DefaultMaxRetryAfter),
+		},
+		breaker: &backoff.Breaker{
+			HostFailures: orDefault(e.HostFailures, DefaultHostFailures),
+			HostCooldown: orDefault(e.HostCooldown, DefaultHostCooldown),
 		},
 	}
 	return r.apply(ctx)
@@ -60,7 +68,7 @@ func orDefault[T ~int | ~int64](v, d T) T {
 	return v
 }
 
-// Dependencies returns, for each action of a plan, the indexes of the
+// dependencies returns, for each action of a plan, the indexes of the
 // earlier actions that must finish before it starts. The rules, over the
 // subjects an action touches:
 //
@@ -79,7 +87,7 @@ func orDefault[T ~int | ~int64](v, d T) T {
 // So members of one list are added concurrently, but after the list is
 // created and after each member is followed, and an unblock-domain of an
 // overwrite finishes before a block of the same domain.
-func Dependencies(actions []Action) [][]int {
+func dependencies(actions []Action) [][]int {
 	type res struct {
 		writer  int
 		readers []int
@@ -189,12 +197,29 @@ func hostOf(a Action) string {
 	return ""
 }
 
+// run is one Apply: the plan's actions, the state of each, and what is
+// ready to start.
 type run struct {
 	e       *Engine
 	plan    *Plan
-	dst     any
-	gate    *gate
-	breaker *breaker
+	dst     Destination
+	gate    *backoff.Gate
+	policy  *backoff.Policy
+	breaker *backoff.Breaker
+
+	// Set by schedule, used by the loop's goroutine only.
+	actions    []Action
+	deps       [][]int // earlier actions each waits for
+	dependents [][]int // later actions waiting for each
+	waiting    []int   // unfinished deps of each; -1: found in the journal
+	state      []int
+	errs       []error
+	ready      indexHeap // actions whose deps are done, to start in plan order
+	queued     []bool    // pushed on ready once
+	requested  []int     // follows done as requests
+	prog       Progress
+	res        *Result
+	journalErr error // the first failure to write the journal
 }
 
 type outcome struct {
@@ -223,150 +248,178 @@ func (h *indexHeap) Pop() any {
 	return x
 }
 
+// apply runs the plan: it replays the journal, then hands ready actions
+// to the workers until every action is finished or the run stops.
 func (r *run) apply(ctx context.Context) (*Result, error) {
-	actions := r.plan.Actions
-	n := len(actions)
-	res := &Result{Type: r.plan.Type, Total: n}
-	deps := Dependencies(actions)
-	dependents := make([][]int, n)
-	waiting := make([]int, n)
-	for i, d := range deps {
-		waiting[i] = len(d)
-		for _, j := range d {
-			dependents[j] = append(dependents[j], i)
+	r.schedule()
+	r.replayJournal()
+	for i := range r.actions {
+		if r.waiting[i] == 0 {
+			r.push(i)
 		}
 	}
-	state := make([]int, n)
-	errs := make([]error, n)
-	var ready indexHeap
-	queued := make([]bool, n)
-	push := func(i int) {
-		if !queued[i] && state[i] == statePending {
-			queued[i] = true
-			heap.Push(&ready, i)
-		}
-	}
-	var journalErr error
-	prog := Progress{Total: n}
-
-	// finish records the outcome of action i and releases its dependents.
-	var requested []int
-	finish := func(i int, err error, fromJournal bool) {
-		if errors.Is(err, ErrRequested) {
-			// Done, awaiting approval: nothing to retry.
-			requested = append(requested, i)
-			err = nil
-		}
-		if !fromJournal && r.e.Journal != nil && journalErr == nil {
-			journalErr = r.e.Journal.record(i, actions[i], err)
-		}
-		if err != nil {
-			state[i] = stateFailed
-			errs[i] = err
-			prog.Failed++
-		} else {
-			state[i] = stateOK
-			prog.Done++
-			if fromJournal {
-				res.Resumed++
-			} else {
-				res.Applied++
-			}
-		}
-		if fromJournal && err != nil {
-			res.Resumed++
-		}
-		if r.e.OnProgress != nil {
-			r.e.OnProgress(prog)
-		}
-		for _, k := range dependents[i] {
-			waiting[k]--
-			if waiting[k] == 0 {
-				push(k)
-			}
-		}
-	}
-
-	if j := r.e.Journal; j != nil {
-		// Replay the journal in plan order, so dependents are released
-		// as in a fresh run.
-		for i := range actions {
-			if _, ok := j.outcomes[i]; ok {
-				waiting[i] = -1 // never becomes ready
-			}
-		}
-		for i := range actions {
-			if rec, ok := j.outcomes[i]; ok {
-				var err error
-				if !rec.ok {
-					err = &RecordedError{Message: rec.msg}
-				}
-				finish(i, err, true)
-			}
-		}
-	}
-	for i := range actions {
-		if waiting[i] == 0 {
-			push(i)
-		}
-	}
-
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	conc := orDefault(r.e.Concurrency, DefaultConcurrency)
 	work := make(chan int)
 	results := make(chan outcome)
-	for range conc {
+	for range orDefault(r.e.Concurrency, DefaultConcurrency) {
 		go func() {
 			for i := range work {
-				results <- outcome{i, r.exec(ctx, actions[i])}
+				results <- outcome{i, r.exec(ctx, r.actions[i])}
 			}
 		}()
 	}
+	stopping, stopErr := r.dispatch(ctx, cancel, work, results)
+	close(work)
+	return r.result(ctx, stopping, stopErr)
+}
 
+// schedule computes the dependencies of the plan's actions and sets up
+// their state.
+func (r *run) schedule() {
+	r.actions = r.plan.Actions
+	n := len(r.actions)
+	r.res = &Result{Type: r.plan.Type, Total: n}
+	r.prog = Progress{Total: n}
+	r.deps = dependencies(r.actions)
+	r.dependents = make([][]int, n)
+	r.waiting = make([]int, n)
+	for i, d := range r.deps {
+		r.waiting[i] = len(d)
+		for _, j := range d {
+			r.dependents[j] = append(r.dependents[j], i)
+		}
+	}
+	r.state = make([]int, n)
+	r.errs = make([]error, n)
+	r.queued = make([]bool, n)
+}
+
+// push makes action i ready to start, once.
+func (r *run) push(i int) {
+	if !r.queued[i] && r.state[i] == statePending {
+		r.queued[i] = true
+		heap.Push(&r.ready, i)
+	}
+}
+
+// finish records the outcome of action i and releases its dependents.
+func (r *run) finish(i int, err error, fromJournal bool) {
+	if errors.Is(err, ErrRequested) {
+		// Done, awaiting approval: nothing to retry.
+		r.requested = append(r.requested, i)
+		err = nil
+	}
+	if !fromJournal && r.e.Journal != nil && r.journalErr == nil {
+		r.journalErr = r.e.Journal.record(i, r.actions[i], err)
+	}
+	if err != nil {
+		r.state[i] = stateFailed
+		r.errs[i] = err
+		r.prog.Failed++
+	} else {
+		r.state[i] = stateOK
+		r.prog.Done++
+		if !fromJournal {
+			r.res.Applied++
+		}
+	}
+	if fromJournal {
+		r.res.Resumed++
+	}
+	if r.e.Progress != nil {
+		r.prog.Action, r.prog.Err, r.prog.Resumed = r.actions[i], err, fromJournal
+		r.e.Progress(r.prog)
+	}
+	for _, k := range r.dependents[i] {
+		r.waiting[k]--
+		if r.waiting[k] == 0 {
+			r.push(k)
+		}
+	}
+}
+
+// replayJournal finishes the actions the journal holds, in plan order, so
+// dependents are released as in a fresh run.
+func (r *run) replayJournal() {
+	j := r.e.Journal
+	if j == nil {
+		return
+	}
+	for i := range r.actions {
+		if _, ok := j.outcomes[i]; ok {
+			r.waiting[i] = -1 // never becomes ready
+		}
+	}
+	for i := range r.actions {
+		if rec, ok := j.outcomes[i]; ok {
+			var err error
+			if !rec.ok {
+				err = &RecordedError{Message: rec.msg}
+			}
+			r.finish(i, err, true)
+		}
+	}
+}
+
+// settleFailedDeps finishes, without a worker, the ready actions at the
+// head of the queue whose hard dependency failed.
+func (r *run) settleFailedDeps() {
+	for r.ready.Len() > 0 {
+		i := r.ready[0]
+		failedDep := -1
+		for _, d := range r.deps[i] {
+			if r.state[d] == stateFailed && hard(r.actions[i], r.actions[d]) {
+				failedDep = d
+				break
+			}
+		}
+		if failedDep < 0 {
+			return
+		}
+		heap.Pop(&r.ready)
+		r.finish(i, fmt.Errorf("%w: %s: %v", ErrDependencyFailed, r.actions[failedDep].Kind, r.errs[failedDep]), false)
+		if r.journalErr != nil {
+			return
+		}
+	}
+}
+
+// dispatch hands ready actions to the workers over work and takes their
+// outcomes from results, until every action is finished, or ctx is done
+// or the journal cannot be written (then it cancels the others and waits
+// for those in flight). It reports whether the run stopped early, and the
+// journal's error.
+func (r *run) dispatch(ctx context.Context, cancel context.CancelFunc, work chan<- int, results <-chan outcome) (stopping bool, stopErr error) {
 	inflight := 0
-	stopping := false
-	var stopErr error
 	// done is ctx.Done() until the run is stopping, then nil: once
 	// stopping, the loop only waits for the actions in flight, and a
 	// closed channel in the select would make it spin.
 	done := ctx.Done()
+	stop := func() {
+		if r.journalErr != nil && !stopping {
+			stopping, stopErr = true, r.journalErr
+			cancel()
+		}
+	}
 	for {
 		if stopping {
 			done = nil
+		} else {
+			r.settleFailedDeps()
+			stop()
 		}
-		// Settle ready actions whose hard dependency failed, without a
-		// worker.
-		for !stopping && ready.Len() > 0 {
-			i := ready[0]
-			failedDep := -1
-			for _, d := range deps[i] {
-				if state[d] == stateFailed && hard(actions[i], actions[d]) {
-					failedDep = d
-					break
-				}
-			}
-			if failedDep < 0 {
-				break
-			}
-			heap.Pop(&ready)
-			finish(i, fmt.Errorf("%w: %s: %v", ErrDependencyFailed, actions[failedDep].Kind, errs[failedDep]), false)
-			if journalErr != nil {
-				stopping, stopErr = true, journalErr
-				cancel()
-			}
+		if inflight == 0 && (stopping || r.ready.Len() == 0) {
+			return stopping, stopErr
 		}
-		if inflight == 0 && (stopping || ready.Len() == 0) {
-			break
-		}
-		var send chan int
+		var send chan<- int
 		next := -1
-		if !stopping && ready.Len() > 0 {
-			send, next = work, ready[0]
+		if !stopping && r.ready.Len() > 0 {
+			send, next = work, r.ready[0]
 		}
 		select {
 		case send <- next:
-			heap.Pop(&ready)
+			heap.Pop(&r.ready)
 			inflight++
 		case o := <-results:
 			inflight--
@@ -376,25 +429,25 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 				stopping = true
 				continue
 			}
-			finish(o.i, o.err, false)
-			if journalErr != nil && !stopping {
-				stopping, stopErr = true, journalErr
-				cancel()
-			}
+			r.finish(o.i, o.err, false)
+			stop()
 		case <-done:
 			stopping = true
 		}
 	}
-	close(work)
+}
 
-	for i, s := range state {
+// result gathers the Result and the error Apply returns.
+func (r *run) result(ctx context.Context, stopping bool, stopErr error) (*Result, error) {
+	res := r.res
+	for i, s := range r.state {
 		if s == stateFailed {
-			res.Failed = append(res.Failed, Failure{Action: actions[i], Err: errs[i]})
+			res.Failed = append(res.Failed, Failure{Action: r.actions[i], Err: r.errs[i]})
 		}
 	}
-	slices.Sort(requested)
-	for _, i := range requested {
-		res.Requested = append(res.Requested, actions[i])
+	slices.Sort(r.requested)
+	for _, i := range r.requested {
+		res.Requested = append(res.Requested, r.actions[i])
 	}
 	if stopErr != nil {
 		return res, stopErr
@@ -405,58 +458,8 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 			return res, context.Cause(ctx)
 		}
 	}
-	if prog.Done+prog.Failed != n {
+	if r.prog.Done+r.prog.Failed != len(r.actions) {
 		return res, errors.New("importer: internal error: plan not finished")
 	}
 	return res, nil
-}
-
-// exec runs one action with retries, rate-limit waits and circuit
-// breaking.
-func (r *run) exec(ctx context.Context, a Action) error {
-	host := hostOf(a)
-	maxAttempts := orDefault(r.e.MaxAttempts, DefaultMaxAttempts)
-	base := orDefault(r.e.BaseDelay, DefaultBaseDelay)
-	maxDelay := orDefault(r.e.MaxDelay, DefaultMaxDelay)
-	maxRetryAfter := orDefault(r.e.MaxRetryAfter, DefaultMaxRetryAfter)
-	attempts, waits := 0, 0
-	for {
-		if err := r.gate.wait(ctx); err != nil {
-			return err
-		}
-		if err := r.breaker.allow(ctx, host); err != nil {
-			return err
-		}
-		err := call(ctx, r.dst, a)
-		if err == nil {
-			r.breaker.done(host, nil, true)
-			return nil
-		}
-		if ctx.Err() != nil {
-			return err
-		}
-		transient, wait := classify(err)
-		switch {
-		case !transient:
-			r.breaker.done(host, nil, false)
-			return err
-		case wait > 0:
-			// Rate limited: the server answered, the host is not at fault.
-			r.breaker.done(host, nil, false)
-			waits++
-			if waits > maxRateLimitWaits || wait > maxRetryAfter {
-				return err
-			}
-			r.gate.delay(wait)
-		default:
-			r.breaker.done(host, err, false)
-			attempts++
-			if attempts >= maxAttempts {
-				return err
-			}
-			if err := sleep(ctx, backoff(attempts, base, maxDelay)); err != nil {
-				return err
-			}
-		}
-	}
 }

@@ -46,7 +46,7 @@ func TestApplyAllKinds(t *testing.T) {
 		{Kind: importer.ActionCreateList, List: "New"},
 		{Kind: importer.ActionAddToList, List: "New", Account: "a@x.example"},
 	}}
-	res, err := fast().Apply(context.Background(), plan, d)
+	res, err := fast().Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,62 +66,6 @@ func TestApplyAllKinds(t *testing.T) {
 	}
 	if res.Applied != len(plan.Actions) || len(res.Failed) != 0 || res.Total != len(plan.Actions) {
 		t.Errorf("result = %+v, want all %d applied", res, len(plan.Actions))
-	}
-}
-
-func TestDependencies(t *testing.T) {
-	t.Parallel()
-	follow := func(a string) importer.Action { return importer.Action{Kind: importer.ActionFollow, Account: a} }
-	add := func(l, a string) importer.Action {
-		return importer.Action{Kind: importer.ActionAddToList, List: l, Account: a}
-	}
-	create := func(l string) importer.Action { return importer.Action{Kind: importer.ActionCreateList, List: l} }
-	tests := []struct {
-		name    string
-		actions []importer.Action
-		want    [][]int
-	}{
-		{"independent follows run together",
-			[]importer.Action{follow("a@x"), follow("b@x"), follow("c@y")},
-			[][]int{nil, nil, nil}},
-		{"same account in order, case-insensitively",
-			[]importer.Action{follow("a@x"), {Kind: importer.ActionUnfollow, Account: "A@X"}, {Kind: importer.ActionBlock, Account: "a@x"}},
-			[][]int{nil, {0}, {1}}},
-		{"member after its list and its follow",
-			[]importer.Action{create("L"), follow("a@x"), add("L", "a@x"), add("L", "b@x")},
-			[][]int{nil, nil, {0, 1}, {0}}},
-		{"members of one list are added together",
-			[]importer.Action{create("L"), add("L", "a@x"), add("L", "b@x"), add("M", "a@x")},
-			[][]int{nil, {0}, {0}, nil}},
-		{"deleting a list waits for its members",
-			[]importer.Action{add("L", "a@x"), {Kind: importer.ActionRemoveFromList, List: "L", Account: "b@x"}, {Kind: importer.ActionDeleteList, List: "L"}},
-			[][]int{nil, nil, {0, 1}}},
-		{"same membership in order",
-			[]importer.Action{{Kind: importer.ActionRemoveFromList, List: "L", Account: "a@x"}, add("L", "a@x")},
-			[][]int{nil, {0}}},
-		{"unfollow waits for adds reading the account",
-			[]importer.Action{add("L", "a@x"), {Kind: importer.ActionUnfollow, Account: "a@x"}},
-			[][]int{nil, {0}}},
-		{"same account in punycode and Unicode",
-			[]importer.Action{create("L"), follow("nare@xn--69aa8bzb.xn--y9a3aq"), add("M", "@Nare@թութ.հայ"), add("L", "nare@XN--69AA8BZB.xn--y9a3aq")},
-			[][]int{nil, nil, {1}, {0, 1}}},
-		{"a bare name waits for addresses with its user name, and they for it",
-			[]importer.Action{follow("alice@local.example"), add("L", "alice"), follow("alice"), add("M", "alice@other.example"), follow("alice@other.example")},
-			[][]int{nil, {0}, {1}, {2}, {2, 3}}},
-		{"domain unblock before block of the same domain",
-			[]importer.Action{{Kind: importer.ActionUnblockDomain, Domain: "a.example"}, {Kind: importer.ActionUnblockDomain, Domain: "b.example"}, {Kind: importer.ActionBlockDomain, Domain: "A.example"}},
-			[][]int{nil, nil, {0}}},
-		{"bookmarks by URI",
-			[]importer.Action{{Kind: importer.ActionUnbookmark, URI: "u1"}, {Kind: importer.ActionBookmark, URI: "u2"}, {Kind: importer.ActionBookmark, URI: "u1"}},
-			[][]int{nil, nil, {0}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := importer.Dependencies(tt.actions)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("Dependencies (-want +got):\n%s", diff)
-			}
-		})
 	}
 }
 
@@ -152,7 +96,7 @@ func TestApplyOrderUnderConcurrency(t *testing.T) {
 	d.maxDelay = 200 * time.Microsecond
 	e := fast()
 	e.Concurrency = 16
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +105,7 @@ func TestApplyOrderUnderConcurrency(t *testing.T) {
 		t.Errorf("failed: %s: %v", f.Action.Key(), f.Err)
 	}
 	seq := newMemDest()
-	if _, err := (&importer.Engine{Concurrency: 1}).Apply(context.Background(), plan, seq); err != nil {
+	if _, err := (&importer.Engine{Concurrency: 1}).Apply(context.Background(), plan, importer.DestinationOf(seq)); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(seq.snapshot(), d.snapshot()); diff != "" {
@@ -192,7 +136,7 @@ func TestApplyDependencyFailed(t *testing.T) {
 		}
 		return nil
 	}
-	res, err := fast().Apply(context.Background(), plan, d)
+	res, err := fast().Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +223,7 @@ func TestApplyRetries(t *testing.T) {
 			e := fast()
 			e.MaxAttempts = tt.maxAttempts
 			plan := &importer.Plan{Type: importer.Blocking, Actions: []importer.Action{{Kind: importer.ActionBlock, Account: "a@x.example"}}}
-			res, err := e.Apply(context.Background(), plan, d)
+			res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -317,7 +261,7 @@ func TestApplyRateLimitPausesEveryone(t *testing.T) {
 		now := time.Now()
 		if !limitHit {
 			limitHit, limitAt = true, now
-			return &importer.TemporaryError{Err: errors.New("429"), After: wait}
+			return &importer.TemporaryError{Err: errors.New("429"), RetryAfter: wait}
 		}
 		starts = append(starts, now)
 		return nil
@@ -328,7 +272,7 @@ func TestApplyRateLimitPausesEveryone(t *testing.T) {
 	}
 	e := fast()
 	e.Concurrency = 1 // calls after the 429 all start after it
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,11 +290,11 @@ func TestApplyRateLimitPausesEveryone(t *testing.T) {
 func TestApplyRateLimitTooLong(t *testing.T) {
 	t.Parallel()
 	d := newMemDest()
-	d.fail = func(string) error { return &importer.TemporaryError{Err: errors.New("429"), After: time.Hour} }
+	d.fail = func(string) error { return &importer.TemporaryError{Err: errors.New("429"), RetryAfter: time.Hour} }
 	e := fast()
 	e.MaxRetryAfter = time.Minute
 	plan := &importer.Plan{Type: importer.Blocking, Actions: []importer.Action{{Kind: importer.ActionBlock, Account: "a@x"}}}
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +325,7 @@ func TestApplyCircuitBreaker(t *testing.T) {
 	e.MaxAttempts = 1
 	e.HostFailures = 3
 	e.HostCooldown = time.Hour
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +368,7 @@ func TestApplyCircuitBreakerWaits(t *testing.T) {
 	e.HostFailures = 2
 	e.HostCooldown = 20 * time.Millisecond
 	e.WaitForHosts = true
-	res, err := e.Apply(context.Background(), plan, d)
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,18 +390,34 @@ func TestApplyProgress(t *testing.T) {
 	}
 	e := fast()
 	e.Concurrency = 3
-	e.OnProgress = func(p importer.Progress) { got = append(got, p) }
-	res, err := e.Apply(context.Background(), plan, d)
+	e.Progress = func(p importer.Progress) { got = append(got, p) }
+	res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != len(plan.Actions) {
 		t.Fatalf("%d progress calls, want %d", len(got), len(plan.Actions))
 	}
+	failedSeen := 0
+	seen := map[string]bool{}
 	for i, p := range got {
 		if p.Done+p.Failed != i+1 || p.Total != len(plan.Actions) {
 			t.Errorf("progress %d = %+v", i, p)
 		}
+		// Each call tells the action that finished, and its failure.
+		seen[p.Action.Key()] = true
+		if p.Err != nil {
+			failedSeen++
+			if !errors.Is(p.Err, errPermanent) && !errors.Is(p.Err, importer.ErrDependencyFailed) {
+				t.Errorf("progress %d: Err = %v", i, p.Err)
+			}
+		}
+		if p.Resumed {
+			t.Errorf("progress %d: Resumed without a journal", i)
+		}
+	}
+	if len(seen) != len(plan.Actions) || failedSeen != len(res.Failed) {
+		t.Errorf("progress named %d distinct actions and %d failures; want %d and %d", len(seen), failedSeen, len(plan.Actions), len(res.Failed))
 	}
 	last := got[len(got)-1]
 	if last.Failed != len(res.Failed) || last.Done != res.Applied || last.Failed == 0 {
@@ -472,12 +432,12 @@ func TestApplyCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := fast()
 	var n atomic.Int32
-	e.OnProgress = func(importer.Progress) {
+	e.Progress = func(importer.Progress) {
 		if n.Add(1) == 10 {
 			cancel()
 		}
 	}
-	res, err := e.Apply(ctx, plan, d)
+	res, err := e.Apply(ctx, plan, importer.DestinationOf(d))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -529,7 +489,7 @@ func TestWriteFailures(t *testing.T) {
 		}
 		return nil
 	}
-	res, err := fast().Apply(context.Background(), plan, d)
+	res, err := fast().Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@ import (
 
 // The errors the package returns. Callers branch on them with
 // [errors.Is]; the errors returned carry more detail ([*ParseError],
-// [*FollowLimitError], [*MismatchError]) and unwrap to these.
+// [*FollowLimitError], [*MismatchError], [*JournalError]) and unwrap to
+// these.
 var (
 	// ErrTooLarge means the file is larger than [Reader.MaxBytes]
 	// (Mastodon: "File is too large").
@@ -39,29 +40,63 @@ var (
 	// than N people"). The error is a [*FollowLimitError].
 	ErrFollowLimit = errors.New("importer: follow limit reached")
 	// ErrTooManyLists means a lists import would leave the account with
-	// more lists than [PlanOptions.MaxLists].
+	// more lists than [Planner.MaxLists].
 	ErrTooManyLists = errors.New("importer: too many lists")
 	// ErrTypeMismatch means a file looks like another import type than
 	// the one chosen: a warning to show, since users do import follows as
 	// blocks. The error is a [*MismatchError].
 	ErrTypeMismatch = errors.New("importer: file looks like another import type")
 
+	// The engine returns or records these; failures recorded in
+	// [Result.Failed] wrap the destination's own error, or one of these.
+	// ErrUnsupported means the destination lacks the interface a plan's
+	// actions need (for example a plan with follows and a destination
+	// that is not a [Follower]).
+	ErrUnsupported = errors.New("importer: destination does not support the action")
+	// ErrHostUnavailable means an action was not tried because the
+	// remote host it concerns failed too often in a row (its circuit is
+	// open). Retrying later, from the failures CSV, is reasonable.
+	ErrHostUnavailable = errors.New("importer: host unavailable")
+	// ErrDependencyFailed means an action was not tried because one it
+	// needs failed: adding a member to a list whose creation failed, or
+	// whose follow failed.
+	ErrDependencyFailed = errors.New("importer: a required action failed")
+	// ErrRequested is what a destination returns (wrapped) for a follow
+	// that the server took as a request not accepted yet (a locked
+	// account approves it; a remote account's server confirms it): the
+	// engine counts the action as done, and lists it in
+	// [Result.Requested].
+	ErrRequested = errors.New("importer: follow requested, not accepted yet")
+
+	// ErrJournalMismatch means the journal was written for another plan.
+	ErrJournalMismatch = errors.New("importer: journal belongs to another plan")
+	// ErrJournalCorrupt means the journal is not one fediport wrote, or
+	// was damaged somewhere other than its last record.
+	ErrJournalCorrupt = errors.New("importer: journal corrupt")
+
 	// ErrInvalidRow is what every per-row error unwraps to: a bad row is
-	// reported and skipped, and reading goes on with the next one.
+	// reported and skipped, and reading goes on with the next one. The
+	// [*ParseError]'s Column names the cell, and its message the reason
+	// (an invalid account address, domain, status URI or list title).
 	ErrInvalidRow = errors.New("importer: invalid row")
-	// ErrInvalidAccount means a cell is not an account address
+)
+
+// The reasons a row is invalid. They are not exported: a caller
+// branches on [ErrInvalidRow], and [ParseError.Column] says which cell.
+var (
+	// errInvalidAccount means a cell is not an account address
 	// (user@domain, or a bare local user name). It unwraps to
 	// [ErrInvalidRow].
-	ErrInvalidAccount error = &rowError{"importer: invalid account address"}
-	// ErrInvalidDomain means a cell is not a domain name. It unwraps to
+	errInvalidAccount error = &rowError{"importer: invalid account address"}
+	// errInvalidDomain means a cell is not a domain name. It unwraps to
 	// [ErrInvalidRow].
-	ErrInvalidDomain error = &rowError{"importer: invalid domain"}
-	// ErrInvalidURI means a bookmarks cell is not an absolute URI. It
+	errInvalidDomain error = &rowError{"importer: invalid domain"}
+	// errInvalidURI means a bookmarks cell is not an absolute URI. It
 	// unwraps to [ErrInvalidRow].
-	ErrInvalidURI error = &rowError{"importer: invalid status URI"}
-	// ErrInvalidList means a list title is empty or longer than
+	errInvalidURI error = &rowError{"importer: invalid status URI"}
+	// errInvalidList means a list title is empty or longer than
 	// [MaxListTitle] characters. It unwraps to [ErrInvalidRow].
-	ErrInvalidList error = &rowError{"importer: invalid list title"}
+	errInvalidList error = &rowError{"importer: invalid list title"}
 )
 
 // rowError is a per-row sentinel: errors.Is(err, ErrInvalidRow) holds

@@ -35,7 +35,7 @@ func ExampleNewReader() {
 // Plan a merge of a follows file into an account: new follows are added,
 // changed settings updated, and what is already as the file says is left
 // alone.
-func ExampleNewPlan() {
+func ExamplePlanner_Plan() {
 	yes, no := true, false
 	current := &importer.State{Following: []importer.Row{
 		{Account: "alice@social.example", ShowBoosts: &yes, Notify: &no},
@@ -46,8 +46,7 @@ func ExampleNewPlan() {
 		{Line: 3, Account: "bob@other.example"},
 		{Line: 4, Account: "carol@home.example"},
 	}
-	plan, err := importer.NewPlan(importer.Following, importer.Merge, current, rows,
-		importer.PlanOptions{LocalDomain: "home.example"})
+	plan, err := (&importer.Planner{LocalDomain: "home.example"}).Plan(importer.Following, importer.Merge, current, rows)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -61,9 +60,8 @@ func ExampleNewPlan() {
 }
 
 // A followers list cannot be imported, and the error says why.
-func ExampleNewPlan_followers() {
-	_, err := importer.NewPlan(importer.Followers, importer.Merge, nil,
-		[]importer.Row{{Account: "alice@social.example"}}, importer.PlanOptions{})
+func ExamplePlanner_Plan_followers() {
+	_, err := (&importer.Planner{}).Plan(importer.Followers, importer.Merge, nil, []importer.Row{{Account: "alice@social.example"}})
 	fmt.Println(errors.Is(err, importer.ErrFollowersImport))
 	// Output:
 	// true

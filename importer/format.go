@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -8,16 +9,19 @@ import (
 	"golang.org/x/net/idna"
 )
 
-// Types lists every import type, in the order Mastodon's settings page
-// shows them, with [Followers] last.
-var Types = []Type{Following, Muting, Blocking, DomainBlocking, Bookmarks, Lists, Followers}
+// types lists every import type; [Types] returns a copy.
+var types = [...]Type{Following, Muting, Blocking, DomainBlocking, Bookmarks, Lists, Followers}
+
+// Types returns every import type, in the order Mastodon's settings page
+// shows them, with [Followers] last. The slice is the caller's.
+func Types() []Type { return slices.Clone(types[:]) }
 
 // ParseType returns the [Type] named s ("following", "domain_blocking",
 // ...). It also accepts the names of the files Mastodon writes, without
 // ".csv" ("following_accounts", "blocked_domains", ...).
 func ParseType(s string) (Type, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	for _, t := range Types {
+	for _, t := range types {
 		if s == string(t) || s == strings.TrimSuffix(FileName(t), ".csv") {
 			return t, nil
 		}

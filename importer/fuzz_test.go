@@ -29,7 +29,7 @@ func FuzzReader(f *testing.F) {
 		if err != nil {
 			return err
 		}
-		for i := range importer.Types {
+		for i := range importer.Types() {
 			f.Add(b, uint8(i))
 		}
 		return nil
@@ -50,7 +50,7 @@ func FuzzReader(f *testing.F) {
 		importer.ErrIncompatibleType, importer.ErrMalformed, importer.ErrInvalidRow,
 	}
 	f.Fuzz(func(t *testing.T, data []byte, ti uint8) {
-		typ := importer.Types[int(ti)%len(importer.Types)]
+		typ := importer.Types()[int(ti)%len(importer.Types())]
 		importer.DetectType(data, "")
 		r := importer.NewReader(bytes.NewReader(data), typ)
 		r.LocalDomain = "local.example"
@@ -100,7 +100,7 @@ func FuzzReader(f *testing.F) {
 }
 
 func typeIndex(t importer.Type) int {
-	for i, x := range importer.Types {
+	for i, x := range importer.Types() {
 		if x == t {
 			return i
 		}

@@ -1,43 +1,23 @@
 package importer
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
-	"io"
-	"os"
-	"strconv"
+	"strings"
 
-	"github.com/fediport/fediport/internal/atomicfile"
-)
-
-// Journal errors. A [*JournalError] carries the file and line and
-// unwraps to one of these.
-var (
-	// ErrJournalMismatch means the journal was written for another plan.
-	ErrJournalMismatch = errors.New("importer: journal belongs to another plan")
-	// ErrJournalCorrupt means the journal is not one fediport wrote, or
-	// was damaged somewhere other than its last record.
-	ErrJournalCorrupt = errors.New("importer: journal corrupt")
+	"github.com/fediport/fediport/internal/journal"
 )
 
 // MaxJournalPlanBytes bounds the plan stored in a journal's header, and
 // so the memory reading a journal takes.
-const MaxJournalPlanBytes = 64 << 20
+const MaxJournalPlanBytes = journal.MaxHeaderBytes - 128
 
-// maxRecordBytes bounds one journal record; recorded error messages are
-// cut to fit.
-const (
-	maxRecordBytes  = 16 << 10
-	maxRecordErrMsg = 4 << 10
-)
-
-const journalMagic = "fediport-importer-journal 1"
+// maxRecordErrMsg bounds the error message a journal record keeps.
+const maxRecordErrMsg = 4 << 10
 
 // JournalError is an error reading a journal, with its position.
 type JournalError struct {
@@ -68,9 +48,11 @@ func (e *JournalError) Unwrap() error { return e.Err }
 // recomputed from the account after a partial import would differ).
 // Then comes one line per finished action: its index and key in the
 // plan, whether it succeeded, the error if not, and a CRC-32 of the
-// line. Each record is synced to disk before the action counts as done.
-// A last record cut short by a crash is dropped when the journal is
-// opened again; damage anywhere else is [ErrJournalCorrupt].
+// line. Each record is synced to disk before the action counts as done,
+// and a new journal's folder is synced when it is created. A last record
+// cut short by a crash is dropped when the journal is opened again;
+// damage anywhere else is [ErrJournalCorrupt]. (The file format and its
+// durability are fediport's one journal, shared with package migrate.)
 //
 // # Semantics
 //
@@ -87,7 +69,7 @@ func (e *JournalError) Unwrap() error { return e.Err }
 // once.
 type Journal struct {
 	path     string
-	f        *os.File
+	j        *journal.Journal
 	hash     string
 	plan     *Plan
 	outcomes map[int]journalRecord
@@ -99,8 +81,8 @@ type journalRecord struct {
 }
 
 type journalHeader struct {
-	Hash string `json:"hash"`
-	Plan *Plan  `json:"plan"`
+	Hash string          `json:"hash"`
+	Plan json.RawMessage `json:"plan"`
 }
 
 type journalLine struct {
@@ -133,217 +115,106 @@ func OpenJournal(path string, plan *Plan) (*Journal, error) {
 	if err != nil {
 		return nil, err
 	}
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist) || (err == nil && fi.Size() == 0):
-		if err := createJournal(path, hash, planJSON); err != nil {
-			return nil, err
-		}
-	case err != nil:
-		return nil, fmt.Errorf("importer: journal: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return nil, fmt.Errorf("importer: journal: %w", err)
-	}
-	j := &Journal{path: path, f: f, outcomes: map[int]journalRecord{}}
-	if err := j.load(plan, hash); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return j, nil
-}
-
-// createJournal writes a new journal holding only its header, atomically:
-// a crash leaves either no journal or a complete header.
-func createJournal(path, hash string, planJSON []byte) error {
 	if len(planJSON) > MaxJournalPlanBytes {
-		return fmt.Errorf("importer: journal: plan encodes to %d bytes, over MaxJournalPlanBytes", len(planJSON))
+		return nil, fmt.Errorf("importer: journal: plan encodes to %d bytes, over MaxJournalPlanBytes", len(planJSON))
 	}
-	err := atomicfile.Write(path, 0o600, func(w io.Writer) error {
-		var b bytes.Buffer
-		b.WriteString(journalMagic + "\n")
-		b.WriteString(`{"hash":"` + hash + `","plan":`)
-		b.Write(planJSON)
-		b.WriteString("}\n")
-		_, err := w.Write(b.Bytes())
-		return err
-	})
+	header, err := json.Marshal(journalHeader{Hash: hash, Plan: planJSON})
 	if err != nil {
-		return fmt.Errorf("importer: journal: %w", err)
+		return nil, fmt.Errorf("importer: journal: %w", err)
 	}
-	return nil
-}
-
-// readHeader reads the magic line and the header of a journal.
-func readHeader(br *bufio.Reader, path string) (*journalHeader, int64, error) {
-	magic, err := readLine(br, len(journalMagic)+1)
-	if err != nil || string(magic) != journalMagic {
-		return nil, 0, &JournalError{Path: path, Line: 1, Err: fmt.Errorf("%w: not a journal", ErrJournalCorrupt)}
+	jj, err := journal.Open(path, header)
+	if errors.Is(err, journal.ErrMismatch) {
+		return nil, mismatch(path, plan, hash)
 	}
-	line, err := readLine(br, MaxJournalPlanBytes+128)
 	if err != nil {
-		return nil, 0, &JournalError{Path: path, Line: 2, Err: fmt.Errorf("%w: header: %v", ErrJournalCorrupt, err)}
+		return nil, journalError(path, err)
 	}
-	var h journalHeader
-	if err := json.Unmarshal(line, &h); err != nil || h.Plan == nil {
-		return nil, 0, &JournalError{Path: path, Line: 2, Err: fmt.Errorf("%w: header: %v", ErrJournalCorrupt, err)}
-	}
-	got, _, err := planHash(h.Plan)
-	if err != nil || got != h.Hash {
-		return nil, 0, &JournalError{Path: path, Line: 2, Err: fmt.Errorf("%w: header hash does not match its plan", ErrJournalCorrupt)}
-	}
-	return &h, int64(len(magic) + 1 + len(line) + 1), nil
-}
-
-// readLine reads one LF-terminated line of at most max bytes, without
-// the LF. A line without its LF yields io.ErrUnexpectedEOF.
-func readLine(br *bufio.Reader, max int) ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		line = append(line, chunk...)
-		if len(line) > max+1 {
-			return nil, errors.New("line too long")
-		}
-		if err == nil {
-			return line[:len(line)-1], nil
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if errors.Is(err, io.EOF) {
-			if len(line) == 0 {
-				return nil, io.EOF
-			}
-			return nil, io.ErrUnexpectedEOF
-		}
+	outcomes, err := replay(jj, path, plan)
+	if err != nil {
+		jj.Close()
 		return nil, err
 	}
+	return &Journal{path: path, j: jj, hash: hash, plan: plan, outcomes: outcomes}, nil
+}
+
+// journalError turns an error of internal/journal into a [*JournalError]
+// wrapping [ErrJournalCorrupt], or a plain one.
+func journalError(path string, err error) error {
+	var je *journal.Error
+	if errors.As(err, &je) && errors.Is(err, journal.ErrCorrupt) {
+		reason := strings.TrimPrefix(je.Err.Error(), journal.ErrCorrupt.Error()+": ")
+		return &JournalError{Path: path, Line: je.Line, Err: fmt.Errorf("%w: %s", ErrJournalCorrupt, reason)}
+	}
+	return fmt.Errorf("importer: journal: %w", err)
+}
+
+// mismatch is the error of a journal made for another plan than plan.
+func mismatch(path string, plan *Plan, hash string) error {
+	other := "?"
+	if p, err := ReadJournalPlan(path); err == nil {
+		h, _, _ := planHash(p)
+		other = fmt.Sprintf("%.12s, %d actions", h, len(p.Actions))
+	}
+	return &JournalError{Path: path, Err: fmt.Errorf("%w (journal plan %s; this plan %.12s, %d actions)",
+		ErrJournalMismatch, other, hash, len(plan.Actions))}
 }
 
 // ReadJournalPlan returns the plan stored in the journal at path, so an
 // interrupted import can be resumed with exactly the plan it started.
 func ReadJournalPlan(path string) (*Plan, error) {
-	f, err := os.Open(path)
+	header, err := journal.ReadHeader(path)
 	if err != nil {
-		return nil, fmt.Errorf("importer: journal: %w", err)
+		return nil, journalError(path, err)
 	}
-	defer f.Close()
-	h, _, err := readHeader(bufio.NewReader(f), path)
-	if err != nil {
-		return nil, err
+	var h journalHeader
+	var plan *Plan
+	if json.Unmarshal(header, &h) != nil || json.Unmarshal(h.Plan, &plan) != nil || plan == nil {
+		return nil, &JournalError{Path: path, Line: 2, Err: fmt.Errorf("%w: header holds no plan", ErrJournalCorrupt)}
 	}
-	return h.Plan, nil
+	if got, _, err := planHash(plan); err != nil || got != h.Hash {
+		return nil, &JournalError{Path: path, Line: 2, Err: fmt.Errorf("%w: header hash does not match its plan", ErrJournalCorrupt)}
+	}
+	return plan, nil
 }
 
-// load checks the header against plan, reads the records and drops a
-// torn last record.
-func (j *Journal) load(plan *Plan, hash string) error {
-	st, err := decodeJournal(j.f, j.path, plan, hash)
-	if err != nil {
-		return err
-	}
-	if st.torn {
-		if err := j.f.Truncate(st.end); err != nil {
-			return fmt.Errorf("importer: journal: dropping torn record: %w", err)
-		}
-		if err := j.f.Sync(); err != nil {
-			return fmt.Errorf("importer: journal: %w", err)
-		}
-	}
-	if _, err := j.f.Seek(st.end, io.SeekStart); err != nil {
-		return fmt.Errorf("importer: journal: %w", err)
-	}
-	j.hash, j.plan, j.outcomes = hash, plan, st.outcomes
-	return nil
-}
-
-// journalState is what a journal's bytes say.
-type journalState struct {
-	outcomes map[int]journalRecord
-	// end is the length of the intact part: the header and the whole
-	// records. New records are appended there.
-	end int64
-	// torn reports that the last record is cut short or damaged and
-	// must be dropped (the file cut at end).
-	torn bool
-}
-
-// decodeJournal reads a journal from r (the whole file) for plan, whose
-// hash is hash. It does no I/O but reading r, so it can be fuzzed on
-// bytes.
-func decodeJournal(r io.Reader, path string, plan *Plan, hash string) (journalState, error) {
-	br := bufio.NewReader(r)
-	h, off, err := readHeader(br, path)
-	if err != nil {
-		return journalState{}, err
-	}
-	if h.Hash != hash {
-		return journalState{}, &JournalError{Path: path, Err: fmt.Errorf("%w (journal plan %.12s, %d actions; this plan %.12s, %d actions)",
-			ErrJournalMismatch, h.Hash, len(h.Plan.Actions), hash, len(plan.Actions))}
-	}
-	return decodeRecords(br, path, plan, off)
-}
-
-// decodeRecords reads the records that follow a journal's header (its
-// first two lines), which ends at offset off.
-func decodeRecords(br *bufio.Reader, path string, plan *Plan, off int64) (journalState, error) {
-	st := journalState{outcomes: map[int]journalRecord{}}
-	lineNo := 2
-	for {
-		line, err := readLine(br, maxRecordBytes)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		lineNo++
-		var rec journalLine
-		if err == nil {
-			err = parseRecord(line, &rec, plan)
-		}
-		if err == nil {
-			if _, dup := st.outcomes[rec.Index]; dup {
-				return st, &JournalError{Path: path, Line: lineNo, Err: fmt.Errorf("%w: action %d recorded twice", ErrJournalCorrupt, rec.Index)}
-			}
-		}
+// replay reads the outcomes a journal holds for plan.
+func replay(jj *journal.Journal, path string, plan *Plan) (map[int]journalRecord, error) {
+	outcomes := map[int]journalRecord{}
+	line := 2 // the magic and the header come first
+	for payload, err := range jj.Replay() {
 		if err != nil {
-			// Torn or damaged: tolerated only as the very last record.
-			if _, perr := br.Peek(1); perr == nil {
-				return st, &JournalError{Path: path, Line: lineNo, Err: fmt.Errorf("%w: %v", ErrJournalCorrupt, err)}
-			} else if !errors.Is(perr, io.EOF) {
-				return st, fmt.Errorf("importer: journal: %w", perr)
-			}
-			st.torn = true
-			break
+			return nil, journalError(path, err)
 		}
-		st.outcomes[rec.Index] = journalRecord{ok: rec.OK, msg: rec.Err}
-		off += int64(len(line) + 1)
+		line++
+		if err := decodeOutcome(payload, plan, outcomes); err != nil {
+			return nil, &JournalError{Path: path, Line: line, Err: fmt.Errorf("%w: %v", ErrJournalCorrupt, err)}
+		}
 	}
-	st.end = off
-	return st, nil
+	return outcomes, nil
 }
 
-func parseRecord(line []byte, rec *journalLine, plan *Plan) error {
-	tab := bytes.LastIndexByte(line, '\t')
-	if tab < 0 {
-		return errors.New("record without checksum")
-	}
-	sum, err := strconv.ParseUint(string(line[tab+1:]), 16, 32)
-	if err != nil || uint32(sum) != crc32.ChecksumIEEE(line[:tab]) {
-		return errors.New("record checksum mismatch")
-	}
-	if err := json.Unmarshal(line[:tab], rec); err != nil {
+// decodeOutcome adds the outcome a record's payload holds to outcomes.
+// It does no I/O, so it can be fuzzed on bytes.
+func decodeOutcome(payload []byte, plan *Plan, outcomes map[int]journalRecord) error {
+	var rec journalLine
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
 		return fmt.Errorf("record: %v", err)
 	}
 	if rec.Index < 0 || rec.Index >= len(plan.Actions) || plan.Actions[rec.Index].Key() != rec.Key {
 		return fmt.Errorf("record for action %d %q is not in the plan", rec.Index, rec.Key)
 	}
+	if _, dup := outcomes[rec.Index]; dup {
+		return fmt.Errorf("action %d recorded twice", rec.Index)
+	}
+	outcomes[rec.Index] = journalRecord{ok: rec.OK, msg: rec.Err}
 	return nil
 }
 
 // bind checks that plan is the journal's plan.
 func (j *Journal) bind(plan *Plan) error {
-	if j.f == nil {
+	if j.j == nil {
 		return errors.New("importer: journal is closed")
 	}
 	if plan == j.plan {
@@ -360,40 +231,27 @@ func (j *Journal) bind(plan *Plan) error {
 	return nil
 }
 
-// record appends and syncs the outcome of action i.
+// record appends the outcome of action i and returns once it is on disk.
 func (j *Journal) record(i int, a Action, actionErr error) error {
 	rec := journalLine{Index: i, Key: a.Key(), OK: actionErr == nil}
 	if actionErr != nil {
 		rec.Err = actionErr.Error()
 		if len(rec.Err) > maxRecordErrMsg {
-			rec.Err = rec.Err[:maxRecordErrMsg]
+			rec.Err = strings.ToValidUTF8(rec.Err[:maxRecordErrMsg], "")
 		}
 		if rec.Err == "" {
 			rec.Err = "failed"
 		}
 	}
-	b, err := encodeRecord(rec)
+	b, err := json.Marshal(rec)
 	if err != nil {
-		return err
-	}
-	if _, err := j.f.Write(b); err != nil {
 		return fmt.Errorf("importer: journal: %w", err)
 	}
-	if err := j.f.Sync(); err != nil {
+	if err := j.j.Append(b); err != nil {
 		return fmt.Errorf("importer: journal: %w", err)
 	}
 	j.outcomes[i] = journalRecord{ok: rec.OK, msg: rec.Err}
 	return nil
-}
-
-// encodeRecord returns the journal line of rec: its JSON, a tab, the
-// CRC-32 of the JSON in hex, and LF.
-func encodeRecord(rec journalLine) ([]byte, error) {
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return nil, fmt.Errorf("importer: journal: %w", err)
-	}
-	return fmt.Appendf(b, "\t%08x\n", crc32.ChecksumIEEE(b)), nil
 }
 
 // Recorded returns how many actions the journal has recorded.
@@ -401,10 +259,10 @@ func (j *Journal) Recorded() int { return len(j.outcomes) }
 
 // Close closes the journal's file.
 func (j *Journal) Close() error {
-	if j.f == nil {
+	if j.j == nil {
 		return nil
 	}
-	err := j.f.Close()
-	j.f = nil
+	err := j.j.Close()
+	j.j = nil
 	return err
 }

@@ -87,7 +87,7 @@ func openFileDest(t testing.TB, path string, plan *importer.Plan) (*memDest, fun
 			if !ok {
 				t.Fatalf("log line %q is no action of the plan", line)
 			}
-			if _, err := (&importer.Engine{}).Apply(context.Background(), &importer.Plan{Actions: []importer.Action{a}}, d); err != nil {
+			if _, err := (&importer.Engine{}).Apply(context.Background(), &importer.Plan{Actions: []importer.Action{a}}, importer.DestinationOf(d)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -121,7 +121,7 @@ func TestJournalHelperProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	res, err := (&importer.Engine{Concurrency: helperConc, Journal: j}).Apply(context.Background(), plan, d)
+	res, err := (&importer.Engine{Concurrency: helperConc, Journal: j}).Apply(context.Background(), plan, importer.DestinationOf(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestJournalCrash(t *testing.T) {
 	// The reference: an uninterrupted run.
 	refDir := t.TempDir()
 	ref, closeRef := openFileDest(t, filepath.Join(refDir, "dest.log"), plan)
-	if _, err := (&importer.Engine{Concurrency: helperConc}).Apply(context.Background(), plan, ref); err != nil {
+	if _, err := (&importer.Engine{Concurrency: helperConc}).Apply(context.Background(), plan, importer.DestinationOf(ref)); err != nil {
 		t.Fatal(err)
 	}
 	closeRef()

@@ -36,7 +36,7 @@ func applyJournaled(t *testing.T, ctx context.Context, path string, plan *import
 	defer j.Close()
 	e := fast()
 	e.Journal = j
-	return e.Apply(ctx, plan, d)
+	return e.Apply(ctx, plan, importer.DestinationOf(d))
 }
 
 func TestJournalResume(t *testing.T) {
@@ -59,12 +59,12 @@ func TestJournalResume(t *testing.T) {
 	e := fast()
 	e.Concurrency = 2
 	e.Journal = j
-	e.OnProgress = func(p importer.Progress) {
+	e.Progress = func(p importer.Progress) {
 		if p.Done+p.Failed == 10 {
 			cancel()
 		}
 	}
-	first, err := e.Apply(ctx, plan, d)
+	first, err := e.Apply(ctx, plan, importer.DestinationOf(d))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("first run: %v, want canceled", err)
 	}
@@ -146,7 +146,7 @@ func TestJournalOtherPlan(t *testing.T) {
 	defer j.Close()
 	e := fast()
 	e.Journal = j
-	if _, err := e.Apply(context.Background(), other, newMemDest()); !errors.Is(err, importer.ErrJournalMismatch) {
+	if _, err := e.Apply(context.Background(), other, importer.DestinationOf(newMemDest())); !errors.Is(err, importer.ErrJournalMismatch) {
 		t.Errorf("Apply of another plan: %v, want ErrJournalMismatch", err)
 	}
 }
@@ -213,12 +213,12 @@ func TestJournalDamage(t *testing.T) {
 			// The journal goes on from there and finishes the plan, on a
 			// destination that has what the journal says was done.
 			d := newMemDest()
-			if _, err := fast().Apply(context.Background(), plan, d); err != nil {
+			if _, err := fast().Apply(context.Background(), plan, importer.DestinationOf(d)); err != nil {
 				t.Fatal(err)
 			}
 			e := fast()
 			e.Journal = j
-			res, err := e.Apply(context.Background(), plan, d)
+			res, err := e.Apply(context.Background(), plan, importer.DestinationOf(d))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,9 +20,9 @@ const (
 	DefaultMaxLists = 50
 )
 
-// PlanOptions configure [NewPlan]. The zero value applies Mastodon's
-// limits.
-type PlanOptions struct {
+// Planner computes plans ([Planner.Plan]). Its fields are its
+// configuration; the zero value applies Mastodon's limits.
+type Planner struct {
 	// LocalDomain is the domain of the server the plan is for. Addresses
 	// on it compare equal to bare user names, which is how servers
 	// report local accounts.
@@ -55,14 +55,14 @@ type PlanOptions struct {
 }
 
 // followLimit returns the follow limit for a state.
-func (o PlanOptions) followLimit(s *State) int {
+func (o *Planner) followLimit(s *State) int {
 	if o.FollowLimit != 0 {
 		return o.FollowLimit
 	}
 	return max(DefaultFollowLimit, int(math.Round(float64(s.FollowersCount)*FollowLimitRatio)))
 }
 
-// NewPlan computes the actions that bring an account from what it has
+// Plan computes the actions that bring an account from what it has
 // (current; nil means nothing) to what the rows of an import file of type
 // t say, in mode m. It does no I/O: the same inputs give the same plan.
 //
@@ -104,21 +104,21 @@ func (o PlanOptions) followLimit(s *State) int {
 // file order; for lists: deletions, member removals, list creations, then
 // for each row a follow if needed and the addition.
 //
-// With [PlanOptions.Self] set, rows that would make the account follow,
+// With [Planner.Self] set, rows that would make the account follow,
 // block or mute itself are left out and listed in [Plan.Skipped]; the
 // account is still added to its own lists, without a follow.
 //
-// NewPlan refuses [Followers] with [ErrFollowersImport], a plan that would
+// Plan refuses [Followers] with [ErrFollowersImport], a plan that would
 // exceed the follow limit with a [*FollowLimitError], and one that would
 // exceed the list limit with [ErrTooManyLists].
-func NewPlan(t Type, m Mode, current *State, rows []Row, opts PlanOptions) (*Plan, error) {
+func (opts *Planner) Plan(t Type, m Mode, current *State, rows []Row) (*Plan, error) {
 	if current == nil {
 		current = &State{}
 	}
 	if m != Merge && m != Overwrite {
 		return nil, fmt.Errorf("importer: unknown mode %v", m)
 	}
-	pl := planner{t: t, m: m, cur: current, opts: opts, k: newKeyer(opts.LocalDomain)}
+	pl := planRun{t: t, m: m, cur: current, opts: opts, k: newKeyer(opts.LocalDomain)}
 	if strings.TrimSpace(opts.Self) != "" {
 		pl.self = pl.k.account(opts.Self)
 	}
@@ -147,20 +147,20 @@ func NewPlan(t Type, m Mode, current *State, rows []Row, opts PlanOptions) (*Pla
 	return &Plan{Type: t, Mode: m, Actions: pl.out, Skipped: pl.skipped}, nil
 }
 
-type planner struct {
+type planRun struct {
 	t       Type
 	m       Mode
 	cur     *State
-	opts    PlanOptions
+	opts    *Planner
 	k       keyer
-	self    string // key of PlanOptions.Self, or ""
+	self    string // key of Planner.Self, or ""
 	out     []Action
 	skipped []SkippedRow
 }
 
 // dropSelf returns rows without those naming the account itself, which
 // it records as skipped: the account cannot verb itself.
-func (pl *planner) dropSelf(rows []Row, verb string) []Row {
+func (pl *planRun) dropSelf(rows []Row, verb string) []Row {
 	if pl.self == "" {
 		return rows
 	}
@@ -214,7 +214,7 @@ func dedupe(rows []Row, key func(Row) string, what string) ([]Row, []string, map
 // removals returns, in overwrite mode, the current entries to remove:
 // the index of the first entry of each key (keys[i] is entry i's) that
 // the file lacks, sorted by key. In merge mode it returns nil.
-func (pl *planner) removals(keys []string, inFile map[string]int) []int {
+func (pl *planRun) removals(keys []string, inFile map[string]int) []int {
 	if pl.m != Overwrite {
 		return nil
 	}
@@ -236,7 +236,7 @@ func (pl *planner) removals(keys []string, inFile map[string]int) []int {
 	return slices.CompactFunc(rm, func(a, b int) bool { return keys[a] == keys[b] })
 }
 
-func (pl *planner) checkFollowLimit(following int, added int) error {
+func (pl *planRun) checkFollowLimit(following int, added int) error {
 	limit := pl.opts.followLimit(pl.cur)
 	if added > 0 && limit >= 0 && following > limit {
 		return &FollowLimitError{Limit: limit, Following: following}
@@ -244,7 +244,7 @@ func (pl *planner) checkFollowLimit(following int, added int) error {
 	return nil
 }
 
-func (pl *planner) following(rows []Row) error {
+func (pl *planRun) following(rows []Row) error {
 	rows = pl.dropSelf(rows, "follow")
 	rows, keys, inFile, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
 	if err != nil {
@@ -290,7 +290,7 @@ func (pl *planner) following(rows []Row) error {
 
 // current indexes the account's follows or mutes by key, the first of
 // a key counting, and returns the key of each.
-func (pl *planner) current(rows []Row) (map[string]*Row, []string) {
+func (pl *planRun) current(rows []Row) (map[string]*Row, []string) {
 	cur := make(map[string]*Row, len(rows))
 	keys := make([]string, len(rows))
 	for i := range rows {
@@ -338,7 +338,7 @@ func sameLanguages(a, b []string) bool {
 	return slices.Equal(norm(a), norm(b))
 }
 
-func (pl *planner) muting(rows []Row) error {
+func (pl *planRun) muting(rows []Row) error {
 	rows = pl.dropSelf(rows, "mute")
 	rows, keys, inFile, err := dedupe(rows, func(r Row) string { return pl.k.account(r.Account) }, "account address")
 	if err != nil {
@@ -365,13 +365,13 @@ func (pl *planner) muting(rows []Row) error {
 }
 
 // accounts plans a plain set of accounts (blocks).
-func (pl *planner) accounts(rows []Row, current []string, add, remove ActionKind) error {
+func (pl *planRun) accounts(rows []Row, current []string, add, remove ActionKind) error {
 	rows = pl.dropSelf(rows, "block")
 	return pl.plainSet(rows, current, func(r Row) string { return r.Account }, pl.k.account, add, remove)
 }
 
 // plainSet plans a plain set: accounts, domains or URIs.
-func (pl *planner) plainSet(rows []Row, current []string, subject func(Row) string, keyOf func(string) string, add, remove ActionKind) error {
+func (pl *planRun) plainSet(rows []Row, current []string, subject func(Row) string, keyOf func(string) string, add, remove ActionKind) error {
 	what := "subject"
 	set := func(a *Action, v string) {
 		switch add {
@@ -417,54 +417,96 @@ func (pl *planner) plainSet(rows []Row, current []string, subject func(Row) stri
 	return nil
 }
 
-func (pl *planner) lists(rows []Row) error {
-	type member struct {
-		list, key string
+func (pl *planRun) lists(rows []Row) error {
+	f, err := pl.readLists(rows)
+	if err != nil {
+		return err
 	}
-	// The file's lists, in order of first appearance, and its members.
-	var titles []string
-	named := make(map[string]bool)
-	firstLine := make(map[string]int) // of each title in the file
-	fileMembers := make(map[member]bool)
-	var adds []Row
-	var addKeys []string
+	cur := pl.currentLists(f)
+	if err := pl.checkListLimit(f, cur); err != nil {
+		return err
+	}
+	toFollow, err := pl.listFollows(f)
+	if err != nil {
+		return err
+	}
+	if pl.m == Overwrite {
+		pl.listRemovals(f)
+	}
+	pl.listAdditions(f, cur, toFollow)
+	return nil
+}
+
+// listMember is an account, by key, in a list, by title.
+type listMember struct {
+	list, key string
+}
+
+// listsFile is what a lists file asks for.
+type listsFile struct {
+	titles    []string        // in order of first appearance
+	named     map[string]bool // the titles
+	firstLine map[string]int  // of each title
+	members   map[listMember]bool
+	adds      []Row    // one row per member, in file order
+	addKeys   []string // the account key of each of adds
+}
+
+// readLists gathers the lists and members of a lists file.
+func (pl *planRun) readLists(rows []Row) (*listsFile, error) {
+	f := &listsFile{named: map[string]bool{}, firstLine: map[string]int{}, members: map[listMember]bool{}}
 	for _, r := range rows {
 		if r.List == "" || r.Account == "" {
-			return fmt.Errorf("%w: line %d needs a list title and an account address", ErrInvalidRow, r.Line)
+			return nil, fmt.Errorf("%w: line %d needs a list title and an account address", ErrInvalidRow, r.Line)
 		}
-		if !named[r.List] {
-			named[r.List] = true
-			titles = append(titles, r.List)
-			firstLine[r.List] = r.Line
+		if !f.named[r.List] {
+			f.named[r.List] = true
+			f.titles = append(f.titles, r.List)
+			f.firstLine[r.List] = r.Line
 		}
-		m := member{r.List, pl.k.account(r.Account)}
-		if fileMembers[m] {
+		m := listMember{r.List, pl.k.account(r.Account)}
+		if f.members[m] {
 			continue
 		}
-		fileMembers[m] = true
-		adds = append(adds, r)
-		addKeys = append(addKeys, m.key)
+		f.members[m] = true
+		f.adds = append(f.adds, r)
+		f.addKeys = append(f.addKeys, m.key)
 	}
+	return f, nil
+}
 
-	// The account's lists. Titles can repeat; lists with one title count
-	// as one list whose members are the union of theirs (the destination
-	// interfaces name lists by title).
-	curMembers := make(map[member]bool)
-	curTitles := make(map[string]bool)
-	nLists := 0
+// currentLists is what the account's lists hold, of those that stay.
+type currentLists struct {
+	members map[listMember]bool
+	titles  map[string]bool
+	n       int // lists that stay
+}
+
+// currentLists reads the account's lists. Titles can repeat; lists with
+// one title count as one list whose members are the union of theirs (the
+// destination interfaces name lists by title). In overwrite mode the
+// lists the file does not name are left out: they go.
+func (pl *planRun) currentLists(f *listsFile) currentLists {
+	c := currentLists{members: map[listMember]bool{}, titles: map[string]bool{}}
 	for _, l := range pl.cur.Lists {
-		if pl.m == Overwrite && !named[l.Title] {
+		if pl.m == Overwrite && !f.named[l.Title] {
 			continue
 		}
-		nLists++
-		curTitles[l.Title] = true
+		c.n++
+		c.titles[l.Title] = true
 		for _, a := range l.Members {
-			curMembers[member{l.Title, pl.k.account(a)}] = true
+			c.members[listMember{l.Title, pl.k.account(a)}] = true
 		}
 	}
+	return c
+}
+
+// checkListLimit refuses a plan that would leave more than MaxLists
+// lists.
+func (pl *planRun) checkListLimit(f *listsFile, cur currentLists) error {
 	created := 0
-	for _, t := range titles {
-		if !curTitles[t] {
+	for _, t := range f.titles {
+		if !cur.titles[t] {
 			created++
 		}
 	}
@@ -472,77 +514,88 @@ func (pl *planner) lists(rows []Row) error {
 	if maxLists == 0 {
 		maxLists = DefaultMaxLists
 	}
-	if created > 0 && maxLists > 0 && nLists+created > maxLists {
-		return fmt.Errorf("%w: the import would make %d lists, more than %d", ErrTooManyLists, nLists+created, maxLists)
+	if created > 0 && maxLists > 0 && cur.n+created > maxLists {
+		return fmt.Errorf("%w: the import would make %d lists, more than %d", ErrTooManyLists, cur.n+created, maxLists)
 	}
+	return nil
+}
 
+// listFollows returns the members to follow before adding them, checked
+// against the follow limit (counted distinct, as for a follows import).
+// The account is added to its own lists unfollowed.
+func (pl *planRun) listFollows(f *listsFile) (map[string]bool, error) {
 	following := make(map[string]bool, len(pl.cur.Following))
-	for _, f := range pl.cur.Following {
-		following[pl.k.account(f.Account)] = true
+	for _, fo := range pl.cur.Following {
+		following[pl.k.account(fo.Account)] = true
 	}
-	// The members to follow before adding them; the account is added to
-	// its own lists unfollowed.
 	toFollow := make(map[string]bool)
-	for _, k := range addKeys {
+	for _, k := range f.addKeys {
 		if !following[k] && k != pl.self {
 			toFollow[k] = true
 		}
 	}
-	// Counted distinct, as for a follows import.
 	if err := pl.checkFollowLimit(len(following)+len(toFollow), len(toFollow)); err != nil {
-		return err
+		return nil, err
 	}
+	return toFollow, nil
+}
 
-	if pl.m == Overwrite {
-		var gone []string
-		seen := make(map[string]bool)
-		for _, l := range pl.cur.Lists {
-			if !named[l.Title] && !seen[l.Title] {
-				seen[l.Title] = true
-				gone = append(gone, l.Title)
-			}
+// listRemovals plans, for an overwrite, the deletion of the lists the
+// file does not name and the removal of the members it does not list,
+// each sorted.
+func (pl *planRun) listRemovals(f *listsFile) {
+	var gone []string
+	seen := make(map[string]bool)
+	for _, l := range pl.cur.Lists {
+		if !f.named[l.Title] && !seen[l.Title] {
+			seen[l.Title] = true
+			gone = append(gone, l.Title)
 		}
-		slices.Sort(gone)
-		for _, t := range gone {
-			pl.out = append(pl.out, Action{Kind: ActionDeleteList, List: t})
+	}
+	slices.Sort(gone)
+	for _, t := range gone {
+		pl.out = append(pl.out, Action{Kind: ActionDeleteList, List: t})
+	}
+	var rms []Action
+	done := make(map[listMember]bool)
+	for _, l := range pl.cur.Lists {
+		if !f.named[l.Title] {
+			continue
 		}
-		var rms []Action
-		done := make(map[member]bool)
-		for _, l := range pl.cur.Lists {
-			if !named[l.Title] {
+		for _, a := range l.Members {
+			m := listMember{l.Title, pl.k.account(a)}
+			if f.members[m] || done[m] {
 				continue
 			}
-			for _, a := range l.Members {
-				m := member{l.Title, pl.k.account(a)}
-				if fileMembers[m] || done[m] {
-					continue
-				}
-				done[m] = true
-				rms = append(rms, Action{Kind: ActionRemoveFromList, List: l.Title, Account: a})
-			}
-		}
-		slices.SortFunc(rms, func(a, b Action) int {
-			if c := strings.Compare(a.List, b.List); c != 0 {
-				return c
-			}
-			return strings.Compare(a.Account, b.Account)
-		})
-		pl.out = append(pl.out, rms...)
-	}
-	for _, t := range titles {
-		if !curTitles[t] {
-			pl.out = append(pl.out, Action{Kind: ActionCreateList, List: t, Line: firstLine[t]})
+			done[m] = true
+			rms = append(rms, Action{Kind: ActionRemoveFromList, List: l.Title, Account: a})
 		}
 	}
-	for i, r := range adds {
-		k := addKeys[i]
+	slices.SortFunc(rms, func(a, b Action) int {
+		if c := strings.Compare(a.List, b.List); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Account, b.Account)
+	})
+	pl.out = append(pl.out, rms...)
+}
+
+// listAdditions plans the creation of the lists the account lacks, then
+// for each member in file order a follow if needed and the addition.
+func (pl *planRun) listAdditions(f *listsFile, cur currentLists, toFollow map[string]bool) {
+	for _, t := range f.titles {
+		if !cur.titles[t] {
+			pl.out = append(pl.out, Action{Kind: ActionCreateList, List: t, Line: f.firstLine[t]})
+		}
+	}
+	for i, r := range f.adds {
+		k := f.addKeys[i]
 		if toFollow[k] {
 			delete(toFollow, k)
 			pl.out = append(pl.out, Action{Kind: ActionFollow, Account: r.Account, Line: r.Line})
 		}
-		if !curMembers[member{r.List, k}] {
+		if !cur.members[listMember{r.List, k}] {
 			pl.out = append(pl.out, Action{Kind: ActionAddToList, List: r.List, Account: r.Account, Line: r.Line})
 		}
 	}
-	return nil
 }

@@ -70,7 +70,7 @@ func TestPlanRepeatedSubjects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p, err := importer.NewPlan(tt.typ, importer.Overwrite, &tt.state, tt.rows, importer.PlanOptions{LocalDomain: testLocal})
+			p, err := (&importer.Planner{LocalDomain: testLocal}).Plan(tt.typ, importer.Overwrite, &tt.state, tt.rows)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -136,7 +136,7 @@ func followString(o importer.FollowOptions) string {
 	return "boosts=" + b(o.ShowBoosts) + " notify=" + b(o.Notify) + " langs=" + l
 }
 
-func TestNewPlan(t *testing.T) {
+func TestPlannerPlan(t *testing.T) {
 	t.Parallel()
 	state := &importer.State{
 		Following: []importer.Row{
@@ -264,7 +264,7 @@ func TestNewPlan(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p, err := importer.NewPlan(tt.typ, tt.mode, state, tt.rows, importer.PlanOptions{LocalDomain: testLocal})
+			p, err := (&importer.Planner{LocalDomain: testLocal}).Plan(tt.typ, tt.mode, state, tt.rows)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -337,13 +337,13 @@ func TestPlanConverges(t *testing.T) {
 		for _, typ := range []importer.Type{importer.Following, importer.Muting, importer.Blocking, importer.DomainBlocking, importer.Bookmarks, importer.Lists} {
 			for _, mode := range []importer.Mode{importer.Merge, importer.Overwrite} {
 				name := fmt.Sprintf("round %d %s %s", round, typ, mode)
-				opts := importer.PlanOptions{LocalDomain: testLocal}
-				p, err := importer.NewPlan(typ, mode, &state, rows, opts)
+				opts := importer.Planner{LocalDomain: testLocal}
+				p, err := opts.Plan(typ, mode, &state, rows)
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
 				after := applyPlan(t, state, p)
-				again, err := importer.NewPlan(typ, mode, &after, rows, opts)
+				again, err := opts.Plan(typ, mode, &after, rows)
 				if err != nil {
 					t.Fatalf("%s: replan: %v", name, err)
 				}
@@ -372,12 +372,12 @@ func TestPlanDeterministic(t *testing.T) {
 	t.Parallel()
 	state := importer.State{Blocking: []string{"a@x.example", "c@x.example", "b@x.example", "d@x.example"}}
 	rows := []importer.Row{{Account: "z@x.example"}, {Account: "y@x.example"}}
-	first, err := importer.NewPlan(importer.Blocking, importer.Overwrite, &state, rows, importer.PlanOptions{})
+	first, err := (&importer.Planner{}).Plan(importer.Blocking, importer.Overwrite, &state, rows)
 	if err != nil {
 		t.Fatal(err)
 	}
 	slices.Reverse(state.Blocking)
-	second, err := importer.NewPlan(importer.Blocking, importer.Overwrite, &state, rows, importer.PlanOptions{})
+	second, err := (&importer.Planner{}).Plan(importer.Blocking, importer.Overwrite, &state, rows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +415,7 @@ func TestPlanRefusals(t *testing.T) {
 		mode    importer.Mode
 		state   *importer.State
 		rows    []importer.Row
-		opts    importer.PlanOptions
+		opts    importer.Planner
 		wantErr error
 		limit   int
 	}{
@@ -428,8 +428,8 @@ func TestPlanRefusals(t *testing.T) {
 		{name: "overwrite over the limit", typ: importer.Following, mode: importer.Overwrite, rows: many(7501), wantErr: importer.ErrFollowLimit, limit: 7500},
 		{name: "1.1 x followers", typ: importer.Following, state: &importer.State{FollowersCount: 10000}, rows: many(11001), wantErr: importer.ErrFollowLimit, limit: 11000},
 		{name: "1.1 x followers, within", typ: importer.Following, state: &importer.State{FollowersCount: 10000}, rows: many(11000)},
-		{name: "explicit limit", typ: importer.Following, rows: many(11), opts: importer.PlanOptions{FollowLimit: 10}, wantErr: importer.ErrFollowLimit, limit: 10},
-		{name: "no limit", typ: importer.Following, rows: many(8000), opts: importer.PlanOptions{FollowLimit: -1}},
+		{name: "explicit limit", typ: importer.Following, rows: many(11), opts: importer.Planner{FollowLimit: 10}, wantErr: importer.ErrFollowLimit, limit: 10},
+		{name: "no limit", typ: importer.Following, rows: many(8000), opts: importer.Planner{FollowLimit: -1}},
 		{name: "list members count as follows", typ: importer.Lists, state: following(7500), rows: []importer.Row{{List: "L", Account: "new@remote.example"}}, wantErr: importer.ErrFollowLimit, limit: 7500},
 		{name: "too many lists", typ: importer.Lists, state: lists(50), rows: []importer.Row{{List: "new", Account: "a@x.example"}}, wantErr: importer.ErrTooManyLists},
 		{name: "overwrite frees list slots", typ: importer.Lists, mode: importer.Overwrite, state: lists(50), rows: []importer.Row{{List: "new", Account: "a@x.example"}}},
@@ -438,7 +438,7 @@ func TestPlanRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := importer.NewPlan(tt.typ, tt.mode, tt.state, tt.rows, tt.opts)
+			_, err := tt.opts.Plan(tt.typ, tt.mode, tt.state, tt.rows)
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("err = %v", err)
@@ -508,7 +508,7 @@ func TestPlanListsDuplicateTitles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p, err := importer.NewPlan(importer.Lists, tt.mode, state, tt.rows, importer.PlanOptions{})
+			p, err := (&importer.Planner{}).Plan(importer.Lists, tt.mode, state, tt.rows)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -562,7 +562,7 @@ func TestPlanSelf(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p, err := importer.NewPlan(tt.typ, tt.mode, state, tt.rows, importer.PlanOptions{LocalDomain: testLocal, Self: tt.self})
+			p, err := (&importer.Planner{LocalDomain: testLocal, Self: tt.self}).Plan(tt.typ, tt.mode, state, tt.rows)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -81,7 +81,7 @@ func BenchmarkPlanMemory(b *testing.B) {
 				before := ms.TotalAlloc
 				stop := make(chan struct{})
 				wait := peakHeap(stop)
-				p, err := importer.NewPlan(importer.Following, mode, state, rows, importer.PlanOptions{FollowLimit: -1})
+				p, err := (&importer.Planner{FollowLimit: -1}).Plan(importer.Following, mode, state, rows)
 				close(stop)
 				peak = max(peak, wait())
 				if err != nil || len(p.Actions) == 0 {

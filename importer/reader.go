@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits, as Mastodon has them. [Reader] and [PlanOptions] take them from
+// Limits, as Mastodon has them. [Reader] and [Planner] take them from
 // here when their fields are zero.
 const (
 	// DefaultMaxBytes is the largest file a Reader reads: 20 MiB.
@@ -379,13 +379,13 @@ func (r *Reader) convert(fields []string, cols []column, sl *slab) (row Row, col
 		}
 		switch c {
 		case colAccount:
-			return Row{}, i + 1, fmt.Errorf("%w: missing", ErrInvalidAccount)
+			return Row{}, i + 1, fmt.Errorf("%w: missing", errInvalidAccount)
 		case colDomain:
-			return Row{}, i + 1, fmt.Errorf("%w: missing", ErrInvalidDomain)
+			return Row{}, i + 1, fmt.Errorf("%w: missing", errInvalidDomain)
 		case colURI:
-			return Row{}, i + 1, fmt.Errorf("%w: missing", ErrInvalidURI)
+			return Row{}, i + 1, fmt.Errorf("%w: missing", errInvalidURI)
 		case colList:
-			return Row{}, i + 1, fmt.Errorf("%w: missing", ErrInvalidList)
+			return Row{}, i + 1, fmt.Errorf("%w: missing", errInvalidList)
 		}
 	}
 	return row, 0, nil
@@ -402,11 +402,11 @@ func (r *Reader) account(cell string) (string, error) {
 	}
 	a = strings.TrimPrefix(a, "@")
 	if a == "" {
-		return "", fmt.Errorf("%w: empty", ErrInvalidAccount)
+		return "", fmt.Errorf("%w: empty", errInvalidAccount)
 	}
 	user, host, found := strings.Cut(a, "@")
 	if !validUser(user) {
-		return "", fmt.Errorf("%w %q", ErrInvalidAccount, a)
+		return "", fmt.Errorf("%w %q", errInvalidAccount, a)
 	}
 	if !found {
 		if r.LocalDomain != "" {
@@ -415,7 +415,7 @@ func (r *Reader) account(cell string) (string, error) {
 		return a, nil
 	}
 	if _, ok := hostKey(host); !ok {
-		return "", fmt.Errorf("%w %q: bad domain", ErrInvalidAccount, a)
+		return "", fmt.Errorf("%w %q: bad domain", errInvalidAccount, a)
 	}
 	return a, nil
 }
@@ -424,10 +424,10 @@ func (r *Reader) account(cell string) (string, error) {
 func domain(cell string) (string, error) {
 	d := strings.TrimSpace(cell)
 	if d == "" {
-		return "", fmt.Errorf("%w: empty", ErrInvalidDomain)
+		return "", fmt.Errorf("%w: empty", errInvalidDomain)
 	}
 	if _, ok := hostKey(d); !ok {
-		return "", fmt.Errorf("%w %q", ErrInvalidDomain, d)
+		return "", fmt.Errorf("%w %q", errInvalidDomain, d)
 	}
 	return strings.ToLower(d), nil
 }
@@ -437,11 +437,11 @@ func domain(cell string) (string, error) {
 func statusURI(cell string) (string, error) {
 	s := strings.TrimSpace(cell)
 	if s == "" {
-		return "", fmt.Errorf("%w: empty", ErrInvalidURI)
+		return "", fmt.Errorf("%w: empty", errInvalidURI)
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Scheme == "" || (u.Host == "" && u.Opaque == "") || strings.ContainsAny(s, " \t") {
-		return "", fmt.Errorf("%w %q", ErrInvalidURI, s)
+		return "", fmt.Errorf("%w %q", errInvalidURI, s)
 	}
 	return s, nil
 }
@@ -451,10 +451,10 @@ func statusURI(cell string) (string, error) {
 func listTitle(cell string) (string, error) {
 	s := strings.TrimFunc(cell, func(r rune) bool { return unicode.IsSpace(r) || r == '\uFEFF' })
 	if s == "" {
-		return "", fmt.Errorf("%w: empty", ErrInvalidList)
+		return "", fmt.Errorf("%w: empty", errInvalidList)
 	}
 	if utf8.RuneCountInString(s) > MaxListTitle {
-		return "", fmt.Errorf("%w: longer than %d characters", ErrInvalidList, MaxListTitle)
+		return "", fmt.Errorf("%w: longer than %d characters", errInvalidList, MaxListTitle)
 	}
 	return s, nil
 }

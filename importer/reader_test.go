@@ -22,10 +22,10 @@ var csvSentinels = map[string]error{
 	"ErrIncompatibleType": importer.ErrIncompatibleType,
 	"ErrMalformed":        importer.ErrMalformed,
 	"ErrUnknownType":      importer.ErrUnknownType,
-	"ErrInvalidAccount":   importer.ErrInvalidAccount,
-	"ErrInvalidDomain":    importer.ErrInvalidDomain,
-	"ErrInvalidURI":       importer.ErrInvalidURI,
-	"ErrInvalidList":      importer.ErrInvalidList,
+	"ErrInvalidAccount":   importer.ExportedErrInvalidAccount,
+	"ErrInvalidDomain":    importer.ExportedErrInvalidDomain,
+	"ErrInvalidURI":       importer.ExportedErrInvalidURI,
+	"ErrInvalidList":      importer.ExportedErrInvalidList,
 }
 
 // csvVector is one scenario of testdata/vectors.
@@ -319,7 +319,7 @@ func TestReadAllCollectsRowErrors(t *testing.T) {
 	if len(rows) != 2 {
 		t.Errorf("got %d rows, want the 2 good ones", len(rows))
 	}
-	if !errors.Is(err, importer.ErrInvalidAccount) || !errors.Is(err, importer.ErrInvalidRow) {
+	if !errors.Is(err, importer.ExportedErrInvalidAccount) || !errors.Is(err, importer.ErrInvalidRow) {
 		t.Fatalf("err = %v, want invalid account rows", err)
 	}
 	var lines []int

@@ -4,25 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"sync"
 	"time"
+
+	"github.com/fediport/fediport/internal/backoff"
 )
 
-// TemporaryError marks an error from a destination as transient: the
-// engine tries the action again after a backoff, or after RetryAfter when
-// it is set (a rate limit). Destinations may instead return their own
-// error types with the methods
+// TemporaryError marks an error from a destination as one that may pass:
+// the engine tries the action again after a backoff, or after RetryAfter
+// when it is set (a rate limit). A destination may instead return its own
+// error type with a method
 //
-//	Temporary() bool            // true: try again after a backoff
-//	RetryAfter() time.Duration  // > 0: rate limited, try again after this
+//	Temporary() bool // true: try again after a backoff
 //
-// which the engine finds with [errors.As]; [TemporaryError] has both.
+// which the engine finds with [errors.As]; to have a wait honoured, an
+// error wraps a TemporaryError with RetryAfter set (as
+// importer/mastodonapi's errors for a 429 do).
 type TemporaryError struct {
 	Err error
-	// After is how long the destination asked to wait, or 0 for the
+	// RetryAfter is how long the destination asked to wait, or 0 for the
 	// engine's backoff.
-	After time.Duration
+	RetryAfter time.Duration
 }
 
 // Error returns the wrapped error's message.
@@ -39,182 +40,72 @@ func (e *TemporaryError) Unwrap() error { return e.Err }
 // Temporary reports true.
 func (e *TemporaryError) Temporary() bool { return true }
 
-// RetryAfter returns e.After.
-func (e *TemporaryError) RetryAfter() time.Duration { return e.After }
-
-type temporary interface{ Temporary() bool }
-
-type retryAfterer interface{ RetryAfter() time.Duration }
-
 // classify says whether err is worth retrying and, for a rate limit, how
 // long to wait first.
 func classify(err error) (transient bool, wait time.Duration) {
-	var ra retryAfterer
-	if errors.As(err, &ra) {
-		if d := ra.RetryAfter(); d > 0 {
-			return true, d
-		}
+	var te *TemporaryError
+	if errors.As(err, &te) && te.RetryAfter > 0 {
+		return true, te.RetryAfter
 	}
-	var t temporary
-	if errors.As(err, &t) && t.Temporary() {
-		return true, 0
-	}
-	return false, 0
+	return backoff.IsTemporary(err), 0
 }
 
-// backoff returns the wait before attempt n+1 (n >= 1): a random duration
-// up to min(max, base<<(n-1)).
-func backoff(n int, base, max time.Duration) time.Duration {
-	d := base
-	for i := 1; i < n && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d) + 1
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// gate holds every worker back until a rate limit resets.
-type gate struct {
-	mu    sync.Mutex
-	until time.Time
-}
-
-func (g *gate) delay(d time.Duration) {
-	t := time.Now().Add(d)
-	g.mu.Lock()
-	if t.After(g.until) {
-		g.until = t
-	}
-	g.mu.Unlock()
-}
-
-func (g *gate) wait(ctx context.Context) error {
+// exec runs one action with retries, rate-limit waits and circuit
+// breaking.
+func (r *run) exec(ctx context.Context, a Action) error {
+	host := hostOf(a)
+	attempts, waits := 0, 0
 	for {
-		g.mu.Lock()
-		d := time.Until(g.until)
-		g.mu.Unlock()
-		if d <= 0 {
-			return ctx.Err()
-		}
-		if err := sleep(ctx, d); err != nil {
+		if err := r.gate.Wait(ctx); err != nil {
 			return err
 		}
+		if err := r.allow(ctx, host); err != nil {
+			return err
+		}
+		err := call(ctx, r.dst, a)
+		if err == nil {
+			r.breaker.Success(host)
+			return nil
+		}
+		if ctx.Err() != nil {
+			r.breaker.Abandon(host)
+			return err
+		}
+		transient, wait := classify(err)
+		switch {
+		case !transient:
+			r.breaker.Answered(host)
+			return err
+		case wait > 0:
+			// Rate limited: the server answered, the host is not at fault.
+			r.breaker.Answered(host)
+			waits++
+			if waits > maxRateLimitWaits || wait > r.policy.RetryAfterCap() {
+				return err
+			}
+			r.gate.Close(wait)
+		default:
+			r.breaker.Failure(host, err)
+			attempts++
+			if attempts >= r.policy.Attempts() {
+				return err
+			}
+			if err := backoff.Sleep(ctx, r.policy.Delay(attempts)); err != nil {
+				return err
+			}
+		}
 	}
-}
-
-// breaker is a per-host circuit breaker: threshold transient failures in
-// a row open the host for cooldown; then one probe goes through, and its
-// outcome closes or reopens the circuit.
-type breaker struct {
-	threshold int
-	cooldown  time.Duration
-	wait      bool
-
-	mu    sync.Mutex
-	hosts map[string]*hostState
-}
-
-type hostState struct {
-	fails     int
-	openUntil time.Time
-	probing   bool
-	lastErr   error
-}
-
-func (b *breaker) state(host string) *hostState {
-	if b.hosts == nil {
-		b.hosts = map[string]*hostState{}
-	}
-	h := b.hosts[host]
-	if h == nil {
-		h = &hostState{}
-		b.hosts[host] = h
-	}
-	return h
 }
 
 // allow returns nil when an action for host may run now, waits when the
-// breaker is set to wait, and otherwise returns an error wrapping
+// engine waits for hosts, and otherwise returns an error wrapping
 // [ErrHostUnavailable].
-func (b *breaker) allow(ctx context.Context, host string) error {
-	if host == "" {
-		return nil
+func (r *run) allow(ctx context.Context, host string) error {
+	if r.e.WaitForHosts {
+		return r.breaker.Wait(ctx, host)
 	}
-	for {
-		b.mu.Lock()
-		h := b.state(host)
-		var d time.Duration
-		switch {
-		case h.fails < b.threshold:
-			b.mu.Unlock()
-			return nil
-		case time.Now().Before(h.openUntil):
-			d = time.Until(h.openUntil)
-		case !h.probing:
-			h.probing = true
-			b.mu.Unlock()
-			return nil
-		default:
-			// Another action is probing the host.
-			d = b.cooldown / 10
-			if d <= 0 || d > time.Second {
-				d = time.Second
-			}
-		}
-		last := h.lastErr
-		b.mu.Unlock()
-		if !b.wait {
-			return fmt.Errorf("%w: %s failed %d times in a row (last: %v)", ErrHostUnavailable, host, b.threshold, last)
-		}
-		if err := sleep(ctx, d); err != nil {
-			return err
-		}
+	if err := r.breaker.Allow(host); err != nil {
+		return fmt.Errorf("%w: %v", ErrHostUnavailable, err)
 	}
-}
-
-// done records the outcome of an attempt on host: ok, a transient
-// failure, or neither (a permanent error says nothing about the host).
-func (b *breaker) done(host string, transientErr error, ok bool) {
-	if host == "" {
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	h := b.state(host)
-	switch {
-	case ok:
-		h.fails, h.probing, h.lastErr = 0, false, nil
-	case transientErr != nil:
-		h.fails++
-		h.lastErr = transientErr
-		h.probing = false
-		if h.fails >= b.threshold {
-			h.openUntil = time.Now().Add(b.cooldown)
-		}
-	case h.probing:
-		// A permanent answer to a probe: the host is answering again.
-		h.fails, h.probing, h.lastErr = 0, false, nil
-	}
-	// A permanent answer otherwise leaves the count as it is: a server
-	// that cannot reach a host often answers "not found".
+	return nil
 }

@@ -237,7 +237,7 @@ func TestFileName(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("FileName (-want +got):\n%s", diff)
 	}
-	for _, typ := range importer.Types {
+	for _, typ := range importer.Types() {
 		back, err := importer.ParseType(strings.TrimSuffix(importer.FileName(typ), ".csv"))
 		if err != nil || back != typ {
 			t.Errorf("ParseType(FileName(%s)) = %q, %v", typ, back, err)

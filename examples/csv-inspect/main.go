@@ -161,8 +161,8 @@ func inspect(path, typeName string) (*report, error) {
 // typeList returns the import types, for messages: "following,
 // followers, ...".
 func typeList() string {
-	names := make([]string, len(importer.Types))
-	for i, t := range importer.Types {
+	names := make([]string, len(importer.Types()))
+	for i, t := range importer.Types() {
 		names[i] = string(t)
 	}
 	return strings.Join(names, ", ")

@@ -307,7 +307,7 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 
 	e := &importer.Engine{Concurrency: f.concurrency}
 	if f.progress != nil {
-		e.OnProgress = func(p importer.Progress) { f.progress.Set(int64(p.Done+p.Failed), int64(p.Total)) }
+		e.Progress = func(p importer.Progress) { f.progress.Set(int64(p.Done+p.Failed), int64(p.Total)) }
 	}
 	if f.journal != "" {
 		j, err := importer.OpenJournal(f.journal, plan)
@@ -317,7 +317,7 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 		defer j.Close()
 		e.Journal = j
 	}
-	res, err := e.Apply(ctx, plan, f.client)
+	res, err := e.Apply(ctx, plan, f.client.Destination())
 	f.progress.Finish()
 	if err != nil {
 		return failed(err)
@@ -406,7 +406,7 @@ func (f *fileImport) plan(ctx context.Context) (*importer.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return importer.NewPlan(t, f.mode, current, rows, importer.PlanOptions{LocalDomain: domain, Self: self})
+	return (&importer.Planner{LocalDomain: domain, Self: self}).Plan(t, f.mode, current, rows)
 }
 
 // serverURL returns the -server value as a URL: a bare host name
@@ -420,8 +420,8 @@ func serverURL(server string) string {
 
 // typeList returns the import types, for messages.
 func typeList() string {
-	names := make([]string, len(importer.Types))
-	for i, t := range importer.Types {
+	names := make([]string, len(importer.Types()))
+	for i, t := range importer.Types() {
 		names[i] = string(t)
 	}
 	return strings.Join(names, ", ")

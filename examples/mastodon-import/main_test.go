@@ -9,15 +9,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fediport/fediport/internal/mastodonfake"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 	"github.com/google/go-cmp/cmp"
 )
 
 const token = "secret"
 
-func setup(t *testing.T) (*mastodonfake.Server, string, string) {
+func setup(t *testing.T) (*mastodonapitest.Server, string, string) {
 	t.Helper()
-	fake := mastodonfake.New("new.example", "me", token)
+	fake := mastodonapitest.New("new.example", "me", token)
 	for _, a := range []string{"alice@old.example", "bob@far.example", "carol@far.example", "spam@bad.example"} {
 		fake.AddRemoteAccount(a)
 	}
@@ -47,8 +47,8 @@ func TestImport(t *testing.T) {
 	if code != 3 {
 		t.Fatalf("exit %d, want 3 (one row failed)\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
 	}
-	want := mastodonfake.State{
-		Following: map[string]mastodonfake.Follow{
+	want := mastodonapitest.State{
+		Following: map[string]mastodonapitest.Follow{
 			"alice@old.example": {Reblogs: false, Notify: true, Languages: []string{"de", "en"}},
 			"bob@far.example":   {Reblogs: true},
 			"carol@far.example": {Reblogs: true},

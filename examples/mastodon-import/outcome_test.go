@@ -12,12 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fediport/fediport/internal/mastodonfake"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 )
 
 // gtsLike serves fake as GoToSocial answers: no per-account domain
 // blocks (404), and follows of the accounts in locked left pending.
-func gtsLike(t *testing.T, fake *mastodonfake.Server, locked map[string]bool) string {
+func gtsLike(t *testing.T, fake *mastodonapitest.Server, locked map[string]bool) string {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/v1/domain_blocks") {

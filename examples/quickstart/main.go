@@ -441,7 +441,7 @@ func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error
 		if err != nil {
 			return err
 		}
-		plan, err := importer.NewPlan(t, importer.Merge, state, rows, importer.PlanOptions{LocalDomain: wd.dst.Host, Self: wd.dst.Handle(wd.target)})
+		plan, err := (&importer.Planner{LocalDomain: wd.dst.Host, Self: wd.dst.Handle(wd.target)}).Plan(t, importer.Merge, state, rows)
 		if errors.Is(err, importer.ErrFollowersImport) {
 			fmt.Fprintf(w, "  %s: not imported: %v\n", filepath.Base(path), err)
 			continue
@@ -449,7 +449,7 @@ func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error
 		if err != nil {
 			return err
 		}
-		res, err := (&importer.Engine{}).Apply(ctx, plan, dst)
+		res, err := (&importer.Engine{}).Apply(ctx, plan, importer.DestinationOf(dst))
 		if err != nil {
 			return err
 		}

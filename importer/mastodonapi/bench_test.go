@@ -24,7 +24,7 @@ func BenchmarkApplyFollows(b *testing.B) {
 			plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionFollow, Account: acct})
 		}
 		b.StartTimer()
-		res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, c)
+		res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, c.Destination())
 		if err != nil || res.Applied != rows {
 			b.Fatalf("%v, %+v", err, res)
 		}

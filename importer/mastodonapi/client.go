@@ -19,8 +19,8 @@ import (
 
 // Defaults of a [Client]; a zero field takes its default.
 const (
-	// DefaultMaxResponseBytes bounds one response body.
-	DefaultMaxResponseBytes = 8 << 20
+	// DefaultMaxBytes bounds one response body.
+	DefaultMaxBytes = 8 << 20
 	// DefaultMaxPages bounds the pages read for one collection (80
 	// entries each).
 	DefaultMaxPages = 2000
@@ -37,10 +37,9 @@ const maxErrorBody = 64 << 10
 
 // Client is a destination for package importer's [importer.Engine] that
 // acts on one account of a server with the Mastodon client API. It
-// implements [importer.Follower], [importer.Blocker], [importer.Muter],
-// [importer.DomainBlocker], [importer.Bookmarker],
-// [importer.ListManager], [importer.ListEditor] and
-// [importer.StateReader].
+// implements every interface of an [importer.Destination]
+// ([importer.FullDestination]; [Client.Destination] returns it as one)
+// and [importer.StateReader].
 //
 // Set the fields, then use the Client; it is safe for concurrent use and
 // must not be copied after first use. It caches the ids of the accounts,
@@ -61,12 +60,12 @@ type Client struct {
 	// server's bare local names into user@domain. If empty, ReadState asks
 	// the server (/api/v2/instance, else /api/v1/instance).
 	LocalDomain string
-	// MaxResponseBytes bounds each successful response body (default
-	// [DefaultMaxResponseBytes]); a larger one is [ErrResponseTooLarge].
+	// MaxBytes bounds each successful response body (default
+	// [DefaultMaxBytes]); a larger one is [ErrResponseTooLarge].
 	// Of an error response (not 2xx) only a prefix is read, for the
 	// message: the error is classified by its status code whatever the
 	// body's size.
-	MaxResponseBytes int64
+	MaxBytes int64
 	// MaxPages bounds the pages read for one collection (default
 	// [DefaultMaxPages]).
 	MaxPages int
@@ -99,15 +98,13 @@ type Client struct {
 
 // The Client implements every destination interface of package importer.
 var (
-	_ importer.Follower      = (*Client)(nil)
-	_ importer.Blocker       = (*Client)(nil)
-	_ importer.Muter         = (*Client)(nil)
-	_ importer.DomainBlocker = (*Client)(nil)
-	_ importer.Bookmarker    = (*Client)(nil)
-	_ importer.ListManager   = (*Client)(nil)
-	_ importer.ListEditor    = (*Client)(nil)
-	_ importer.StateReader   = (*Client)(nil)
+	_ importer.FullDestination = (*Client)(nil)
+	_ importer.StateReader     = (*Client)(nil)
 )
+
+// Destination returns c as the destination of every kind of change
+// package importer's [importer.Engine.Apply] makes.
+func (c *Client) Destination() importer.Destination { return importer.DestinationOf(c) }
 
 // do sends one request and decodes a 2xx JSON answer into out (if not
 // nil). target is a path below BaseURL, or an absolute URL on the same
@@ -173,9 +170,15 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 		return nil, &Error{Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
-	limit := c.MaxResponseBytes
+	return c.response(ctx, resp, method, path, base.Host, out)
+}
+
+// response reads resp, the answer to method path on host: a 2xx body
+// (bounded by MaxBytes) decoded into out, if not nil, or an [*Error].
+func (c *Client) response(ctx context.Context, resp *http.Response, method, path, host string, out any) (http.Header, error) {
+	limit := c.MaxBytes
 	if limit <= 0 {
-		limit = DefaultMaxResponseBytes
+		limit = DefaultMaxBytes
 	}
 	failed := resp.StatusCode < 200 || resp.StatusCode > 299
 	if failed {
@@ -196,30 +199,7 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 			Message: fmt.Sprintf("body over %d bytes", limit)}
 	}
 	if failed {
-		e := &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: sentinel(resp.StatusCode)}
-		var msg struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(data, &msg) == nil {
-			// GoToSocial starts its messages with the status text,
-			// which Error already says.
-			e.Message = strings.TrimPrefix(msg.Error, http.StatusText(resp.StatusCode)+": ")
-			if e.Message == http.StatusText(resp.StatusCode) {
-				e.Message = ""
-			}
-			if len(e.Message) > maxErrorMessage {
-				// Cut at a character: JSON decoding left the message
-				// valid UTF-8, only the cut can split a character.
-				e.Message = strings.ToValidUTF8(e.Message[:maxErrorMessage], "")
-			}
-		}
-		if resp.StatusCode == http.StatusTooManyRequests {
-			e.Wait = rateLimitWait(resp.Header, time.Now())
-			if c.OnRateLimit != nil {
-				c.OnRateLimit(base.Host, e.RetryAfter())
-			}
-		}
-		return nil, e
+		return nil, c.failure(resp, data, method, path, host)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -228,6 +208,35 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 		}
 	}
 	return resp.Header, nil
+}
+
+// failure is the [*Error] of a response that is not 2xx, whose body
+// starts with data: the server's message, and for a 429 the wait it asks.
+func (c *Client) failure(resp *http.Response, data []byte, method, path, host string) *Error {
+	e := &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: sentinel(resp.StatusCode)}
+	var msg struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(data, &msg) == nil {
+		// GoToSocial starts its messages with the status text,
+		// which Error already says.
+		e.Message = strings.TrimPrefix(msg.Error, http.StatusText(resp.StatusCode)+": ")
+		if e.Message == http.StatusText(resp.StatusCode) {
+			e.Message = ""
+		}
+		if len(e.Message) > maxErrorMessage {
+			// Cut at a character: JSON decoding left the message
+			// valid UTF-8, only the cut can split a character.
+			e.Message = strings.ToValidUTF8(e.Message[:maxErrorMessage], "")
+		}
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		e.RetryAfter = rateLimitWait(resp.Header, time.Now())
+		if c.OnRateLimit != nil {
+			c.OnRateLimit(host, e.RetryAfter)
+		}
+	}
+	return e
 }
 
 // errRedirect is the error of a redirect to another server.

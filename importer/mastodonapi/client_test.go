@@ -15,7 +15,7 @@ import (
 
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
-	"github.com/fediport/fediport/internal/mastodonfake"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -23,9 +23,9 @@ import (
 const token = "test-token"
 
 // newFake starts a fake server for me@new.example and a client for it.
-func newFake(t testing.TB) (*mastodonfake.Server, *mastodonapi.Client) {
+func newFake(t testing.TB) (*mastodonapitest.Server, *mastodonapi.Client) {
 	t.Helper()
-	fake := mastodonfake.New("new.example", "me", token)
+	fake := mastodonapitest.New("new.example", "me", token)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	return fake, &mastodonapi.Client{BaseURL: srv.URL, Token: token, HTTPClient: srv.Client()}
@@ -83,7 +83,7 @@ func TestAccountID(t *testing.T) {
 }
 
 // seed gives the fake the accounts and statuses the import names.
-func seed(fake *mastodonfake.Server, n int) {
+func seed(fake *mastodonapitest.Server, n int) {
 	for i := range n {
 		fake.AddRemoteAccount(fmt.Sprintf("u%d@h%d.example", i, i%5))
 		fake.AddStatus(fmt.Sprintf("https://h%d.example/statuses/%d", i%5, i))
@@ -117,15 +117,15 @@ func TestApplyThroughAPI(t *testing.T) {
 		{Kind: importer.ActionDeleteList, List: "Doomed"},
 		{Kind: importer.ActionRemoveFromList, List: "Nope", Account: "u1@h1.example"},
 	}}
-	res, err := (&importer.Engine{Concurrency: 4}).Apply(context.Background(), plan, c)
+	res, err := (&importer.Engine{Concurrency: 4}).Apply(context.Background(), plan, c.Destination())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range res.Failed {
 		t.Errorf("failed: %s: %v", f.Action.Key(), f.Err)
 	}
-	want := mastodonfake.State{
-		Following: map[string]mastodonfake.Follow{
+	want := mastodonapitest.State{
+		Following: map[string]mastodonapitest.Follow{
 			"u0@h0.example": {Reblogs: false, Notify: true, Languages: []string{"de", "en"}},
 			"u1@h1.example": {Reblogs: true},
 		},
@@ -167,7 +167,7 @@ func TestReadState(t *testing.T) {
 	for i := range 7 {
 		plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionAddToList, List: "A", Account: fmt.Sprintf("u%d@h%d.example", i, i%5)})
 	}
-	if res, err := (&importer.Engine{}).Apply(context.Background(), &plan, c); err != nil || len(res.Failed) > 0 {
+	if res, err := (&importer.Engine{}).Apply(context.Background(), &plan, c.Destination()); err != nil || len(res.Failed) > 0 {
 		t.Fatalf("setting up: %v %v", err, res)
 	}
 
@@ -237,7 +237,7 @@ func TestFollowLimit(t *testing.T) {
 	for i := range 5 {
 		plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionFollow, Account: fmt.Sprintf("u%d@h%d.example", i, i%5)})
 	}
-	res, err := (&importer.Engine{Concurrency: 1}).Apply(context.Background(), plan, c)
+	res, err := (&importer.Engine{Concurrency: 1}).Apply(context.Background(), plan, c.Destination())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestRateLimitedImport(t *testing.T) {
 	for i := range 60 {
 		plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionFollow, Account: fmt.Sprintf("u%d@h%d.example", i, i%5)})
 	}
-	res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, c)
+	res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, c.Destination())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestErrors(t *testing.T) {
 				w.Write([]byte(tt.body))
 			}))
 			defer srv.Close()
-			c := &mastodonapi.Client{BaseURL: srv.URL, Token: token, MaxResponseBytes: 1000}
+			c := &mastodonapi.Client{BaseURL: srv.URL, Token: token, MaxBytes: 1000}
 			// CreateList first reads the lists: a request with an answer to decode.
 			err := c.CreateList(context.Background(), "L")
 			if !errors.Is(err, tt.want) {
@@ -340,8 +340,14 @@ func TestErrors(t *testing.T) {
 			if e.Temporary() != tt.temporary {
 				t.Errorf("Temporary = %v, want %v", e.Temporary(), tt.temporary)
 			}
-			if w := e.RetryAfter(); w < tt.minWait || w > tt.maxWait {
+			if w := e.RetryAfter; w < tt.minWait || w > tt.maxWait {
 				t.Errorf("RetryAfter = %v, want in [%v, %v]", w, tt.minWait, tt.maxWait)
+			}
+			// The engine of package importer learns the wait of a 429
+			// through an *importer.TemporaryError in the chain.
+			var te *importer.TemporaryError
+			if got := errors.As(err, &te); got != (tt.status == 429) || (got && te.RetryAfter != e.RetryAfter) {
+				t.Errorf("errors.As(*importer.TemporaryError) = %v (%+v), want it for a 429 only, with RetryAfter %v", got, te, e.RetryAfter)
 			}
 			if e.Message != tt.message {
 				t.Errorf("Message = %q, want %q", e.Message, tt.message)
@@ -545,11 +551,11 @@ func TestDuplicateListTitles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan, err := importer.NewPlan(importer.Lists, importer.Overwrite, cur, tt.rows, importer.PlanOptions{LocalDomain: "new.example"})
+			plan, err := (&importer.Planner{LocalDomain: "new.example"}).Plan(importer.Lists, importer.Overwrite, cur, tt.rows)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := (&importer.Engine{}).Apply(ctx, plan, c)
+			res, err := (&importer.Engine{}).Apply(ctx, plan, c.Destination())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -572,7 +578,7 @@ func TestDuplicateListTitles(t *testing.T) {
 	}
 }
 
-// TestSelf: the token's own address, for importer.PlanOptions.Self; a
+// TestSelf: the token's own address, for importer.Planner.Self; a
 // plan made with it does not make the account follow itself.
 func TestSelf(t *testing.T) {
 	t.Parallel()
@@ -587,11 +593,11 @@ func TestSelf(t *testing.T) {
 		t.Errorf("Self = %q, want me@new.example", self)
 	}
 	rows := []importer.Row{{Line: 1, Account: "me"}, {Line: 2, Account: "u0@h0.example"}}
-	plan, err := importer.NewPlan(importer.Following, importer.Merge, nil, rows, importer.PlanOptions{LocalDomain: "new.example", Self: self})
+	plan, err := (&importer.Planner{LocalDomain: "new.example", Self: self}).Plan(importer.Following, importer.Merge, nil, rows)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := (&importer.Engine{}).Apply(ctx, plan, c)
+	res, err := (&importer.Engine{}).Apply(ctx, plan, c.Destination())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,11 @@
 // importer's [importer.Engine] drives, and the [importer.StateReader] a
 // plan starts from.
 //
-// Reach for [Client]: set BaseURL and Token, read the current state with
-// [Client.ReadState], compute a plan with [importer.NewPlan], and apply
-// it with [importer.Engine.Apply]. Accounts are resolved with
+// Reach for [Client]: set BaseURL and Token (its fields are its
+// configuration; the zero value of each takes its default), read the
+// current state with [Client.ReadState], compute a plan with
+// [importer.Planner.Plan], and apply it with [importer.Engine.Apply] to
+// [Client.Destination]. Accounts are resolved with
 // /api/v1/accounts/lookup and then /api/v2/search?resolve=true (which
 // makes the server fetch an account it does not know yet); statuses to
 // bookmark with a resolving search for their URI. Resolved ids are
@@ -16,8 +18,12 @@
 // [ErrRejected] (422, such as the follow limit, with the server's
 // message), [ErrRateLimited] (429, with the wait from Retry-After or
 // Mastodon's X-RateLimit-Reset), [ErrServer] (5xx or no answer) and
-// [ErrUnauthorized]. They have the Temporary and RetryAfter methods the
-// engine uses to retry and to wait out rate limits.
+// [ErrUnauthorized]. [Error.Temporary] says whether trying again may
+// work, and for a 429 [Error.RetryAfter] holds the wait; the error then
+// unwraps to an [*importer.TemporaryError] carrying it, which is how the
+// engine knows to wait that long. The reads of ReadState retry the
+// same way, with the engine's defaults (package internal/backoff is the
+// one implementation of both).
 //
 // Removals are idempotent: unfollowing, unblocking or unmuting an
 // account the server cannot find, removing a member from a missing list,
@@ -34,7 +40,7 @@
 // [ErrPlainHTTP] unless every connection goes to a loopback address (a
 // test server, a local peer) or [Client.AllowHTTP] is set. Each response
 // body is bounded by
-// [Client.MaxResponseBytes] (default 8 MiB), each collection by
+// [Client.MaxBytes] (default 8 MiB), each collection by
 // [Client.MaxPages] pages, and server messages kept in errors are cut to
 // 512 bytes.
 //
@@ -48,5 +54,8 @@
 // ("already in list": the list is read to see whether the member is
 // there) and starts its messages with the status text; Akkoma's instance
 // "uri" is a URL. Request bodies are JSON, which all three accept.
-// internal/interop tests the client against a real GoToSocial.
+// internal/interop tests the client against a real GoToSocial; package
+// mastodonapitest is a test server for programs built on the client, and
+// importertest.TestDestination checks the client as a destination
+// (TestClientConforms).
 package mastodonapi

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/internal/backoff"
 )
 
 // The errors a [Client] returns unwrap to these; the engine of package
@@ -29,7 +32,7 @@ var (
 	// reached. Temporary.
 	ErrServer = errors.New("mastodonapi: server unavailable")
 	// ErrResponseTooLarge means a successful (2xx) response body was
-	// larger than [Client.MaxResponseBytes]. Permanent. An error response
+	// larger than [Client.MaxBytes]. Permanent. An error response
 	// is classified by its status code, whatever its size.
 	ErrResponseTooLarge = errors.New("mastodonapi: response too large")
 	// ErrUnexpected means any other answer: another status code, a body
@@ -46,7 +49,7 @@ var (
 // seconds in an X-RateLimit-Reset header.
 const unixTimeFloor = 1_000_000_000
 
-// DefaultRateLimitWait is the wait [Error.RetryAfter] reports for a 429
+// DefaultRateLimitWait is the wait [Error.RetryAfter] holds for a 429
 // that says nothing about when the limit resets.
 const DefaultRateLimitWait = 30 * time.Second
 
@@ -58,9 +61,10 @@ type Error struct {
 	StatusCode int
 	// Message is the server's "error" message, if any.
 	Message string
-	// Wait is how long a 429 asked to wait, from Retry-After or
-	// X-RateLimit-Reset.
-	Wait time.Duration
+	// RetryAfter is, for a 429, how long the server asked to wait, from
+	// Retry-After or X-RateLimit-Reset ([DefaultRateLimitWait] if it did
+	// not say); 0 for other errors.
+	RetryAfter time.Duration
 	// Err is the sentinel ([ErrNotFound] etc.) or, with StatusCode 0, the
 	// transport's error.
 	Err error
@@ -83,10 +87,15 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns the sentinel the error stands for, and the transport's
-// error when there is one.
+// error when there is one. For a 429 the sentinel comes wrapped in an
+// [*importer.TemporaryError] carrying RetryAfter, so that package
+// importer's engine waits as long as the server asked.
 func (e *Error) Unwrap() []error {
-	if e.StatusCode == 0 {
+	switch {
+	case e.StatusCode == 0:
 		return []error{ErrServer, e.Err}
+	case e.StatusCode == http.StatusTooManyRequests && e.RetryAfter > 0:
+		return []error{&importer.TemporaryError{Err: e.Err, RetryAfter: e.RetryAfter}}
 	}
 	return []error{e.Err}
 }
@@ -96,18 +105,6 @@ func (e *Error) Unwrap() []error {
 func (e *Error) Temporary() bool {
 	c := e.StatusCode
 	return c == 0 || c == http.StatusRequestTimeout || c == http.StatusTooManyRequests || c >= 500
-}
-
-// RetryAfter returns how long a 429 asked to wait ([DefaultRateLimitWait]
-// if it did not say), and 0 for other errors.
-func (e *Error) RetryAfter() time.Duration {
-	if e.StatusCode != http.StatusTooManyRequests {
-		return 0
-	}
-	if e.Wait > 0 {
-		return e.Wait
-	}
-	return DefaultRateLimitWait
 }
 
 // NotFoundError says an account, status or list could not be found or
@@ -146,14 +143,15 @@ func sentinel(code int) error {
 // rateLimitWait reads how long a 429 asks to wait: Retry-After (seconds
 // or an HTTP date), else X-RateLimit-Reset: an ISO 8601 time in
 // Mastodon, a Unix time in GoToSocial (and a number of seconds to wait
-// in some others, told apart from a Unix time by its size).
+// in some others, told apart from a Unix time by its size). A time
+// already past is a wait of 1ms; no usable header, [DefaultRateLimitWait].
 func rateLimitWait(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-			return max(time.Duration(s)*time.Second, time.Millisecond)
+		if d := backoff.ParseRetryAfter(v, now); d > 0 {
+			return d
 		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), time.Millisecond)
+		if _, err := strconv.Atoi(v); err == nil || validHTTPTime(v) {
+			return time.Millisecond // "0", or a date past
 		}
 	}
 	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
@@ -167,5 +165,10 @@ func rateLimitWait(h http.Header, now time.Time) time.Duration {
 			return max(time.Unix(n, 0).Sub(now), time.Millisecond)
 		}
 	}
-	return 0
+	return DefaultRateLimitWait
+}
+
+func validHTTPTime(v string) bool {
+	_, err := http.ParseTime(v)
+	return err == nil
 }

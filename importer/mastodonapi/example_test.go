@@ -9,14 +9,14 @@ import (
 
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
-	"github.com/fediport/fediport/internal/mastodonfake"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 )
 
 // Example imports a follows file into an account: read the file, read
 // what the account follows now, plan, apply. A fake server stands in for
 // a real one.
 func Example() {
-	fake := mastodonfake.New("new.example", "me", "TOKEN")
+	fake := mastodonapitest.New("new.example", "me", "TOKEN")
 	fake.AddRemoteAccount("alice@old.example")
 	fake.AddRemoteAccount("bob@far.example")
 	srv := httptest.NewServer(fake)
@@ -38,12 +38,12 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	plan, err := importer.NewPlan(importer.Following, importer.Merge, current, rows, importer.PlanOptions{LocalDomain: "new.example"})
+	plan, err := (&importer.Planner{LocalDomain: "new.example"}).Plan(importer.Following, importer.Merge, current, rows)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	res, err := (&importer.Engine{}).Apply(ctx, plan, client)
+	res, err := (&importer.Engine{}).Apply(ctx, plan, client.Destination())
 	if err != nil {
 		fmt.Println(err)
 		return

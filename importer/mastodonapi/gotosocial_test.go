@@ -14,14 +14,14 @@ import (
 
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
-	"github.com/fediport/fediport/internal/mastodonfake"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 )
 
 // asGoToSocial serves fake with GoToSocial's differences: no per-account
 // domain blocks (404), relationships without a languages member, 422
 // messages worded as GoToSocial words them (starting with the status
 // text, and "already in list" for a list member added twice).
-func asGoToSocial(t *testing.T, fake *mastodonfake.Server) *mastodonapi.Client {
+func asGoToSocial(t *testing.T, fake *mastodonapitest.Server) *mastodonapi.Client {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/v1/domain_blocks") {
@@ -55,7 +55,7 @@ func asGoToSocial(t *testing.T, fake *mastodonfake.Server) *mastodonapi.Client {
 // blocks is an unsupported type, not a failure to read.
 func TestGoToSocialDomainBlocks(t *testing.T) {
 	t.Parallel()
-	c := asGoToSocial(t, mastodonfake.New("new.example", "me", token))
+	c := asGoToSocial(t, mastodonapitest.New("new.example", "me", token))
 	_, err := c.ReadState(context.Background(), importer.DomainBlocking)
 	if !errors.Is(err, importer.ErrUnsupported) || !strings.Contains(err.Error(), "no per-account domain blocks") {
 		t.Errorf("ReadState(domain_blocking) = %v, want ErrUnsupported saying why", err)
@@ -67,7 +67,7 @@ func TestGoToSocialDomainBlocks(t *testing.T) {
 // message does not repeat the status text.
 func TestGoToSocialAlreadyInList(t *testing.T) {
 	t.Parallel()
-	fake := mastodonfake.New("new.example", "me", token)
+	fake := mastodonapitest.New("new.example", "me", token)
 	fake.AddRemoteAccount("bob@far.example")
 	c := asGoToSocial(t, fake)
 	ctx := context.Background()
@@ -116,7 +116,7 @@ func TestErrorMessageNotRepeated(t *testing.T) {
 // settles instead of planning the follow again on every run.
 func TestGoToSocialNoFollowLanguages(t *testing.T) {
 	t.Parallel()
-	fake := mastodonfake.New("new.example", "me", token)
+	fake := mastodonapitest.New("new.example", "me", token)
 	fake.AddRemoteAccount("bob@far.example")
 	c := asGoToSocial(t, fake)
 	ctx := context.Background()
@@ -131,7 +131,7 @@ func TestGoToSocialNoFollowLanguages(t *testing.T) {
 		t.Fatalf("NoFollowLanguages not set: %+v", st)
 	}
 	rows := []importer.Row{{Account: "bob@far.example", Languages: []string{"de"}, Line: 2}}
-	plan, err := importer.NewPlan(importer.Following, importer.Merge, st, rows, importer.PlanOptions{})
+	plan, err := (&importer.Planner{}).Plan(importer.Following, importer.Merge, st, rows)
 	if err != nil || len(plan.Actions) != 0 {
 		t.Errorf("plan = %+v, %v; want no actions", plan, err)
 	}

@@ -3,17 +3,24 @@ package mastodonapi
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/internal/backoff"
 )
 
 // readMaxWaits bounds the rate-limit waits of one read, as package
 // importer's engine bounds those of an action.
 const readMaxWaits = 50
+
+// readPolicy is package importer's engine's default retry policy.
+var readPolicy = backoff.Policy{
+	MaxAttempts:   importer.DefaultMaxAttempts,
+	BaseDelay:     importer.DefaultBaseDelay,
+	MaxDelay:      importer.DefaultMaxDelay,
+	MaxRetryAfter: importer.DefaultMaxRetryAfter,
+}
 
 // read GETs target as do does, retrying with the defaults of package
 // importer's engine: a rate limit is waited out, up to readMaxWaits times
@@ -29,27 +36,21 @@ func (c *Client) read(ctx context.Context, target string, query url.Values, out 
 		if err == nil || !errors.As(err, &e) || !e.Temporary() {
 			return h, err
 		}
-		var d time.Duration
-		if wait := e.RetryAfter(); wait > 0 {
+		d := e.RetryAfter
+		if d > 0 {
 			waits++
-			if waits > readMaxWaits || wait > importer.DefaultMaxRetryAfter {
+			if waits > readMaxWaits || d > readPolicy.RetryAfterCap() {
 				return nil, err
 			}
-			d = wait
 		} else {
 			attempts++
-			if attempts >= importer.DefaultMaxAttempts {
+			if attempts >= readPolicy.Attempts() {
 				return nil, err
 			}
-			d = min(importer.DefaultBaseDelay<<(attempts-1), importer.DefaultMaxDelay)
-			d = rand.N(d) + 1
+			d = readPolicy.Delay(attempts)
 		}
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
+		if err := backoff.Sleep(ctx, d); err != nil {
+			return nil, err
 		}
 	}
 }

@@ -133,7 +133,7 @@ func (c *Client) following(ctx context.Context, id string, st *importer.State) e
 
 // Self returns the address of the token's account as user@domain
 // (/api/v1/accounts/verify_credentials, with the server's domain from
-// [Client.Domain]): what [importer.PlanOptions.Self] wants, so a plan
+// [Client.Domain]): what [importer.Planner.Self] wants, so a plan
 // does not make the account follow, block or mute itself.
 func (c *Client) Self(ctx context.Context) (string, error) {
 	var me account

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/importer/importertest"
 	"github.com/fediport/fediport/importer/mastodonapi"
 )
 
@@ -297,4 +298,22 @@ func TestImportKilledAndResumed(t *testing.T) {
 		t.Errorf("resumed run: exit %d, want 0 and resuming", code)
 	}
 	eventuallySet(t, alice, "following", importer.Following, want...)
+}
+
+// TestGoToSocialConforms runs package importertest's conformance check
+// of a destination on mastodonapi.Client against a real GoToSocial, as
+// carol@old.test, on a local account and a remote one. GoToSocial has no
+// per-account domain blocks, so the Client is given without its
+// DomainBlocker; bookmarks are not checked. It comes last in the file:
+// carol's blocks undo follows other tests set up.
+func TestGoToSocialConforms(t *testing.T) {
+	peers(t)
+	carol := account(t, "carol", "old")
+	c := &mastodonapi.Client{BaseURL: carol.base, Token: carol.token}
+	dst := c.Destination()
+	dst.DomainBlocker = nil
+	importertest.TestDestination(t, dst, c, importertest.Subjects{
+		Accounts: [2]string{"dave@old.test", "bob@new.test"},
+		List:     "Conformance",
+	})
 }

@@ -101,8 +101,8 @@ func TestExportImportAdapters(t *testing.T) {
 	imp := dst.Importer("alice")
 	for _, typ := range []importer.Type{importer.Muting} {
 		state := must[*importer.State](t)(imp.ReadState(ctx, typ))
-		plan := must[*importer.Plan](t)(importer.NewPlan(typ, importer.Merge, state, readCSV(t, dir, typ), importer.PlanOptions{LocalDomain: dst.Host}))
-		res := must[*importer.Result](t)((&importer.Engine{}).Apply(ctx, plan, imp))
+		plan := must[*importer.Plan](t)((&importer.Planner{LocalDomain: dst.Host}).Plan(typ, importer.Merge, state, readCSV(t, dir, typ)))
+		res := must[*importer.Result](t)((&importer.Engine{}).Apply(ctx, plan, importer.DestinationOf(imp)))
 		if len(res.Failed) != 0 {
 			t.Fatalf("%s: failed: %v", typ, res.Failed)
 		}

@@ -38,11 +38,11 @@ func TestImportTarget(t *testing.T) {
 			rows, err := importer.NewReader(strings.NewReader(f.data), f.t).ReadAll()
 			check(t, err)
 			state := must[*importer.State](t)(dst.ReadState(ctx, f.t))
-			plan := must[*importer.Plan](t)(importer.NewPlan(f.t, importer.Merge, state, rows, importer.PlanOptions{LocalDomain: s.Host}))
+			plan := must[*importer.Plan](t)((&importer.Planner{LocalDomain: s.Host}).Plan(f.t, importer.Merge, state, rows))
 			if round == 1 && len(plan.Actions) != 0 {
 				t.Errorf("%s: re-applying a merge planned %v", f.t, plan.Actions)
 			}
-			res, err := (&importer.Engine{}).Apply(ctx, plan, dst)
+			res, err := (&importer.Engine{}).Apply(ctx, plan, importer.DestinationOf(dst))
 			check(t, err)
 			if len(res.Failed) != 0 {
 				t.Fatalf("%s: failed: %v", f.t, res.Failed)

@@ -1,12 +1,4 @@
-// Package mastodonfake is an in-memory server with the part of
-// Mastodon's client API that imports use, for tests: it keeps real
-// state, requires the bearer token, paginates with Link headers, answers
-// 404 for unknown accounts, 422 when the follow limit is hit, and 429
-// with Mastodon's rate-limit headers when asked to.
-//
-// Serve it with httptest.NewServer(s). It is not a promise of Mastodon's
-// behaviour beyond what fediport's tests need.
-package mastodonfake
+package mastodonapitest
 
 import (
 	"encoding/json"
@@ -243,6 +235,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, args := s.route(r.Method, r.URL.Path)
 	s.calls[route]++
 	c := &call{s: s, w: w, r: r, p: p, args: args}
+	if !s.serveAccounts(c, route) && !s.serveDomainsAndBookmarks(c, route) && !s.serveLists(c, route) {
+		writeError(w, http.StatusNotFound, "Not found")
+	}
+}
+
+// serveAccounts answers the routes of accounts and their relationships;
+// it reports false for another route.
+func (s *Server) serveAccounts(c *call, route string) bool {
 	switch route {
 	case "GET /api/v2/instance":
 		c.json(map[string]any{"domain": s.LocalDomain, "title": "fake"})
@@ -257,7 +257,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.search()
 	case "GET /api/v1/accounts/relationships":
 		var out []any
-		for _, id := range p["id"] {
+		for _, id := range c.p["id"] {
 			if _, ok := s.accounts[id]; ok {
 				out = append(out, c.relationship(id))
 			}
@@ -293,25 +293,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "POST /api/v1/accounts/{id}/unmute":
 		c.onAccount(func(id string) { delete(s.mutes, id) })
 	case "GET /api/v1/accounts/{id}/following":
-		if args[0] != s.me {
-			writeError(w, http.StatusNotFound, "Record not found")
-			return
+		if c.args[0] != s.me {
+			writeError(c.w, http.StatusNotFound, "Record not found")
+			return true
 		}
 		c.accountPage(recs(s.following, func(f *follow) int64 { return f.rec }))
 	case "GET /api/v1/blocks":
 		c.accountPage(recs(s.blocks, func(v int64) int64 { return v }))
 	case "GET /api/v1/mutes":
 		c.accountPage(recs(s.mutes, func(m *mute) int64 { return m.rec }))
+	case "GET /api/v1/lists/{id}/accounts", "POST /api/v1/lists/{id}/accounts", "DELETE /api/v1/lists/{id}/accounts":
+		c.listAccounts()
+	default:
+		return false
+	}
+	return true
+}
+
+// serveDomainsAndBookmarks answers the routes of domain blocks and
+// bookmarks; it reports false for another route.
+func (s *Server) serveDomainsAndBookmarks(c *call, route string) bool {
+	switch route {
 	case "GET /api/v1/domain_blocks":
 		page := c.page(recs(s.domains, func(v int64) int64 { return v }))
 		c.json(page)
 	case "POST /api/v1/domain_blocks", "DELETE /api/v1/domain_blocks":
 		d := strings.ToLower(strings.TrimSpace(c.str("domain")))
 		if d == "" {
-			writeError(w, http.StatusUnprocessableEntity, "Validation failed: Domain can't be blank")
-			return
+			writeError(c.w, http.StatusUnprocessableEntity, "Validation failed: Domain can't be blank")
+			return true
 		}
-		if r.Method == http.MethodPost {
+		if c.r.Method == http.MethodPost {
 			if _, ok := s.domains[d]; !ok {
 				s.domains[d] = s.next()
 			}
@@ -327,11 +339,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		c.json(out)
 	case "POST /api/v1/statuses/{id}/bookmark", "POST /api/v1/statuses/{id}/unbookmark":
-		id := args[0]
+		id := c.args[0]
 		st, ok := s.statuses[id]
 		if !ok || !st.known {
-			writeError(w, http.StatusNotFound, "Record not found")
-			return
+			writeError(c.w, http.StatusNotFound, "Record not found")
+			return true
 		}
 		if strings.HasSuffix(route, "/bookmark") {
 			if _, ok := s.bookmarks[id]; !ok {
@@ -341,6 +353,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			delete(s.bookmarks, id)
 		}
 		c.json(c.status(id))
+	default:
+		return false
+	}
+	return true
+}
+
+// serveLists answers the routes of lists; it reports false for another
+// route.
+func (s *Server) serveLists(c *call, route string) bool {
+	switch route {
 	case "GET /api/v1/lists":
 		out := []any{}
 		for _, l := range sortedLists(s.lists) {
@@ -350,28 +372,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "POST /api/v1/lists":
 		title := c.str("title")
 		if title == "" {
-			writeError(w, http.StatusUnprocessableEntity, "Validation failed: Title can't be blank")
-			return
+			writeError(c.w, http.StatusUnprocessableEntity, "Validation failed: Title can't be blank")
+			return true
 		}
 		if len(s.lists) >= 50 {
-			writeError(w, http.StatusUnprocessableEntity, "Validation failed: You have reached the maximum number of lists")
-			return
+			writeError(c.w, http.StatusUnprocessableEntity, "Validation failed: You have reached the maximum number of lists")
+			return true
 		}
 		l := &list{id: strconv.FormatInt(300000+s.next(), 10), title: title, members: map[string]int64{}}
 		s.lists[l.id] = l
 		c.json(map[string]any{"id": l.id, "title": l.title, "replies_policy": "list"})
 	case "DELETE /api/v1/lists/{id}":
-		if _, ok := s.lists[args[0]]; !ok {
-			writeError(w, http.StatusNotFound, "Record not found")
-			return
+		if _, ok := s.lists[c.args[0]]; !ok {
+			writeError(c.w, http.StatusNotFound, "Record not found")
+			return true
 		}
-		delete(s.lists, args[0])
+		delete(s.lists, c.args[0])
 		c.json(map[string]any{})
 	case "GET /api/v1/lists/{id}/accounts", "POST /api/v1/lists/{id}/accounts", "DELETE /api/v1/lists/{id}/accounts":
 		c.listAccounts()
 	default:
-		writeError(w, http.StatusNotFound, "Not found")
+		return false
 	}
+	return true
 }
 
 // route maps a path to its pattern and the {id} it holds.
