@@ -1,0 +1,505 @@
+package posts
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/internal/backoff"
+	"github.com/fediport/fediport/internal/journal"
+)
+
+// Retry defaults of an [Importer]. A Mastodon server answers a burst
+// beyond its post limit with a wait of up to three hours, which an
+// import waits out rather than fail.
+const (
+	DefaultMaxAttempts   = backoff.DefaultMaxAttempts
+	DefaultBaseDelay     = backoff.DefaultBaseDelay
+	DefaultMaxDelay      = backoff.DefaultMaxDelay
+	DefaultMaxRetryAfter = 4 * time.Hour
+)
+
+// Outcome is what became of one post in [Progress].
+type Outcome string
+
+// The outcomes of a post.
+const (
+	Posted  Outcome = "posted"  // created now
+	Resumed Outcome = "resumed" // created by an earlier run, found in the journal or on the server
+	Failed  Outcome = "failed"  // not created; see Progress.Err
+)
+
+// Progress is how far an import has come, passed to
+// [Importer.Progress] after each post (Post and Outcome set) and when a
+// rate limit makes it wait (Wait set).
+type Progress struct {
+	// Done is how many posts of the plan have been handled (posted,
+	// resumed or failed), of Total.
+	Done, Total int
+	// Posted, Resumed and Failed count the posts so far; Media the files
+	// uploaded.
+	Posted, Resumed, Failed, Media int
+	// Post is the post just handled, and Outcome what became of it; Err
+	// is why it failed.
+	Post    *Post
+	Outcome Outcome
+	Err     error
+	// Wait, when not zero, is how long the import now waits for a rate
+	// limit (the destination's stated one, or a server's 429); Waited
+	// is the total so far.
+	Wait, Waited time.Duration
+	// Left is an estimate of the time the rest takes: the pace so far,
+	// or the rate limits' least, whichever is longer.
+	Left time.Duration
+}
+
+// Failure is a post that was not created.
+type Failure struct {
+	// ID and URL name the original status; Published is its date.
+	ID, URL   string
+	Published time.Time
+	// Reason says why, for people; Err is the error.
+	Reason string
+	Err    error
+}
+
+// Temporary reports whether running the import again may post it: the
+// server failed or could not be reached, rather than refusing the post.
+func (f *Failure) Temporary() bool { return backoff.IsTemporary(f.Err) }
+
+// Result is what an import did.
+type Result struct {
+	// Plan is the plan the import followed.
+	Plan *Plan
+	// Posted counts the posts created by this run, Media the files it
+	// uploaded, Resumed the posts an earlier run had created.
+	Posted, Media, Resumed int
+	// Failed lists the posts not created, in order.
+	Failed []Failure
+	// Skipped counts the statuses not posted, by reason (as the plan).
+	Skipped map[string]int
+	// Changed counts the changes made to the posts that exist now, by
+	// kind.
+	Changed map[ChangeKind]int
+	// Waited is the time spent waiting for rate limits.
+	Waited time.Duration
+}
+
+// record is one line of the journal.
+type record struct {
+	// T is "try" (a post is about to be sent), "media" (file I of post
+	// ID was uploaded as New) or "done" (post ID was created as New).
+	T   string `json:"t"`
+	ID  string `json:"id"`
+	I   int    `json:"i,omitempty"`
+	New string `json:"new,omitempty"`
+}
+
+// header binds a journal to an archive and a destination account.
+type header struct {
+	Format  string `json:"format"`
+	Archive string `json:"archive"`
+	Account string `json:"account"`
+}
+
+// Run imports the archive's posts into dst: it asks dst what it can
+// carry, plans, and posts each post in order, uploading its media first,
+// threading replies under the copies of their parents, and keeping to
+// the destination's rate limits. With a Journal, a run after a crash
+// goes on where the last stopped: posts it recorded are not posted again,
+// and a post it was sending when it stopped is looked for on the server
+// ([Destination.Find]) before it is sent again with the same idempotency
+// key.
+//
+// It returns an error, with nothing posted, when dst refuses (a bad
+// token) or the archive cannot be read; an error of the archive's stream
+// or of the journal midway stops it, and the Result says what was done.
+// Posts that fail are listed in Result.Failed and do not stop the
+// others; a reply whose parent failed links the original instead.
+func (im *Importer) Run(ctx context.Context, r *archive.Reader, dst Destination) (*Result, error) {
+	caps, err := dst.Capabilities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := im.Plan(r, caps)
+	if err != nil {
+		return nil, err
+	}
+	ru := &runner{im: im, r: r, dst: dst, caps: caps, start: time.Now(),
+		done: map[string]string{}, tried: map[string]bool{}, media: map[mediaKey]string{},
+		res:    &Result{Plan: plan, Changed: map[ChangeKind]int{}},
+		policy: backoff.Policy{MaxAttempts: im.MaxAttempts, BaseDelay: im.BaseDelay, MaxDelay: im.MaxDelay, MaxRetryAfter: im.maxRetryAfter()},
+		posts:  window{rate: caps.PostRate}, uploads: window{rate: caps.MediaRate},
+	}
+	ru.pr.Total = plan.Posts
+	if im.Journal != "" {
+		if err := ru.openJournal(); err != nil {
+			return nil, err
+		}
+		defer ru.j.Close()
+	}
+	skipped := &Plan{}
+	for p, err := range im.Posts(r, caps, skipped) {
+		if err != nil {
+			var pe *PostError
+			if errors.As(err, &pe) {
+				continue
+			}
+			return ru.result(skipped), err
+		}
+		if err := ru.post(ctx, p); err != nil {
+			return ru.result(skipped), err
+		}
+	}
+	return ru.result(skipped), nil
+}
+
+func (im *Importer) maxRetryAfter() time.Duration {
+	if im.MaxRetryAfter > 0 {
+		return im.MaxRetryAfter
+	}
+	return DefaultMaxRetryAfter
+}
+
+type mediaKey struct {
+	id string
+	i  int
+}
+
+// runner is one run of an import.
+type runner struct {
+	im    *Importer
+	r     *archive.Reader
+	dst   Destination
+	caps  Capabilities
+	j     *journal.Journal
+	start time.Time
+
+	done  map[string]string // original URI -> new id
+	tried map[string]bool   // sent, and not known to be done
+	media map[mediaKey]string
+
+	policy         backoff.Policy
+	posts, uploads window
+
+	res *Result
+	pr  Progress
+}
+
+func (ru *runner) result(skipped *Plan) *Result {
+	ru.res.Skipped = skipped.Skipped
+	ru.res.Waited = ru.pr.Waited
+	return ru.res
+}
+
+// openJournal opens the journal and replays it.
+func (ru *runner) openJournal() error {
+	arch := ""
+	if a, err := ru.r.Actor(); err == nil {
+		arch = a.ID
+	}
+	h, err := json.Marshal(header{Format: "fediport-posts 1", Archive: arch, Account: ru.caps.Account})
+	if err != nil {
+		return err
+	}
+	j, err := journal.Open(ru.im.Journal, h)
+	if errors.Is(err, journal.ErrMismatch) {
+		return fmt.Errorf("%w: %s: %w", ErrJournalMismatch, ru.im.Journal, err)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrJournal, err)
+	}
+	for payload, err := range j.Replay() {
+		if err != nil {
+			j.Close()
+			return fmt.Errorf("%w: %w", ErrJournal, err)
+		}
+		var rec record
+		if err := json.Unmarshal(payload, &rec); err != nil {
+			j.Close()
+			return fmt.Errorf("%w: %s: record %q: %w", ErrJournal, ru.im.Journal, payload, err)
+		}
+		switch rec.T {
+		case "try":
+			ru.tried[rec.ID] = true
+		case "media":
+			ru.media[mediaKey{rec.ID, rec.I}] = rec.New
+		case "done":
+			ru.done[rec.ID] = rec.New
+			delete(ru.tried, rec.ID)
+		}
+	}
+	ru.j = j
+	return nil
+}
+
+func (ru *runner) record(rec record) error {
+	if ru.j == nil {
+		return nil
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := ru.j.Append(b); err != nil {
+		return fmt.Errorf("%w: %w", ErrJournal, err)
+	}
+	return nil
+}
+
+// post makes one post, or finds it made. Only an error that must stop
+// the import (the journal, the context) is returned; a failed post is
+// listed in the result.
+func (ru *runner) post(ctx context.Context, p *Post) error {
+	if _, ok := ru.done[p.ID]; ok {
+		return ru.finish(p, Resumed, nil)
+	}
+	if ru.tried[p.ID] {
+		// The last run sent it and stopped before it heard back.
+		id, err := ru.find(ctx, p)
+		if err != nil {
+			return ru.fail(ctx, p, fmt.Errorf("looking for a copy made by the last run: %w", err))
+		}
+		if id != "" {
+			if err := ru.record(record{T: "done", ID: p.ID, New: id}); err != nil {
+				return err
+			}
+			ru.done[p.ID] = id
+			return ru.finish(p, Resumed, nil)
+		}
+	}
+	req := Request{IdempotencyKey: ru.key(p)}
+	if p.ReplyTo != "" {
+		if id, ok := ru.done[p.ReplyTo]; ok {
+			req.InReplyToID = id
+		} else {
+			// The parent failed: link the original instead.
+			p.Text = "In reply to " + p.ReplyTo + "\n\n" + p.Text
+			p.Changes = append(p.Changes, Change{Kind: ReplyAsLink, Detail: p.ReplyTo})
+			p.ReplyTo = ""
+		}
+	}
+	for i := range p.Media {
+		id, err := ru.upload(ctx, p, i)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, ErrJournal) {
+				return err
+			}
+			if backoff.IsTemporary(err) {
+				return ru.fail(ctx, p, fmt.Errorf("uploading %s: %w", p.Media[i].Path, err))
+			}
+			// Refused for good (a type or size the server does not
+			// take): the post goes without it.
+			p.Changes = append(p.Changes, Change{Kind: MediaOverLimit, Detail: p.Media[i].Path + ": " + err.Error()})
+			continue
+		}
+		req.MediaIDs = append(req.MediaIDs, id)
+	}
+	if !ru.tried[p.ID] {
+		if err := ru.record(record{T: "try", ID: p.ID}); err != nil {
+			return err
+		}
+		ru.tried[p.ID] = true
+	}
+	var id string
+	err := ru.retry(ctx, &ru.posts, func(attempt int) error {
+		if attempt > 1 {
+			// The last attempt may have created it without an answer.
+			if found, err := ru.find(ctx, p); err == nil && found != "" {
+				id = found
+				return nil
+			}
+		}
+		var err error
+		id, err = ru.dst.Create(ctx, p, req)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return ru.fail(ctx, p, err)
+	}
+	if err := ru.record(record{T: "done", ID: p.ID, New: id}); err != nil {
+		return err
+	}
+	ru.done[p.ID] = id
+	delete(ru.tried, p.ID)
+	return ru.finish(p, Posted, nil)
+}
+
+func (ru *runner) find(ctx context.Context, p *Post) (string, error) {
+	var id string
+	err := ru.retry(ctx, nil, func(int) error {
+		var err error
+		id, err = ru.dst.Find(ctx, p)
+		return err
+	})
+	return id, err
+}
+
+// upload uploads media i of p, or returns the id an earlier run got.
+func (ru *runner) upload(ctx context.Context, p *Post, i int) (string, error) {
+	k := mediaKey{p.ID, i}
+	if id, ok := ru.media[k]; ok {
+		return id, nil
+	}
+	m := &p.Media[i]
+	var id string
+	err := ru.retry(ctx, &ru.uploads, func(int) error {
+		f, err := ru.r.Open(m.Path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		id, err = ru.dst.Upload(ctx, m, io.LimitReader(f, max(m.Size, 0)+1))
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := ru.record(record{T: "media", ID: p.ID, I: i, New: id}); err != nil {
+		return "", err
+	}
+	ru.media[k] = id
+	ru.res.Media++
+	ru.pr.Media++
+	return id, nil
+}
+
+// retry calls try until it succeeds, fails for good, or the attempts are
+// spent, keeping to the rate window w (if not nil) and waiting out the
+// server's rate limits.
+func (ru *runner) retry(ctx context.Context, w *window, try func(attempt int) error) error {
+	for attempt := 1; ; attempt++ {
+		if w != nil {
+			if d := w.wait(time.Now()); d > 0 {
+				ru.waiting(d)
+				if err := backoff.Sleep(ctx, d); err != nil {
+					return err
+				}
+			}
+			w.add(time.Now())
+		}
+		err := try(attempt)
+		if err == nil || !backoff.IsTemporary(err) || ctx.Err() != nil {
+			return err
+		}
+		if attempt >= ru.policy.Attempts() {
+			return err
+		}
+		var ra interface{ RetryAfter() time.Duration }
+		after := time.Duration(0)
+		if errors.As(err, &ra) {
+			after = ra.RetryAfter()
+		}
+		d, ok := ru.policy.Wait(attempt, after)
+		if !ok {
+			return err
+		}
+		if after > 0 {
+			ru.waiting(d)
+		}
+		if err := backoff.Sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+func (ru *runner) waiting(d time.Duration) {
+	ru.pr.Waited += d
+	if ru.im.Progress != nil {
+		pr := ru.pr
+		pr.Wait, pr.Post, pr.Outcome, pr.Err = d, nil, "", nil
+		pr.Left = ru.left() + d
+		ru.im.Progress(pr)
+	}
+}
+
+func (ru *runner) fail(ctx context.Context, p *Post, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if errors.Is(err, ErrJournal) {
+		return err
+	}
+	ru.res.Failed = append(ru.res.Failed, Failure{ID: p.ID, URL: p.URL, Published: p.Published, Reason: err.Error(), Err: err})
+	return ru.finish(p, Failed, err)
+}
+
+func (ru *runner) finish(p *Post, o Outcome, err error) error {
+	switch o {
+	case Posted:
+		ru.res.Posted++
+		ru.pr.Posted++
+	case Resumed:
+		ru.res.Resumed++
+		ru.pr.Resumed++
+	case Failed:
+		ru.pr.Failed++
+	}
+	if o != Failed {
+		for _, c := range p.Changes {
+			ru.res.Changed[c.Kind]++
+		}
+	}
+	ru.pr.Done++
+	if ru.im.Progress != nil {
+		pr := ru.pr
+		pr.Post, pr.Outcome, pr.Err, pr.Wait = p, o, err, 0
+		pr.Left = ru.left()
+		ru.im.Progress(pr)
+	}
+	return nil
+}
+
+// left estimates the time the rest of the import takes.
+func (ru *runner) left() time.Duration {
+	rest := ru.pr.Total - ru.pr.Done
+	if rest <= 0 {
+		return 0
+	}
+	var pace time.Duration
+	if n := ru.pr.Posted + ru.pr.Failed; n > 0 {
+		pace = time.Since(ru.start) / time.Duration(n) * time.Duration(rest)
+	}
+	mediaLeft := max(ru.res.Plan.Media-ru.pr.Media, 0)
+	return max(pace, ru.caps.estimate(rest, mediaLeft))
+}
+
+// key is the idempotency key of p: the same for every attempt at p into
+// this account, and different for any other post or account.
+func (ru *runner) key(p *Post) string {
+	h := sha256.Sum256([]byte("fediport-posts\x00" + ru.caps.Account + "\x00" + p.ID))
+	return hex.EncodeToString(h[:16])
+}
+
+// window keeps to a rate limit: at most rate.N events in any rate.Per.
+type window struct {
+	rate  Rate
+	times []time.Time // the last rate.N events, oldest first
+}
+
+// wait returns how long to wait before the next event.
+func (w *window) wait(now time.Time) time.Duration {
+	if w.rate.N <= 0 || len(w.times) < w.rate.N {
+		return 0
+	}
+	return max(w.times[0].Add(w.rate.Per).Sub(now), 0)
+}
+
+func (w *window) add(now time.Time) {
+	if w.rate.N <= 0 {
+		return
+	}
+	if len(w.times) == w.rate.N {
+		w.times = append(w.times[:0], w.times[1:]...)
+	}
+	w.times = append(w.times, now)
+}
