@@ -1,0 +1,295 @@
+package posts_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fediport/fediport/importer/mastodonapi"
+	"github.com/fediport/fediport/importer/posts"
+)
+
+func fastImporter(journal string) *posts.Importer {
+	return &posts.Importer{Journal: journal, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}
+}
+
+// TestRunGoToSocial imports the fixture into a GoToSocial-like server
+// and reads back what it holds: dates, threading, media with alt text
+// and focus, content warnings, no mention of another account.
+func TestRunGoToSocial(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	var prog []posts.Progress
+	im := fastImporter(filepath.Join(t.TempDir(), "journal"))
+	im.Progress = func(p posts.Progress) { prog = append(prog, p) }
+	res, err := im.Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Posted != 8 || res.Media != 1 || res.Resumed != 0 || len(res.Failed) != 0 {
+		t.Fatalf("result = %+v", res)
+	}
+	wantChanged := map[posts.ChangeKind]int{posts.MentionDefused: 2, posts.ReplyAsLink: 1, posts.PollAsText: 1,
+		posts.MediaMissing: 1, posts.EditHistoryDropped: 1}
+	if d := cmp.Diff(wantChanged, res.Changed); d != "" {
+		t.Errorf("changed (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(map[string]int{"boost": 1, "direct": 1, "like": 2}, res.Skipped); d != "" {
+		t.Errorf("skipped (-want +got):\n%s", d)
+	}
+	// Order and dates: created in the archive's order, with its dates.
+	var dates []string
+	for _, s := range srv.statuses {
+		dates = append(dates, s.CreatedAt.Format(time.RFC3339))
+	}
+	want := []string{"2019-01-02T10:30:00Z", "2019-01-03T10:30:00Z", "2019-01-04T10:30:00Z", "2019-01-05T10:30:00Z",
+		"2019-01-06T10:30:00Z", "2019-01-09T10:30:00Z", "2019-01-10T10:30:00Z", "2019-01-12T10:30:00Z"}
+	if d := cmp.Diff(want, dates); d != "" {
+		t.Errorf("dates (-want +got):\n%s", d)
+	}
+	s := srv.statuses
+	if s[1].InReplyToID != s[0].ID || s[7].InReplyToID != s[1].ID || s[3].InReplyToID != "" {
+		t.Errorf("threading: %q %q %q", s[1].InReplyToID, s[7].InReplyToID, s[3].InReplyToID)
+	}
+	if s[1].SpoilerText != "red things" || !s[1].Sensitive || s[1].Visibility != "unlisted" || len(s[1].mediaIDs) != 1 {
+		t.Errorf("status 2: %+v", s[1])
+	}
+	m := srv.media[s[1].mediaIDs[0]]
+	if m.desc != "a red square" || m.focus != "0.5,-0.25" || m.name != "red.png" || m.ctype != "image/png" || m.size != len(redPNG()) {
+		t.Errorf("media = %+v", m)
+	}
+	if len(prog) != 8 || prog[7].Done != 8 || prog[7].Total != 8 || prog[7].Posted != 8 || prog[7].Media != 1 || prog[7].Outcome != posts.Posted {
+		t.Errorf("last progress = %+v (%d calls)", prog[len(prog)-1], len(prog))
+	}
+
+	// Run again with the journal: nothing is posted twice.
+	res, err = im.Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Posted != 0 || res.Resumed != 8 || res.Media != 0 || len(srv.statuses) != 8 || srv.uploads != 1 {
+		t.Errorf("second run: %+v, %d statuses, %d uploads", res, len(srv.statuses), srv.uploads)
+	}
+}
+
+// killer is a destination that dies (cancels the run) right after the
+// server created the nth status, before the answer is back: the window
+// between "created" and "recorded in the journal".
+type killer struct {
+	posts.Destination
+	n      int
+	cancel context.CancelFunc
+}
+
+func (k *killer) Create(ctx context.Context, p *posts.Post, req posts.Request) (string, error) {
+	id, err := k.Destination.Create(ctx, p, req)
+	k.n--
+	if k.n == 0 {
+		k.cancel()
+		return "", context.Canceled
+	}
+	return id, err
+}
+
+// TestRunKilledBetweenCreateAndJournal: a run that dies after the server
+// created a status and before the journal recorded it, run again, finds
+// that status on the server instead of posting it again, and posts the
+// rest: exactly one copy of each post, for either destination.
+func TestRunKilledBetweenCreateAndJournal(t *testing.T) {
+	t.Parallel()
+	for _, gts := range []bool{true, false} {
+		srv := newServer(t, gts)
+		dst := func() posts.Destination {
+			if gts {
+				return &posts.GoToSocial{Client: srv.client()}
+			}
+			return &posts.Mastodon{Client: srv.client()}
+		}
+		journal := filepath.Join(t.TempDir(), "journal")
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := fastImporter(journal).Run(ctx, openFixture(t), &killer{Destination: dst(), n: 3, cancel: cancel})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("gts=%v: killed run: %v", gts, err)
+		}
+		if len(srv.statuses) != 3 {
+			t.Fatalf("gts=%v: %d statuses after the kill, want 3", gts, len(srv.statuses))
+		}
+		res, err := fastImporter(journal).Run(context.Background(), openFixture(t), dst())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Resumed != 3 || res.Posted != 5 || len(srv.statuses) != 8 {
+			t.Errorf("gts=%v: rerun %+v, %d statuses, want 8", gts, res, len(srv.statuses))
+		}
+		seen := map[string]bool{}
+		for _, s := range srv.statuses {
+			if seen[s.text] {
+				t.Errorf("gts=%v: posted twice: %q", gts, s.text)
+			}
+			seen[s.text] = true
+		}
+		if srv.statuses[7].InReplyToID != srv.statuses[1].ID {
+			t.Errorf("gts=%v: the thread lost its parent across runs", gts)
+		}
+	}
+}
+
+// TestRunLostAnswer: the server creates a status and the connection
+// breaks before the answer; the retry finds the status instead of
+// posting it again. On Mastodon the idempotency key alone would do; the
+// GoToSocial-like server here ignores it.
+func TestRunLostAnswer(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	srv.failNext = []string{"lost", "500", "429"}
+	res, err := fastImporter("").Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Posted != 8 || len(res.Failed) != 0 || len(srv.statuses) != 8 {
+		t.Errorf("result %+v, %d statuses", res, len(srv.statuses))
+	}
+}
+
+// TestRunFailures: a post the server refuses is listed with its reason
+// and does not stop the others; a reply to it links the original; a
+// refused post is not temporary.
+func TestRunFailures(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	dst := &refuse{Destination: &posts.GoToSocial{Client: srv.client()}, text: "A reply to myself"}
+	res, err := fastImporter("").Run(context.Background(), openFixture(t), dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Posted != 7 || len(res.Failed) != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	f := res.Failed[0]
+	if f.ID != st(2) || !strings.Contains(f.Reason, "422") || f.Temporary() {
+		t.Errorf("failure = %+v, temporary %v", f, f.Temporary())
+	}
+	end := srv.byText("The end of the thread")
+	if len(end) != 1 || end[0].InReplyToID != "" || !strings.HasPrefix(end[0].text, "In reply to "+st(2)) {
+		t.Errorf("reply to the failed post: %+v", end)
+	}
+}
+
+type refuse struct {
+	posts.Destination
+	text string
+}
+
+func (r *refuse) Create(ctx context.Context, p *posts.Post, req posts.Request) (string, error) {
+	if strings.Contains(p.Text, r.text) {
+		return "", &mastodonapi.Error{Method: "POST", Path: "/api/v1/statuses", StatusCode: 422, Err: mastodonapi.ErrRejected, Message: "no"}
+	}
+	return r.Destination.Create(ctx, p, req)
+}
+
+// TestRunTemporaryFailure: a server that keeps failing leaves the post
+// failed and temporary, to be tried again by the next run.
+func TestRunTemporaryFailure(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	srv.failNext = []string{"500", "500", "500", "500", "500"}
+	journal := filepath.Join(t.TempDir(), "journal")
+	res, err := fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failed) != 1 || !res.Failed[0].Temporary() || res.Posted != 7 {
+		t.Fatalf("result %+v", res)
+	}
+	res, err = fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Posted != 1 || res.Resumed != 7 || len(srv.statuses) != 8 {
+		t.Errorf("rerun %+v, %d statuses", res, len(srv.statuses))
+	}
+}
+
+// TestRunBadToken: a refused token stops the import before any post.
+func TestRunBadToken(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	c := srv.client()
+	c.Token = "wrong"
+	_, err := fastImporter("").Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: c})
+	if !errors.Is(err, mastodonapi.ErrUnauthorized) || srv.posts != 0 {
+		t.Errorf("err = %v, %d posts", err, srv.posts)
+	}
+}
+
+// TestRunJournalOfAnotherAccount: a journal is bound to its account.
+func TestRunJournalOfAnotherAccount(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	journal := filepath.Join(t.TempDir(), "journal")
+	other := &fixedCaps{Destination: &posts.GoToSocial{Client: srv.client()}, account: "mallory@elsewhere"}
+	if _, err := fastImporter(journal).Run(context.Background(), openFixture(t), other); err != nil {
+		t.Fatal(err)
+	}
+	_, err := fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	if !errors.Is(err, posts.ErrJournalMismatch) {
+		t.Errorf("err = %v, want ErrJournalMismatch", err)
+	}
+}
+
+type fixedCaps struct {
+	posts.Destination
+	account string
+}
+
+func (f *fixedCaps) Capabilities(ctx context.Context) (posts.Capabilities, error) {
+	c, err := f.Destination.Capabilities(ctx)
+	c.Account = f.account
+	return c, err
+}
+
+// TestRunMastodonRateLimit: the stated rate limit spaces the posts and
+// is reported as waits; the estimate says so up front.
+func TestRunMastodonRateLimit(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, false)
+	dst := &posts.Mastodon{Client: srv.client(), PostRate: posts.Rate{N: 3, Per: 60 * time.Millisecond}, MediaRate: posts.Rate{N: -1}}
+	var waits int
+	im := fastImporter("")
+	im.Progress = func(p posts.Progress) {
+		if p.Wait > 0 {
+			waits++
+		}
+	}
+	caps, err := dst.Capabilities(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := im.Plan(openFixture(t), caps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Wait != 120*time.Millisecond {
+		t.Errorf("estimate %v, want 120ms (8 posts, 3 per 60ms)", plan.Wait)
+	}
+	res, err := im.Run(context.Background(), openFixture(t), dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Posted != 8 || waits < 2 || res.Waited <= 0 {
+		t.Errorf("posted %d, %d waits, waited %v", res.Posted, waits, res.Waited)
+	}
+	for _, s := range srv.statuses {
+		if !strings.Contains(s.text, "Originally posted") || s.Visibility == "public" {
+			t.Errorf("status %q (%s)", s.text, s.Visibility)
+		}
+	}
+}
+
+var _ io.Reader // keep io for helpers
