@@ -29,7 +29,9 @@ const (
 
 func day(d int) time.Time { return time.Date(2019, 1, d, 10, 30, 0, 0, time.UTC) }
 
-func st(n int) string { return fixActor + "/statuses/1000" + string(rune('0'+n/10)) + string(rune('0'+n%10)) }
+func st(n int) string {
+	return fixActor + "/statuses/1000" + string(rune('0'+n/10)) + string(rune('0'+n%10))
+}
 
 // redPNG is an 8x8 red PNG: small, and an image every server takes.
 func redPNG() []byte {

@@ -96,9 +96,9 @@ const (
 // Reasons a status of the archive is not posted, the keys of
 // [Plan.Skipped] and [Result.Skipped].
 const (
-	SkipBoost      = "boost"      // an Announce: a boost, not a post
-	SkipLike       = "like"       // likes.json: a like, not a post
-	SkipDirect     = "direct"     // a direct message ([Importer.IncludeDirect] imports them)
+	SkipBoost      = "boost"  // an Announce: a boost, not a post
+	SkipLike       = "like"   // likes.json: a like, not a post
+	SkipDirect     = "direct" // a direct message ([Importer.IncludeDirect] imports them)
 	SkipBeforeDate = "before-since"
 	SkipAfterDate  = "after-until"
 	SkipNotPost    = "not-a-post" // an item of another type than Create
@@ -621,4 +621,3 @@ func languageCode(key string) (string, bool) {
 	}
 	return code, true
 }
-
