@@ -190,6 +190,10 @@ type InstanceLimits struct {
 	// Version is the server's version string ("4.3.0",
 	// "0.20.0-rc1+git-57cb4fe" for GoToSocial).
 	Version string
+	// SourceURL is where the server's source is
+	// ("https://github.com/mastodon/mastodon"; GoToSocial's names
+	// gotosocial): what software it runs.
+	SourceURL string
 	// MaxCharacters is the longest status text.
 	MaxCharacters int
 	// MaxMediaAttachments is the most attachments of one status.
@@ -204,10 +208,12 @@ type InstanceLimits struct {
 
 // ReadInstanceLimits reads the server's limits from /api/v2/instance,
 // falling back to /api/v1/instance (Mastodon before 4.0 and others),
-// which states them in the same "configuration" member.
+// which states them in the same "configuration" member. Both are public:
+// a Client without a Token may call it.
 func (c *Client) ReadInstanceLimits(ctx context.Context) (*InstanceLimits, error) {
 	var inst struct {
 		Version       string `json:"version"`
+		SourceURL     string `json:"source_url"`
 		Configuration struct {
 			Statuses struct {
 				MaxCharacters       int `json:"max_characters"`
@@ -229,6 +235,7 @@ func (c *Client) ReadInstanceLimits(ctx context.Context) (*InstanceLimits, error
 	cf := inst.Configuration
 	l := &InstanceLimits{
 		Version:                  inst.Version,
+		SourceURL:                inst.SourceURL,
 		MaxCharacters:            cf.Statuses.MaxCharacters,
 		MaxMediaAttachments:      cf.Statuses.MaxMediaAttachments,
 		MaxDescriptionCharacters: max(cf.MediaAttachments.DescriptionLimit, cf.MediaAttachments.MaxDescriptionCharacters),

@@ -90,8 +90,9 @@ var (
 	MastodonMediaRate = Rate{N: 30, Per: 30 * time.Minute}
 )
 
-// estimate is the least time the rate limits make posts and media take.
-func (c Capabilities) estimate(posts, media int) time.Duration {
+// Estimate returns the least time the destination's rate limits make
+// an import of posts posts and media files take.
+func (c Capabilities) Estimate(posts, media int) time.Duration {
 	return max(c.PostRate.least(posts), c.MediaRate.least(media))
 }
 
@@ -117,8 +118,8 @@ type GoToSocial struct {
 // Mastodon is an account on a server with the Mastodon client API that
 // cannot backdate, Mastodon itself among them, as a [Destination]: the
 // original date is stated in each post, visibility is lowered to
-// unlisted by default (so followers' home timelines are not flooded
-// with old posts... as much), polls become text, and Mastodon's limits of
+// unlisted by default (so that the public timelines are not flooded
+// with old posts), polls become text, and Mastodon's limits of
 // 300 posts per 3 hours and 30 uploads per 30 minutes are kept to.
 type Mastodon struct {
 	// Client acts as the account; set BaseURL and Token.
@@ -129,7 +130,8 @@ type Mastodon struct {
 	api
 }
 
-// Capabilities checks the token and reads the server's limits.
+// Capabilities checks the token and reads the server's limits; a Client
+// without a Token reads the limits alone, for a dry run.
 func (g *GoToSocial) Capabilities(ctx context.Context) (Capabilities, error) {
 	c, err := g.api.capabilities(ctx, g.Client)
 	if err != nil {
@@ -174,7 +176,8 @@ func (g *GoToSocial) Find(ctx context.Context, p *Post) (string, error) {
 	return "", nil
 }
 
-// Capabilities checks the token and reads the server's limits.
+// Capabilities checks the token and reads the server's limits; a Client
+// without a Token reads the limits alone, for a dry run.
 func (m *Mastodon) Capabilities(ctx context.Context) (Capabilities, error) {
 	c, err := m.api.capabilities(ctx, m.Client)
 	if err != nil {
@@ -268,14 +271,22 @@ func (a *api) accountID(ctx context.Context, c *mastodonapi.Client) (string, err
 	return acct.ID, nil
 }
 
+// capabilities checks the token and reads the server's limits; with no
+// token (for a dry run), it reads the limits alone and Account is "".
 func (a *api) capabilities(ctx context.Context, c *mastodonapi.Client) (Capabilities, error) {
-	acct, err := a.account(ctx, c)
-	if err != nil {
-		return Capabilities{}, err
+	if c == nil {
+		return Capabilities{}, errNoClient
 	}
-	caps := Capabilities{Account: acct.Acct}
-	if host := hrefHost(acct.URL); host != "" && !strings.Contains(acct.Acct, "@") {
-		caps.Account = acct.Acct + "@" + host
+	var caps Capabilities
+	if c.Token != "" {
+		acct, err := a.account(ctx, c)
+		if err != nil {
+			return Capabilities{}, err
+		}
+		caps.Account = acct.Acct
+		if host := hrefHost(acct.URL); host != "" && !strings.Contains(acct.Acct, "@") {
+			caps.Account = acct.Acct + "@" + host
+		}
 	}
 	lim, err := c.ReadInstanceLimits(ctx)
 	if err != nil {

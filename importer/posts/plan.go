@@ -250,7 +250,7 @@ func (im *Importer) Plan(r *archive.Reader, caps Capabilities) (*Plan, error) {
 			p.Newest = post.Published
 		}
 	}
-	p.Wait = caps.estimate(p.Posts, p.Media)
+	p.Wait = caps.Estimate(p.Posts, p.Media)
 	return p, nil
 }
 

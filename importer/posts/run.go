@@ -470,7 +470,7 @@ func (ru *runner) left() time.Duration {
 		pace = time.Since(ru.start) / time.Duration(n) * time.Duration(rest)
 	}
 	mediaLeft := max(ru.res.Plan.Media-ru.pr.Media, 0)
-	return max(pace, ru.caps.estimate(rest, mediaLeft))
+	return max(pace, ru.caps.Estimate(rest, mediaLeft))
 }
 
 // key is the idempotency key of p: the same for every attempt at p into

@@ -3,7 +3,6 @@ package posts_test
 import (
 	"context"
 	"errors"
-	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/fediport/fediport/importer/mastodonapi"
 	"github.com/fediport/fediport/importer/posts"
+	"github.com/fediport/fediport/importer/posts/poststest"
 )
 
 func fastImporter(journal string) *posts.Importer {
@@ -28,7 +28,7 @@ func TestRunGoToSocial(t *testing.T) {
 	var prog []posts.Progress
 	im := fastImporter(filepath.Join(t.TempDir(), "journal"))
 	im.Progress = func(p posts.Progress) { prog = append(prog, p) }
-	res, err := im.Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	res, err := im.Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestRunGoToSocial(t *testing.T) {
 	}
 	// Order and dates: created in the archive's order, with its dates.
 	var dates []string
-	for _, s := range srv.statuses {
+	for _, s := range srv.Statuses() {
 		dates = append(dates, s.CreatedAt.Format(time.RFC3339))
 	}
 	want := []string{"2019-01-02T10:30:00Z", "2019-01-03T10:30:00Z", "2019-01-04T10:30:00Z", "2019-01-05T10:30:00Z",
@@ -53,15 +53,15 @@ func TestRunGoToSocial(t *testing.T) {
 	if d := cmp.Diff(want, dates); d != "" {
 		t.Errorf("dates (-want +got):\n%s", d)
 	}
-	s := srv.statuses
+	s := srv.Statuses()
 	if s[1].InReplyToID != s[0].ID || s[7].InReplyToID != s[1].ID || s[3].InReplyToID != "" {
 		t.Errorf("threading: %q %q %q", s[1].InReplyToID, s[7].InReplyToID, s[3].InReplyToID)
 	}
-	if s[1].SpoilerText != "red things" || !s[1].Sensitive || s[1].Visibility != "unlisted" || len(s[1].mediaIDs) != 1 {
+	if s[1].SpoilerText != "red things" || !s[1].Sensitive || s[1].Visibility != "unlisted" || len(s[1].MediaIDs) != 1 {
 		t.Errorf("status 2: %+v", s[1])
 	}
-	m := srv.media[s[1].mediaIDs[0]]
-	if m.desc != "a red square" || m.focus != "0.5,-0.25" || m.name != "red.png" || m.ctype != "image/png" || m.size != len(redPNG()) {
+	m := srv.Media(s[1].MediaIDs[0])
+	if m.Description != "a red square" || m.Focus != "0.5,-0.25" || m.Name != "red.png" || m.ContentType != "image/png" || m.Size != len(redPNG()) {
 		t.Errorf("media = %+v", m)
 	}
 	if len(prog) != 8 || prog[7].Done != 8 || prog[7].Total != 8 || prog[7].Posted != 8 || prog[7].Media != 1 || prog[7].Outcome != posts.Posted {
@@ -69,12 +69,12 @@ func TestRunGoToSocial(t *testing.T) {
 	}
 
 	// Run again with the journal: nothing is posted twice.
-	res, err = im.Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	res, err = im.Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Posted != 0 || res.Resumed != 8 || res.Media != 0 || len(srv.statuses) != 8 || srv.uploads != 1 {
-		t.Errorf("second run: %+v, %d statuses, %d uploads", res, len(srv.statuses), srv.uploads)
+	if res.Posted != 0 || res.Resumed != 8 || res.Media != 0 || len(srv.Statuses()) != 8 || srv.Uploads() != 1 {
+		t.Errorf("second run: %+v, %d statuses, %d uploads", res, len(srv.Statuses()), srv.Uploads())
 	}
 }
 
@@ -107,9 +107,9 @@ func TestRunKilledBetweenCreateAndJournal(t *testing.T) {
 		srv := newServer(t, gts)
 		dst := func() posts.Destination {
 			if gts {
-				return &posts.GoToSocial{Client: srv.client()}
+				return &posts.GoToSocial{Client: srv.Client()}
 			}
-			return &posts.Mastodon{Client: srv.client()}
+			return &posts.Mastodon{Client: srv.Client()}
 		}
 		journal := filepath.Join(t.TempDir(), "journal")
 		ctx, cancel := context.WithCancel(context.Background())
@@ -117,24 +117,25 @@ func TestRunKilledBetweenCreateAndJournal(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("gts=%v: killed run: %v", gts, err)
 		}
-		if len(srv.statuses) != 3 {
-			t.Fatalf("gts=%v: %d statuses after the kill, want 3", gts, len(srv.statuses))
+		if len(srv.Statuses()) != 3 {
+			t.Fatalf("gts=%v: %d statuses after the kill, want 3", gts, len(srv.Statuses()))
 		}
 		res, err := fastImporter(journal).Run(context.Background(), openFixture(t), dst())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Resumed != 3 || res.Posted != 5 || len(srv.statuses) != 8 {
-			t.Errorf("gts=%v: rerun %+v, %d statuses, want 8", gts, res, len(srv.statuses))
+		if res.Resumed != 3 || res.Posted != 5 || len(srv.Statuses()) != 8 {
+			t.Errorf("gts=%v: rerun %+v, %d statuses, want 8", gts, res, len(srv.Statuses()))
 		}
 		seen := map[string]bool{}
-		for _, s := range srv.statuses {
-			if seen[s.text] {
-				t.Errorf("gts=%v: posted twice: %q", gts, s.text)
+		all := srv.Statuses()
+		for _, s := range all {
+			if seen[s.Text] {
+				t.Errorf("gts=%v: posted twice: %q", gts, s.Text)
 			}
-			seen[s.text] = true
+			seen[s.Text] = true
 		}
-		if srv.statuses[7].InReplyToID != srv.statuses[1].ID {
+		if all[7].InReplyToID != all[1].ID {
 			t.Errorf("gts=%v: the thread lost its parent across runs", gts)
 		}
 	}
@@ -147,13 +148,13 @@ func TestRunKilledBetweenCreateAndJournal(t *testing.T) {
 func TestRunLostAnswer(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, true)
-	srv.failNext = []string{"lost", "500", "429"}
-	res, err := fastImporter("").Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	srv.FailNext("lost", "500", "429")
+	res, err := fastImporter("").Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Posted != 8 || len(res.Failed) != 0 || len(srv.statuses) != 8 {
-		t.Errorf("result %+v, %d statuses", res, len(srv.statuses))
+	if res.Posted != 8 || len(res.Failed) != 0 || len(srv.Statuses()) != 8 {
+		t.Errorf("result %+v, %d statuses", res, len(srv.Statuses()))
 	}
 }
 
@@ -163,7 +164,7 @@ func TestRunLostAnswer(t *testing.T) {
 func TestRunFailures(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, true)
-	dst := &refuse{Destination: &posts.GoToSocial{Client: srv.client()}, text: "A reply to myself"}
+	dst := &refuse{Destination: &posts.GoToSocial{Client: srv.Client()}, text: "A reply to myself"}
 	res, err := fastImporter("").Run(context.Background(), openFixture(t), dst)
 	if err != nil {
 		t.Fatal(err)
@@ -175,8 +176,8 @@ func TestRunFailures(t *testing.T) {
 	if f.ID != st(2) || !strings.Contains(f.Reason, "422") || f.Temporary() {
 		t.Errorf("failure = %+v, temporary %v", f, f.Temporary())
 	}
-	end := srv.byText("The end of the thread")
-	if len(end) != 1 || end[0].InReplyToID != "" || !strings.HasPrefix(end[0].text, "In reply to "+st(2)) {
+	end := byText(srv, "The end of the thread")
+	if len(end) != 1 || end[0].InReplyToID != "" || !strings.HasPrefix(end[0].Text, "In reply to "+st(2)) {
 		t.Errorf("reply to the failed post: %+v", end)
 	}
 }
@@ -198,21 +199,21 @@ func (r *refuse) Create(ctx context.Context, p *posts.Post, req posts.Request) (
 func TestRunTemporaryFailure(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, true)
-	srv.failNext = []string{"500", "500", "500", "500", "500"}
+	srv.FailNext("500", "500", "500", "500", "500")
 	journal := filepath.Join(t.TempDir(), "journal")
-	res, err := fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	res, err := fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Failed) != 1 || !res.Failed[0].Temporary() || res.Posted != 7 {
 		t.Fatalf("result %+v", res)
 	}
-	res, err = fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	res, err = fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Posted != 1 || res.Resumed != 7 || len(srv.statuses) != 8 {
-		t.Errorf("rerun %+v, %d statuses", res, len(srv.statuses))
+	if res.Posted != 1 || res.Resumed != 7 || len(srv.Statuses()) != 8 {
+		t.Errorf("rerun %+v, %d statuses", res, len(srv.Statuses()))
 	}
 }
 
@@ -220,11 +221,11 @@ func TestRunTemporaryFailure(t *testing.T) {
 func TestRunBadToken(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, true)
-	c := srv.client()
+	c := srv.Client()
 	c.Token = "wrong"
 	_, err := fastImporter("").Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: c})
-	if !errors.Is(err, mastodonapi.ErrUnauthorized) || srv.posts != 0 {
-		t.Errorf("err = %v, %d posts", err, srv.posts)
+	if !errors.Is(err, mastodonapi.ErrUnauthorized) || srv.Posts() != 0 {
+		t.Errorf("err = %v, %d posts", err, srv.Posts())
 	}
 }
 
@@ -233,11 +234,11 @@ func TestRunJournalOfAnotherAccount(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, true)
 	journal := filepath.Join(t.TempDir(), "journal")
-	other := &fixedCaps{Destination: &posts.GoToSocial{Client: srv.client()}, account: "mallory@elsewhere"}
+	other := &fixedCaps{Destination: &posts.GoToSocial{Client: srv.Client()}, account: "mallory@elsewhere"}
 	if _, err := fastImporter(journal).Run(context.Background(), openFixture(t), other); err != nil {
 		t.Fatal(err)
 	}
-	_, err := fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.client()})
+	_, err := fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if !errors.Is(err, posts.ErrJournalMismatch) {
 		t.Errorf("err = %v, want ErrJournalMismatch", err)
 	}
@@ -259,7 +260,7 @@ func (f *fixedCaps) Capabilities(ctx context.Context) (posts.Capabilities, error
 func TestRunMastodonRateLimit(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, false)
-	dst := &posts.Mastodon{Client: srv.client(), PostRate: posts.Rate{N: 3, Per: 60 * time.Millisecond}, MediaRate: posts.Rate{N: -1}}
+	dst := &posts.Mastodon{Client: srv.Client(), PostRate: posts.Rate{N: 3, Per: 60 * time.Millisecond}, MediaRate: posts.Rate{N: -1}}
 	var waits int
 	im := fastImporter("")
 	im.Progress = func(p posts.Progress) {
@@ -285,11 +286,26 @@ func TestRunMastodonRateLimit(t *testing.T) {
 	if res.Posted != 8 || waits < 2 || res.Waited <= 0 {
 		t.Errorf("posted %d, %d waits, waited %v", res.Posted, waits, res.Waited)
 	}
-	for _, s := range srv.statuses {
-		if !strings.Contains(s.text, "Originally posted") || s.Visibility == "public" {
-			t.Errorf("status %q (%s)", s.text, s.Visibility)
+	for _, s := range srv.Statuses() {
+		if !strings.Contains(s.Text, "Originally posted") || s.Visibility == "public" {
+			t.Errorf("status %q (%s)", s.Text, s.Visibility)
 		}
 	}
 }
 
-var _ io.Reader // keep io for helpers
+func newServer(t *testing.T, gts bool) *poststest.Server {
+	s := poststest.NewServer(gts)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// byText returns the statuses whose text contains sub.
+func byText(srv *poststest.Server, sub string) []poststest.Status {
+	var out []poststest.Status
+	for _, st := range srv.Statuses() {
+		if strings.Contains(st.Text, sub) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
