@@ -74,6 +74,9 @@ const (
 	// allows, or a file larger than it accepts; the post is made without
 	// the extra ones.
 	MediaOverLimit ChangeKind = "media-over-limit"
+	// MediaRejected: the destination refused an attachment's file (a
+	// type or size it does not take); the post is made without it.
+	MediaRejected ChangeKind = "media-rejected"
 	// AltTextShortened: an alt text was longer than the destination
 	// allows.
 	AltTextShortened ChangeKind = "alt-text-shortened"

@@ -296,7 +296,7 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 			}
 			// Refused for good (a type or size the server does not
 			// take): the post goes without it.
-			p.Changes = append(p.Changes, Change{Kind: MediaOverLimit, Detail: p.Media[i].Path + ": " + err.Error()})
+			p.Changes = append(p.Changes, Change{Kind: MediaRejected, Detail: p.Media[i].Path + ": " + err.Error()})
 			continue
 		}
 		req.MediaIDs = append(req.MediaIDs, id)
