@@ -91,14 +91,22 @@ type Result struct {
 	Waited time.Duration
 }
 
-// record is one line of the journal.
+// record is one line of the journal. One record may say several
+// things, so that a post costs one write and one fsync: that the last
+// post was created (Done, New) and that the next is about to be sent
+// (Try), or that a file was uploaded.
 type record struct {
-	// T is "try" (a post is about to be sent), "media" (file I of post
-	// ID was uploaded as New) or "done" (post ID was created as New).
-	T   string `json:"t"`
-	ID  string `json:"id"`
-	I   int    `json:"i,omitempty"`
-	New string `json:"new,omitempty"`
+	// Done is the original URI of a post the server created, as New.
+	Done string `json:"done,omitempty"`
+	New  string `json:"new,omitempty"`
+	// Media is the original URI of a post whose file I was uploaded as
+	// MediaID.
+	Media   string `json:"media,omitempty"`
+	I       int    `json:"i,omitempty"`
+	MediaID string `json:"m,omitempty"`
+	// Try is the original URI of a post about to be sent: until a record
+	// says it is Done, a later run looks for it on the server first.
+	Try string `json:"try,omitempty"`
 }
 
 // header binds a journal to an archive and a destination account.
@@ -143,6 +151,7 @@ func (im *Importer) Run(ctx context.Context, r *archive.Reader, dst Destination)
 			return nil, err
 		}
 		defer ru.j.Close()
+		defer ru.flush()
 	}
 	skipped := &Plan{}
 	for p, err := range im.Posts(r, caps, skipped) {
@@ -158,6 +167,13 @@ func (im *Importer) Run(ctx context.Context, r *archive.Reader, dst Destination)
 		}
 	}
 	return ru.result(skipped), nil
+}
+
+// flush records the last post created, if it is not yet.
+func (ru *runner) flush() {
+	if ru.pending.Done != "" {
+		ru.record(record{}) // an error here costs a look on the server next time, nothing more
+	}
 }
 
 func (im *Importer) maxRetryAfter() time.Duration {
@@ -187,6 +203,9 @@ type runner struct {
 
 	policy         backoff.Policy
 	posts, uploads window
+
+	// pending is the last post created, recorded with the next record.
+	pending record
 
 	res *Result
 	pr  Progress
@@ -225,23 +244,30 @@ func (ru *runner) openJournal() error {
 			j.Close()
 			return fmt.Errorf("%w: %s: record %q: %w", ErrJournal, ru.im.Journal, payload, err)
 		}
-		switch rec.T {
-		case "try":
-			ru.tried[rec.ID] = true
-		case "media":
-			ru.media[mediaKey{rec.ID, rec.I}] = rec.New
-		case "done":
-			ru.done[rec.ID] = rec.New
-			delete(ru.tried, rec.ID)
+		if rec.Done != "" {
+			ru.done[rec.Done] = rec.New
+			delete(ru.tried, rec.Done)
+		}
+		if rec.Media != "" {
+			ru.media[mediaKey{rec.Media, rec.I}] = rec.MediaID
+		}
+		if rec.Try != "" {
+			ru.tried[rec.Try] = true
 		}
 	}
 	ru.j = j
 	return nil
 }
 
+// record appends rec to the journal, with the post created last if it
+// is not recorded yet.
 func (ru *runner) record(rec record) error {
 	if ru.j == nil {
 		return nil
+	}
+	if ru.pending.Done != "" {
+		rec.Done, rec.New = ru.pending.Done, ru.pending.New
+		ru.pending = record{}
 	}
 	b, err := json.Marshal(rec)
 	if err != nil {
@@ -267,7 +293,7 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 			return ru.fail(ctx, p, fmt.Errorf("looking for a copy made by the last run: %w", err))
 		}
 		if id != "" {
-			if err := ru.record(record{T: "done", ID: p.ID, New: id}); err != nil {
+			if err := ru.record(record{Done: p.ID, New: id}); err != nil {
 				return err
 			}
 			ru.done[p.ID] = id
@@ -302,7 +328,7 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 		req.MediaIDs = append(req.MediaIDs, id)
 	}
 	if !ru.tried[p.ID] {
-		if err := ru.record(record{T: "try", ID: p.ID}); err != nil {
+		if err := ru.record(record{Try: p.ID}); err != nil {
 			return err
 		}
 		ru.tried[p.ID] = true
@@ -326,9 +352,10 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 		}
 		return ru.fail(ctx, p, err)
 	}
-	if err := ru.record(record{T: "done", ID: p.ID, New: id}); err != nil {
-		return err
-	}
+	// Recorded with the next record (or at the end of the run): should
+	// the run die before, the next looks for it on the server, as for
+	// any post tried and not recorded done.
+	ru.pending = record{Done: p.ID, New: id}
 	ru.done[p.ID] = id
 	delete(ru.tried, p.ID)
 	return ru.finish(p, Posted, nil)
@@ -364,7 +391,7 @@ func (ru *runner) upload(ctx context.Context, p *Post, i int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := ru.record(record{T: "media", ID: p.ID, I: i, New: id}); err != nil {
+	if err := ru.record(record{Media: p.ID, I: i, MediaID: id}); err != nil {
 		return "", err
 	}
 	ru.media[k] = id
