@@ -274,7 +274,7 @@ func (im *Importer) Posts(r *archive.Reader, caps Capabilities, plan *Plan) iter
 		if plan.Changed == nil {
 			plan.Changed = map[ChangeKind]int{}
 		}
-		b := builder{im: im, r: r, caps: caps, own: map[string]bool{}}
+		b := builder{im: im, r: r, caps: caps, own: map[uriKey]bool{}}
 		n := 0
 		for s, err := range r.Statuses() {
 			if err != nil {
@@ -348,7 +348,7 @@ type builder struct {
 	im   *Importer
 	r    *archive.Reader
 	caps Capabilities
-	own  map[string]bool // original URIs of the posts planned so far
+	own  map[uriKey]bool // original URIs of the posts planned so far
 }
 
 // skip returns why s is not posted, or "".
@@ -404,7 +404,7 @@ func (b *builder) post(s *archive.Status) (*Post, error) {
 	// Threading: a reply to an earlier post of the import is threaded
 	// under its copy; any other reply links the original.
 	if s.InReplyTo != "" {
-		if b.own[s.InReplyTo] {
+		if b.own[keyOf(s.InReplyTo)] {
 			p.ReplyTo = s.InReplyTo
 		} else {
 			text = "In reply to " + s.InReplyTo + "\n\n" + text
@@ -450,7 +450,7 @@ func (b *builder) post(s *archive.Status) (*Post, error) {
 		change(TextShortened, p.URL)
 	}
 	p.Text = text
-	b.own[s.ID] = true
+	b.own[keyOf(s.ID)] = true
 	return p, nil
 }
 
