@@ -294,6 +294,11 @@ func report(stdout, stderr io.Writer, res *posts.Result, asJSON bool) {
 	fmt.Fprintf(stdout, "posted %d, media %d, resumed %d, failed %d\n", res.Posted, res.Media, res.Resumed, len(res.Failed))
 	fmt.Fprintf(stdout, "skipped: %s\n", counts(res.Skipped))
 	fmt.Fprintf(stdout, "changed: %s\n", counts(res.Changed))
+	if res.Plan != nil {
+		for _, err := range res.Plan.Errors {
+			fmt.Fprintf(stderr, "not posted: %s\n", termtext.Escape(err.Error()))
+		}
+	}
 	for _, f := range res.Failed {
 		again := "refused"
 		if f.Temporary() {

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/importer/mastodonapi"
 	"github.com/fediport/fediport/importer/posts"
+	"github.com/fediport/fediport/importer/posts/poststest"
 )
 
 // printer is a Destination that prints what it is asked to post: a
@@ -70,4 +72,31 @@ func Example() {
 	// post 2020-05-01 public "My cat" media [m1] reply-to ""
 	// post 2020-05-02 unlisted "bob@far.example this is her" media [] reply-to "new1"
 	// posted 2 media 1 skipped map[boost:1] changed map[mention-defused:1]
+}
+
+// Importing into a GoToSocial account: here poststest's loopback server
+// stands in for it, as httptest's servers do.
+func ExampleGoToSocial() {
+	srv := poststest.NewServer(true)
+	defer srv.Close()
+	r, err := archive.Open("testdata/posts.zip")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+
+	dst := &posts.GoToSocial{Client: &mastodonapi.Client{BaseURL: srv.URL, Token: poststest.Token}}
+	im := &posts.Importer{Journal: ""} // set a file to make a rerun resume
+	res, err := im.Run(context.Background(), r, dst)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("posted", res.Posted, "failed", len(res.Failed))
+	for _, s := range srv.Statuses()[:2] {
+		fmt.Println(s.CreatedAt.Format(time.DateOnly), s.Visibility, s.SpoilerText, len(s.MediaIDs))
+	}
+	// Output:
+	// posted 8 failed 0
+	// 2019-01-02 public  0
+	// 2019-01-03 unlisted red things 1
 }

@@ -1,6 +1,7 @@
 package posts_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +145,31 @@ func TestPlanFilters(t *testing.T) {
 				t.Errorf("skipped (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestPlanTooLarge: a status over MaxBytes is a *PostError wrapping
+// ErrTooLarge, counted as unreadable, and the others go on.
+func TestPlanTooLarge(t *testing.T) {
+	t.Parallel()
+	im := &posts.Importer{MaxBytes: 160} // the first post is 393 bytes, the third 167, the others less
+	var errs []error
+	n := 0
+	plan := &posts.Plan{}
+	for p, err := range im.Posts(openFixture(t), gtsCaps, plan) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if p != nil {
+			n++
+		}
+	}
+	var pe *posts.PostError
+	if len(errs) != 2 || !errors.Is(errs[0], posts.ErrTooLarge) || !errors.As(errs[1], &pe) || pe.ID != st(3) || pe.Index != 2 {
+		t.Fatalf("errors %v", errs)
+	}
+	if n != 6 || plan.Skipped[posts.SkipUnreadable] != 2 || len(plan.Errors) != 2 {
+		t.Errorf("%d posts, plan %+v", n, plan)
 	}
 }
