@@ -54,6 +54,10 @@ type NewStatus struct {
 	// that time, without federating it or notifying anyone; Mastodon
 	// refuses a time less than five minutes ahead.
 	ScheduledAt time.Time
+	// ContentType, if not empty, is how the server reads Status:
+	// "text/plain" or "text/markdown" (GoToSocial, Akkoma and Pleroma
+	// take it; Mastodon ignores it and reads plain text).
+	ContentType string
 	// IdempotencyKey, if not empty, is sent as the Idempotency-Key
 	// header: Mastodon answers a second request with the same key, for
 	// an hour, with the status the first one created.
@@ -104,6 +108,9 @@ func (c *Client) PostStatus(ctx context.Context, s *NewStatus) (*Status, error) 
 	}
 	if len(s.MediaIDs) > 0 {
 		body["media_ids"] = s.MediaIDs
+	}
+	if s.ContentType != "" {
+		body["content_type"] = s.ContentType
 	}
 	if !s.ScheduledAt.IsZero() {
 		body["scheduled_at"] = s.ScheduledAt.UTC().Format(time.RFC3339Nano)

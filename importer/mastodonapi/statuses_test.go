@@ -38,7 +38,7 @@ func TestPostStatus(t *testing.T) {
 	})
 	at := time.Date(2019, 1, 2, 10, 30, 0, 0, time.UTC)
 	st, err := c.PostStatus(context.Background(), &mastodonapi.NewStatus{Status: "hi", SpoilerText: "cw", Sensitive: true,
-		Language: "en", Visibility: "unlisted", InReplyToID: "41", MediaIDs: []string{"m1", "m2"}, ScheduledAt: at, IdempotencyKey: "k1"})
+		Language: "en", Visibility: "unlisted", InReplyToID: "41", MediaIDs: []string{"m1", "m2"}, ScheduledAt: at, IdempotencyKey: "k1", ContentType: "text/plain"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestPostStatus(t *testing.T) {
 		t.Errorf("headers: key %q auth %q type %q", key, auth, ctype)
 	}
 	want := map[string]any{"status": "hi", "spoiler_text": "cw", "sensitive": true, "language": "en", "visibility": "unlisted",
-		"in_reply_to_id": "41", "media_ids": []any{"m1", "m2"}, "scheduled_at": "2019-01-02T10:30:00Z"}
+		"in_reply_to_id": "41", "media_ids": []any{"m1", "m2"}, "content_type": "text/plain", "scheduled_at": "2019-01-02T10:30:00Z"}
 	gb, _ := json.Marshal(got)
 	wb, _ := json.Marshal(want)
 	if string(gb) != string(wb) {

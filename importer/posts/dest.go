@@ -313,6 +313,10 @@ func create(ctx context.Context, c *mastodonapi.Client, p *Post, req Request, at
 		Status: p.Text, SpoilerText: p.Spoiler, Sensitive: p.Sensitive, Language: p.Language,
 		Visibility: string(p.Visibility), InReplyToID: req.InReplyToID, MediaIDs: req.MediaIDs,
 		ScheduledAt: at, IdempotencyKey: req.IdempotencyKey,
+		// The text is plain, whatever the account's default (GoToSocial
+		// accounts may default to Markdown, which would read "- tea" as
+		// a list and "*word*" as emphasis).
+		ContentType: "text/plain",
 	})
 	if err != nil {
 		return "", err

@@ -283,10 +283,11 @@ func (ru *runner) record(rec record) error {
 // the import (the journal, the context) is returned; a failed post is
 // listed in the result.
 func (ru *runner) post(ctx context.Context, p *Post) error {
-	if _, ok := ru.done[keyOf(p.ID)]; ok {
+	k := keyOf(p.ID)
+	if _, ok := ru.done[k]; ok {
 		return ru.finish(p, Resumed, nil)
 	}
-	if ru.tried[keyOf(p.ID)] {
+	if ru.tried[k] {
 		// The last run sent it and stopped before it heard back.
 		id, err := ru.find(ctx, p)
 		if err != nil {
@@ -296,7 +297,7 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 			if err := ru.record(record{Done: p.ID, New: id}); err != nil {
 				return err
 			}
-			ru.done[keyOf(p.ID)] = id
+			ru.done[k] = id
 			return ru.finish(p, Resumed, nil)
 		}
 	}
@@ -311,32 +312,46 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 			p.ReplyTo = ""
 		}
 	}
-	for i := range p.Media {
-		id, err := ru.upload(ctx, p, i)
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, ErrJournal) {
-				return err
-			}
-			if backoff.IsTemporary(err) {
-				return ru.fail(ctx, p, fmt.Errorf("uploading %s: %w", p.Media[i].Path, err))
-			}
-			// Refused for good (a type or size the server does not
-			// take): the post goes without it.
-			p.Changes = append(p.Changes, Change{Kind: MediaRejected, Detail: p.Media[i].Path + ": " + err.Error()})
-			continue
-		}
-		req.MediaIDs = append(req.MediaIDs, id)
+	ids, reused, err := ru.uploadAll(ctx, p)
+	if err != nil {
+		return ru.fail(ctx, p, err)
 	}
-	if !ru.tried[keyOf(p.ID)] {
+	req.MediaIDs = ids
+	if !ru.tried[k] {
 		if err := ru.record(record{Try: p.ID}); err != nil {
 			return err
 		}
-		ru.tried[keyOf(p.ID)] = true
+		ru.tried[k] = true
 	}
+	id, err := ru.create(ctx, p, req)
+	if err != nil && reused && !backoff.IsTemporary(err) && ctx.Err() == nil {
+		// Files an earlier run uploaded may be gone: servers remove
+		// media left unattached for a while. Upload them again, once.
+		for i := range p.Media {
+			delete(ru.media, mediaKey{k, i})
+		}
+		if req.MediaIDs, _, err = ru.uploadAll(ctx, p); err == nil {
+			id, err = ru.create(ctx, p, req)
+		}
+	}
+	if err != nil {
+		return ru.fail(ctx, p, err)
+	}
+	// Recorded with the next record (or at the end of the run): should
+	// the run die before, the next looks for it on the server, as for
+	// any post tried and not recorded done.
+	ru.pending = record{Done: p.ID, New: id}
+	ru.done[k] = id
+	delete(ru.tried, k)
+	return ru.finish(p, Posted, nil)
+}
+
+// create sends p, retrying; before a retry it looks for a copy the last
+// attempt may have made without an answer.
+func (ru *runner) create(ctx context.Context, p *Post, req Request) (string, error) {
 	var id string
 	err := ru.retry(ctx, &ru.posts, func(attempt int) error {
 		if attempt > 1 {
-			// The last attempt may have created it without an answer.
 			if found, err := ru.find(ctx, p); err == nil && found != "" {
 				id = found
 				return nil
@@ -346,19 +361,32 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 		id, err = ru.dst.Create(ctx, p, req)
 		return err
 	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	return id, err
+}
+
+// uploadAll uploads p's media, or takes the ids an earlier run recorded
+// (reused then says so). A file the destination refuses for good is left
+// out and reported ([MediaRejected]); any other failure fails the post.
+func (ru *runner) uploadAll(ctx context.Context, p *Post) (ids []string, reused bool, err error) {
+	for i := range p.Media {
+		if _, ok := ru.media[mediaKey{keyOf(p.ID), i}]; ok {
+			reused = true
 		}
-		return ru.fail(ctx, p, err)
+		id, err := ru.upload(ctx, p, i)
+		switch {
+		case err == nil:
+			ids = append(ids, id)
+		case ctx.Err() != nil || errors.Is(err, ErrJournal):
+			return nil, false, err
+		case backoff.IsTemporary(err):
+			return nil, false, fmt.Errorf("uploading %s: %w", p.Media[i].Path, err)
+		default:
+			// Refused for good (a type or size the server does not
+			// take): the post goes without it.
+			p.Changes = append(p.Changes, Change{Kind: MediaRejected, Detail: p.Media[i].Path + ": " + err.Error()})
+		}
 	}
-	// Recorded with the next record (or at the end of the run): should
-	// the run die before, the next looks for it on the server, as for
-	// any post tried and not recorded done.
-	ru.pending = record{Done: p.ID, New: id}
-	ru.done[keyOf(p.ID)] = id
-	delete(ru.tried, keyOf(p.ID))
-	return ru.finish(p, Posted, nil)
+	return ids, reused, nil
 }
 
 func (ru *runner) find(ctx context.Context, p *Post) (string, error) {

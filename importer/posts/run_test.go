@@ -85,9 +85,14 @@ type killer struct {
 	posts.Destination
 	n      int
 	cancel context.CancelFunc
+	before bool // die before sending the nth status instead
 }
 
 func (k *killer) Create(ctx context.Context, p *posts.Post, req posts.Request) (string, error) {
+	if k.before && k.n == 1 {
+		k.cancel()
+		return "", context.Canceled
+	}
 	id, err := k.Destination.Create(ctx, p, req)
 	k.n--
 	if k.n == 0 {
@@ -308,4 +313,27 @@ func byText(srv *poststest.Server, sub string) []poststest.Status {
 		}
 	}
 	return out
+}
+
+// TestRunStaleMedia: a run dies after uploading a post's file and before
+// posting it; by the next run the server has removed the unattached file.
+// The post refused for it is uploaded again and made, with its file.
+func TestRunStaleMedia(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	journal := filepath.Join(t.TempDir(), "journal")
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := fastImporter(journal).Run(ctx, openFixture(t), &killer{Destination: &posts.GoToSocial{Client: srv.Client()}, n: 2, before: true, cancel: cancel})
+	if !errors.Is(err, context.Canceled) || srv.Uploads() != 1 || len(srv.Statuses()) != 1 {
+		t.Fatalf("killed run: %v, %d uploads, %d statuses", err, srv.Uploads(), len(srv.Statuses()))
+	}
+	srv.DropUnattachedMedia()
+	res, err := fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := byText(srv, "A reply to myself")
+	if res.Posted != 7 || res.Resumed != 1 || len(res.Failed) != 0 || srv.Uploads() != 2 || len(s) != 1 || len(s[0].MediaIDs) != 1 {
+		t.Errorf("rerun %+v, %d uploads, %+v", res, srv.Uploads(), s)
+	}
 }

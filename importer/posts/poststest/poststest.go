@@ -53,6 +53,7 @@ type Server struct {
 	next     int
 	failNext []string
 	posts    int
+	uploads  int
 }
 
 // Status is a status the server holds.
@@ -93,6 +94,25 @@ func (s *Server) FailNext(kinds ...string) {
 	s.failNext = append(s.failNext, kinds...)
 }
 
+// DropUnattachedMedia forgets the uploaded files no status holds, as
+// servers do after a while (GoToSocial and Mastodon remove unattached
+// media after a day or so).
+func (s *Server) DropUnattachedMedia() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	held := map[string]bool{}
+	for _, st := range s.statuses {
+		for _, id := range st.MediaIDs {
+			held[id] = true
+		}
+	}
+	for id := range s.media {
+		if !held[id] {
+			delete(s.media, id)
+		}
+	}
+}
+
 // Statuses returns the statuses created, in the order they were.
 func (s *Server) Statuses() []Status {
 	s.mu.Lock()
@@ -115,12 +135,11 @@ func (s *Server) Media(id string) *Media {
 	return nil
 }
 
-// Uploads returns how many files were uploaded; Posts how many status
-// creations were asked for.
+// Uploads returns how many files were uploaded.
 func (s *Server) Uploads() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.media)
+	return s.uploads
 }
 
 // Posts returns how many status creations were asked for.
@@ -195,6 +214,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	data, _ := io.ReadAll(f)
 	s.next++
+	s.uploads++
 	m := &Media{ID: "m" + strconv.Itoa(s.next), Description: r.FormValue("description"), Focus: r.FormValue("focus"),
 		Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"), Size: len(data)}
 	s.media[m.ID] = m
