@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/importer/mastodonapi"
+	"github.com/fediport/fediport/importer/posts"
 	"github.com/fediport/fediport/internal/archivegen"
 )
 
@@ -167,6 +170,31 @@ func TestPostImport(t *testing.T) {
 	if got[6].Language != "en" || got[7].Language != "zh" {
 		t.Errorf("languages %q %q", got[6].Language, got[7].Language)
 	}
+	// A post whose answer was lost is found again through the API (what
+	// a run after a crash does before sending a post again): each one.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dst := &posts.GoToSocial{Client: &mastodonapi.Client{BaseURL: carol.base, Token: carol.token}}
+	caps, err := dst.Capabilities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := archive.Open(postImportFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	i := 0
+	for p, err := range (&posts.Importer{IncludeDirect: true}).Posts(r, caps, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := dst.Find(ctx, p); err != nil || i >= len(got) || id != got[i].ID {
+			t.Errorf("Find(post %d) = %q, %v; want %s", i, id, err, got[min(i, len(got)-1)].ID)
+		}
+		i++
+	}
+
 	time.Sleep(2 * time.Second) // a notification would be delivered by now
 	if n := bob.notifications(); n != bobNotes {
 		t.Errorf("bob@new.test has %d notifications, had %d before the import", n, bobNotes)
