@@ -5,8 +5,9 @@
 //
 // ARCHIVE is anything package archive reads: the ZIP or .tar.gz a server
 // exported, an unpacked folder, a bare outbox.json. Posts are imported
-// oldest first; replies to one's own posts are threaded; boosts, likes
-// and (without -include-direct) direct messages are skipped and counted.
+// oldest first; replies to one's own posts are threaded; boosts (unless
+// -boosts boosts them again, now), likes and (without -include-direct)
+// direct messages are skipped and counted.
 //
 // On GoToSocial (-target gotosocial, the default when the server says it
 // runs GoToSocial) posts are backdated: they keep their date, are not
@@ -137,6 +138,7 @@ func parse(c *cli.Command, args []string) (options, error) {
 	fs.StringVar(&o.state, "state", "", "journal `FILE` to resume an interrupted import from")
 	vis := fs.String("visibility", "", "keep, or the most visible a post may be: public, unlisted, private (default: keep on gotosocial, unlisted on mastodon)")
 	fs.BoolVar(&o.im.IncludeDirect, "include-direct", false, "import direct messages too")
+	fs.BoolVar(&o.im.Boosts, "boosts", false, "boost again what the archive boosted (a boost made now, which notifies the author)")
 	since := fs.String("since", "", "import posts from this `DATE` on")
 	until := fs.String("until", "", "import posts before this `DATE`")
 	fs.BoolVar(&o.allowHTTP, "allow-http", false, "allow a plain http:// server off this machine (the token crosses the network unencrypted)")

@@ -77,6 +77,10 @@ type Status struct {
 	Visibility  string    `json:"visibility"`
 	Language    string    `json:"language"`
 	InReplyToID string    `json:"in_reply_to_id"`
+	// Reblogged says whether the token's account boosted the status.
+	Reblogged bool `json:"reblogged"`
+	// Reblog is the boosted status, when this one is a boost.
+	Reblog *Status `json:"reblog"`
 	// Mentions are the accounts the status mentions.
 	Mentions []struct {
 		ID   string `json:"id"`
@@ -162,6 +166,19 @@ func (c *Client) AccountStatuses(ctx context.Context, accountID string, q Status
 func (c *Client) GetStatus(ctx context.Context, id string) (*Status, error) {
 	var st Status
 	if _, err := c.read(ctx, "/api/v1/statuses/"+url.PathEscape(id), nil, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// Reblog boosts the status with this id (POST
+// /api/v1/statuses/:id/reblog) and returns the boost. The request is
+// sent once; Mastodon answers a second boost of the same status with
+// the first, and [Status.Reblogged] of [Client.GetStatus] says whether
+// the account boosted it.
+func (c *Client) Reblog(ctx context.Context, id string) (*Status, error) {
+	var st Status
+	if _, err := c.do(ctx, http.MethodPost, "/api/v1/statuses/"+url.PathEscape(id)+"/reblog", nil, nil, &st); err != nil {
 		return nil, err
 	}
 	return &st, nil

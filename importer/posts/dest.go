@@ -34,6 +34,15 @@ type Destination interface {
 	Find(ctx context.Context, p *Post) (string, error)
 }
 
+// Booster is a [Destination] that can boost a status again
+// ([Importer.Boosts]). Its Find finds a boost too: a post whose Boost is
+// set was made if the account has boosted that status.
+type Booster interface {
+	// Boost boosts the status with this URI, or, when id is not empty,
+	// the status of the import with that id, and returns the boost's id.
+	Boost(ctx context.Context, uri, id string) (string, error)
+}
+
 // Request is what [Destination.Create] needs beyond the post: the ids
 // the destination gave to what was made before it.
 type Request struct {
@@ -152,9 +161,23 @@ func (g *GoToSocial) Create(ctx context.Context, p *Post, req Request) (string, 
 	return create(ctx, g.Client, p, req, p.Published)
 }
 
+// Boost boosts a status again, now.
+func (g *GoToSocial) Boost(ctx context.Context, uri, id string) (string, error) {
+	return boost(ctx, g.Client, uri, id)
+}
+
+// Boost boosts a status again, now.
+func (m *Mastodon) Boost(ctx context.Context, uri, id string) (string, error) {
+	return boost(ctx, m.Client, uri, id)
+}
+
 // Find looks for a status with p's date, content warning and text among
-// the account's statuses of that time.
+// the account's statuses of that time; for a boost, whether the account
+// boosted the status.
 func (g *GoToSocial) Find(ctx context.Context, p *Post) (string, error) {
+	if p.Boost != "" {
+		return findBoost(ctx, g.Client, p.Boost)
+	}
 	id, err := g.api.accountID(ctx, g.Client)
 	if err != nil {
 		return "", err
@@ -222,6 +245,9 @@ func (m *Mastodon) Create(ctx context.Context, p *Post, req Request) (string, er
 // account's newest: posts are made one at a time, so one whose answer
 // was lost is among the last.
 func (m *Mastodon) Find(ctx context.Context, p *Post) (string, error) {
+	if p.Boost != "" {
+		return findBoost(ctx, m.Client, p.Boost)
+	}
 	id, err := m.api.accountID(ctx, m.Client)
 	if err != nil {
 		return "", err
@@ -324,6 +350,37 @@ func create(ctx context.Context, c *mastodonapi.Client, p *Post, req Request, at
 	return st.ID, nil
 }
 
+func boost(ctx context.Context, c *mastodonapi.Client, uri, id string) (string, error) {
+	if id == "" {
+		var err error
+		if id, err = c.StatusID(ctx, uri); err != nil {
+			return "", err
+		}
+	}
+	st, err := c.Reblog(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return st.ID, nil
+}
+
+// findBoost returns the id of the boosted status if the account boosted
+// it, else "". A status the server cannot find was not boosted.
+func findBoost(ctx context.Context, c *mastodonapi.Client, uri string) (string, error) {
+	id, err := c.StatusID(ctx, uri)
+	if errors.Is(err, mastodonapi.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	st, err := c.GetStatus(ctx, id)
+	if err != nil || !st.Reblogged {
+		return "", err
+	}
+	return st.ID, nil
+}
+
 // matches reports whether s, a status of the account, was made from p:
 // the same content warning and the same text, compared by their letters
 // and digits (the server turns the text into HTML with links).
@@ -362,3 +419,8 @@ func ulidAt(t time.Time) string {
 	}
 	return string(b[:])
 }
+
+var (
+	_ Booster = (*GoToSocial)(nil)
+	_ Booster = (*Mastodon)(nil)
+)

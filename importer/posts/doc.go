@@ -18,7 +18,10 @@
 // links and hashtags), content warning, sensitive flag, language,
 // visibility, media with alt text and focal point (uploaded first).
 // Boosts and likes are not posts: they are skipped and counted, as are
-// direct messages unless [Importer.IncludeDirect]. [Importer.Visibility]
+// direct messages unless [Importer.IncludeDirect]. With [Importer.Boosts]
+// a [Booster] destination boosts again what the archive boosted, in its
+// place: a boost made now ([BoostedNow]), since no server backdates one,
+// and it notifies the author. [Importer.Visibility]
 // keeps each post's visibility or lowers every post to at most unlisted
 // or private; [Importer.Since] and [Importer.Until] select by date.
 //

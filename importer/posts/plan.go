@@ -91,6 +91,10 @@ const (
 	// LanguageDropped: the language is not an ISO 639 code the API
 	// takes; the post is made without one.
 	LanguageDropped ChangeKind = "language-dropped"
+	// BoostedNow: a boost made again ([Importer.Boosts]) is made now:
+	// no server backdates a boost, and the boosted status's author is
+	// notified.
+	BoostedNow ChangeKind = "boosted-now"
 	// EditHistoryDropped: the status was edited; its latest version is
 	// posted (an archive holds no other).
 	EditHistoryDropped ChangeKind = "edit-history-dropped"
@@ -99,7 +103,7 @@ const (
 // Reasons a status of the archive is not posted, the keys of
 // [Plan.Skipped] and [Result.Skipped].
 const (
-	SkipBoost      = "boost"  // an Announce: a boost, not a post
+	SkipBoost      = "boost"  // an Announce: a boost, not a post ([Importer.Boosts] boosts again)
 	SkipLike       = "like"   // likes.json: a like, not a post
 	SkipDirect     = "direct" // a direct message ([Importer.IncludeDirect] imports them)
 	SkipBeforeDate = "before-since"
@@ -142,6 +146,11 @@ type Post struct {
 	ReplyTo string
 	// Media are the attachments to upload, in order.
 	Media []Media
+	// Boost, when not empty, makes the post a boost, made again
+	// ([Importer.Boosts]): it is the URI of the status the archive
+	// boosted, and ID is the boost's activity id. The text and the
+	// rest are empty.
+	Boost string
 	// Changes are what was changed to fit the destination.
 	Changes []Change
 }
@@ -168,6 +177,12 @@ type Importer struct {
 	// Visibility is the most visible an imported post may be (default
 	// [DefaultVisibility], the destination's choice).
 	Visibility Visibility
+	// Boosts boosts again, through the destination's [Booster], the
+	// statuses the archive boosted, in their place among the posts: a
+	// boost made now (no server backdates one), which notifies the
+	// author. Without it boosts are skipped and counted. A boost of a
+	// post of the import boosts its copy.
+	Boosts bool
 	// IncludeDirect imports direct messages too (as direct posts with
 	// their mentions defused: on GoToSocial they are visible to the
 	// account alone).
@@ -210,8 +225,9 @@ type Plan struct {
 	// uploaded.
 	Posts, Media int
 	// Replies is how many posts reply to an earlier post of the import
-	// (and are threaded under its copy).
-	Replies int
+	// (and are threaded under its copy); Boosts how many of the posts
+	// are boosts ([Importer.Boosts]).
+	Replies, Boosts int
 	// Oldest and Newest are the publication dates of the first and last
 	// posts.
 	Oldest, Newest time.Time
@@ -245,6 +261,9 @@ func (im *Importer) Plan(r *archive.Reader, caps Capabilities) (*Plan, error) {
 		p.Media += len(post.Media)
 		if post.ReplyTo != "" {
 			p.Replies++
+		}
+		if post.Boost != "" {
+			p.Boosts++
 		}
 		if p.Oldest.IsZero() || post.Published.Before(p.Oldest) {
 			p.Oldest = post.Published
@@ -354,11 +373,13 @@ type builder struct {
 // skip returns why s is not posted, or "".
 func (b *builder) skip(s *archive.Status) string {
 	switch {
-	case s.IsBoost():
+	case s.IsBoost() && !b.im.Boosts:
 		return SkipBoost
+	case s.IsBoost():
+		// boosted again: the date filters apply below
 	case s.Activity != "Create" || (s.Type != "Note" && s.Type != "Question" && s.Type != "Article"):
 		return SkipNotPost
-	case s.Visibility == archive.Direct && !b.im.IncludeDirect:
+	case s.Visibility == archive.Direct && !b.im.IncludeDirect && !s.IsBoost():
 		return SkipDirect
 	case !b.im.Since.IsZero() && s.Published.Before(b.im.Since):
 		return SkipBeforeDate
@@ -370,6 +391,14 @@ func (b *builder) skip(s *archive.Status) string {
 
 // post builds the post of s.
 func (b *builder) post(s *archive.Status) (*Post, error) {
+	if s.IsBoost() {
+		id := s.ActivityID
+		if id == "" {
+			id = s.ID + "#boost"
+		}
+		return &Post{ID: id, URL: s.ID, Index: s.Index, Published: s.Published, Boost: s.ID,
+			Changes: []Change{{Kind: BoostedNow, Detail: s.ID}}}, nil
+	}
 	if len(s.Content) > b.im.maxBytes() || len(s.Summary) > b.im.maxBytes() {
 		return nil, &PostError{ID: s.ID, Index: s.Index, Err: fmt.Errorf("%w: %d bytes of HTML, limit %d", ErrTooLarge, max(len(s.Content), len(s.Summary)), b.im.maxBytes())}
 	}

@@ -131,6 +131,9 @@ type header struct {
 // Posts that fail are listed in Result.Failed and do not stop the
 // others; a reply whose parent failed links the original instead.
 func (im *Importer) Run(ctx context.Context, r *archive.Reader, dst Destination) (*Result, error) {
+	if _, ok := dst.(Booster); im.Boosts && !ok {
+		return nil, fmt.Errorf("posts: %T cannot boost (Importer.Boosts is set)", dst)
+	}
 	caps, err := dst.Capabilities(ctx)
 	if err != nil {
 		return nil, err
@@ -358,7 +361,12 @@ func (ru *runner) create(ctx context.Context, p *Post, req Request) (string, err
 			}
 		}
 		var err error
-		id, err = ru.dst.Create(ctx, p, req)
+		if p.Boost != "" {
+			// Checked by Run: a destination boosts when Boosts is set.
+			id, err = ru.dst.(Booster).Boost(ctx, p.Boost, ru.done[keyOf(p.Boost)])
+		} else {
+			id, err = ru.dst.Create(ctx, p, req)
+		}
 		return err
 	})
 	return id, err

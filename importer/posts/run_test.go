@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -335,5 +336,67 @@ func TestRunStaleMedia(t *testing.T) {
 	s := byText(srv, "A reply to myself")
 	if res.Posted != 7 || res.Resumed != 1 || len(res.Failed) != 0 || srv.Uploads() != 2 || len(s) != 1 || len(s[0].MediaIDs) != 1 {
 		t.Errorf("rerun %+v, %d uploads, %+v", res, srv.Uploads(), s)
+	}
+}
+
+// TestRunBoosts: with Boosts, the archive's boost is made again, in its
+// place; a rerun after a kill between the boost and the journal does not
+// boost twice (GoToSocial refuses a second boost, Mastodon answers with
+// the first: either way Find sees the account boosted it).
+func TestRunBoosts(t *testing.T) {
+	t.Parallel()
+	for _, gts := range []bool{true, false} {
+		srv := newServer(t, gts)
+		target := srv.AddRemoteStatus("http://new.test/users/bob/statuses/01HYYYYYYYYYYYYYYYYYYYYYYY")
+		dst := func() posts.Destination {
+			if gts {
+				return &posts.GoToSocial{Client: srv.Client()}
+			}
+			return &posts.Mastodon{Client: srv.Client()}
+		}
+		journal := filepath.Join(t.TempDir(), "journal")
+		ctx, cancel := context.WithCancel(context.Background())
+		im := fastImporter(journal)
+		im.Boosts = true
+		_, err := im.Run(ctx, openFixture(t), &killBoost{Booster: dst().(posts.Booster), Destination: dst(), cancel: cancel})
+		if !errors.Is(err, context.Canceled) || !slices.Equal(srv.Boosted(), []string{target}) {
+			t.Fatalf("gts=%v: killed run %v, boosted %v", gts, err, srv.Boosted())
+		}
+		res, err := im.Run(context.Background(), openFixture(t), dst())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Posted != 3 || res.Resumed != 6 || len(res.Failed) != 0 || res.Changed[posts.BoostedNow] != 1 || res.Skipped[posts.SkipBoost] != 0 {
+			t.Errorf("gts=%v: rerun %+v", gts, res)
+		}
+		if !slices.Equal(srv.Boosted(), []string{target}) || len(srv.Statuses()) != 8 {
+			t.Errorf("gts=%v: boosted %v, %d statuses", gts, srv.Boosted(), len(srv.Statuses()))
+		}
+	}
+}
+
+// killBoost dies right after the boost is made.
+type killBoost struct {
+	posts.Destination
+	posts.Booster
+	cancel context.CancelFunc
+}
+
+func (k *killBoost) Boost(ctx context.Context, uri, id string) (string, error) {
+	k.Booster.Boost(ctx, uri, id)
+	k.cancel()
+	return "", context.Canceled
+}
+
+// TestRunBoostsUnsupported: asking for boosts of a destination that
+// cannot boost fails before anything is posted.
+func TestRunBoostsUnsupported(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	im := fastImporter("")
+	im.Boosts = true
+	_, err := im.Run(context.Background(), openFixture(t), &refuse{Destination: &posts.GoToSocial{Client: srv.Client()}})
+	if err == nil || !strings.Contains(err.Error(), "cannot boost") || srv.Posts() != 0 {
+		t.Errorf("err = %v, %d posts", err, srv.Posts())
 	}
 }

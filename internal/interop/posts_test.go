@@ -309,3 +309,48 @@ func TestPostImportKilledAndResumed(t *testing.T) {
 		seen[k] = true
 	}
 }
+
+// TestPostImportBoosts imports, with -boosts, an archive holding a post
+// and a boost of a status of bob@new.test into alice@new.test: the post
+// is backdated, the boost made again (GoToSocial then shows the status
+// as boosted by alice), and a second run boosts nothing twice.
+func TestPostImportBoosts(t *testing.T) {
+	peers(t)
+	alice, bob := account(t, "alice", "new"), account(t, "bob", "new")
+	var orig struct {
+		ID  string `json:"id"`
+		URI string `json:"uri"`
+	}
+	bob.call(http.MethodPost, "/api/v1/statuses", url.Values{"status": {"boost me"}, "visibility": {"public"}}, &orig)
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "boosts.zip")
+	w, err := archive.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := "https://old.example/users/alice"
+	w.AddStatus(&archive.Status{Activity: "Create", Type: "Note", ID: me + "/statuses/1", Actor: me, Visibility: archive.Public,
+		Published: time.Date(2020, 3, 1, 9, 0, 0, 0, time.UTC), Content: "<p>before the boost</p>"})
+	w.AddStatus(&archive.Status{Activity: "Announce", ActivityID: me + "/statuses/2/activity", ID: orig.URI, Actor: me,
+		Visibility: archive.Public, Published: time.Date(2020, 3, 2, 9, 0, 0, 0, time.UTC)})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-server", alice.base, "-token", alice.token, "-boosts", "-json", "-state", filepath.Join(dir, "state"), file}
+	code, stdout, _ := postImport(t, args...)
+	if code != 0 || !strings.Contains(stdout, `"posted":2`) || !strings.Contains(stdout, `"boosted-now":1`) {
+		t.Fatalf("exit %d: %s", code, stdout)
+	}
+	var st struct {
+		Reblogged bool `json:"reblogged"`
+	}
+	alice.call(http.MethodGet, "/api/v1/statuses/"+orig.ID, nil, &st)
+	if !st.Reblogged {
+		t.Errorf("bob's status is not boosted by alice")
+	}
+	code, stdout, _ = postImport(t, args...)
+	if code != 0 || !strings.Contains(stdout, `"resumed":2`) || !strings.Contains(stdout, `"posted":0`) {
+		t.Errorf("second run: exit %d: %s", code, stdout)
+	}
+}

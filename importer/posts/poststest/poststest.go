@@ -33,7 +33,8 @@ const (
 
 // Server is a Mastodon client API on loopback for one account, "alice"
 // (id "1"): verify_credentials, /api/v2/instance, POST /api/v2/media,
-// GET /api/v1/media/:id, POST /api/v1/statuses and GET
+// GET /api/v1/media/:id, POST /api/v1/statuses, GET /api/v1/statuses/:id,
+// POST /api/v1/statuses/:id/reblog, /api/v2/search for statuses and GET
 // /api/v1/accounts/1/statuses. With GoToSocial set, scheduled_at in the
 // past backdates a status (its id sorts by that time, as GoToSocial's
 // ULIDs do), a backdated status that mentions anyone is refused (422),
@@ -54,6 +55,8 @@ type Server struct {
 	failNext []string
 	posts    int
 	uploads  int
+	remote   map[string]string // URI -> id of statuses of other accounts
+	boosted  map[string]string // id of a status -> id of the account's boost of it
 }
 
 // Status is a status the server holds.
@@ -72,7 +75,8 @@ type Media struct {
 
 // NewServer starts a server; the caller must Close it.
 func NewServer(gotosocial bool) *Server {
-	s := &Server{GoToSocial: gotosocial, media: map[string]*Media{}, keys: map[string]string{}}
+	s := &Server{GoToSocial: gotosocial, media: map[string]*Media{}, keys: map[string]string{},
+		remote: map[string]string{}, boosted: map[string]string{}}
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
 	return s
@@ -111,6 +115,30 @@ func (s *Server) DropUnattachedMedia() {
 			delete(s.media, id)
 		}
 	}
+}
+
+// AddRemoteStatus makes a status of another account with this URI known
+// to the server (found by a resolving search, which may be boosted), and
+// returns its id.
+func (s *Server) AddRemoteStatus(uri string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.next++
+	id := "r" + strconv.Itoa(s.next)
+	s.remote[uri] = id
+	return id
+}
+
+// Boosted returns the ids of the statuses the account boosted, sorted.
+func (s *Server) Boosted() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.boosted))
+	for id := range s.boosted {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Statuses returns the statuses created, in the order they were.
@@ -197,6 +225,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.create(w, r)
 	case p == "/api/v1/accounts/1/statuses":
 		s.list(w, r)
+	case p == "/api/v2/search":
+		s.search(w, r)
+	case strings.HasPrefix(p, "/api/v1/statuses/") && strings.HasSuffix(p, "/reblog") && r.Method == http.MethodPost:
+		s.reblog(w, strings.TrimSuffix(strings.TrimPrefix(p, "/api/v1/statuses/"), "/reblog"))
+	case strings.HasPrefix(p, "/api/v1/statuses/") && r.Method == http.MethodGet:
+		s.get(w, strings.TrimPrefix(p, "/api/v1/statuses/"))
 	default:
 		apiError(w, 404, "Not Found")
 	}
@@ -283,6 +317,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	s.next++
 	st := &Status{Text: body.Status, MediaIDs: body.MediaIDs}
 	st.ID = ulidTime(created) + fmt.Sprintf("%016d", s.next) // sorts by time, as ULIDs do
+	st.URI = "http://new.example/users/alice/statuses/" + st.ID
 	st.CreatedAt, st.SpoilerText, st.Sensitive = created, body.SpoilerText, body.Sensitive
 	st.Visibility, st.Language, st.InReplyToID = body.Visibility, body.Language, body.InReplyToID
 	st.Content = "<p>" + strings.ReplaceAll(html.EscapeString(body.Status), "\n", "<br>") + "</p>"
@@ -302,6 +337,67 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, 200, st.Status)
+}
+
+// status returns the entity of an own or remote status, or nil.
+func (s *Server) status(id string) *mastodonapi.Status {
+	if st := s.find(id); st != nil {
+		c := st.Status
+		return &c
+	}
+	for uri, rid := range s.remote {
+		if rid == id {
+			return &mastodonapi.Status{ID: id, URI: uri, URL: uri}
+		}
+	}
+	return nil
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query().Get("q")
+	out := []mastodonapi.Status{}
+	if id, ok := s.remote[q]; ok {
+		out = append(out, *s.status(id))
+	}
+	for _, st := range s.statuses {
+		if st.URI == q {
+			out = append(out, st.Status)
+		}
+	}
+	writeJSON(w, 200, map[string]any{"accounts": []any{}, "statuses": out, "hashtags": []any{}})
+}
+
+func (s *Server) get(w http.ResponseWriter, id string) {
+	st := s.status(id)
+	if st == nil {
+		apiError(w, 404, "Not Found")
+		return
+	}
+	_, st.Reblogged = s.boosted[id]
+	writeJSON(w, 200, st)
+}
+
+// reblog boosts a status; a second boost is refused on GoToSocial (422)
+// and answered with the first on Mastodon.
+func (s *Server) reblog(w http.ResponseWriter, id string) {
+	st := s.status(id)
+	if st == nil {
+		apiError(w, 404, "Not Found")
+		return
+	}
+	if b, ok := s.boosted[id]; ok {
+		if s.GoToSocial {
+			apiError(w, 422, "status already boosted")
+			return
+		}
+		writeJSON(w, 200, mastodonapi.Status{ID: b, Reblog: st, Reblogged: true})
+		return
+	}
+	s.next++
+	b := "b" + strconv.Itoa(s.next)
+	s.boosted[id] = b
+	st.Reblogged = true
+	writeJSON(w, 200, mastodonapi.Status{ID: b, Reblog: st, Reblogged: true})
 }
 
 func (s *Server) find(id string) *Status {
