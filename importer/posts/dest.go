@@ -91,12 +91,11 @@ type Rate struct {
 	Per time.Duration
 }
 
-// Mastodon's limits on posting (app/lib/rate_limiter.rb).
+// Mastodon's limits on posting (app/lib/rate_limiter.rb): 300 statuses
+// in 3 hours, 30 uploads in 30 minutes.
 var (
-	// MastodonPostRate is 300 statuses in 3 hours.
-	MastodonPostRate = Rate{N: 300, Per: 3 * time.Hour}
-	// MastodonMediaRate is 30 uploads in 30 minutes.
-	MastodonMediaRate = Rate{N: 30, Per: 30 * time.Minute}
+	mastodonPostRate  = Rate{N: 300, Per: 3 * time.Hour}
+	mastodonMediaRate = Rate{N: 30, Per: 30 * time.Minute}
 )
 
 // Estimate returns the least time the destination's rate limits make
@@ -134,7 +133,8 @@ type Mastodon struct {
 	// Client acts as the account; set BaseURL and Token.
 	Client *mastodonapi.Client
 	// PostRate and MediaRate are the server's limits (default
-	// [MastodonPostRate], [MastodonMediaRate]); a negative N means none.
+	// Mastodon's: 300 posts in 3 hours, 30 uploads in 30 minutes); a
+	// negative N means none.
 	PostRate, MediaRate Rate
 	api
 }
@@ -216,8 +216,8 @@ func (m *Mastodon) Capabilities(ctx context.Context) (Capabilities, error) {
 	if c.MaxDescription == 0 {
 		c.MaxDescription = 1500
 	}
-	c.PostRate = orRate(m.PostRate, MastodonPostRate)
-	c.MediaRate = orRate(m.MediaRate, MastodonMediaRate)
+	c.PostRate = orRate(m.PostRate, mastodonPostRate)
+	c.MediaRate = orRate(m.MediaRate, mastodonMediaRate)
 	return c, nil
 }
 

@@ -91,7 +91,7 @@ func TestPlanCounts(t *testing.T) {
 func TestPlanMastodon(t *testing.T) {
 	t.Parallel()
 	caps := posts.Capabilities{Visibility: posts.Unlisted, MaxCharacters: 500, MaxMedia: 4,
-		PostRate: posts.MastodonPostRate, MediaRate: posts.MastodonMediaRate}
+		PostRate: posts.Rate{N: 300, Per: 3 * time.Hour}, MediaRate: posts.Rate{N: 30, Per: 30 * time.Minute}}
 	ps, plan := planPosts(t, &posts.Importer{}, caps)
 	if !strings.HasSuffix(ps[0].Text, "\n\nOriginally posted 2 January 2019 10:30 UTC: https://old.example/@alice/100001") {
 		t.Errorf("text = %q", ps[0].Text)
