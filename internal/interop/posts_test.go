@@ -354,3 +354,65 @@ func TestPostImportBoosts(t *testing.T) {
 		t.Errorf("second run: exit %d: %s", code, stdout)
 	}
 }
+
+// TestPostImportMastodonTarget imports importer/posts' test archive into
+// alice@new.test as into a server that cannot backdate (-target
+// mastodon): the posts are made now, federated, with the original date
+// and a link in the text, unlisted at most; their mentions of
+// bob@new.test, a local account here, notify him of nothing. Each post
+// is then found again through the API, as a run after a crash does.
+func TestPostImportMastodonTarget(t *testing.T) {
+	peers(t)
+	alice, bob := account(t, "alice", "new"), account(t, "bob", "new")
+	bobNotes := bob.notifications()
+	before := len(alice.statuses())
+	code, stdout, _ := postImport(t, "-server", alice.base, "-token", alice.token, "-target", "mastodon", "-json", postImportFixture)
+	if code != 0 || !strings.Contains(stdout, `"posted":8`) || !strings.Contains(stdout, `"date-in-text":8`) {
+		t.Fatalf("exit %d: %s", code, stdout)
+	}
+	all := alice.statuses()
+	if len(all)-before != 8 {
+		t.Fatalf("%d statuses made, want 8", len(all)-before)
+	}
+	got := slices.Clone(all[:8])
+	slices.Reverse(got) // oldest first: made in the archive's order
+	for i, s := range got {
+		text := stripTags(s.Content)
+		if !strings.Contains(text, "Originally posted ") || !strings.Contains(text, "2019") {
+			t.Errorf("status %d: %q states no date", i, text)
+		}
+		if s.Visibility == "public" || len(s.Mentions) != 0 || s.CreatedAt.Year() == 2019 {
+			t.Errorf("status %d: %s, mentions %v, created %v", i, s.Visibility, s.Mentions, s.CreatedAt)
+		}
+	}
+	if got[1].InReplyToID != got[0].ID || len(got[1].Media) != 1 || got[1].Media[0].Description != "a red square" {
+		t.Errorf("thread and media: %+v", got[1])
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dst := &posts.Mastodon{Client: &mastodonapi.Client{BaseURL: alice.base, Token: alice.token}}
+	caps, err := dst.Capabilities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := archive.Open(postImportFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	i := 0
+	for p, err := range (&posts.Importer{}).Posts(r, caps, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := dst.Find(ctx, p); err != nil || i >= len(got) || id != got[i].ID {
+			t.Errorf("Find(post %d) = %q, %v", i, id, err)
+		}
+		i++
+	}
+	time.Sleep(2 * time.Second)
+	if n := bob.notifications(); n != bobNotes {
+		t.Errorf("bob@new.test has %d notifications, had %d before the import", n, bobNotes)
+	}
+}
