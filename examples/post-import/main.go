@@ -131,7 +131,7 @@ func parse(c *cli.Command, args []string) (options, error) {
 	var o options
 	fs := c.Flags
 	fs.StringVar(&o.server, "server", "", "server, such as gts.example (https:// is assumed) or a `URL`")
-	fs.StringVar(&o.token, "token", os.Getenv("MASTODON_TOKEN"), "access `token` of the account, with the write:statuses and write:media scopes (default $MASTODON_TOKEN)")
+	fs.StringVar(&o.token, "token", os.Getenv("MASTODON_TOKEN"), "access `token` of the account, with the scopes read:accounts read:statuses write:statuses write:media (default $MASTODON_TOKEN)")
 	fs.StringVar(&o.target, "target", "", "gotosocial (backdated posts) or mastodon (dated in the text); asked of the server if empty")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan and every change, post nothing")
 	fs.BoolVar(&o.asJSON, "json", false, "print the result as one JSON object")
