@@ -248,8 +248,12 @@ type Plan struct {
 // Plan reads the archive and returns what an import into a destination
 // with these capabilities would do, without any request.
 func (im *Importer) Plan(r *archive.Reader, caps Capabilities) (*Plan, error) {
+	return im.plan(r, caps, im.refs(r))
+}
+
+func (im *Importer) plan(r *archive.Reader, caps Capabilities, refs map[uriKey]struct{}) (*Plan, error) {
 	p := &Plan{Skipped: map[string]int{}, Changed: map[ChangeKind]int{}}
-	for post, err := range im.Posts(r, caps, p) {
+	for post, err := range im.posts(r, caps, p, refs) {
 		if err != nil {
 			var pe *PostError
 			if errors.As(err, &pe) {
@@ -281,8 +285,40 @@ func (im *Importer) Plan(r *archive.Reader, caps Capabilities) (*Plan, error) {
 // counted in plan.Skipped and its changes in plan.Changed, if plan is not
 // nil. An item that cannot be used yields a [*PostError] and the stream
 // goes on; an error that ends the archive's stream ends it too. The
-// iterator is single use.
+// iterator is single use. It reads the archive twice: first for the
+// statuses that others reply to or boost, then for the posts.
 func (im *Importer) Posts(r *archive.Reader, caps Capabilities, plan *Plan) iter.Seq2[*Post, error] {
+	return func(yield func(*Post, error) bool) {
+		for p, err := range im.posts(r, caps, plan, im.refs(r)) {
+			if !yield(p, err) {
+				return
+			}
+		}
+	}
+}
+
+// refs returns the statuses of the archive that others reply to (or
+// boost, with Boosts): the only ones whose copies' ids an import keeps,
+// so that its memory grows with the threads, not with the archive. An
+// error of the stream ends it; the pass of the posts reports it.
+func (im *Importer) refs(r *archive.Reader) map[uriKey]struct{} {
+	refs := map[uriKey]struct{}{}
+	for s, err := range r.Statuses() {
+		switch {
+		case err != nil && s == nil:
+			return refs
+		case err != nil:
+		case s.IsBoost() && im.Boosts:
+			refs[keyOf(s.ID)] = struct{}{}
+		case s.InReplyTo != "":
+			refs[keyOf(s.InReplyTo)] = struct{}{}
+		}
+	}
+	return refs
+}
+
+// posts is Posts with the refs known.
+func (im *Importer) posts(r *archive.Reader, caps Capabilities, plan *Plan, refs map[uriKey]struct{}) iter.Seq2[*Post, error] {
 	return func(yield func(*Post, error) bool) {
 		if plan == nil {
 			plan = &Plan{}
@@ -293,7 +329,7 @@ func (im *Importer) Posts(r *archive.Reader, caps Capabilities, plan *Plan) iter
 		if plan.Changed == nil {
 			plan.Changed = map[ChangeKind]int{}
 		}
-		b := builder{im: im, r: r, caps: caps, own: map[uriKey]bool{}}
+		b := builder{im: im, r: r, caps: caps, refs: refs, own: map[uriKey]bool{}}
 		n := 0
 		for s, err := range r.Statuses() {
 			if err != nil {
@@ -367,7 +403,8 @@ type builder struct {
 	im   *Importer
 	r    *archive.Reader
 	caps Capabilities
-	own  map[uriKey]bool // original URIs of the posts planned so far
+	refs map[uriKey]struct{} // statuses others reply to or boost
+	own  map[uriKey]bool     // those of them planned so far
 }
 
 // skip returns why s is not posted, or "".
@@ -479,7 +516,9 @@ func (b *builder) post(s *archive.Status) (*Post, error) {
 		change(TextShortened, p.URL)
 	}
 	p.Text = text
-	b.own[keyOf(s.ID)] = true
+	if _, ok := b.refs[keyOf(s.ID)]; ok {
+		b.own[keyOf(s.ID)] = true
+	}
 	return p, nil
 }
 

@@ -138,12 +138,13 @@ func (im *Importer) Run(ctx context.Context, r *archive.Reader, dst Destination)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := im.Plan(r, caps)
+	refs := im.refs(r)
+	plan, err := im.plan(r, caps, refs)
 	if err != nil {
 		return nil, err
 	}
-	ru := &runner{im: im, r: r, dst: dst, caps: caps, start: time.Now(),
-		done: map[uriKey]string{}, tried: map[uriKey]bool{}, media: map[mediaKey]string{},
+	ru := &runner{im: im, r: r, dst: dst, caps: caps, start: time.Now(), refs: refs,
+		made: map[uriKey]string{}, done: map[uriKey]bool{}, tried: map[uriKey]bool{}, media: map[mediaKey]string{},
 		res:    &Result{Plan: plan, Changed: map[ChangeKind]int{}},
 		policy: backoff.Policy{MaxAttempts: im.MaxAttempts, BaseDelay: im.BaseDelay, MaxDelay: im.MaxDelay, MaxRetryAfter: im.maxRetryAfter()},
 		posts:  window{rate: caps.PostRate}, uploads: window{rate: caps.MediaRate},
@@ -157,7 +158,7 @@ func (im *Importer) Run(ctx context.Context, r *archive.Reader, dst Destination)
 		defer ru.flush()
 	}
 	skipped := &Plan{}
-	for p, err := range im.Posts(r, caps, skipped) {
+	for p, err := range im.posts(r, caps, skipped, refs) {
 		if err != nil {
 			var pe *PostError
 			if errors.As(err, &pe) {
@@ -200,8 +201,14 @@ type runner struct {
 	j     *journal.Journal
 	start time.Time
 
-	done  map[uriKey]string // original URI -> new id
-	tried map[uriKey]bool   // sent, and not known to be done
+	// Maps of original statuses, keyed by their URIs' hashes. Memory
+	// grows with the threads and boosts, not with the archive: made holds
+	// the new ids of the statuses others reply to or boost (refs), done
+	// and tried what a journal says (on a resumed run).
+	refs  map[uriKey]struct{}
+	made  map[uriKey]string // new ids of refs
+	done  map[uriKey]bool   // created by an earlier run
+	tried map[uriKey]bool   // sent by an earlier run, and not known to be done
 	media map[mediaKey]string
 
 	policy         backoff.Policy
@@ -248,7 +255,8 @@ func (ru *runner) openJournal() error {
 			return fmt.Errorf("%w: %s: record %q: %w", ErrJournal, ru.im.Journal, payload, err)
 		}
 		if rec.Done != "" {
-			ru.done[keyOf(rec.Done)] = rec.New
+			ru.created(keyOf(rec.Done), rec.New)
+			ru.done[keyOf(rec.Done)] = true
 			delete(ru.tried, keyOf(rec.Done))
 		}
 		if rec.Media != "" {
@@ -287,7 +295,7 @@ func (ru *runner) record(rec record) error {
 // listed in the result.
 func (ru *runner) post(ctx context.Context, p *Post) error {
 	k := keyOf(p.ID)
-	if _, ok := ru.done[k]; ok {
+	if ru.done[k] {
 		return ru.finish(p, Resumed, nil)
 	}
 	if ru.tried[k] {
@@ -300,13 +308,14 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 			if err := ru.record(record{Done: p.ID, New: id}); err != nil {
 				return err
 			}
-			ru.done[k] = id
+			ru.created(k, id)
+			delete(ru.tried, k)
 			return ru.finish(p, Resumed, nil)
 		}
 	}
 	req := Request{IdempotencyKey: ru.key(p)}
 	if p.ReplyTo != "" {
-		if id, ok := ru.done[keyOf(p.ReplyTo)]; ok {
+		if id, ok := ru.made[keyOf(p.ReplyTo)]; ok {
 			req.InReplyToID = id
 		} else {
 			// The parent failed: link the original instead.
@@ -344,7 +353,7 @@ func (ru *runner) post(ctx context.Context, p *Post) error {
 	// the run die before, the next looks for it on the server, as for
 	// any post tried and not recorded done.
 	ru.pending = record{Done: p.ID, New: id}
-	ru.done[k] = id
+	ru.created(k, id)
 	delete(ru.tried, k)
 	return ru.finish(p, Posted, nil)
 }
@@ -363,7 +372,7 @@ func (ru *runner) create(ctx context.Context, p *Post, req Request) (string, err
 		var err error
 		if p.Boost != "" {
 			// Checked by Run: a destination boosts when Boosts is set.
-			id, err = ru.dst.(Booster).Boost(ctx, p.Boost, ru.done[keyOf(p.Boost)])
+			id, err = ru.dst.(Booster).Boost(ctx, p.Boost, ru.made[keyOf(p.Boost)])
 		} else {
 			id, err = ru.dst.Create(ctx, p, req)
 		}
@@ -395,6 +404,13 @@ func (ru *runner) uploadAll(ctx context.Context, p *Post) (ids []string, reused 
 		}
 	}
 	return ids, reused, nil
+}
+
+// created notes the new id of k if a later post needs it.
+func (ru *runner) created(k uriKey, id string) {
+	if _, ok := ru.refs[k]; ok {
+		ru.made[k] = id
+	}
 }
 
 func (ru *runner) find(ctx context.Context, p *Post) (string, error) {
