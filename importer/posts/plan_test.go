@@ -173,3 +173,16 @@ func TestPlanTooLarge(t *testing.T) {
 		t.Errorf("%d posts, plan %+v", n, plan)
 	}
 }
+
+// TestPlanReplyToFilteredParent: a reply to one's own post that the
+// import leaves out (before -since) links the original instead.
+func TestPlanReplyToFilteredParent(t *testing.T) {
+	t.Parallel()
+	ps, plan := planPosts(t, &posts.Importer{Since: day(3)}, gtsCaps)
+	if ps[0].ReplyTo != "" || !strings.HasPrefix(ps[0].Text, "In reply to "+st(1)+"\n\n") || plan.Changed[posts.ReplyAsLink] != 2 {
+		t.Errorf("first post %+v, changes %v", ps[0], plan.Changed)
+	}
+	if last := ps[len(ps)-1]; last.ReplyTo != st(2) {
+		t.Errorf("the end of the thread replies to %q, want %q", last.ReplyTo, st(2))
+	}
+}
