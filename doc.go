@@ -27,6 +27,9 @@
 //     and transferring a server's local followers.
 //   - [github.com/fediport/fediport/export] builds a Mastodon-compatible
 //     export (archive and CSVs) from any server's data.
+//   - [github.com/fediport/fediport/importer/posts] brings an archive's
+//     posts to the new account: backdated on GoToSocial, dated in the text
+//     elsewhere, resumable.
 //
 // The module github.com/fediport/fediport/migrate/riverjobs, nested in
 // this repository with a go.mod of its own so that only its users pull
@@ -60,6 +63,8 @@
 //	importer/mastodonapi -> importer
 //	importer/importertest -> importer
 //	importer/mastodonapi/mastodonapitest (leaf)
+//	importer/posts      -> archive, importer/mastodonapi
+//	importer/posts/poststest -> importer/mastodonapi
 //
 // # Compatibility
 //

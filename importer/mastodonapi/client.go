@@ -131,7 +131,10 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 	}
 	path := u.Path
 	var rd io.Reader
-	if body != nil {
+	raw, _ := body.(*rawBody) // a body that is not JSON, or carries headers (statuses.go)
+	if raw != nil {
+		rd = raw.r
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return nil, fmt.Errorf("mastodonapi: %w", err)
@@ -151,6 +154,9 @@ func (c *Client) do(ctx context.Context, method, target string, query url.Values
 	req.Header.Set("User-Agent", ua)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if raw != nil {
+		raw.setHeaders(req.Header)
 	}
 	hc := c.httpClient(base)
 	if hc.Transport, err = c.plainHTTP(base, hc.Transport); err != nil {
