@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/importer/mastodonapi"
 	"github.com/fediport/fediport/internal/backoff"
 	"github.com/fediport/fediport/internal/journal"
 )
@@ -473,10 +474,10 @@ func (ru *runner) retry(ctx context.Context, w *window, try func(attempt int) er
 		if attempt >= ru.policy.Attempts() {
 			return err
 		}
-		var ra interface{ RetryAfter() time.Duration }
 		after := time.Duration(0)
-		if errors.As(err, &ra) {
-			after = ra.RetryAfter()
+		var apiErr *mastodonapi.Error
+		if errors.As(err, &apiErr) {
+			after = apiErr.RetryAfter
 		}
 		d, ok := ru.policy.Wait(attempt, after)
 		if !ok {

@@ -164,6 +164,25 @@ func TestRunLostAnswer(t *testing.T) {
 	}
 }
 
+// TestRunHonoursRetryAfter: a 429 with Retry-After is waited out for
+// as long as the server asked, then the post goes through.
+func TestRunHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, true)
+	srv.FailNext(poststest.Fail429Wait)
+	start := time.Now()
+	res, err := fastImporter("").Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Posted != 8 || len(res.Failed) != 0 {
+		t.Errorf("result %+v", res)
+	}
+	if res.Waited < time.Second || time.Since(start) < time.Second {
+		t.Errorf("waited %v (ran %v), want the 1 s the server asked for", res.Waited, time.Since(start))
+	}
+}
+
 // TestRunFailures: a post the server refuses is listed with its reason
 // and does not stop the others; a reply to it links the original; a
 // refused post is not temporary.

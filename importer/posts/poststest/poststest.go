@@ -26,6 +26,9 @@ const (
 	Fail500 = "500"
 	// Fail429 answers 429 with Retry-After: 0.
 	Fail429 = "429"
+	// Fail429Wait answers 429 with Retry-After: 1, a wait the client
+	// must honour.
+	Fail429Wait = "429-wait"
 	// FailLost creates the status and breaks the connection before the
 	// answer: the client cannot know it was created.
 	FailLost = "lost"
@@ -91,7 +94,7 @@ func (s *Server) Client() *mastodonapi.Client {
 }
 
 // FailNext makes the next status creations fail, one kind each
-// ([Fail500], [Fail429], [FailLost]).
+// ([Fail500], [Fail429], [Fail429Wait], [FailLost]).
 func (s *Server) FailNext(kinds ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -279,8 +282,12 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	case Fail500:
 		apiError(w, 500, "Internal Server Error")
 		return
-	case Fail429:
-		w.Header().Set("Retry-After", "0")
+	case Fail429, Fail429Wait:
+		after := "0"
+		if fail == Fail429Wait {
+			after = "1"
+		}
+		w.Header().Set("Retry-After", after)
 		apiError(w, 429, "Too Many Requests")
 		return
 	}
