@@ -2,16 +2,16 @@ package activitypub
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	"time"
 
 	vocab "github.com/go-ap/activitypub"
 )
 
-// MaxDocumentSize is the largest actor or activity document [ParseActor]
+// MaxDocumentBytes is the largest actor or activity document [ParseActor]
 // and [ParseMove] accept: 1 MiB, the size Mastodon caps fetched documents
 // and inbox bodies at.
-const MaxDocumentSize = 1 << 20
+const MaxDocumentBytes = 1 << 20
 
 // Actor is an actor document as Mastodon, GoToSocial and their peers serve
 // it: the ActivityStreams actor plus the extensions account migration and
@@ -246,16 +246,16 @@ var fieldFields = []field[Field]{
 }
 
 // ParseActor decodes an actor document. It fails when data is larger than
-// [MaxDocumentSize], is not one JSON object, or repeats a security-relevant
+// [MaxDocumentBytes], is not one JSON object, or repeats a security-relevant
 // member ([DuplicateMemberError]), and returns a *[DocumentError].
 // It does not check that the document is a valid actor: see [Actor.Check].
 func ParseActor(data []byte) (*Actor, error) {
-	if len(data) > MaxDocumentSize {
-		return nil, &DocumentError{Kind: "actor", Err: ErrDocumentTooLarge}
+	if len(data) > MaxDocumentBytes {
+		return nil, &DocumentError{Kind: "actor", Reason: DocumentTooLarge}
 	}
 	a := new(Actor)
 	if err := a.UnmarshalJSON(data); err != nil {
-		return nil, &DocumentError{Kind: "actor", Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
+		return nil, &DocumentError{Kind: "actor", Reason: DocumentMalformed, Err: err}
 	}
 	return a, nil
 }
@@ -265,13 +265,13 @@ func ParseActor(data []byte) (*Actor, error) {
 func (a *Actor) Check() error {
 	switch {
 	case a.ID == "":
-		return &DocumentError{Kind: "actor", Err: fmt.Errorf("%w: no id", ErrMalformed)}
+		return &DocumentError{Kind: "actor", Reason: DocumentMalformed, Err: errors.New("no id")}
 	case !isAbsoluteURL(a.ID):
-		return &DocumentError{Kind: "actor", ID: a.ID, Err: fmt.Errorf("%w: id is not an absolute URL", ErrMalformed)}
+		return &DocumentError{Kind: "actor", ID: a.ID, Reason: DocumentMalformed, Err: errors.New("id is not an absolute URL")}
 	case a.Inbox == "":
-		return &DocumentError{Kind: "actor", ID: a.ID, Err: fmt.Errorf("%w: no inbox", ErrMalformed)}
+		return &DocumentError{Kind: "actor", ID: a.ID, Reason: DocumentMalformed, Err: errors.New("no inbox")}
 	case a.PublicKey != nil && a.PublicKey.Owner != "" && a.PublicKey.Owner != a.ID:
-		return &DocumentError{Kind: "actor", ID: a.ID, Err: ErrKeyOwner}
+		return &DocumentError{Kind: "actor", ID: a.ID, Reason: DocumentKeyOwner}
 	}
 	return nil
 }

@@ -70,7 +70,7 @@
 // account's must be confirmed by the actor's host with a reverse query
 // ([ErrSelfLinkUnconfirmed]), as Mastodon checks.
 //
-// Documents are limited to [MaxDocumentSize] (1 MiB). Parsers never panic
+// Documents are limited to [MaxDocumentBytes] (1 MiB). Parsers never panic
 // on input and are fuzzed. Alias checks compare actor URIs exactly, as
 // Mastodon does: a different case or a trailing slash is another actor.
 //

@@ -6,14 +6,9 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"strings"
 )
-
-// ErrInvalidKey means a PEM key could not be decoded, or is of a type
-// fediport does not sign or verify with (RSA and Ed25519 only).
-var ErrInvalidKey = errors.New("activitypub: invalid or unsupported key")
 
 // MaxPEMSize is the largest PEM text [ParsePublicKeyPEM] and
 // [ParsePrivateKeyPEM] accept: 16 KiB, four times a 4096-bit RSA key.

@@ -114,7 +114,7 @@ func (p *SignatureParams) String() string {
 func ParseSignatureHeader(value string) (*SignatureParams, error) {
 	p, err := parseSignatureHeader(value)
 	if err != nil {
-		return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Reason: err.Error(), Err: ErrMalformedSignature}
+		return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Detail: err.Error(), Reason: SignatureMalformed}
 	}
 	return p, nil
 }

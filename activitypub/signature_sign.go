@@ -90,7 +90,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	switch s.Scheme {
 	case "", SchemeCavage, SchemeRFC9421:
 	default:
-		return &SignatureError{Scheme: s.Scheme, KeyID: s.KeyID, Reason: fmt.Sprintf("scheme %q", s.Scheme), Err: ErrUnsupportedScheme}
+		return &SignatureError{Scheme: s.Scheme, KeyID: s.KeyID, Detail: fmt.Sprintf("scheme %q", s.Scheme), Reason: SignatureScheme}
 	}
 	var algo httpsig.Algorithm
 	label := AlgorithmHS2019
@@ -100,10 +100,10 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	case ed25519.PrivateKey:
 		algo = httpsig.ED25519
 	default:
-		return &SignatureError{KeyID: s.KeyID, Reason: fmt.Sprintf("key of type %T", s.Key), Err: ErrInvalidKey}
+		return &SignatureError{KeyID: s.KeyID, Detail: fmt.Sprintf("key of type %T", s.Key), Reason: SignatureInvalidKey}
 	}
 	if s.KeyID == "" || strings.ContainsAny(s.KeyID, "\"\\,") || strings.IndexFunc(s.KeyID, isCtlOrSpace) >= 0 {
-		return &SignatureError{KeyID: s.KeyID, Reason: "key id empty or not a URL", Err: ErrInvalidKey}
+		return &SignatureError{KeyID: s.KeyID, Detail: "key id empty or not a URL", Reason: SignatureInvalidKey}
 	}
 	host := r.Host
 	if host == "" && r.URL != nil {
@@ -113,12 +113,12 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 		// Go's transport sends an internationalised host in punycode.
 		ascii, err := asciiHost(host)
 		if err != nil {
-			return &SignatureError{KeyID: s.KeyID, Reason: "request host is not a valid domain", Err: ErrMalformedSignature, Cause: err}
+			return &SignatureError{KeyID: s.KeyID, Detail: "request host is not a valid domain", Reason: SignatureMalformed, Cause: err}
 		}
 		host = ascii
 	}
 	if host == "" {
-		return &SignatureError{KeyID: s.KeyID, Reason: "request has no host", Err: ErrMalformedSignature}
+		return &SignatureError{KeyID: s.KeyID, Detail: "request has no host", Reason: SignatureMalformed}
 	}
 
 	h := r.Header
@@ -147,7 +147,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	// concurrent use: build one per request.
 	gs, got, err := httpsig.NewSigner([]httpsig.Algorithm{algo}, httpsig.DigestSha256, covered, httpsig.Signature, 0)
 	if err != nil || got != algo {
-		return &SignatureError{KeyID: s.KeyID, Reason: "go-fed/httpsig cannot sign with " + string(algo), Err: ErrInvalidKey, Cause: err}
+		return &SignatureError{KeyID: s.KeyID, Detail: "go-fed/httpsig cannot sign with " + string(algo), Reason: SignatureInvalidKey, Cause: err}
 	}
 	// go-fed signs r.URL.Path, which is decoded; sign the request target
 	// as it goes on the wire instead.
@@ -161,7 +161,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	}
 	view := &http.Request{Method: method, URL: &url.URL{Path: target}, Header: h}
 	if err := gs.SignRequest(s.Key, s.KeyID, view, nil); err != nil {
-		return &SignatureError{KeyID: s.KeyID, Reason: "signing failed", Err: ErrInvalidKey, Cause: err}
+		return &SignatureError{KeyID: s.KeyID, Detail: "signing failed", Reason: SignatureInvalidKey, Cause: err}
 	}
 	// go-fed always writes algorithm="hs2019"; write what Mastodon does.
 	// The algorithm parameter is not part of the signed string.

@@ -9,9 +9,9 @@ import (
 
 // Errors of the pre-flight check ([Preflight]) that package activitypub
 // does not already name. A *[Problem] wraps each failed check; the checks
-// shared with a receiving server unwrap to activitypub's sentinels
-// (activitypub.ErrAliasMissing, ErrMoveToSelf, ErrTargetSuspended,
-// ErrTargetMoved).
+// shared with a receiving server unwrap to activitypub's move reasons
+// (activitypub.MoveAliasMissing, MoveToSelf, MoveTargetSuspended,
+// MoveTargetMoved).
 var (
 	// ErrAlreadyMoved means the origin already redirects to the target:
 	// there is nothing left to do.
@@ -36,7 +36,7 @@ var (
 // Errors of a receiving server ([Receiver]). A *[RefusedError] wraps
 // them; a Move whose documents fail activitypub.VerifyMove is refused
 // with its *activitypub.MoveError, which unwraps to activitypub's
-// sentinels.
+// move reasons.
 var (
 	// ErrNotSignedByActor means the request's HTTP signature is valid but
 	// made by another actor's key than the Move's actor.
@@ -93,7 +93,7 @@ var (
 // Problem is one failed check of [Preflight], with what the user must do
 // about it. It unwraps to the check's sentinel.
 type Problem struct {
-	Err    error  // the sentinel: ErrCooldown, activitypub.ErrAliasMissing, ...
+	Err    error  // the sentinel: ErrCooldown, activitypub.MoveAliasMissing, ...
 	Advice string // what to do, for people
 }
 

@@ -23,7 +23,7 @@ func ExamplePreflight() {
 			fmt.Println(p.Advice)
 		}
 	}
-	fmt.Println(errors.Is(err, activitypub.ErrAliasMissing))
+	fmt.Println(errors.Is(err, activitypub.MoveAliasMissing))
 
 	target.AlsoKnownAs = []string{origin.ID}
 	fmt.Println(migrate.Preflight(origin, target, time.Time{}, now))
@@ -81,7 +81,7 @@ func ExampleReceiver_Receive() {
 	signer := &activitypub.Verified{KeyID: "https://old.example/users/alice#main-key", Actor: "https://old.example/users/alice"}
 
 	_, err := r.Receive(context.Background(), m, signer)
-	fmt.Println(errors.Is(err, activitypub.ErrAliasMissing), migrate.StatusCode(err))
+	fmt.Println(errors.Is(err, activitypub.MoveAliasMissing), migrate.StatusCode(err))
 
 	target.AlsoKnownAs = []string{"https://old.example/users/alice"}
 	acc, err := r.Receive(context.Background(), m, signer)
