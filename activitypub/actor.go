@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	vocab "github.com/go-ap/activitypub"
 )
 
 // MaxDocumentBytes is the largest actor or activity document [ParseActor]
@@ -30,9 +29,8 @@ const MaxDocumentBytes = 1 << 20
 // another case, is refused with a *[DuplicateMemberError], since readers
 // disagree on which value counts.
 //
-// Actor implements go-ap's Item interface, so it can be the object of
-// activities built with github.com/go-ap/activitypub (an Update of the
-// actor, say) and is encoded in full there.
+// Package [github.com/fediport/fediport/activitypub/goap] converts an
+// Actor to and from go-ap's vocabulary.
 type Actor struct {
 	// Context is the "@context" member as raw JSON, kept as it was read.
 	// An actor built from scratch sets it, usually to Mastodon's
@@ -388,25 +386,3 @@ func (f *Field) decodeValid(data []byte) error {
 func (f *Field) MarshalJSON() ([]byte, error) {
 	return encodeObject(f, fieldFields, f.Members)
 }
-
-// The methods below make *Actor a go-ap Item.
-
-// GetID returns the actor's id as a go-ap ID.
-func (a *Actor) GetID() vocab.ID { return vocab.ID(a.ID) }
-
-// GetLink returns the actor's id as a go-ap IRI.
-func (a *Actor) GetLink() vocab.IRI { return vocab.IRI(a.ID) }
-
-// GetType returns the actor's type as a go-ap type.
-func (a *Actor) GetType() vocab.ActivityVocabularyType { return vocab.ActivityVocabularyType(a.Type) }
-
-// IsLink reports false: an actor is an object.
-func (a *Actor) IsLink() bool { return false }
-
-// IsObject reports true: an actor is an object.
-func (a *Actor) IsObject() bool { return true }
-
-// IsCollection reports false: an actor is not a collection.
-func (a *Actor) IsCollection() bool { return false }
-
-var _ vocab.Item = (*Actor)(nil)

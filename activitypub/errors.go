@@ -466,7 +466,7 @@ type FetchError struct {
 }
 
 func fetchErr(rawURL string, r FetchReason, format string, args ...any) *FetchError {
-	return &FetchError{URL: rawURL, Reason: r, Err: errors.New(fmt.Sprintf(format, args...))}
+	return &FetchError{URL: rawURL, Reason: r, Err: fmt.Errorf(format, args...)}
 }
 
 // Error describes the failure, naming its subject.

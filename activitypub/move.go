@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	vocab "github.com/go-ap/activitypub"
 )
 
 // Move is a Move activity: the account Actor (which is also the Object)
@@ -73,7 +72,7 @@ func NewMove(id, origin, target string) *Move {
 	return &Move{
 		Context: json.RawMessage(`"` + ActivityStreamsContext + `"`),
 		ID:      id,
-		Type:    string(vocab.MoveType),
+		Type:    "Move",
 		Target:  target,
 		Actor:   origin,
 		Object:  origin,
@@ -119,22 +118,6 @@ func (m *Move) UnmarshalJSON(data []byte) error {
 // byte for byte as Mastodon's does.
 func (m *Move) MarshalJSON() ([]byte, error) {
 	return encodeObject(m, moveFields, m.Members)
-}
-
-// Vocab returns the Move as a go-ap activity, for code built on
-// github.com/go-ap/activitypub. Members this package does not know are
-// not carried over.
-func (m *Move) Vocab() *vocab.Move {
-	v := vocab.MoveNew(vocab.ID(m.ID), vocab.IRI(m.Object))
-	v.Actor = vocab.IRI(m.Actor)
-	v.Target = vocab.IRI(m.Target)
-	for _, to := range m.To {
-		v.To = append(v.To, vocab.IRI(to))
-	}
-	for _, cc := range m.CC {
-		v.CC = append(v.CC, vocab.IRI(cc))
-	}
-	return v
 }
 
 // VerifyMove checks a Move against the documents of its origin and target
@@ -184,44 +167,4 @@ func VerifyMove(m *Move, origin, target *Actor) error {
 		return nil
 	}
 	return &MoveError{MoveID: m.ID, Origin: m.Actor, Target: m.Target, Reasons: failed}
-}
-
-// NewUpdate returns the Update activity that announces a changed actor
-// document (after adding an alias or setting movedTo), addressed to the
-// public as Mastodon addresses it, with the full actor inline. id is the
-// activity's id; Mastodon uses "<actor id>#updates/<unix time>".
-//
-// The activity is built with go-ap; encode it with [Encode] to get the
-// "@context" go-ap leaves out.
-func NewUpdate(id string, actor *Actor) *vocab.Update {
-	u := vocab.UpdateNew(vocab.ID(id), actor)
-	u.Actor = vocab.IRI(actor.ID)
-	u.To = vocab.ItemCollection{vocab.IRI(PublicCollection)}
-	return u
-}
-
-// Encode encodes a go-ap activity or object with the "@context" given
-// (raw JSON: a string or an array) as its first member. go-ap's own
-// encoding leaves "@context" out.
-func Encode(context json.RawMessage, v vocab.Item) ([]byte, error) {
-	body, err := vocab.MarshalJSON(v)
-	if err != nil {
-		return nil, err
-	}
-	if len(body) < 2 || body[0] != '{' {
-		return nil, errors.New("activitypub: encoding did not produce an object")
-	}
-	if len(context) == 0 {
-		return body, nil
-	}
-	if !json.Valid(context) {
-		return nil, errors.New("activitypub: invalid @context")
-	}
-	out := make([]byte, 0, len(body)+len(context)+16)
-	out = append(out, `{"@context":`...)
-	out = append(out, context...)
-	if len(body) > 2 {
-		out = append(out, ',')
-	}
-	return append(out, body[1:]...), nil
 }

@@ -46,7 +46,7 @@ func BuildUpdate(a *activitypub.Actor, at time.Time) (*Outgoing, error) {
 	if a == nil || a.ID == "" {
 		return nil, errors.New("migrate: update of an actor with no id")
 	}
-	body, err := activitypub.Encode(activitypub.ActorContext(), activitypub.NewUpdate(UpdateID(a.ID, at), a))
+	body, err := activitypub.NewUpdate(UpdateID(a.ID, at), a).MarshalJSON()
 	if err != nil {
 		return nil, fmt.Errorf("migrate: encoding update of %s: %w", a.ID, err)
 	}
