@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
-
 )
 
 // MaxDocumentBytes is the largest actor or activity document [ParseActor]

@@ -1,6 +1,7 @@
 package activitypub_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -131,5 +132,31 @@ func TestFetchTemporary(t *testing.T) {
 				t.Errorf("RetryAfter = %v, want %v to %v", se.RetryAfter, tc.minRetryAfter, tc.maxRetryAfter)
 			}
 		})
+	}
+}
+
+// TestStaleSignatureCarriesDate: a signature refused for its age names
+// the date it was refused for, in SignatureError.Created.
+func TestStaleSignatureCarriesDate(t *testing.T) {
+	t.Parallel()
+	key := testRSAKey(t, 0)
+	body := []byte(`{"type":"Move"}`)
+	req := httptest.NewRequest(http.MethodPost, "https://new.example/inbox", bytes.NewReader(body))
+	signer := &activitypub.Signer{KeyID: testKeyID, Key: key, Now: fixedClock(testNow)}
+	if err := signer.Sign(req, body); err != nil {
+		t.Fatal(err)
+	}
+	keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, key)}}
+	v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow.Add(2 * time.Hour))}
+	_, err := v.Verify(context.Background(), req)
+	var se *activitypub.SignatureError
+	if !errors.As(err, &se) || se.Reason != activitypub.SignatureStale || !errors.Is(err, activitypub.ErrBadSignature) {
+		t.Fatalf("Verify two hours later = %v, want SignatureStale", err)
+	}
+	if !se.Created.Equal(testNow) {
+		t.Errorf("Created = %v, want %v", se.Created, testNow)
+	}
+	if keys.calls.Load() != 0 {
+		t.Errorf("a stale signature cost %d key lookups", keys.calls.Load())
 	}
 }

@@ -10,9 +10,9 @@ import (
 	"strings"
 )
 
-// MaxPEMSize is the largest PEM text [ParsePublicKeyPEM] and
-// [ParsePrivateKeyPEM] accept: 16 KiB, four times a 4096-bit RSA key.
-const MaxPEMSize = 16 << 10
+// maxPEMBytes is the largest PEM text ParsePublicKeyPEM and
+// ParsePrivateKeyPEM accept: 16 KiB, four times a 4096-bit RSA key.
+const maxPEMBytes = 16 << 10
 
 // ParsePublicKeyPEM decodes the "publicKeyPem" of an actor's public key: a
 // PKIX "PUBLIC KEY" block (what Mastodon and GoToSocial publish) or a
@@ -86,8 +86,8 @@ func MarshalPublicKeyPEM(pub crypto.PublicKey) (string, error) {
 }
 
 func decodePEM(pemText string) (*pem.Block, error) {
-	if len(pemText) > MaxPEMSize {
-		return nil, fmt.Errorf("%w: PEM text larger than %d bytes", ErrInvalidKey, MaxPEMSize)
+	if len(pemText) > maxPEMBytes {
+		return nil, fmt.Errorf("%w: PEM text larger than %d bytes", ErrInvalidKey, maxPEMBytes)
 	}
 	// Some servers publish the PEM with literal "\n" sequences or CRLF.
 	pemText = strings.ReplaceAll(pemText, `\n`, "\n")

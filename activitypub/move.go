@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
 )
 
 // Move is a Move activity: the account Actor (which is also the Object)

@@ -78,8 +78,8 @@ func parseMessageSignatures(r *http.Request) ([]*msgSig, error) {
 		for _, v := range vs {
 			n += len(v)
 		}
-		if n > MaxSignatureHeaderSize {
-			return nil, fmt.Errorf("signature fields longer than %d bytes", MaxSignatureHeaderSize)
+		if n > MaxSignatureHeaderBytes {
+			return nil, fmt.Errorf("signature fields longer than %d bytes", MaxSignatureHeaderBytes)
 		}
 	}
 	in, err := httpsfv.UnmarshalDictionary(inputs)
@@ -237,29 +237,8 @@ func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte
 	default:
 		return fail(stageAlgorithm, SignatureAlgorithm, "alg %q", s.alg)
 	}
-	for _, c := range s.components {
-		if strings.HasPrefix(c, "@") {
-			if !derivedComponent[c] {
-				return fail(stageCoverage, SignatureCoverage, "derived component %q is not supported", c)
-			}
-			continue
-		}
-		if _, ok := headerValue(r, c); !ok {
-			return fail(stageCoverage, SignatureCoverage, "covered field %q is absent", c)
-		}
-	}
-	switch {
-	case !s.covers("@method"):
-		return fail(stageCoverage, SignatureCoverage, "@method is not covered")
-	case !s.covers("@target-uri") && !s.covers("@path"):
-		return fail(stageCoverage, SignatureCoverage, "neither @target-uri nor @path is covered")
-	case !s.covers("@authority") && !s.covers("@target-uri"):
-		// @target-uri holds the authority; @path does not.
-		return fail(stageCoverage, SignatureCoverage, "neither @authority nor @target-uri is covered")
-	case s.created == 0 && !s.covers("date"):
-		return fail(stageCoverage, SignatureCoverage, "no created parameter and date is not covered")
-	case r.Method == http.MethodPost && !s.covers("content-digest"):
-		return fail(stageCoverage, SignatureCoverage, "content-digest is not covered on a POST request")
+	if detail := s.checkCoverage(r); detail != "" {
+		return fail(stageCoverage, SignatureCoverage, "%s", detail)
 	}
 
 	var created time.Time
@@ -294,6 +273,13 @@ func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte
 	if err != nil {
 		return fail(stageCoverage, SignatureCoverage, "%v", err)
 	}
+	return v.verifyLabelKey(ctx, body, s, bases)
+}
+
+// verifyLabelKey resolves the key of s and checks s over bases with it;
+// when it does not verify, it resolves the key once more with refresh set
+// and checks again.
+func (v *Verifier) verifyLabelKey(ctx context.Context, body []byte, s *msgSig, bases [][]byte) (*Verified, int, *SignatureError) {
 	refreshed := false
 	for {
 		key, pub, serr := v.resolve(ctx, s.keyID, refreshed)
@@ -321,13 +307,43 @@ func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte
 			}, stageSignature, nil
 		}
 		if errors.Is(verr, SignatureAlgorithm) {
-			return fail(stageSignature, SignatureAlgorithm, "%v", verr)
+			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Detail: verr.Error(), Reason: SignatureAlgorithm}
 		}
 		if refreshed {
 			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Reason: SignatureMismatch, Cause: verr}
 		}
 		refreshed = true
 	}
+}
+
+// checkCoverage returns why s does not cover what an RFC 9421 signature
+// must (see [Verifier.Verify]), or "".
+func (s *msgSig) checkCoverage(r *http.Request) string {
+	for _, c := range s.components {
+		if strings.HasPrefix(c, "@") {
+			if !derivedComponent[c] {
+				return fmt.Sprintf("derived component %q is not supported", c)
+			}
+			continue
+		}
+		if _, ok := headerValue(r, c); !ok {
+			return fmt.Sprintf("covered field %q is absent", c)
+		}
+	}
+	switch {
+	case !s.covers("@method"):
+		return "@method is not covered"
+	case !s.covers("@target-uri") && !s.covers("@path"):
+		return "neither @target-uri nor @path is covered"
+	case !s.covers("@authority") && !s.covers("@target-uri"):
+		// @target-uri holds the authority; @path does not.
+		return "neither @authority nor @target-uri is covered"
+	case s.created == 0 && !s.covers("date"):
+		return "no created parameter and date is not covered"
+	case r.Method == http.MethodPost && !s.covers("content-digest"):
+		return "content-digest is not covered on a POST request"
+	}
+	return ""
 }
 
 // derivedComponent lists the derived components fediport computes.

@@ -92,35 +92,14 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	default:
 		return &SignatureError{Scheme: s.Scheme, KeyID: s.KeyID, Detail: fmt.Sprintf("scheme %q", s.Scheme), Reason: SignatureScheme}
 	}
-	var algo httpsig.Algorithm
-	label := AlgorithmHS2019
-	switch s.Key.(type) {
-	case *rsa.PrivateKey:
-		algo, label = httpsig.RSA_SHA256, AlgorithmRSASHA256
-	case ed25519.PrivateKey:
-		algo = httpsig.ED25519
-	default:
-		return &SignatureError{KeyID: s.KeyID, Detail: fmt.Sprintf("key of type %T", s.Key), Reason: SignatureInvalidKey}
+	algo, label, err := s.cavageAlgorithm()
+	if err != nil {
+		return err
 	}
-	if s.KeyID == "" || strings.ContainsAny(s.KeyID, "\"\\,") || strings.IndexFunc(s.KeyID, isCtlOrSpace) >= 0 {
-		return &SignatureError{KeyID: s.KeyID, Detail: "key id empty or not a URL", Reason: SignatureInvalidKey}
+	host, err := s.signedHost(r)
+	if err != nil {
+		return err
 	}
-	host := r.Host
-	if host == "" && r.URL != nil {
-		host = r.URL.Host
-	}
-	if strings.IndexFunc(host, func(r rune) bool { return r >= 0x80 }) >= 0 {
-		// Go's transport sends an internationalised host in punycode.
-		ascii, err := asciiHost(host)
-		if err != nil {
-			return &SignatureError{KeyID: s.KeyID, Detail: "request host is not a valid domain", Reason: SignatureMalformed, Cause: err}
-		}
-		host = ascii
-	}
-	if host == "" {
-		return &SignatureError{KeyID: s.KeyID, Detail: "request has no host", Reason: SignatureMalformed}
-	}
-
 	h := r.Header
 	if h == nil {
 		h = make(http.Header)
@@ -133,8 +112,54 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	if s.Scheme == SchemeRFC9421 {
 		return s.signRFC9421(r, body, host, now())
 	}
+	return s.signCavage(r, body, host, algo, label, now())
+}
+
+// cavageAlgorithm checks the Signer's key and key id, and returns go-fed's
+// algorithm for the key and the algorithm parameter Mastodon writes.
+func (s *Signer) cavageAlgorithm() (httpsig.Algorithm, string, error) {
+	var algo httpsig.Algorithm
+	label := AlgorithmHS2019
+	switch s.Key.(type) {
+	case *rsa.PrivateKey:
+		algo, label = httpsig.RSA_SHA256, AlgorithmRSASHA256
+	case ed25519.PrivateKey:
+		algo = httpsig.ED25519
+	default:
+		return "", "", &SignatureError{KeyID: s.KeyID, Detail: fmt.Sprintf("key of type %T", s.Key), Reason: SignatureInvalidKey}
+	}
+	if s.KeyID == "" || strings.ContainsAny(s.KeyID, "\"\\,") || strings.IndexFunc(s.KeyID, isCtlOrSpace) >= 0 {
+		return "", "", &SignatureError{KeyID: s.KeyID, Detail: "key id empty or not a URL", Reason: SignatureInvalidKey}
+	}
+	return algo, label, nil
+}
+
+// signedHost returns the host the signature covers: r.Host, or r.URL.Host
+// when r.Host is empty, in the ASCII (punycode) form Go's transport sends.
+func (s *Signer) signedHost(r *http.Request) (string, error) {
+	host := r.Host
+	if host == "" && r.URL != nil {
+		host = r.URL.Host
+	}
+	if strings.IndexFunc(host, func(r rune) bool { return r >= 0x80 }) >= 0 {
+		// Go's transport sends an internationalised host in punycode.
+		ascii, err := asciiHost(host)
+		if err != nil {
+			return "", &SignatureError{KeyID: s.KeyID, Detail: "request host is not a valid domain", Reason: SignatureMalformed, Cause: err}
+		}
+		host = ascii
+	}
+	if host == "" {
+		return "", &SignatureError{KeyID: s.KeyID, Detail: "request has no host", Reason: SignatureMalformed}
+	}
+	return host, nil
+}
+
+// signCavage signs r with a draft-cavage signature made by go-fed/httpsig.
+func (s *Signer) signCavage(r *http.Request, body []byte, host string, algo httpsig.Algorithm, label string, now time.Time) error {
+	h := r.Header
 	covered := getSignedHeaders
-	if prepareHeaders(r, now()) {
+	if prepareHeaders(r, now) {
 		covered = postSignedHeaders
 		sum := sha256.Sum256(body)
 		h.Set("Digest", "SHA-256="+base64.StdEncoding.EncodeToString(sum[:]))

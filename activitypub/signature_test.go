@@ -822,7 +822,7 @@ func TestParseSignatureHeader(t *testing.T) {
 		{name: "negative created", in: `keyId="k",created=-5,signature="` + b64 + `"`, fails: true},
 		{name: "junk after value", in: `keyId="k" x,signature="` + b64 + `"`, fails: true},
 		{name: "empty headers", in: `keyId="k",headers="",signature="` + b64 + `"`, fails: true},
-		{name: "too long", in: `keyId="` + strings.Repeat("a", activitypub.MaxSignatureHeaderSize) + `",signature="` + b64 + `"`, fails: true},
+		{name: "too long", in: `keyId="` + strings.Repeat("a", activitypub.MaxSignatureHeaderBytes) + `",signature="` + b64 + `"`, fails: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -887,7 +887,7 @@ func TestKeysPEM(t *testing.T) {
 	if !key.PublicKey.Equal(pub) {
 		t.Errorf("ParsePublicKeyPEM(MarshalPublicKeyPEM(k)) != k")
 	}
-	for _, bad := range []string{"", "not a key", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", strings.Repeat("A", activitypub.MaxPEMSize+1)} {
+	for _, bad := range []string{"", "not a key", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", strings.Repeat("A", 16<<10+1)} {
 		if _, err := activitypub.ParsePublicKeyPEM(bad); !errors.Is(err, activitypub.ErrInvalidKey) {
 			t.Errorf("ParsePublicKeyPEM(%.20q) = %v, want ErrInvalidKey", bad, err)
 		}

@@ -219,28 +219,8 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 	if err := checkCoverage(r, covered); err != nil {
 		return fail(SignatureCoverage, "%v", err)
 	}
-	for _, name := range covered {
-		switch name {
-		case "(created)":
-			if algorithm != AlgorithmHS2019 {
-				return fail(SignatureMalformed, "(created) is only valid with hs2019")
-			}
-			if p.Created == 0 {
-				return fail(SignatureMalformed, "(created) covered but no created parameter")
-			}
-		case "(expires)":
-			if p.Expires == 0 {
-				return fail(SignatureMalformed, "(expires) covered but no expires parameter")
-			}
-		case "(request-target)":
-		default:
-			if strings.HasPrefix(name, "(") {
-				return fail(SignatureMalformed, "unknown pseudo-header %q", name)
-			}
-			if _, ok := headerValue(r, name); !ok {
-				return fail(SignatureCoverage, "covered header %q is absent", name)
-			}
-		}
+	if reason, detail := checkCovered(r, p, covered, algorithm); reason != 0 {
+		return fail(reason, "%s", detail)
 	}
 
 	if err := v.checkTime(r, p, covered); err != nil {
@@ -257,6 +237,13 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 	if v.Keys == nil {
 		return fail(SignatureKeyUnavailable, "no KeyResolver configured")
 	}
+	return v.verifyCavageKey(ctx, r, p, covered, algorithm, body)
+}
+
+// verifyCavageKey resolves the signature's key and checks the signature
+// with it; when it does not verify, it resolves the key once more with
+// refresh set and checks again.
+func (v *Verifier) verifyCavageKey(ctx context.Context, r *http.Request, p *SignatureParams, covered []string, algorithm string, body []byte) (*Verified, error) {
 	refreshed := false
 	for {
 		key, pub, err := v.resolve(ctx, p.KeyID, refreshed)
@@ -284,6 +271,35 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 		}
 		refreshed = true
 	}
+}
+
+// checkCovered checks the covered pseudo-headers against the signature's
+// parameters and algorithm, and that every covered header is present.
+func checkCovered(r *http.Request, p *SignatureParams, covered []string, algorithm string) (SignatureReason, string) {
+	for _, name := range covered {
+		switch name {
+		case "(created)":
+			if algorithm != AlgorithmHS2019 {
+				return SignatureMalformed, "(created) is only valid with hs2019"
+			}
+			if p.Created == 0 {
+				return SignatureMalformed, "(created) covered but no created parameter"
+			}
+		case "(expires)":
+			if p.Expires == 0 {
+				return SignatureMalformed, "(expires) covered but no expires parameter"
+			}
+		case "(request-target)":
+		default:
+			if strings.HasPrefix(name, "(") {
+				return SignatureMalformed, fmt.Sprintf("unknown pseudo-header %q", name)
+			}
+			if _, ok := headerValue(r, name); !ok {
+				return SignatureCoverage, fmt.Sprintf("covered header %q is absent", name)
+			}
+		}
+	}
+	return 0, ""
 }
 
 // failedReason is the reason of a signature check that failed with err.
@@ -388,18 +404,18 @@ func (v *Verifier) checkWindow(created, expires time.Time) *SignatureError {
 		maxSkew = DefaultMaxClockSkew
 	}
 	if created.After(now.Add(maxSkew)) {
-		return &SignatureError{Detail: fmt.Sprintf("dated %s, ahead of %s", created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), Reason: SignatureStale}
+		return &SignatureError{Created: created, Detail: fmt.Sprintf("dated %s, ahead of %s", created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), Reason: SignatureStale}
 	}
 	if !expires.IsZero() {
 		if limit := created.Add(maxExpiryWindow); expires.After(limit) {
 			expires = limit
 		}
 		if now.After(expires.Add(maxSkew)) {
-			return &SignatureError{Detail: fmt.Sprintf("expired at %s", expires.UTC().Format(time.RFC3339)), Reason: SignatureStale}
+			return &SignatureError{Created: created, Detail: fmt.Sprintf("expired at %s", expires.UTC().Format(time.RFC3339)), Reason: SignatureStale}
 		}
 	}
 	if now.Sub(created) > maxAge {
-		return &SignatureError{Detail: fmt.Sprintf("dated %s, older than %s at %s", created.UTC().Format(time.RFC3339), maxAge, now.UTC().Format(time.RFC3339)), Reason: SignatureStale}
+		return &SignatureError{Created: created, Detail: fmt.Sprintf("dated %s, older than %s at %s", created.UTC().Format(time.RFC3339), maxAge, now.UTC().Format(time.RFC3339)), Reason: SignatureStale}
 	}
 	return nil
 }

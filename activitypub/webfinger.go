@@ -11,8 +11,8 @@ import (
 	"strings"
 )
 
-// JRDMediaType is the media type of WebFinger answers.
-const JRDMediaType = "application/jrd+json"
+// jrdMediaType is the media type of WebFinger answers.
+const jrdMediaType = "application/jrd+json"
 
 // WebFingerPath is where WebFinger lives on every host.
 const WebFingerPath = "/.well-known/webfinger"
@@ -241,7 +241,7 @@ func (c *Client) queryWebFinger(ctx context.Context, acct Account) (*JRD, Accoun
 		scheme = "http"
 	}
 	u := scheme + "://" + acct.Host + WebFingerPath + "?resource=" + url.QueryEscape(acct.URI())
-	resp, err := c.get(ctx, u, JRDMediaType+", application/json", webfingerMediaTypes, false)
+	resp, err := c.get(ctx, u, jrdMediaType+", application/json", webfingerMediaTypes, false)
 	if err != nil {
 		return nil, Account{}, "", err
 	}
@@ -319,7 +319,7 @@ func (h *WebFingerHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal server error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", JRDMediaType+"; charset=utf-8")
+	w.Header().Set("Content-Type", jrdMediaType+"; charset=utf-8")
 	w.Header().Set("Cache-Control", "max-age=259200, public")
 	w.Header().Set("Vary", "Origin")
 	_, _ = w.Write(body)

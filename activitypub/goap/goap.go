@@ -17,7 +17,7 @@ type actorItem activitypub.Actor
 // full, every member kept, as [activitypub.Actor.MarshalJSON] does.
 func ActorItem(a *activitypub.Actor) vocab.Item { return (*actorItem)(a) }
 
-func (a *actorItem) GetID() vocab.ID { return vocab.ID(a.ID) }
+func (a *actorItem) GetID() vocab.ID    { return vocab.ID(a.ID) }
 func (a *actorItem) GetLink() vocab.IRI { return vocab.IRI(a.ID) }
 func (a *actorItem) GetType() vocab.ActivityVocabularyType {
 	return vocab.ActivityVocabularyType(a.Type)

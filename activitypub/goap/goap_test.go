@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"net/url"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -194,10 +194,10 @@ func TestActorRoundTrip(t *testing.T) {
 	t.Parallel()
 	type carried struct {
 		ID, Type, PreferredUsername, Name, Summary, URL string
-		Inbox, Outbox, Followers, Following            string
-		SharedInbox                                    string
-		KeyID, KeyOwner, KeyPem                        string
-		Published                                      string
+		Inbox, Outbox, Followers, Following             string
+		SharedInbox                                     string
+		KeyID, KeyOwner, KeyPem                         string
+		Published                                       string
 	}
 	view := func(a *activitypub.Actor) carried {
 		c := carried{ID: a.ID, Type: a.Type, PreferredUsername: a.PreferredUsername, Name: a.Name, Summary: a.Summary, URL: a.URL,
