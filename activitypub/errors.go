@@ -272,7 +272,7 @@ const (
 	// SignatureAlgorithm: the algorithm is not one fediport verifies
 	// (rsa-sha256 and hs2019 for draft-cavage; rsa-v1_5-sha256,
 	// rsa-pss-sha512 and ed25519 for RFC 9421), or does not suit the key
-	// ([ErrBadSignature]; [ErrInvalidKey] when signing).
+	// ([ErrBadSignature]).
 	SignatureAlgorithm
 	// SignatureCoverage: the signature does not cover what it must (see
 	// [Verifier.Verify]), or covers a header the request does not have or
@@ -301,8 +301,8 @@ const (
 	// SignatureKeyOwner: the key is owned by another actor than the one
 	// it came with, or than the activity's ([ErrKeyOwner]).
 	SignatureKeyOwner
-	// SignatureInvalidKey: a [Signer]'s key or key id cannot be used
-	// ([ErrInvalidKey]).
+	// SignatureInvalidKey: a [Signer]'s key or key id cannot be used, or
+	// its Algorithm does not suit its key ([ErrInvalidKey]).
 	SignatureInvalidKey
 	// SignatureScheme: a [Signer] was asked for a scheme fediport does not
 	// know ([ErrInvalidKey]).

@@ -3,6 +3,7 @@ package activitypub_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -158,5 +159,33 @@ func TestStaleSignatureCarriesDate(t *testing.T) {
 	}
 	if keys.calls.Load() != 0 {
 		t.Errorf("a stale signature cost %d key lookups", keys.calls.Load())
+	}
+}
+
+// TestSignerErrors: a Signer that cannot sign says why, as an
+// ErrInvalidKey with the reason in its field.
+func TestSignerErrors(t *testing.T) {
+	t.Parallel()
+	_, edKey, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		signer *activitypub.Signer
+		want   activitypub.SignatureReason
+	}{
+		{"no key", &activitypub.Signer{KeyID: testKeyID}, activitypub.SignatureInvalidKey},
+		{"key id with a quote", &activitypub.Signer{KeyID: `a"b`, Key: edKey}, activitypub.SignatureInvalidKey},
+		{"unknown scheme", &activitypub.Signer{KeyID: testKeyID, Key: edKey, Scheme: "rfc9999"}, activitypub.SignatureScheme},
+		{"RSA algorithm with an Ed25519 key", &activitypub.Signer{KeyID: testKeyID, Key: edKey, Scheme: activitypub.SchemeRFC9421, Algorithm: activitypub.AlgorithmRSAPSSSHA512}, activitypub.SignatureInvalidKey},
+	}
+	for _, tc := range tests {
+		req := httptest.NewRequest(http.MethodGet, "https://new.example/users/bob", nil)
+		err := tc.signer.Sign(req, nil)
+		var se *activitypub.SignatureError
+		if !errors.As(err, &se) || se.Reason != tc.want || !errors.Is(err, activitypub.ErrInvalidKey) {
+			t.Errorf("%s: Sign = %v, want reason %v and ErrInvalidKey", tc.name, err, tc.want)
+		}
 	}
 }

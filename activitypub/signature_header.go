@@ -106,11 +106,16 @@ func (p *SignatureParams) String() string {
 // optional whitespace around commas and equals signs, quoted strings with
 // backslash escapes (so a key id may hold a comma), parameter names in any
 // case and order, empty list elements. Unknown parameters are ignored. It
-// fails with a *[SignatureError] wrapping [ErrMalformedSignature] when the
+// fails with a *[SignatureError] of reason [SignatureMalformed] when the
 // value is longer than [MaxSignatureHeaderBytes], a parameter repeats, keyId
 // or signature is missing or empty, the signature is not base64, created or
 // expires is not a positive integer, or headers is empty or lists more
 // than 64 names.
+//
+// [Verifier.Verify] calls it; it is exported for hosts that need a
+// request's key id or covered headers before, or without, verifying it
+// (to refuse a blocked domain before fetching its key, or to log what a
+// peer signs), and for tools such as examples/sigcheck.
 func ParseSignatureHeader(value string) (*SignatureParams, error) {
 	p, err := parseSignatureHeader(value)
 	if err != nil {

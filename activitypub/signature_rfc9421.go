@@ -613,5 +613,5 @@ func (s *Signer) rfc9421Algorithm() (string, error) {
 			return AlgorithmEd25519, nil
 		}
 	}
-	return "", &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: fmt.Sprintf("algorithm %q with a key of type %T", s.Algorithm, s.Key), Reason: SignatureAlgorithm}
+	return "", &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: fmt.Sprintf("algorithm %q with a key of type %T", s.Algorithm, s.Key), Reason: SignatureInvalidKey}
 }

@@ -16,7 +16,9 @@ import (
 )
 
 // AcceptActivityJSON is the Accept header fediport sends when fetching
-// ActivityPub documents, the one Mastodon sends.
+// ActivityPub documents, the one Mastodon sends. It is exported for hosts
+// that fetch with their own HTTP client, as [ContentTypeActivityJSON] is
+// for those that post.
 const AcceptActivityJSON = `application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
 
 // ContentTypeActivityJSON is the Content-Type [Signer.Sign] sets on a
@@ -83,9 +85,10 @@ type Signer struct {
 // algorithm parameter written is "rsa-sha256" for RSA keys, as Mastodon
 // writes it, and "hs2019" for Ed25519 keys; the signature itself is made
 // by go-fed/httpsig. RFC 9421 signatures are made with the standard
-// library. Errors wrap [ErrInvalidKey] for an unusable key or id,
-// [ErrUnsupportedScheme] for an unknown Scheme and
-// [ErrUnsupportedAlgorithm] for an Algorithm that does not suit the key.
+// library. Errors are *[SignatureError]s wrapping [ErrInvalidKey], with
+// reason [SignatureInvalidKey] for an unusable key or id or an Algorithm
+// that does not suit the key, and [SignatureScheme] for an unknown
+// Scheme.
 func (s *Signer) Sign(r *http.Request, body []byte) error {
 	switch s.Scheme {
 	case "", SchemeCavage, SchemeRFC9421:

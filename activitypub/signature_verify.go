@@ -132,24 +132,27 @@ func (v *Verified) CheckActor(actor string) error {
 // A request with a Signature-Input header is verified as RFC 9421 HTTP
 // Message Signatures, any other as draft-cavage; [Verified.Scheme] says
 // which. The checks, in order, each failing with a *[SignatureError]
-// wrapping its own sentinel:
+// whose Reason names it (the reason's sentinel in brackets):
 //
-//   - body size ([ErrBodyTooLarge]);
+//   - body size ([SignatureBodyTooLarge]: [ErrTooLarge]);
 //   - the signature fields: one Signature header for draft-cavage,
 //     Signature-Input and Signature as structured-field dictionaries
-//     (RFC 8941) for RFC 9421 ([ErrNoSignature], [ErrMalformedSignature]);
+//     (RFC 8941) for RFC 9421 ([SignatureAbsent]: [ErrNoSignature];
+//     [SignatureMalformed]: [ErrBadSignature]);
 //   - the algorithm: rsa-sha256 or hs2019 (absent meaning hs2019) for
 //     draft-cavage; rsa-v1_5-sha256, rsa-pss-sha512 or ed25519 for RFC
 //     9421, absent meaning what the key implies
-//     ([ErrUnsupportedAlgorithm]);
-//   - coverage ([ErrMissingCoverage]): for draft-cavage, (request-target),
+//     ([SignatureAlgorithm]: [ErrBadSignature]);
+//   - coverage ([SignatureCoverage]: [ErrBadSignature]): for draft-cavage,
+//     (request-target),
 //     host, date or (created), and digest on POST; for RFC 9421, @method,
 //     @target-uri or else @path and @authority (@target-uri holds the
 //     authority), a created parameter or date, and content-digest on
 //     POST; and, for both, presence of every covered header. Without the
 //     target and the host a signature would be valid at any inbox of any
 //     server;
-//   - the time window ([ErrInvalidDate], [ErrDateSkew]): the covered
+//   - the time window ([SignatureDate], [SignatureStale]: [ErrBadSignature]):
+//     the covered
 //     (created) or created parameter, or else the covered Date, at most
 //     MaxAge old and MaxSkew ahead, and a covered (expires) or expires
 //     parameter not passed. Both windows apply: an expiry does not lift
@@ -157,9 +160,10 @@ func (v *Verified) CheckActor(actor string) error {
 //     does not cover are ignored, as anyone could add them;
 //   - the body against the Digest's SHA-256 (draft-cavage) or every
 //     sha-256 and sha-512 of Content-Digest (RFC 9530), when covered
-//     ([ErrDigestMismatch]);
-//   - the key, from Keys ([ErrKeyUnavailable], [ErrKeyOwner]);
-//   - the signature itself ([ErrBadSignature]).
+//     ([SignatureDigest]: [ErrBadSignature]);
+//   - the key, from Keys ([SignatureKeyUnavailable]: [ErrKeyUnavailable];
+//     [SignatureKeyOwner]: [ErrKeyOwner]);
+//   - the signature itself ([SignatureMismatch]: [ErrBadSignature]).
 //
 // Only the last two cost a key lookup. When the signature does not
 // verify, the key is resolved once more with refresh set, and the
