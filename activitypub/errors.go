@@ -45,7 +45,7 @@ var (
 	// dated outside the accepted window, does not match the body's
 	// digest, or does not verify with the signer's key even after
 	// fetching the key again. [SignatureError.Reason] says which.
-	ErrBadSignature = errors.New("activitypub: signature does not verify")
+	ErrBadSignature = errors.New("activitypub: signature refused")
 	// ErrKeyUnavailable means the key a signature names could not be
 	// resolved (the fetch failed, or returned no usable key).
 	ErrKeyUnavailable = errors.New("activitypub: signing key unavailable")
