@@ -136,7 +136,7 @@ func TestFetchRefusesPrivateAddress(t *testing.T) {
 	for _, target := range []string{u, localhost} {
 		_, err := (&activitypub.Client{AllowHTTP: true}).Fetch(context.Background(), target)
 		if !hasReason(err, activitypub.FetchPrivateAddress) {
-			t.Errorf("Fetch(%s) without AllowPrivate = %v, want ErrPrivateAddress", target, err)
+			t.Errorf("Fetch(%s) without AllowPrivate = %v, want FetchPrivateAddress", target, err)
 		}
 	}
 	if _, err := loopbackClient().Fetch(context.Background(), u); err != nil {
@@ -150,11 +150,11 @@ func TestFetchRefusesPrivateAddress(t *testing.T) {
 		if err == nil {
 			resp.Body.Close()
 		}
-		t.Errorf("GET through NewTransport(false) = %v, want ErrPrivateAddress", err)
+		t.Errorf("GET through NewTransport(false) = %v, want FetchPrivateAddress", err)
 	}
 	// Plain http is refused unless allowed.
 	if _, err := (&activitypub.Client{AllowPrivate: true}).Fetch(context.Background(), u); !hasReason(err, activitypub.FetchInsecureScheme) {
-		t.Errorf("Fetch(http) without AllowHTTP = %v, want ErrInsecureScheme", err)
+		t.Errorf("Fetch(http) without AllowHTTP = %v, want FetchInsecureScheme", err)
 	}
 }
 
@@ -191,7 +191,7 @@ func TestFetchRedirectToPrivate(t *testing.T) {
 	} {
 		_, err := c.Fetch(context.Background(), "http://public.example/go?to="+to)
 		if !hasReason(err, activitypub.FetchPrivateAddress) {
-			t.Errorf("redirect to %s: %v, want ErrPrivateAddress", to, err)
+			t.Errorf("redirect to %s: %v, want FetchPrivateAddress", to, err)
 		}
 	}
 }
@@ -397,10 +397,10 @@ func TestFetchCollection(t *testing.T) {
 	limited := loopbackClient()
 	limited.MaxPages = 2
 	if got, err := collect(limited, "/outbox"); !hasReason(err, activitypub.FetchTooManyPages) {
-		t.Errorf("MaxPages 2: %v, %v; want ErrTooManyPages", got, err)
+		t.Errorf("MaxPages 2: %v, %v; want FetchTooManyPages", got, err)
 	}
 	if got, err := collect(limited, "/nested"); !hasReason(err, activitypub.FetchTooManyPages) || len(got) != 1 {
-		t.Errorf("MaxPages 2, embedded pages: %d items, %v; want 1 and ErrTooManyPages", len(got), err)
+		t.Errorf("MaxPages 2, embedded pages: %d items, %v; want 1 and FetchTooManyPages", len(got), err)
 	}
 	// Breaking early stops the iteration.
 	n := 0

@@ -104,14 +104,14 @@ func TestRFC9421Refusals(t *testing.T) {
 		tamper   func(t *testing.T, req *http.Request)
 		want     error
 	}{
-		{name: "method changed", tamper: func(t *testing.T, req *http.Request) { req.Method = http.MethodPut }, want: activitypub.ErrBadSignature},
-		{name: "path changed", tamper: func(t *testing.T, req *http.Request) { req.URL.Path = "/users/carol/inbox" }, want: activitypub.ErrBadSignature},
-		{name: "query changed", tamper: func(t *testing.T, req *http.Request) { req.URL.RawQuery = "x=2" }, want: activitypub.ErrBadSignature},
-		{name: "authority changed", tamper: func(t *testing.T, req *http.Request) { req.Host = "other.example" }, want: activitypub.ErrBadSignature},
-		{name: "content-type changed", tamper: func(t *testing.T, req *http.Request) { req.Header.Set("Content-Type", "text/plain") }, want: activitypub.ErrBadSignature},
+		{name: "method changed", tamper: func(t *testing.T, req *http.Request) { req.Method = http.MethodPut }, want: activitypub.SignatureMismatch},
+		{name: "path changed", tamper: func(t *testing.T, req *http.Request) { req.URL.Path = "/users/carol/inbox" }, want: activitypub.SignatureMismatch},
+		{name: "query changed", tamper: func(t *testing.T, req *http.Request) { req.URL.RawQuery = "x=2" }, want: activitypub.SignatureMismatch},
+		{name: "authority changed", tamper: func(t *testing.T, req *http.Request) { req.Host = "other.example" }, want: activitypub.SignatureMismatch},
+		{name: "content-type changed", tamper: func(t *testing.T, req *http.Request) { req.Header.Set("Content-Type", "text/plain") }, want: activitypub.SignatureMismatch},
 		{name: "date changed", tamper: func(t *testing.T, req *http.Request) {
 			req.Header.Set("Date", testNow.Add(time.Minute).Format(http.TimeFormat))
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 		{name: "body changed", tamper: func(t *testing.T, req *http.Request) {
 			setBody(req, strings.Replace(moveBody, "new.example", "evil.example", 1))
 		}, want: activitypub.SignatureDigest},
@@ -120,10 +120,10 @@ func TestRFC9421Refusals(t *testing.T) {
 			setBody(req, body)
 			sum := sha512.Sum512([]byte(body))
 			req.Header.Set("Content-Digest", "sha-512=:"+base64.StdEncoding.EncodeToString(sum[:])+":")
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 		{name: "created changed", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, fmt.Sprintf("created=%d", testNow.Unix()), fmt.Sprintf("created=%d", testNow.Unix()+1))
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 		{name: "created too old", verifier: func(v *activitypub.Verifier, _ *staticKeys) {
 			v.Now = fixedClock(testNow.Add(time.Hour + 6*time.Minute))
 		}, want: activitypub.SignatureStale},
@@ -132,7 +132,7 @@ func TestRFC9421Refusals(t *testing.T) {
 		}, want: activitypub.SignatureStale},
 		{name: "alg changed to another RSA alg", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `alg="rsa-v1_5-sha256"`, `alg="rsa-pss-sha512"`)
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 		{name: "alg not supported", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `alg="rsa-v1_5-sha256"`, `alg="hmac-sha256"`)
 		}, want: activitypub.SignatureAlgorithm},
@@ -172,7 +172,7 @@ func TestRFC9421Refusals(t *testing.T) {
 		{name: "key unknown", verifier: func(_ *activitypub.Verifier, keys *staticKeys) { delete(keys.keys, testKeyID) }, want: activitypub.ErrKeyUnavailable},
 		{name: "signed with another key", verifier: func(_ *activitypub.Verifier, keys *staticKeys) {
 			keys.keys[testKeyID] = publicKey(t, testKeyID, testActor, testRSAKey(t, 1))
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -238,7 +238,7 @@ func TestRFC9421Labels(t *testing.T) {
 		{
 			name: "none verifies, the furthest reported",
 			keys: map[string]*activitypub.PublicKey{edKeyID: publicKey(t, edKeyID, testActor, testEd25519KeyOther())},
-			want: activitypub.ErrBadSignature, wantLabel: "ed",
+			want: activitypub.SignatureMismatch, wantLabel: "ed",
 		},
 	}
 	for _, tc := range tests {
@@ -300,7 +300,7 @@ func TestRFC9421ContentDigest(t *testing.T) {
 			// A changed Content-Digest that still matches fails the
 			// signature, since the field is signed.
 			if tc.want == nil {
-				if tc.name != "sha-256" && !errors.Is(err, activitypub.ErrBadSignature) {
+				if tc.name != "sha-256" && !hasReason(err, activitypub.SignatureMismatch) {
 					t.Fatalf("Verify = %v, want the digest accepted and the signature refused", err)
 				}
 				if tc.name == "sha-256" && err != nil {
@@ -375,8 +375,8 @@ func TestRFC9421LabelsBoundKeyLookups(t *testing.T) {
 	keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, testRSAKey(t, 1))}}
 	v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow)}
 	req.Body = readCloser(moveBody)
-	if _, err := v.Verify(context.Background(), req); !errors.Is(err, activitypub.ErrBadSignature) {
-		t.Fatalf("Verify = %v, want ErrBadSignature", err)
+	if _, err := v.Verify(context.Background(), req); !hasReason(err, activitypub.SignatureMismatch) {
+		t.Fatalf("Verify = %v, want SignatureMismatch", err)
 	}
 	if n := keys.calls.Load(); n != 4 {
 		t.Errorf("%d key lookups for 6 signatures, want 4 (2 signatures, each refreshed once)", n)
@@ -405,7 +405,7 @@ func TestRFC9421MinimalCoverage(t *testing.T) {
 		want error
 	}{
 		{name: "as signed", host: "new.example"},
-		{name: "another host", host: "evil.example", want: activitypub.ErrBadSignature},
+		{name: "another host", host: "evil.example", want: activitypub.SignatureMismatch},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest(http.MethodPost, "https://"+tc.host+"/users/bob/inbox", strings.NewReader(moveBody))
@@ -496,8 +496,8 @@ func TestSignatureErrorCovered(t *testing.T) {
 		v := &activitypub.Verifier{Keys: wrong, Now: fixedClock(testNow)}
 		_, err := v.Verify(context.Background(), req)
 		var se *activitypub.SignatureError
-		if !errors.As(err, &se) || !errors.Is(err, activitypub.ErrBadSignature) {
-			t.Fatalf("%s: Verify = %v, want a *SignatureError for ErrBadSignature", tc.scheme, err)
+		if !errors.As(err, &se) || !hasReason(err, activitypub.SignatureMismatch) {
+			t.Fatalf("%s: Verify = %v, want a *SignatureError of reason SignatureMismatch", tc.scheme, err)
 		}
 		if se.Scheme != tc.scheme || strings.Join(se.Covered, " ") != strings.Join(tc.covered, " ") {
 			t.Errorf("%s: error names scheme %q covering %q, want %q", tc.scheme, se.Scheme, se.Covered, tc.covered)

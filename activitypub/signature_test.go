@@ -346,13 +346,13 @@ func TestVerifyRefusals(t *testing.T) {
 				sum := sha256.Sum256([]byte(body))
 				req.Header.Set("Digest", "SHA-256="+base64.StdEncoding.EncodeToString(sum[:]))
 			},
-			want:     activitypub.ErrBadSignature,
+			want:     activitypub.SignatureMismatch,
 			wantKeys: 2,
 		},
 		{
 			name:     "signed header changed",
 			tamper:   func(t *testing.T, req *http.Request) { req.Header.Set("Content-Type", "text/plain") },
-			want:     activitypub.ErrBadSignature,
+			want:     activitypub.SignatureMismatch,
 			wantKeys: 2,
 		},
 		{
@@ -360,7 +360,7 @@ func TestVerifyRefusals(t *testing.T) {
 			tamper: func(t *testing.T, req *http.Request) {
 				req.Header.Set("Date", testNow.Add(time.Minute).Format(http.TimeFormat))
 			},
-			want:     activitypub.ErrBadSignature,
+			want:     activitypub.SignatureMismatch,
 			wantKeys: 2,
 		},
 		{
@@ -434,7 +434,7 @@ func TestVerifyRefusals(t *testing.T) {
 			verifier: func(_ *activitypub.Verifier, keys *staticKeys) {
 				keys.keys[testKeyID] = publicKey(t, testKeyID, testActor, other)
 			},
-			want:     activitypub.ErrBadSignature,
+			want:     activitypub.SignatureMismatch,
 			wantKeys: 2,
 		},
 		{
@@ -750,7 +750,7 @@ func TestVerifyGoToSocialCapture(t *testing.T) {
 				req.RequestURI = "/users/carol/inbox"
 				return req
 			},
-			want: activitypub.ErrBadSignature,
+			want: activitypub.SignatureMismatch,
 		},
 	}
 	for _, tc := range tests {
@@ -830,7 +830,7 @@ func TestParseSignatureHeader(t *testing.T) {
 			got, err := activitypub.ParseSignatureHeader(tc.in)
 			if tc.fails {
 				if !hasReason(err, activitypub.SignatureMalformed) {
-					t.Fatalf("ParseSignatureHeader = %+v, %v; want ErrMalformedSignature", got, err)
+					t.Fatalf("ParseSignatureHeader = %+v, %v; want SignatureMalformed", got, err)
 				}
 				return
 			}

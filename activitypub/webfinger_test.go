@@ -58,7 +58,7 @@ func TestParseAccount(t *testing.T) {
 			got, err := activitypub.ParseAccount(tc.in)
 			if tc.fail {
 				if !errors.Is(err, activitypub.ErrInvalidAddress) {
-					t.Fatalf("ParseAccount = %+v, %v; want ErrInvalidAccount", got, err)
+					t.Fatalf("ParseAccount = %+v, %v; want ErrInvalidAddress", got, err)
 				}
 				return
 			}
