@@ -125,9 +125,9 @@ func (e *DocumentError) Error() string {
 	if e.ID != "" {
 		s += " " + e.ID
 	}
-	s += ": " + e.Reason.Error()
+	s += ": " + strings.TrimPrefix(e.Reason.Error(), "activitypub: ")
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		s += ": " + strings.TrimPrefix(e.Err.Error(), "activitypub: ")
 	}
 	return s
 }
@@ -167,7 +167,7 @@ type DuplicateMemberError struct {
 
 // Error names the member.
 func (e *DuplicateMemberError) Error() string {
-	return "member " + strconv.Quote(e.Name) + " appears more than once"
+	return "activitypub: member " + strconv.Quote(e.Name) + " appears more than once"
 }
 
 // Unwrap returns [ErrMalformed].
@@ -474,7 +474,7 @@ func (e *FetchError) Error() string {
 	s := "activitypub: fetching " + e.URL + ": "
 	switch {
 	case e.Reason != 0 && e.Err != nil && strings.HasPrefix(e.Err.Error(), e.Reason.Error()):
-		s += e.Err.Error() // an *AddressError, say
+		s += strings.TrimPrefix(e.Err.Error(), "activitypub: ") // an *AddressError, say
 	case e.Reason != 0 && e.Err != nil:
 		s += strings.TrimPrefix(e.Reason.Error(), "activitypub: ") + ": " + e.Err.Error()
 	case e.Reason != 0:
