@@ -53,7 +53,8 @@
 // migrate compose them. Nothing imports examples or another package's
 // internals.
 //
-//	activitypub            (leaf: go-ap/activitypub, go-fed/httpsig)
+//	activitypub            (leaf: go-fed/httpsig)
+//	activitypub/goap    -> activitypub
 //	importer               (leaf)
 //	archive             -> activitypub
 //	migrate             -> activitypub

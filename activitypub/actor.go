@@ -2,16 +2,14 @@ package activitypub
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	"time"
-
-	vocab "github.com/go-ap/activitypub"
 )
 
-// MaxDocumentSize is the largest actor or activity document [ParseActor]
+// MaxDocumentBytes is the largest actor or activity document [ParseActor]
 // and [ParseMove] accept: 1 MiB, the size Mastodon caps fetched documents
 // and inbox bodies at.
-const MaxDocumentSize = 1 << 20
+const MaxDocumentBytes = 1 << 20
 
 // Actor is an actor document as Mastodon, GoToSocial and their peers serve
 // it: the ActivityStreams actor plus the extensions account migration and
@@ -30,9 +28,8 @@ const MaxDocumentSize = 1 << 20
 // another case, is refused with a *[DuplicateMemberError], since readers
 // disagree on which value counts.
 //
-// Actor implements go-ap's Item interface, so it can be the object of
-// activities built with github.com/go-ap/activitypub (an Update of the
-// actor, say) and is encoded in full there.
+// Package [github.com/fediport/fediport/activitypub/goap] converts an
+// Actor to and from go-ap's vocabulary.
 type Actor struct {
 	// Context is the "@context" member as raw JSON, kept as it was read.
 	// An actor built from scratch sets it, usually to Mastodon's
@@ -246,16 +243,16 @@ var fieldFields = []field[Field]{
 }
 
 // ParseActor decodes an actor document. It fails when data is larger than
-// [MaxDocumentSize], is not one JSON object, or repeats a security-relevant
+// [MaxDocumentBytes], is not one JSON object, or repeats a security-relevant
 // member ([DuplicateMemberError]), and returns a *[DocumentError].
 // It does not check that the document is a valid actor: see [Actor.Check].
 func ParseActor(data []byte) (*Actor, error) {
-	if len(data) > MaxDocumentSize {
-		return nil, &DocumentError{Kind: "actor", Err: ErrDocumentTooLarge}
+	if len(data) > MaxDocumentBytes {
+		return nil, &DocumentError{Kind: "actor", Reason: DocumentTooLarge}
 	}
 	a := new(Actor)
 	if err := a.UnmarshalJSON(data); err != nil {
-		return nil, &DocumentError{Kind: "actor", Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
+		return nil, &DocumentError{Kind: "actor", Reason: DocumentMalformed, Err: err}
 	}
 	return a, nil
 }
@@ -265,13 +262,13 @@ func ParseActor(data []byte) (*Actor, error) {
 func (a *Actor) Check() error {
 	switch {
 	case a.ID == "":
-		return &DocumentError{Kind: "actor", Err: fmt.Errorf("%w: no id", ErrMalformed)}
+		return &DocumentError{Kind: "actor", Reason: DocumentMalformed, Err: errors.New("no id")}
 	case !isAbsoluteURL(a.ID):
-		return &DocumentError{Kind: "actor", ID: a.ID, Err: fmt.Errorf("%w: id is not an absolute URL", ErrMalformed)}
+		return &DocumentError{Kind: "actor", ID: a.ID, Reason: DocumentMalformed, Err: errors.New("id is not an absolute URL")}
 	case a.Inbox == "":
-		return &DocumentError{Kind: "actor", ID: a.ID, Err: fmt.Errorf("%w: no inbox", ErrMalformed)}
+		return &DocumentError{Kind: "actor", ID: a.ID, Reason: DocumentMalformed, Err: errors.New("no inbox")}
 	case a.PublicKey != nil && a.PublicKey.Owner != "" && a.PublicKey.Owner != a.ID:
-		return &DocumentError{Kind: "actor", ID: a.ID, Err: ErrKeyOwner}
+		return &DocumentError{Kind: "actor", ID: a.ID, Reason: DocumentKeyOwner}
 	}
 	return nil
 }
@@ -388,25 +385,3 @@ func (f *Field) decodeValid(data []byte) error {
 func (f *Field) MarshalJSON() ([]byte, error) {
 	return encodeObject(f, fieldFields, f.Members)
 }
-
-// The methods below make *Actor a go-ap Item.
-
-// GetID returns the actor's id as a go-ap ID.
-func (a *Actor) GetID() vocab.ID { return vocab.ID(a.ID) }
-
-// GetLink returns the actor's id as a go-ap IRI.
-func (a *Actor) GetLink() vocab.IRI { return vocab.IRI(a.ID) }
-
-// GetType returns the actor's type as a go-ap type.
-func (a *Actor) GetType() vocab.ActivityVocabularyType { return vocab.ActivityVocabularyType(a.Type) }
-
-// IsLink reports false: an actor is an object.
-func (a *Actor) IsLink() bool { return false }
-
-// IsObject reports true: an actor is an object.
-func (a *Actor) IsObject() bool { return true }
-
-// IsCollection reports false: an actor is not a collection.
-func (a *Actor) IsCollection() bool { return false }
-
-var _ vocab.Item = (*Actor)(nil)

@@ -177,7 +177,7 @@ func TestParseActorErrors(t *testing.T) {
 		{"not an object", []byte(`["x"]`), activitypub.ErrMalformed},
 		{"truncated", []byte(`{"id":"https://a.example/u"`), activitypub.ErrMalformed},
 		{"trailing data", []byte(`{"id":"x"} {}`), activitypub.ErrMalformed},
-		{"too large", append([]byte(`{"x":"`), make([]byte, activitypub.MaxDocumentSize)...), activitypub.ErrDocumentTooLarge},
+		{"too large", append([]byte(`{"x":"`), make([]byte, activitypub.MaxDocumentBytes)...), activitypub.DocumentTooLarge},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,9 +11,9 @@ import (
 )
 
 var actorErrors = map[string]error{
-	"ErrMalformed":        activitypub.ErrMalformed,
-	"ErrKeyOwner":         activitypub.ErrKeyOwner,
-	"ErrDocumentTooLarge": activitypub.ErrDocumentTooLarge,
+	"ErrMalformed":        activitypub.DocumentMalformed,
+	"ErrKeyOwner":         activitypub.DocumentKeyOwner,
+	"ErrDocumentTooLarge": activitypub.DocumentTooLarge,
 }
 
 // TestActorVectors decodes and checks each actor vector: "expect: ok"

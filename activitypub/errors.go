@@ -1,51 +1,122 @@
 package activitypub
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 )
 
-// Errors about documents. A [DocumentError] or [MoveError] wraps them.
+// The conditions callers branch on. Every error this package returns
+// matches one of them with [errors.Is], through a typed error that names
+// its subject and, in a Reason field, the finer reason: a
+// *[SignatureError], *[DocumentError], *[MoveError], *[FetchError],
+// *[StatusError], *[WebFingerError], *[AccountError], *[AddressError] or
+// *[DuplicateMemberError].
 var (
-	// ErrDocumentTooLarge means a document exceeds MaxDocumentSize.
-	ErrDocumentTooLarge = errors.New("activitypub: document too large")
 	// ErrMalformed means a document is not valid JSON of the expected
-	// shape, or lacks a required member.
+	// shape, lacks a required member, is not of the expected type, or
+	// repeats a security-relevant member; or a WebFinger answer has no
+	// subject or no ActivityPub self link.
 	ErrMalformed = errors.New("activitypub: malformed document")
-	// ErrKeyOwner means an actor's public key names another owner.
+	// ErrTooLarge means a document, a request body or a response exceeds
+	// its limit ([MaxDocumentBytes], [Verifier.MaxBytes],
+	// [Client.MaxBytes]).
+	ErrTooLarge = errors.New("activitypub: too large")
+	// ErrIDMismatch means a document does not belong where it was found:
+	// a fetched document's id is not its URL (see [Client.FetchActor]), a
+	// collection page lives on another host, or a WebFinger answer names
+	// another account or an actor its host does not confirm.
+	ErrIDMismatch = errors.New("activitypub: document id does not match its URL")
+	// ErrMoveRefused means a Move failed the checks of [VerifyMove]; the
+	// *[MoveError] lists them.
+	ErrMoveRefused = errors.New("activitypub: move refused")
+
+	// ErrNoSignature means a request has no HTTP signature.
+	ErrNoSignature = errors.New("activitypub: request is not signed")
+	// ErrBadSignature means a request's HTTP signature was refused: it is
+	// malformed, uses an unsupported algorithm, covers too little, is
+	// dated outside the accepted window, does not match the body's
+	// digest, or does not verify with the signer's key even after
+	// fetching the key again. [SignatureError.Reason] says which.
+	ErrBadSignature = errors.New("activitypub: signature refused")
+	// ErrKeyUnavailable means the key a signature names could not be
+	// resolved (the fetch failed, or returned no usable key).
+	ErrKeyUnavailable = errors.New("activitypub: signing key unavailable")
+	// ErrKeyOwner means a public key names another owner than the actor
+	// it came with, or a request was signed by another actor than the
+	// one it speaks for ([Verified.CheckActor]).
 	ErrKeyOwner = errors.New("activitypub: public key owned by another actor")
-	// ErrNotMove means an activity is not a Move.
-	ErrNotMove = errors.New("activitypub: not a Move activity")
+	// ErrInvalidKey means a PEM key could not be decoded or is of a type
+	// fediport does not sign or verify with (RSA and Ed25519 only), or a
+	// [Signer]'s key, key id, Scheme or Algorithm cannot be used.
+	ErrInvalidKey = errors.New("activitypub: invalid or unsupported key")
+
+	// ErrInvalidAddress means a URL is not an absolute http(s) URL, or a
+	// string is not an account address (user@host, @user@host or
+	// acct:user@host).
+	ErrInvalidAddress = errors.New("activitypub: invalid address")
+	// ErrRefused means a [Client] refused a fetch: a non-public address
+	// (unless [Client.AllowPrivate]), a plain http URL or redirect (unless
+	// [Client.AllowHTTP]), too many redirects or collection pages, or a
+	// response that is not JSON of the expected kind.
+	// [FetchError.Reason] says which.
+	ErrRefused = errors.New("activitypub: fetch refused")
+	// ErrNotFound means a server answered 404 Not Found.
+	ErrNotFound = errors.New("activitypub: not found")
+	// ErrGone means a server answered 410 Gone: the account or document
+	// was deleted.
+	ErrGone = errors.New("activitypub: gone")
 )
 
-// Errors of [VerifyMove], one per check. A *[MoveError] wraps them.
-var (
-	// ErrMoveActorMismatch means the Move's actor and object differ: an
-	// actor can only move itself.
-	ErrMoveActorMismatch = errors.New("activitypub: move actor and object differ")
-	// ErrMoveOriginMismatch means the Move's actor is not the origin
-	// account it was checked against.
-	ErrMoveOriginMismatch = errors.New("activitypub: move actor is not the origin account")
-	// ErrMoveTargetMismatch means the Move's target is not the target
-	// account it was checked against.
-	ErrMoveTargetMismatch = errors.New("activitypub: move target is not the target account")
-	// ErrMoveToSelf means origin and target are the same account.
-	ErrMoveToSelf = errors.New("activitypub: move target is the origin itself")
-	// ErrAliasMissing means the target does not list the origin in
-	// alsoKnownAs: the origin's owner does not control the target.
-	ErrAliasMissing = errors.New("activitypub: target does not list the origin in alsoKnownAs")
-	// ErrTargetSuspended means the target account is suspended.
-	ErrTargetSuspended = errors.New("activitypub: target account is suspended")
-	// ErrTargetMoved means the target account has itself moved elsewhere.
-	ErrTargetMoved = errors.New("activitypub: target account has moved elsewhere")
+// reasonText is the message of a reason, a small integer naming why a
+// typed error of this package happened. Reasons are errors too, so
+// errors.Is finds them in an error chain as it finds syscall.Errno
+// values.
+func reasonText(r int, texts []string) string {
+	if r > 0 && r < len(texts) {
+		return "activitypub: " + texts[r]
+	}
+	return "activitypub: reason " + strconv.Itoa(r)
+}
+
+// DocumentReason says why a document was refused: the Reason of a
+// [DocumentError].
+type DocumentReason int
+
+// Reasons of a [DocumentError].
+const (
+	// DocumentTooLarge: larger than [MaxDocumentBytes] ([ErrTooLarge]).
+	DocumentTooLarge DocumentReason = iota + 1
+	// DocumentMalformed: not one JSON object of the expected shape, a
+	// repeated security-relevant member, or a required member missing
+	// ([ErrMalformed]).
+	DocumentMalformed
+	// DocumentWrongType: a document of another type than expected (a
+	// Move that is not a Move) ([ErrMalformed]).
+	DocumentWrongType
+	// DocumentKeyOwner: an actor's public key names another owner
+	// ([ErrKeyOwner]).
+	DocumentKeyOwner
 )
+
+var documentReasons = []string{"", "document too large", "malformed document", "document of the wrong type", "public key owned by another actor"}
+
+// Error returns the reason's text.
+func (r DocumentReason) Error() string { return reasonText(int(r), documentReasons) }
 
 // DocumentError reports a document that could not be used.
 type DocumentError struct {
-	Kind string // "actor", "move"
-	ID   string // the document's id, when known
-	Err  error
+	Kind   string // "actor", "move"
+	ID     string // the document's id, when known
+	Reason DocumentReason
+	Err    error // the underlying error, if any
 }
 
 // Error describes the failure, naming its subject.
@@ -54,11 +125,32 @@ func (e *DocumentError) Error() string {
 	if e.ID != "" {
 		s += " " + e.ID
 	}
-	return s + ": " + e.Err.Error()
+	s += ": " + strings.TrimPrefix(e.Reason.Error(), "activitypub: ")
+	if e.Err != nil {
+		s += ": " + strings.TrimPrefix(e.Err.Error(), "activitypub: ")
+	}
+	return s
 }
 
-// Unwrap returns the underlying error.
-func (e *DocumentError) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel the reason belongs to, the reason, and the
+// underlying error.
+func (e *DocumentError) Unwrap() []error {
+	sentinel := ErrMalformed
+	switch e.Reason {
+	case DocumentTooLarge:
+		sentinel = ErrTooLarge
+	case DocumentKeyOwner:
+		sentinel = ErrKeyOwner
+	}
+	return appendCause([]error{sentinel, e.Reason}, e.Err)
+}
+
+func appendCause(errs []error, cause error) []error {
+	if cause != nil {
+		errs = append(errs, cause)
+	}
+	return errs
+}
 
 // DuplicateMemberError reports a document that names a security-relevant
 // member more than once (id, type, actor, object, target, alsoKnownAs,
@@ -75,11 +167,511 @@ type DuplicateMemberError struct {
 
 // Error names the member.
 func (e *DuplicateMemberError) Error() string {
-	return "member " + strconv.Quote(e.Name) + " appears more than once"
+	return "activitypub: member " + strconv.Quote(e.Name) + " appears more than once"
 }
 
 // Unwrap returns [ErrMalformed].
 func (e *DuplicateMemberError) Unwrap() error { return ErrMalformed }
+
+// MoveReason names a check of [VerifyMove] that failed.
+type MoveReason int
+
+// The checks of [VerifyMove], by how they fail.
+const (
+	// MoveWrongType: the activity is not a Move.
+	MoveWrongType MoveReason = iota + 1
+	// MoveActorMismatch: the Move's actor and object differ; an actor can
+	// only move itself.
+	MoveActorMismatch
+	// MoveOriginMismatch: the Move's actor is not the origin account it
+	// was checked against.
+	MoveOriginMismatch
+	// MoveTargetMismatch: the Move's target is not the target account it
+	// was checked against.
+	MoveTargetMismatch
+	// MoveToSelf: origin and target are the same account.
+	MoveToSelf
+	// MoveAliasMissing: the target does not list the origin in
+	// alsoKnownAs, so the origin's owner does not control the target.
+	MoveAliasMissing
+	// MoveTargetSuspended: the target account is suspended.
+	MoveTargetSuspended
+	// MoveTargetMoved: the target account has itself moved elsewhere.
+	MoveTargetMoved
+)
+
+var moveReasons = []string{"",
+	"not a Move activity",
+	"move actor and object differ",
+	"move actor is not the origin account",
+	"move target is not the target account",
+	"move target is the origin itself",
+	"target does not list the origin in alsoKnownAs",
+	"target account is suspended",
+	"target account has moved elsewhere",
+}
+
+// Error returns the reason's text.
+func (r MoveReason) Error() string { return reasonText(int(r), moveReasons) }
+
+// MoveError reports why a Move was refused: every check of [VerifyMove]
+// that failed. It unwraps to [ErrMoveRefused] and to each reason, so
+// errors.Is finds any of them.
+type MoveError struct {
+	MoveID  string
+	Origin  string // the Move's actor
+	Target  string // the Move's target
+	Reasons []MoveReason
+}
+
+// Error describes the failure, naming its subject.
+func (e *MoveError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "activitypub: move %s of %s to %s refused: ", e.MoveID, e.Origin, e.Target)
+	for i, r := range e.Reasons {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(strings.TrimPrefix(r.Error(), "activitypub: "))
+	}
+	return b.String()
+}
+
+// Has reports whether r is one of the failed checks.
+func (e *MoveError) Has(r MoveReason) bool {
+	for _, x := range e.Reasons {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Unwrap returns [ErrMoveRefused] and the failed checks.
+func (e *MoveError) Unwrap() []error {
+	errs := make([]error, 0, len(e.Reasons)+1)
+	errs = append(errs, ErrMoveRefused)
+	for _, r := range e.Reasons {
+		errs = append(errs, r)
+	}
+	return errs
+}
+
+// SignatureReason says why an HTTP signature was refused, or a request
+// could not be signed: the Reason of a [SignatureError].
+type SignatureReason int
+
+// Reasons of a [SignatureError], with the sentinel each belongs to.
+const (
+	// SignatureAbsent: the request has no signature ([ErrNoSignature]).
+	SignatureAbsent SignatureReason = iota + 1
+	// SignatureMalformed: the signature fields cannot be parsed, are
+	// repeated or are inconsistent (a (created) pseudo-header without a
+	// created parameter, say) ([ErrBadSignature]).
+	SignatureMalformed
+	// SignatureAlgorithm: the algorithm is not one fediport verifies
+	// (rsa-sha256 and hs2019 for draft-cavage; rsa-v1_5-sha256,
+	// rsa-pss-sha512 and ed25519 for RFC 9421), or does not suit the key
+	// ([ErrBadSignature]).
+	SignatureAlgorithm
+	// SignatureCoverage: the signature does not cover what it must (see
+	// [Verifier.Verify]), or covers a header the request does not have or
+	// a component fediport does not compute ([ErrBadSignature]).
+	SignatureCoverage
+	// SignatureDate: the signed Date header cannot be parsed
+	// ([ErrBadSignature]).
+	SignatureDate
+	// SignatureStale: the signature's Date or created is older than
+	// [Verifier.MaxAge] or further ahead than [Verifier.MaxSkew], or its
+	// expiry has passed; [SignatureError.Created] holds the date
+	// ([ErrBadSignature]).
+	SignatureStale
+	// SignatureDigest: the Digest or Content-Digest does not match the
+	// body, or holds no digest fediport checks ([ErrBadSignature]).
+	SignatureDigest
+	// SignatureMismatch: the signature does not verify with the signer's
+	// key, even after fetching the key again ([ErrBadSignature]).
+	SignatureMismatch
+	// SignatureBodyTooLarge: the body exceeds [Verifier.MaxBytes]
+	// ([ErrTooLarge]).
+	SignatureBodyTooLarge
+	// SignatureKeyUnavailable: the key could not be resolved
+	// ([ErrKeyUnavailable]).
+	SignatureKeyUnavailable
+	// SignatureKeyOwner: the key is owned by another actor than the one
+	// it came with, or than the activity's ([ErrKeyOwner]).
+	SignatureKeyOwner
+	// SignatureInvalidKey: a [Signer]'s key or key id cannot be used, or
+	// its Algorithm does not suit its key ([ErrInvalidKey]).
+	SignatureInvalidKey
+	// SignatureScheme: a [Signer] was asked for a scheme fediport does not
+	// know ([ErrInvalidKey]).
+	SignatureScheme
+)
+
+var signatureReasons = []string{"",
+	"request is not signed",
+	"malformed signature header",
+	"unsupported signature algorithm",
+	"signature does not cover required headers",
+	"invalid date header",
+	"signature date outside the accepted window",
+	"body does not match digest",
+	"signature does not verify",
+	"request body too large",
+	"signing key unavailable",
+	"public key owned by another actor",
+	"invalid or unsupported key",
+	"unsupported signature scheme",
+}
+
+// Error returns the reason's text.
+func (r SignatureReason) Error() string { return reasonText(int(r), signatureReasons) }
+
+// sentinel returns the condition r belongs to.
+func (r SignatureReason) sentinel() error {
+	switch r {
+	case SignatureAbsent:
+		return ErrNoSignature
+	case SignatureBodyTooLarge:
+		return ErrTooLarge
+	case SignatureKeyUnavailable:
+		return ErrKeyUnavailable
+	case SignatureKeyOwner:
+		return ErrKeyOwner
+	case SignatureInvalidKey, SignatureScheme:
+		return ErrInvalidKey
+	}
+	return ErrBadSignature
+}
+
+// SignatureError reports a request whose HTTP signature was refused, or a
+// request that could not be signed.
+type SignatureError struct {
+	Reason SignatureReason
+	// Scheme is the signature scheme of the request, when known.
+	Scheme Scheme
+	// Label is the RFC 9421 label of the signature that failed; when a
+	// request carries several and none verifies, the one that got
+	// furthest.
+	Label string
+	KeyID string // the signature's key id, when known
+	// Covered is the covered headers or components of the signature,
+	// when parsed.
+	Covered []string
+	// Created is the signature's date (its covered Date, or its created
+	// parameter) when the time window refused it ([SignatureStale]).
+	Created time.Time
+	Detail  string // what failed, for people
+	Cause   error  // the underlying error, if any (a resolver's, say)
+}
+
+// Error describes the failure, naming its subject.
+func (e *SignatureError) Error() string {
+	s := e.Reason.Error()
+	if e.Label != "" {
+		s += " (label " + e.Label + ")"
+	}
+	if e.KeyID != "" {
+		s += " (keyId " + e.KeyID + ")"
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	if e.Cause != nil {
+		s += ": " + e.Cause.Error()
+	}
+	return s
+}
+
+// Unwrap returns the sentinel the reason belongs to, the reason and the
+// cause, so [errors.Is] matches each.
+func (e *SignatureError) Unwrap() []error {
+	return appendCause([]error{e.Reason.sentinel(), e.Reason}, e.Cause)
+}
+
+// FetchReason says why a [Client] refused or failed a fetch: the Reason
+// of a [FetchError]. A fetch that failed on the network, or whose
+// document did not decode, has no reason (0): its Err says what happened.
+type FetchReason int
+
+// Reasons of a [FetchError], with the sentinel each belongs to.
+const (
+	// FetchInvalidURL: not an absolute http(s) URL, or a redirect to
+	// one ([ErrInvalidAddress]).
+	FetchInvalidURL FetchReason = iota + 1
+	// FetchInsecureScheme: a plain http URL or redirect, and
+	// [Client.AllowHTTP] is false ([ErrRefused]).
+	FetchInsecureScheme
+	// FetchPrivateAddress: a host that is, or resolved to, a loopback,
+	// private, link-local or otherwise non-public address, and
+	// [Client.AllowPrivate] is false ([ErrRefused]).
+	FetchPrivateAddress
+	// FetchTooManyRedirects: more than [Client.MaxRedirects] redirects
+	// ([ErrRefused]).
+	FetchTooManyRedirects
+	// FetchContentType: a response that is not JSON of the expected kind
+	// ([ErrRefused]).
+	FetchContentType
+	// FetchTooManyPages: a collection of more than [Client.MaxPages]
+	// pages ([ErrRefused]).
+	FetchTooManyPages
+	// FetchTooLarge: a response body over [Client.MaxBytes]
+	// ([ErrTooLarge]).
+	FetchTooLarge
+	// FetchIDMismatch: a document that does not belong where it was
+	// fetched from ([ErrIDMismatch]).
+	FetchIDMismatch
+	// FetchMalformed: a document that is not JSON of the expected shape
+	// ([ErrMalformed]).
+	FetchMalformed
+)
+
+var fetchReasons = []string{"",
+	"invalid URL",
+	"URL is not https",
+	"address is not public",
+	"too many redirects",
+	"unexpected content type",
+	"too many collection pages",
+	"response too large",
+	"document id does not match its URL",
+	"malformed document",
+}
+
+// Error returns the reason's text.
+func (r FetchReason) Error() string { return reasonText(int(r), fetchReasons) }
+
+func (r FetchReason) sentinel() error {
+	switch r {
+	case 0:
+		return nil
+	case FetchInvalidURL:
+		return ErrInvalidAddress
+	case FetchTooLarge:
+		return ErrTooLarge
+	case FetchIDMismatch:
+		return ErrIDMismatch
+	case FetchMalformed:
+		return ErrMalformed
+	}
+	return ErrRefused
+}
+
+// FetchError reports a failed fetch of URL.
+type FetchError struct {
+	URL    string
+	Reason FetchReason // 0 for a failure of the network or of the document
+	Err    error       // what went wrong, when the reason does not say it all
+}
+
+func fetchErr(rawURL string, r FetchReason, format string, args ...any) *FetchError {
+	return &FetchError{URL: rawURL, Reason: r, Err: fmt.Errorf(format, args...)}
+}
+
+// Error describes the failure, naming its subject.
+func (e *FetchError) Error() string {
+	s := "activitypub: fetching " + e.URL + ": "
+	switch {
+	case e.Reason != 0 && e.Err != nil && strings.HasPrefix(e.Err.Error(), e.Reason.Error()):
+		s += strings.TrimPrefix(e.Err.Error(), "activitypub: ") // an *AddressError, say
+	case e.Reason != 0 && e.Err != nil:
+		s += strings.TrimPrefix(e.Reason.Error(), "activitypub: ") + ": " + e.Err.Error()
+	case e.Reason != 0:
+		s += strings.TrimPrefix(e.Reason.Error(), "activitypub: ")
+	case e.Err != nil:
+		s += e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the sentinel the reason belongs to, the reason and the
+// underlying error.
+func (e *FetchError) Unwrap() []error {
+	if e.Reason == 0 {
+		return appendCause(nil, e.Err)
+	}
+	return appendCause([]error{e.Reason.sentinel(), e.Reason}, e.Err)
+}
+
+// Temporary reports whether the fetch may succeed if tried again later:
+// it failed on the network (a timeout, a refused or reset connection, a
+// failed name lookup) or ran out of time. A refused fetch, a document
+// that does not decode or does not belong, and a cancelled context are
+// not temporary.
+func (e *FetchError) Temporary() bool {
+	if e.Reason != 0 || e.Err == nil || errors.Is(e.Err, context.Canceled) {
+		return false
+	}
+	var ae *AddressError
+	if errors.As(e.Err, &ae) {
+		return false
+	}
+	if errors.Is(e.Err, context.DeadlineExceeded) || errors.Is(e.Err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(e.Err, &ne)
+}
+
+// StatusError reports an HTTP response whose status is not 2xx. It
+// unwraps to [ErrNotFound] for 404 and [ErrGone] for 410.
+type StatusError struct {
+	URL        string
+	StatusCode int
+	// RetryAfter is how long the server asked to wait (its Retry-After
+	// header, on a 429 or 503 answer); 0 when it did not say.
+	RetryAfter time.Duration
+}
+
+// Error describes the failure, naming its subject.
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("activitypub: fetching %s: HTTP %d %s", e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+}
+
+// Unwrap returns [ErrNotFound] or [ErrGone], or nil for another status.
+func (e *StatusError) Unwrap() error {
+	switch e.StatusCode {
+	case http.StatusNotFound:
+		return ErrNotFound
+	case http.StatusGone:
+		return ErrGone
+	}
+	return nil
+}
+
+// Temporary reports whether the server may answer otherwise later: a 408,
+// 429 or 5xx answer.
+func (e *StatusError) Temporary() bool {
+	return e.StatusCode == http.StatusRequestTimeout || e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// retryAfter reads a Retry-After header, in seconds or as an HTTP date.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, int64(365*24*time.Hour/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// WebFingerReason says why a WebFinger lookup failed: the Reason of a
+// [WebFingerError].
+type WebFingerReason int
+
+// Reasons of a [WebFingerError], with the sentinel each belongs to.
+const (
+	// WebFingerInvalidJRD: the answer is not a JRD document, or has no
+	// subject ([ErrMalformed]).
+	WebFingerInvalidJRD WebFingerReason = iota + 1
+	// WebFingerNoSelfLink: the answer has no "self" link of type
+	// application/activity+json or ActivityStreams ld+json
+	// ([ErrMalformed]).
+	WebFingerNoSelfLink
+	// WebFingerSubjectMismatch: the subject names another account, and
+	// querying that account did not confirm it ([ErrIDMismatch]).
+	WebFingerSubjectMismatch
+	// WebFingerSelfUnconfirmed: the self link names an actor on another
+	// host than the account's, and the actor's host did not confirm it:
+	// the reverse query (the actor's preferredUsername at its host, or
+	// its webfinger member) failed, or named another actor, or an account
+	// that is neither the one queried nor the one asked about. Anyone can
+	// publish a self link to someone else's actor; only the actor's host
+	// can say which account it is ([ErrIDMismatch]).
+	WebFingerSelfUnconfirmed
+	// WebFingerIDMismatch: the actor the self link names has another id
+	// ([ErrIDMismatch]).
+	WebFingerIDMismatch
+	// WebFingerInvalidAccount: the resource is not an account address
+	// ([ErrInvalidAddress]).
+	WebFingerInvalidAccount
+)
+
+var webFingerReasons = []string{"",
+	"invalid WebFinger document",
+	"WebFinger document has no ActivityPub self link",
+	"WebFinger subject does not match",
+	"WebFinger self link on another host not confirmed by the actor's host",
+	"document id does not match its URL",
+	"invalid address",
+}
+
+// Error returns the reason's text.
+func (r WebFingerReason) Error() string { return reasonText(int(r), webFingerReasons) }
+
+func (r WebFingerReason) sentinel() error {
+	switch r {
+	case WebFingerInvalidJRD, WebFingerNoSelfLink:
+		return ErrMalformed
+	case WebFingerInvalidAccount:
+		return ErrInvalidAddress
+	}
+	return ErrIDMismatch
+}
+
+// WebFingerError reports a failed WebFinger lookup of Resource.
+type WebFingerError struct {
+	Resource string
+	Reason   WebFingerReason
+	Detail   string // what failed, for people
+	Err      error  // the underlying error, if any
+}
+
+// Error describes the failure, naming its subject.
+func (e *WebFingerError) Error() string {
+	s := fmt.Sprintf("activitypub: WebFinger %s: %s", e.Resource, strings.TrimPrefix(e.Reason.Error(), "activitypub: "))
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the sentinel the reason belongs to, the reason and the
+// underlying error.
+func (e *WebFingerError) Unwrap() []error {
+	return appendCause([]error{e.Reason.sentinel(), e.Reason}, e.Err)
+}
+
+// AccountError reports a string that is not an account address. It
+// unwraps to [ErrInvalidAddress].
+type AccountError struct {
+	Input  string
+	Detail string // what is wrong, for people
+}
+
+// Error describes the failure, naming its subject.
+func (e *AccountError) Error() string {
+	return fmt.Sprintf("activitypub: invalid account address %q: %s", e.Input, e.Detail)
+}
+
+// Unwrap returns [ErrInvalidAddress].
+func (e *AccountError) Unwrap() error { return ErrInvalidAddress }
+
+// AddressError reports a connection refused because its address is not
+// public. It unwraps to [ErrRefused] and [FetchPrivateAddress].
+type AddressError struct {
+	Addr string // the address dialled or named, as host:port or host
+}
+
+// Error describes the failure, naming its subject.
+func (e *AddressError) Error() string {
+	return "activitypub: address is not public: " + e.Addr
+}
+
+// Unwrap returns [ErrRefused] and [FetchPrivateAddress].
+func (e *AddressError) Unwrap() []error { return []error{ErrRefused, FetchPrivateAddress} }
 
 func isAbsoluteURL(s string) bool {
 	u, err := url.Parse(s)

@@ -28,13 +28,16 @@ func ExampleVerifyMove() {
 	// The target has not listed the origin as an alias yet.
 	target, _ := activitypub.ParseActor([]byte(`{"id":"https://new.example/users/alice"}`))
 	err := activitypub.VerifyMove(m, origin, target)
-	fmt.Println(errors.Is(err, activitypub.ErrAliasMissing))
+	var me *activitypub.MoveError
+	if errors.As(err, &me) {
+		fmt.Println(me.Reasons, me.Has(activitypub.MoveAliasMissing))
+	}
 
 	// Once it has, the Move is accepted.
 	target.AlsoKnownAs = append(target.AlsoKnownAs, origin.ID)
 	fmt.Println(activitypub.VerifyMove(m, origin, target))
 	// Output:
-	// true
+	// [activitypub: target does not list the origin in alsoKnownAs] true
 	// <nil>
 }
 

@@ -17,9 +17,9 @@ import (
 
 // Defaults of [Client].
 const (
-	// DefaultMaxResponse is the largest response body a Client reads:
-	// 1 MiB, as Mastodon.
-	DefaultMaxResponse = 1 << 20
+	// DefaultMaxBytes is the largest response body a Client reads, and
+	// the largest request body a [Verifier] reads: 1 MiB, as Mastodon.
+	DefaultMaxBytes = 1 << 20
 	// DefaultFetchTimeout bounds one fetch, redirects included.
 	DefaultFetchTimeout = 10 * time.Second
 	// DefaultMaxRedirects is how many redirects a fetch follows.
@@ -48,9 +48,9 @@ type Client struct {
 	Signer *Signer
 	// UserAgent is sent with every request; "" means [DefaultUserAgent].
 	UserAgent string
-	// MaxBody is the largest response body read, in bytes; 0 means
-	// [DefaultMaxResponse].
-	MaxBody int64
+	// MaxBytes is the largest response body read, in bytes; 0 means
+	// [DefaultMaxBytes].
+	MaxBytes int64
 	// Timeout bounds each fetch, redirects included; 0 means
 	// [DefaultFetchTimeout]. [Client.FetchCollection] applies it per page.
 	Timeout time.Duration
@@ -85,11 +85,11 @@ func (c *Client) httpClient() *http.Client {
 	return c.hc
 }
 
-func (c *Client) maxBody() int64 {
-	if c.MaxBody > 0 {
-		return c.MaxBody
+func (c *Client) maxBytes() int64 {
+	if c.MaxBytes > 0 {
+		return c.MaxBytes
 	}
-	return DefaultMaxResponse
+	return DefaultMaxBytes
 }
 
 // Media types a fetch accepts.
@@ -106,11 +106,11 @@ type response struct {
 
 // Fetch fetches the ActivityPub document at rawURL and returns its body:
 // a GET with Accept [AcceptActivityJSON], signed when c.Signer is set.
-// It fails with an error wrapping [ErrInvalidURL], [ErrInsecureScheme],
-// [ErrPrivateAddress], [ErrTooManyRedirects], [ErrResponseTooLarge],
-// [ErrContentType] (the response must be activity+json, ld+json or
-// json), a *[StatusError] ([ErrNotFound], [ErrGone]), or
-// [context.DeadlineExceeded] after c.Timeout.
+// It fails with a *[FetchError] (an invalid URL, [ErrInvalidAddress]; a
+// plain http URL, a non-public address, too many redirects or a response
+// that is not activity+json, ld+json or json, [ErrRefused]; a body over
+// c.MaxBytes, [ErrTooLarge]; [context.DeadlineExceeded] after c.Timeout),
+// or a *[StatusError] ([ErrNotFound], [ErrGone]).
 func (c *Client) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 	resp, err := c.get(ctx, rawURL, AcceptActivityJSON, activityMediaTypes, true)
 	if err != nil {
@@ -129,7 +129,7 @@ func (c *Client) Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 // rawURL's host, and is fetched in turn once: the document there must
 // have exactly that id, and is the one returned. Anything else (an id on
 // another host, an id whose own document names yet another id or is
-// missing) fails with an error wrapping [ErrIDMismatch], or the error of
+// missing) fails with a *[FetchError] wrapping [ErrIDMismatch], or the error of
 // the second fetch. A server can thus only speak for its own actors, and
 // a URL on it only for the actor that URL itself serves.
 func (c *Client) FetchActor(ctx context.Context, rawURL string) (*Actor, error) {
@@ -142,7 +142,7 @@ func (c *Client) FetchActor(ctx context.Context, rawURL string) (*Actor, error) 
 		return actor, nil
 	}
 	if !sameHostURL(actor.ID, want) {
-		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: got id %q, on another host", ErrIDMismatch, actor.ID)}
+		return nil, fetchErr(rawURL, FetchIDMismatch, "got id %q, on another host", actor.ID)
 	}
 	// The id is authoritative only when its own document says so.
 	again, err := c.fetchActorDoc(ctx, actor.ID)
@@ -150,7 +150,7 @@ func (c *Client) FetchActor(ctx context.Context, rawURL string) (*Actor, error) 
 		return nil, err
 	}
 	if again.ID != actor.ID {
-		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: got id %q, whose document has id %q", ErrIDMismatch, actor.ID, again.ID)}
+		return nil, fetchErr(rawURL, FetchIDMismatch, "got id %q, whose document has id %q", actor.ID, again.ID)
 	}
 	return again, nil
 }
@@ -193,7 +193,7 @@ func checkID(id, requested string, final *url.URL) error {
 	if err == nil && u.Host != "" && strings.EqualFold(u.Host, final.Host) && (u.Scheme == "https" || u.Scheme == final.Scheme) {
 		return nil
 	}
-	return &FetchError{URL: requested, Err: fmt.Errorf("%w: got id %q from %s", ErrIDMismatch, id, final.Redacted())}
+	return fetchErr(requested, FetchIDMismatch, "got id %q from %s", id, final.Redacted())
 }
 
 // get performs a GET of rawURL, following redirects.
@@ -211,15 +211,13 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, mediaTypes []st
 	}
 	u, err := c.checkURL(rawURL)
 	if err != nil {
-		return nil, &FetchError{URL: rawURL, Err: err}
+		err.URL = rawURL
+		return nil, err
 	}
 	for hops := 0; ; hops++ {
 		resp, err := c.do(ctx, u, accept, sign)
 		if err != nil {
-			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-				err = fmt.Errorf("%w: %v", ctx.Err(), err)
-			}
-			return nil, &FetchError{URL: rawURL, Err: err}
+			return nil, networkErr(ctx, rawURL, err)
 		}
 		switch resp.StatusCode {
 		case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
@@ -227,48 +225,74 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, mediaTypes []st
 			loc := resp.Header.Get("Location")
 			drain(resp.Body)
 			if hops >= maxRedirects {
-				return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w (more than %d)", ErrTooManyRedirects, max(maxRedirects, 0))}
+				return nil, fetchErr(rawURL, FetchTooManyRedirects, "more than %d", max(maxRedirects, 0))
 			}
 			next, err := u.Parse(loc)
 			if err != nil || loc == "" {
-				return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: redirect to %q", ErrInvalidURL, loc)}
+				return nil, fetchErr(rawURL, FetchInvalidURL, "redirect to %q", loc)
 			}
-			if u, err = c.checkURL(next.String()); err != nil {
-				return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("redirect: %w", err)}
+			var ferr *FetchError
+			if u, ferr = c.checkURL(next.String()); ferr != nil {
+				ferr.URL, ferr.Err = rawURL, fmt.Errorf("redirect: %w", ferr.Err)
+				return nil, ferr
 			}
 			continue
 		}
 		defer resp.Body.Close()
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			drain(resp.Body)
-			return nil, &StatusError{URL: u.Redacted(), StatusCode: resp.StatusCode}
-		}
-		if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || !contains(mediaTypes, mt) {
-			return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: %q", ErrContentType, resp.Header.Get("Content-Type"))}
-		}
-		limit := c.maxBody()
-		if resp.ContentLength > limit {
-			return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: Content-Length %d exceeds %d", ErrResponseTooLarge, resp.ContentLength, limit)}
-		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+		body, err := c.readBody(ctx, rawURL, u, resp, mediaTypes)
 		if err != nil {
-			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-				err = fmt.Errorf("%w: %v", ctx.Err(), err)
-			}
-			return nil, &FetchError{URL: rawURL, Err: err}
-		}
-		if int64(len(body)) > limit {
-			return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, limit)}
+			return nil, err
 		}
 		return &response{body: body, url: u}, nil
 	}
+}
+
+// readBody checks a final response's status and media type and reads its
+// body, at most c.MaxBytes.
+func (c *Client) readBody(ctx context.Context, rawURL string, u *url.URL, resp *http.Response, mediaTypes []string) ([]byte, error) {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		drain(resp.Body)
+		return nil, &StatusError{URL: u.Redacted(), StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header, time.Now())}
+	}
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || !contains(mediaTypes, mt) {
+		return nil, fetchErr(rawURL, FetchContentType, "%q", resp.Header.Get("Content-Type"))
+	}
+	limit := c.maxBytes()
+	if resp.ContentLength > limit {
+		return nil, fetchErr(rawURL, FetchTooLarge, "Content-Length %d exceeds %d", resp.ContentLength, limit)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, networkErr(ctx, rawURL, err)
+	}
+	if int64(len(body)) > limit {
+		return nil, fetchErr(rawURL, FetchTooLarge, "more than %d bytes", limit)
+	}
+	return body, nil
+}
+
+// networkErr reports a fetch that failed on the network, or was refused
+// by the dialler, saying so when it ran out of time.
+func networkErr(ctx context.Context, rawURL string, err error) *FetchError {
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("%w: %v", ctx.Err(), err)
+	}
+	var ae *AddressError
+	if errors.As(err, &ae) {
+		return &FetchError{URL: rawURL, Reason: FetchPrivateAddress, Err: ae}
+	}
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return &FetchError{URL: rawURL, Err: err}
 }
 
 // do sends one GET.
 func (c *Client) do(ctx context.Context, u *url.URL, accept string, sign bool) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidURL, err)
+		return nil, &FetchError{Reason: FetchInvalidURL, Err: err}
 	}
 	req.Header.Set("Accept", accept)
 	ua := c.UserAgent
@@ -292,27 +316,28 @@ func (c *Client) do(ctx context.Context, u *url.URL, accept string, sign bool) (
 
 // checkURL parses rawURL and checks its scheme and, when the host is an
 // IP literal, its address (names are checked when dialled).
-func (c *Client) checkURL(rawURL string) (*url.URL, error) {
+// The error's URL is for the caller to set.
+func (c *Client) checkURL(rawURL string) (*url.URL, *FetchError) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" || u.User != nil {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidURL, rawURL)
+		return nil, &FetchError{Reason: FetchInvalidURL, Err: fmt.Errorf("%q", rawURL)}
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !c.AllowHTTP {
-			return nil, fmt.Errorf("%w: %s", ErrInsecureScheme, u.Redacted())
+			return nil, &FetchError{Reason: FetchInsecureScheme, Err: errors.New(u.Redacted())}
 		}
 	default:
-		return nil, fmt.Errorf("%w: %q", ErrInvalidURL, rawURL)
+		return nil, &FetchError{Reason: FetchInvalidURL, Err: fmt.Errorf("%q", rawURL)}
 	}
 	u.Fragment, u.RawFragment = "", ""
 	if !c.AllowPrivate {
-		if a, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !IsPublicAddress(a) {
-			return nil, &AddressError{Addr: u.Host}
+		if a, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]")); err == nil && !isPublicAddress(a) {
+			return nil, &FetchError{Reason: FetchPrivateAddress, Err: &AddressError{Addr: u.Host}}
 		}
 		if h := strings.ToLower(u.Hostname()); h == "localhost" || strings.HasSuffix(h, ".localhost") {
-			return nil, &AddressError{Addr: u.Host}
+			return nil, &FetchError{Reason: FetchPrivateAddress, Err: &AddressError{Addr: u.Host}}
 		}
 	}
 	return u, nil
@@ -345,7 +370,7 @@ func (c *Client) ResolveKey(ctx context.Context, keyID string, refresh bool) (*P
 		PublicKeyPem string          `json:"publicKeyPem"`
 	}
 	if err := json.Unmarshal(resp.body, &probe); err != nil {
-		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
+		return nil, &FetchError{URL: keyID, Reason: FetchMalformed, Err: err}
 	}
 	if len(probe.PublicKey) > 0 && string(probe.PublicKey) != "null" {
 		actor, err := ParseActor(resp.body)
@@ -364,7 +389,7 @@ func (c *Client) ResolveKey(ctx context.Context, keyID string, refresh bool) (*P
 				return nil, err
 			}
 			if owner.ID != actor.ID {
-				return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: actor %s answered as %s", ErrIDMismatch, actor.ID, owner.ID)}
+				return nil, fetchErr(keyID, FetchIDMismatch, "actor %s answered as %s", actor.ID, owner.ID)
 			}
 			actor = owner
 		}
@@ -372,10 +397,10 @@ func (c *Client) ResolveKey(ctx context.Context, keyID string, refresh bool) (*P
 	}
 	var key PublicKey
 	if err := json.Unmarshal(resp.body, &key); err != nil || key.PublicKeyPem == "" {
-		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: neither an actor nor a key", ErrMalformed)}
+		return nil, fetchErr(keyID, FetchMalformed, "neither an actor nor a key")
 	}
 	if key.ID != keyID {
-		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: got key id %q", ErrIDMismatch, key.ID)}
+		return nil, fetchErr(keyID, FetchIDMismatch, "got key id %q", key.ID)
 	}
 	if key.Owner == "" {
 		return nil, &FetchError{URL: keyID, Err: fmt.Errorf("%w: key has no owner", ErrKeyOwner)}

@@ -1,7 +1,6 @@
 package activitypub
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -9,7 +8,7 @@ import (
 	"time"
 )
 
-// blockedPrefixes are the non-public ranges [IsPublicAddress] refuses
+// blockedPrefixes are the non-public ranges [isPublicAddress] refuses
 // beside what netip.Addr's predicates catch.
 var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
@@ -37,13 +36,13 @@ var (
 	sixToFour = netip.MustParsePrefix("2002::/16")
 )
 
-// IsPublicAddress reports whether a is a public unicast address a
+// isPublicAddress reports whether a is a public unicast address a
 // [Client] may connect to: not loopback, private (RFC 1918, fc00::/7),
 // link-local, multicast, unspecified, carrier-grade NAT (100.64.0.0/10),
 // documentation, benchmarking, reserved, IPv4-compatible, Teredo or
 // site-local. IPv4-mapped, NAT64 and 6to4 addresses are judged by the IPv4
 // address they hold.
-func IsPublicAddress(a netip.Addr) bool {
+func isPublicAddress(a netip.Addr) bool {
 	a = a.Unmap()
 	if a.Is6() && nat64.Contains(a) {
 		b := a.As16()
@@ -65,20 +64,6 @@ func IsPublicAddress(a netip.Addr) bool {
 	return true
 }
 
-// AddressError reports a connection refused because its address is not
-// public. It unwraps to [ErrPrivateAddress].
-type AddressError struct {
-	Addr string // the address dialled or named, as host:port or host
-}
-
-// Error describes the failure, naming its subject.
-func (e *AddressError) Error() string {
-	return fmt.Sprintf("%v: %s", ErrPrivateAddress, e.Addr)
-}
-
-// Unwrap returns [ErrPrivateAddress].
-func (e *AddressError) Unwrap() error { return ErrPrivateAddress }
-
 // dialControl refuses connections to non-public addresses. It runs after
 // name resolution, on the address actually dialled, so neither DNS
 // rebinding nor a redirect can reach a private address.
@@ -87,7 +72,7 @@ func dialControl(network, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return &AddressError{Addr: address}
 	}
-	if !IsPublicAddress(ap.Addr()) {
+	if !isPublicAddress(ap.Addr()) {
 		return &AddressError{Addr: address}
 	}
 	return nil
@@ -96,7 +81,9 @@ func dialControl(network, address string, _ syscall.RawConn) error {
 // NewTransport returns the HTTP transport a [Client] uses when its
 // HTTPClient is nil: no proxy (a proxy would hide the address dialled),
 // HTTP/2, and, unless allowPrivate, a dialer that refuses non-public
-// addresses (see [IsPublicAddress]) after name resolution. Use it as the
+// addresses (loopback, private, link-local, multicast, CGNAT,
+// documentation and other reserved ranges, and IPv6 addresses that embed
+// one) after name resolution. Use it as the
 // base of a custom [Client.HTTPClient] to keep that protection.
 func NewTransport(allowPrivate bool) *http.Transport {
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}

@@ -3,7 +3,6 @@ package activitypub
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"iter"
 	"net/url"
 	"strings"
@@ -33,9 +32,9 @@ type collectionPage struct {
 // (with [Client.Fetch]; its id must be rawURL or a URL on the host that
 // served it) and yields its items page by page: the collection's own items, then those of
 // its "first" page and each "next" page, embedded or fetched. Pages must
-// live on the collection's host (else [ErrIDMismatch]); a page seen twice
-// ends the iteration; more than c.MaxPages pages is an error wrapping
-// [ErrTooManyPages]. Each page is capped at c.MaxBody bytes and c.Timeout.
+// live on the collection's host (else [FetchIDMismatch]); a page seen twice
+// ends the iteration; more than c.MaxPages pages is a *[FetchError] with
+// reason [FetchTooManyPages]. Each page is capped at c.MaxBytes bytes and c.Timeout.
 //
 // The sequence is single use. A fetch or decoding error is yielded once,
 // with a zero item, and ends it; breaking out of the loop early stops
@@ -73,7 +72,7 @@ func (c *Client) FetchCollection(ctx context.Context, rawURL string) iter.Seq2[C
 				return
 			}
 			if pages >= maxPages {
-				yield(CollectionItem{}, &FetchError{URL: rawURL, Err: fmt.Errorf("%w (more than %d)", ErrTooManyPages, maxPages)})
+				yield(CollectionItem{}, fetchErr(rawURL, FetchTooManyPages, "more than %d", maxPages))
 				return
 			}
 			var next string
@@ -82,7 +81,7 @@ func (c *Client) FetchCollection(ctx context.Context, rawURL string) iter.Seq2[C
 					return
 				}
 				if u, err := url.Parse(next); err != nil || !strings.EqualFold(u.Host, host) {
-					yield(CollectionItem{}, &FetchError{URL: rawURL, Err: fmt.Errorf("%w: page %q is on another host", ErrIDMismatch, next)})
+					yield(CollectionItem{}, fetchErr(rawURL, FetchIDMismatch, "page %q is on another host", next))
 					return
 				}
 				seen[next] = true
@@ -119,7 +118,7 @@ func (c *Client) FetchCollection(ctx context.Context, rawURL string) iter.Seq2[C
 func decodePage(data []byte, where string) (*collectionPage, error) {
 	var p collectionPage
 	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, &FetchError{URL: where, Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
+		return nil, &FetchError{URL: where, Reason: FetchMalformed, Err: err}
 	}
 	return &p, nil
 }

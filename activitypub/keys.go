@@ -6,18 +6,13 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"strings"
 )
 
-// ErrInvalidKey means a PEM key could not be decoded, or is of a type
-// fediport does not sign or verify with (RSA and Ed25519 only).
-var ErrInvalidKey = errors.New("activitypub: invalid or unsupported key")
-
-// MaxPEMSize is the largest PEM text [ParsePublicKeyPEM] and
-// [ParsePrivateKeyPEM] accept: 16 KiB, four times a 4096-bit RSA key.
-const MaxPEMSize = 16 << 10
+// maxPEMBytes is the largest PEM text ParsePublicKeyPEM and
+// ParsePrivateKeyPEM accept: 16 KiB, four times a 4096-bit RSA key.
+const maxPEMBytes = 16 << 10
 
 // ParsePublicKeyPEM decodes the "publicKeyPem" of an actor's public key: a
 // PKIX "PUBLIC KEY" block (what Mastodon and GoToSocial publish) or a
@@ -91,8 +86,8 @@ func MarshalPublicKeyPEM(pub crypto.PublicKey) (string, error) {
 }
 
 func decodePEM(pemText string) (*pem.Block, error) {
-	if len(pemText) > MaxPEMSize {
-		return nil, fmt.Errorf("%w: PEM text larger than %d bytes", ErrInvalidKey, MaxPEMSize)
+	if len(pemText) > maxPEMBytes {
+		return nil, fmt.Errorf("%w: PEM text larger than %d bytes", ErrInvalidKey, maxPEMBytes)
 	}
 	// Some servers publish the PEM with literal "\n" sequences or CRLF.
 	pemText = strings.ReplaceAll(pemText, `\n`, "\n")

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	vocab "github.com/go-ap/activitypub"
 )
 
 // Move is a Move activity: the account Actor (which is also the Object)
@@ -73,7 +71,7 @@ func NewMove(id, origin, target string) *Move {
 	return &Move{
 		Context: json.RawMessage(`"` + ActivityStreamsContext + `"`),
 		ID:      id,
-		Type:    string(vocab.MoveType),
+		Type:    "Move",
 		Target:  target,
 		Actor:   origin,
 		Object:  origin,
@@ -81,19 +79,19 @@ func NewMove(id, origin, target string) *Move {
 }
 
 // ParseMove decodes a Move activity. It fails with a *[DocumentError]
-// when data is larger than [MaxDocumentSize], is not a JSON object, or
+// when data is larger than [MaxDocumentBytes], is not a JSON object, or
 // is not a Move; it does not check the Move against any account: see
 // [VerifyMove].
 func ParseMove(data []byte) (*Move, error) {
-	if len(data) > MaxDocumentSize {
-		return nil, &DocumentError{Kind: "move", Err: ErrDocumentTooLarge}
+	if len(data) > MaxDocumentBytes {
+		return nil, &DocumentError{Kind: "move", Reason: DocumentTooLarge}
 	}
 	m := new(Move)
 	if err := m.UnmarshalJSON(data); err != nil {
-		return nil, &DocumentError{Kind: "move", Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
+		return nil, &DocumentError{Kind: "move", Reason: DocumentMalformed, Err: err}
 	}
-	if m.Type != string(vocab.MoveType) {
-		return nil, &DocumentError{Kind: "move", ID: m.ID, Err: ErrNotMove}
+	if m.Type != "Move" {
+		return nil, &DocumentError{Kind: "move", ID: m.ID, Reason: DocumentWrongType, Err: MoveWrongType}
 	}
 	var missing []string
 	for _, f := range [...]struct{ name, v string }{{"id", m.ID}, {"actor", m.Actor}, {"object", m.Object}, {"target", m.Target}} {
@@ -102,7 +100,7 @@ func ParseMove(data []byte) (*Move, error) {
 		}
 	}
 	if missing != nil {
-		return nil, &DocumentError{Kind: "move", ID: m.ID, Err: fmt.Errorf("%w: no %s", ErrMalformed, strings.Join(missing, ", "))}
+		return nil, &DocumentError{Kind: "move", ID: m.ID, Reason: DocumentMalformed, Err: fmt.Errorf("no %s", strings.Join(missing, ", "))}
 	}
 	return m, nil
 }
@@ -121,48 +119,6 @@ func (m *Move) MarshalJSON() ([]byte, error) {
 	return encodeObject(m, moveFields, m.Members)
 }
 
-// Vocab returns the Move as a go-ap activity, for code built on
-// github.com/go-ap/activitypub. Members this package does not know are
-// not carried over.
-func (m *Move) Vocab() *vocab.Move {
-	v := vocab.MoveNew(vocab.ID(m.ID), vocab.IRI(m.Object))
-	v.Actor = vocab.IRI(m.Actor)
-	v.Target = vocab.IRI(m.Target)
-	for _, to := range m.To {
-		v.To = append(v.To, vocab.IRI(to))
-	}
-	for _, cc := range m.CC {
-		v.CC = append(v.CC, vocab.IRI(cc))
-	}
-	return v
-}
-
-// MoveError reports why a Move was refused: the checks of [VerifyMove]
-// that failed. It unwraps to each check's error, so errors.Is finds any
-// of them.
-type MoveError struct {
-	MoveID string
-	Origin string // the Move's actor
-	Target string // the Move's target
-	Errs   []error
-}
-
-// Error describes the failure, naming its subject.
-func (e *MoveError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "activitypub: move %s of %s to %s refused: ", e.MoveID, e.Origin, e.Target)
-	for i, err := range e.Errs {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(strings.TrimPrefix(err.Error(), "activitypub: "))
-	}
-	return b.String()
-}
-
-// Unwrap returns the failed checks' errors.
-func (e *MoveError) Unwrap() []error { return e.Errs }
-
 // VerifyMove checks a Move against the documents of its origin and target
 // accounts, as a receiving server must before it moves followers: the
 // Move's actor equals its object and the origin's id; its target is the
@@ -175,81 +131,39 @@ func (e *MoveError) Unwrap() []error { return e.Errs }
 // have fetched the target freshly, not from a cache, for the alias check
 // to mean anything: the Move's own body proves nothing about the target.
 //
-// It returns nil or a *[MoveError] holding every failed check, each one of
-// [ErrNotMove], [ErrMoveActorMismatch], [ErrMoveOriginMismatch],
-// [ErrMoveTargetMismatch], [ErrMoveToSelf], [ErrAliasMissing],
-// [ErrTargetSuspended] and [ErrTargetMoved].
+// It returns nil or a *[MoveError] listing every failed check (a
+// [MoveReason]); it unwraps to [ErrMoveRefused].
 func VerifyMove(m *Move, origin, target *Actor) error {
 	if m == nil || origin == nil || target == nil {
-		return &MoveError{Errs: []error{errors.New("activitypub: nil move or account")}}
+		return errors.New("activitypub: VerifyMove of a nil move or account")
 	}
-	var errs []error
-	if m.Type != string(vocab.MoveType) {
-		errs = append(errs, ErrNotMove)
+	var failed []MoveReason
+	if m.Type != "Move" {
+		failed = append(failed, MoveWrongType)
 	}
 	if m.Actor != m.Object {
-		errs = append(errs, ErrMoveActorMismatch)
+		failed = append(failed, MoveActorMismatch)
 	}
 	if m.Actor == "" || m.Actor != origin.ID {
-		errs = append(errs, ErrMoveOriginMismatch)
+		failed = append(failed, MoveOriginMismatch)
 	}
 	if m.Target == "" || m.Target != target.ID {
-		errs = append(errs, ErrMoveTargetMismatch)
+		failed = append(failed, MoveTargetMismatch)
 	}
 	if origin.ID == target.ID || m.Target == m.Actor {
-		errs = append(errs, ErrMoveToSelf)
+		failed = append(failed, MoveToSelf)
 	}
 	if origin.ID == "" || !target.HasAlias(origin.ID) {
-		errs = append(errs, ErrAliasMissing)
+		failed = append(failed, MoveAliasMissing)
 	}
 	if target.Suspended {
-		errs = append(errs, ErrTargetSuspended)
+		failed = append(failed, MoveTargetSuspended)
 	}
 	if target.MovedTo != "" {
-		errs = append(errs, ErrTargetMoved)
+		failed = append(failed, MoveTargetMoved)
 	}
-	if errs == nil {
+	if failed == nil {
 		return nil
 	}
-	return &MoveError{MoveID: m.ID, Origin: m.Actor, Target: m.Target, Errs: errs}
-}
-
-// NewUpdate returns the Update activity that announces a changed actor
-// document (after adding an alias or setting movedTo), addressed to the
-// public as Mastodon addresses it, with the full actor inline. id is the
-// activity's id; Mastodon uses "<actor id>#updates/<unix time>".
-//
-// The activity is built with go-ap; encode it with [Encode] to get the
-// "@context" go-ap leaves out.
-func NewUpdate(id string, actor *Actor) *vocab.Update {
-	u := vocab.UpdateNew(vocab.ID(id), actor)
-	u.Actor = vocab.IRI(actor.ID)
-	u.To = vocab.ItemCollection{vocab.IRI(PublicCollection)}
-	return u
-}
-
-// Encode encodes a go-ap activity or object with the "@context" given
-// (raw JSON: a string or an array) as its first member. go-ap's own
-// encoding leaves "@context" out.
-func Encode(context json.RawMessage, v vocab.Item) ([]byte, error) {
-	body, err := vocab.MarshalJSON(v)
-	if err != nil {
-		return nil, err
-	}
-	if len(body) < 2 || body[0] != '{' {
-		return nil, errors.New("activitypub: encoding did not produce an object")
-	}
-	if len(context) == 0 {
-		return body, nil
-	}
-	if !json.Valid(context) {
-		return nil, errors.New("activitypub: invalid @context")
-	}
-	out := make([]byte, 0, len(body)+len(context)+16)
-	out = append(out, `{"@context":`...)
-	out = append(out, context...)
-	if len(body) > 2 {
-		out = append(out, ',')
-	}
-	return append(out, body[1:]...), nil
+	return &MoveError{MoveID: m.ID, Origin: m.Actor, Target: m.Target, Reasons: failed}
 }

@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Member is one name/value pair of a JSON object, in document order, with
@@ -18,48 +22,63 @@ type Member struct {
 	Value json.RawMessage
 }
 
+// The scanning and quoting below are github.com/go-json-experiment/json's
+// jsontext, which package archive uses too; encoding/json decides only
+// the rare strings jsontext would refuse or write otherwise (invalid
+// UTF-8, lone surrogates, HTML characters), so that decoding accepts and
+// encoding writes exactly what encoding/json does.
+
+// decodeOptions read JSON as encoding/json does: a repeated name is not
+// an error here (the callers decide), and invalid UTF-8 becomes U+FFFD.
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+var decoderPool = sync.Pool{New: func() any { return new(jsontext.Decoder) }}
+
+// newDecoder returns a pooled decoder reading data in place; give it back
+// with decoderPool.Put.
+func newDecoder(data []byte) *jsontext.Decoder {
+	d := decoderPool.Get().(*jsontext.Decoder)
+	d.Reset(bytes.NewBuffer(data), decodeOptions...)
+	return d
+}
+
 // splitObject splits a JSON object into its members without decoding their
 // values. A member that appears twice keeps its first position and its last
 // value, which is what JSON decoders that let the last value win report.
 // The members' values point into one copy of data.
 func splitObject(data []byte) ([]Member, error) {
-	if !json.Valid(data) {
-		// Let encoding/json say what is wrong, and where.
-		var raw json.RawMessage
-		if err := json.Unmarshal(data, &raw); err != nil {
+	return scanObjectDups(bytes.Clone(data), nil)
+}
+
+// scanObjectDups splits data, a JSON object the members' values then
+// point into, and appends to *dups (if not nil) the name of each member
+// that appears more than once, once per repeat.
+func scanObjectDups(data []byte, dups *[]string) ([]Member, error) {
+	d := newDecoder(data)
+	defer decoderPool.Put(d)
+	if k := d.PeekKind(); k != '{' {
+		if _, err := d.ReadValue(); err != nil {
 			return nil, err
 		}
-		return nil, errors.New("invalid JSON")
+		return nil, fmt.Errorf("want a JSON object, found %s", describeKind(k))
 	}
-	return scanObject(bytes.Clone(data))
-}
-
-// scanObject is splitObject for data known to be valid JSON, which the
-// members' values then point into.
-func scanObject(data []byte) ([]Member, error) {
-	return scanObjectDups(data, nil)
-}
-
-// scanObjectDups is scanObject that also appends to *dups (if not nil)
-// the name of each member that appears more than once, once per repeat.
-func scanObjectDups(data []byte, dups *[]string) ([]Member, error) {
-	i := skipSpace(data, 0)
-	if data[i] != '{' {
-		return nil, fmt.Errorf("want a JSON object, found %s", describeValue(data[i]))
+	if _, err := d.ReadToken(); err != nil {
+		return nil, err
 	}
 	var members []Member
 	var index map[string]int
-	i = skipSpace(data, i+1)
-	if data[i] == '}' {
-		return members, nil
-	}
-	for {
-		end := skipString(data, i)
-		name := unquoteKey(data[i:end])
-		i = skipSpace(data, end)
-		i = skipSpace(data, i+1) // the colon
-		end = skipValue(data, i)
-		value := json.RawMessage(data[i:end:end])
+	for d.PeekKind() == '"' {
+		tok, err := d.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		name := tok.String()
+		v, err := d.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		end := int(d.InputOffset())
+		value := json.RawMessage(data[end-len(v) : end : end])
 		dup := -1
 		if index != nil {
 			if j, ok := index[name]; ok {
@@ -78,29 +97,34 @@ func scanObjectDups(data []byte, dups *[]string) ([]Member, error) {
 			if dups != nil {
 				*dups = append(*dups, name)
 			}
-		} else {
-			members = append(members, Member{Name: name, Value: value})
-			if index != nil {
-				index[name] = len(members) - 1
-			} else if len(members) == 16 {
-				// Past a few members, a map keeps duplicate detection
-				// linear on hostile documents with many keys.
-				index = make(map[string]int, 32)
-				for j, m := range members {
-					index[m.Name] = j
-				}
+			continue
+		}
+		members = append(members, Member{Name: name, Value: value})
+		if index != nil {
+			index[name] = len(members) - 1
+		} else if len(members) == 16 {
+			// Past a few members, a map keeps duplicate detection
+			// linear on hostile documents with many keys.
+			index = make(map[string]int, 32)
+			for j, m := range members {
+				index[m.Name] = j
 			}
 		}
-		i = skipSpace(data, end)
-		if data[i] == '}' {
-			return members, nil
-		}
-		i = skipSpace(data, i+1) // the comma
 	}
+	if _, err := d.ReadToken(); err != nil { // the closing brace
+		return nil, err
+	}
+	if _, err := d.ReadToken(); err != io.EOF {
+		if err == nil {
+			err = errors.New("data after the JSON object")
+		}
+		return nil, err
+	}
+	return members, nil
 }
 
-func describeValue(c byte) string {
-	switch c {
+func describeKind(k jsontext.Kind) string {
+	switch k {
 	case '[':
 		return "'['"
 	case '"':
@@ -109,246 +133,34 @@ func describeValue(c byte) string {
 		return "null"
 	case 't', 'f':
 		return "a boolean"
-	default:
-		return "a number"
 	}
+	return "a number"
 }
 
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\r', '\n':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the offset after the string starting at data[i],
-// which is valid JSON.
-func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return i
-}
-
-// skipValue returns the offset after the value starting at data[i], which
-// is valid JSON.
-func skipValue(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(data); i++ {
-			switch data[i] {
-			case '"':
-				i = skipString(data, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return i
-	}
-	for ; i < len(data); i++ {
-		switch data[i] {
-		case ',', '}', ']', ' ', '\t', '\r', '\n':
-			return i
-		}
-	}
-	return i
-}
-
-// unquoteKey decodes a member name, a valid JSON string.
-func unquoteKey(raw []byte) string {
-	if s, ok := plainString(raw); ok {
-		return s
-	}
-	var s string
-	_ = json.Unmarshal(raw, &s) // raw is valid: this cannot fail
-	return s
-}
-
-// plainString returns the value of raw when it is a JSON string with no
-// escapes and valid UTF-8, which decodes to its bytes as they are.
-func plainString(raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", false
-	}
-	inner := raw[1 : len(raw)-1]
-	ascii := true
-	for _, c := range inner {
-		if c < 0x20 || c == '"' || c == '\\' {
-			return "", false
-		}
-		if c >= 0x80 {
-			ascii = false
-		}
-	}
-	if !ascii && !utf8.Valid(inner) {
-		return "", false
-	}
-	return string(inner), true
-}
-
-// decodeString decodes a JSON string into *s, fast when it has no
-// escapes or only common ones.
+// decodeString decodes a JSON string into *s.
 func decodeString(raw []byte, s *string) error {
-	if v, ok := plainString(raw); ok {
-		*s = v
-		return nil
+	var buf [128]byte
+	v, err := jsontext.AppendUnquote(buf[:0], raw)
+	if err != nil {
+		// Invalid UTF-8 or a lone surrogate, which encoding/json takes
+		// as U+FFFD, or not a string at all.
+		return json.Unmarshal(raw, s)
 	}
-	if v, ok := unescapeString(raw); ok {
-		*s = v
-		return nil
-	}
-	return json.Unmarshal(raw, s)
-}
-
-// unescapeString decodes raw, a JSON string with escapes, when it is
-// well-formed UTF-8 and its escapes are simple or \u escapes of the Basic
-// Multilingual Plane outside the surrogates. It reports false for
-// anything else, which encoding/json then decodes.
-func unescapeString(raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", false
-	}
-	inner := raw[1 : len(raw)-1]
-	if !utf8.Valid(inner) {
-		return "", false
-	}
-	out := make([]byte, 0, len(inner))
-	for i := 0; i < len(inner); i++ {
-		c := inner[i]
-		switch {
-		case c < 0x20 || c == '"':
-			return "", false
-		case c != '\\':
-			out = append(out, c)
-			continue
-		}
-		i++
-		if i == len(inner) {
-			return "", false
-		}
-		switch inner[i] {
-		case '"', '\\', '/':
-			out = append(out, inner[i])
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			if i+4 >= len(inner) {
-				return "", false
-			}
-			var r rune
-			for _, h := range inner[i+1 : i+5] {
-				switch {
-				case h >= '0' && h <= '9':
-					r = r<<4 | rune(h-'0')
-				case h >= 'a' && h <= 'f':
-					r = r<<4 | rune(h-'a'+10)
-				case h >= 'A' && h <= 'F':
-					r = r<<4 | rune(h-'A'+10)
-				default:
-					return "", false
-				}
-			}
-			if r >= 0xd800 && r < 0xe000 {
-				return "", false // surrogates: leave them to encoding/json
-			}
-			out = utf8.AppendRune(out, r)
-			i += 4
-		default:
-			return "", false
-		}
-	}
-	return string(out), true
+	*s = string(v)
+	return nil
 }
 
 // appendString appends s as encoding/json encodes it (HTML characters,
 // U+2028 and U+2029 escaped, invalid UTF-8 replaced).
 func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-				return appendStringSlow(b, s)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
-			return appendStringSlow(b, s)
-		}
-		i += size
+	if !strings.ContainsAny(s, "<>&\u2028\u2029") && utf8.ValidString(s) {
+		// jsontext's minimal escaping is encoding/json's for such
+		// strings.
+		b, _ = jsontext.AppendQuote(b, s)
+		return b
 	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-// appendStringSlow is appendString for strings that need escapes.
-func appendStringSlow(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				// encoding/json's choice of \b, \f or \u00XX.
-				q, _ := json.Marshal(s[i : i+1])
-				b = append(b, q[1:len(q)-1]...)
-			case c == '<' || c == '>' || c == '&':
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
+	q, _ := json.Marshal(s)
+	return append(b, q...)
 }
 
 // field tells how one known member of a document of type T is decoded
@@ -383,14 +195,12 @@ func unique[T any](f field[T]) field[T] {
 // decodeObject decodes data into t through fields and returns every member
 // of data, known or not, in order.
 func decodeObject[T any](data []byte, t *T, fields []field[T]) ([]Member, error) {
-	if !json.Valid(data) {
-		return splitObject(data) // for its error
-	}
 	return decodeValidObject(bytes.Clone(data), t, fields)
 }
 
-// decodeValidObject is decodeObject for data known to be valid JSON, in a
-// buffer no one else holds.
+// decodeValidObject is decodeObject for data in a buffer no one else
+// holds, which the members' values then point into. The nested documents
+// call it on member values, which the scan of their parent validated.
 func decodeValidObject[T any](data []byte, t *T, fields []field[T]) ([]Member, error) {
 	var dups []string
 	members, err := scanObjectDups(data, &dups)
@@ -465,24 +275,24 @@ type validDecoder interface {
 // splitArray returns the elements of a JSON array known to be valid, or
 // nil when data is not an array.
 func splitArray(data []byte) []json.RawMessage {
-	i := skipSpace(data, 0)
-	if data[i] != '[' {
+	d := newDecoder(data)
+	defer decoderPool.Put(d)
+	if d.PeekKind() != '[' {
+		return nil
+	}
+	if _, err := d.ReadToken(); err != nil {
 		return nil
 	}
 	items := []json.RawMessage{}
-	i = skipSpace(data, i+1)
-	if data[i] == ']' {
-		return items
-	}
-	for {
-		end := skipValue(data, i)
-		items = append(items, data[i:end:end])
-		i = skipSpace(data, end)
-		if data[i] == ']' {
-			return items
+	for d.PeekKind() != ']' {
+		v, err := d.ReadValue()
+		if err != nil {
+			return nil
 		}
-		i = skipSpace(data, i+1)
+		end := int(d.InputOffset())
+		items = append(items, data[end-len(v):end:end])
 	}
+	return items
 }
 
 // encodeObject writes t as a JSON object. Members are written in the order

@@ -7,10 +7,10 @@ import (
 	"strings"
 )
 
-// MaxSignatureHeaderSize is the longest Signature header
+// MaxSignatureHeaderBytes is the longest Signature header
 // [ParseSignatureHeader] accepts: 8 KiB, several times what a 4096-bit RSA
 // signature with a long key id needs.
-const MaxSignatureHeaderSize = 8 << 10
+const MaxSignatureHeaderBytes = 8 << 10
 
 // maxCoveredHeaders caps the "headers" list of a signature.
 const maxCoveredHeaders = 64
@@ -106,71 +106,41 @@ func (p *SignatureParams) String() string {
 // optional whitespace around commas and equals signs, quoted strings with
 // backslash escapes (so a key id may hold a comma), parameter names in any
 // case and order, empty list elements. Unknown parameters are ignored. It
-// fails with a *[SignatureError] wrapping [ErrMalformedSignature] when the
-// value is longer than [MaxSignatureHeaderSize], a parameter repeats, keyId
+// fails with a *[SignatureError] of reason [SignatureMalformed] when the
+// value is longer than [MaxSignatureHeaderBytes], a parameter repeats, keyId
 // or signature is missing or empty, the signature is not base64, created or
 // expires is not a positive integer, or headers is empty or lists more
 // than 64 names.
+//
+// [Verifier.Verify] calls it; it is exported for hosts that need a
+// request's key id or covered headers before, or without, verifying it
+// (to refuse a blocked domain before fetching its key, or to log what a
+// peer signs), and for tools such as examples/sigcheck.
 func ParseSignatureHeader(value string) (*SignatureParams, error) {
 	p, err := parseSignatureHeader(value)
 	if err != nil {
-		return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Reason: err.Error(), Err: ErrMalformedSignature}
+		return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Detail: err.Error(), Reason: SignatureMalformed}
 	}
 	return p, nil
 }
 
 func parseSignatureHeader(s string) (*SignatureParams, error) {
 	p := new(SignatureParams)
-	if len(s) > MaxSignatureHeaderSize {
-		return p, fmt.Errorf("header longer than %d bytes", MaxSignatureHeaderSize)
+	if len(s) > MaxSignatureHeaderBytes {
+		return p, fmt.Errorf("header longer than %d bytes", MaxSignatureHeaderBytes)
 	}
 	seen := make(map[string]bool, 6)
 	var sig string
 	haveSig := false
-	i := 0
-	for {
-		i = skipOWS(s, i)
-		if i == len(s) {
+	for i := 0; ; {
+		name, value, next, err := nextParam(s, i)
+		if err != nil {
+			return p, err
+		}
+		if next < 0 {
 			break
 		}
-		if s[i] == ',' {
-			i++
-			continue
-		}
-		start := i
-		for i < len(s) && isTokenChar(s[i]) {
-			i++
-		}
-		if i == start {
-			return p, fmt.Errorf("unexpected %q at offset %d", s[i], i)
-		}
-		name := strings.ToLower(s[start:i])
-		i = skipOWS(s, i)
-		if i == len(s) || s[i] != '=' {
-			return p, fmt.Errorf("parameter %q has no value", name)
-		}
-		i = skipOWS(s, i+1)
-		var value string
-		if i < len(s) && s[i] == '"' {
-			v, next, err := readQuoted(s, i)
-			if err != nil {
-				return p, fmt.Errorf("parameter %q: %w", name, err)
-			}
-			value, i = v, next
-		} else {
-			start := i
-			for i < len(s) && isTokenChar(s[i]) {
-				i++
-			}
-			if i == start {
-				return p, fmt.Errorf("parameter %q has an empty value", name)
-			}
-			value = s[start:i]
-		}
-		i = skipOWS(s, i)
-		if i < len(s) && s[i] != ',' {
-			return p, fmt.Errorf("unexpected %q after parameter %q", s[i], name)
-		}
+		i = next
 		switch name {
 		case "keyid", "algorithm", "headers", "signature", "created", "expires":
 			if seen[name] {
@@ -180,32 +150,12 @@ func parseSignatureHeader(s string) (*SignatureParams, error) {
 		default:
 			continue // unknown parameters are ignored, as the draft says
 		}
-		switch name {
-		case "keyid":
-			p.KeyID = value
-		case "algorithm":
-			p.Algorithm = strings.ToLower(value)
-		case "headers":
-			h := strings.Fields(strings.ToLower(value))
-			if len(h) == 0 {
-				return p, fmt.Errorf("empty headers parameter")
-			}
-			if len(h) > maxCoveredHeaders {
-				return p, fmt.Errorf("headers parameter lists more than %d names", maxCoveredHeaders)
-			}
-			p.Headers = h
-		case "signature":
+		if name == "signature" {
 			sig, haveSig = value, true
-		case "created", "expires":
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil || n <= 0 || value[0] == '+' {
-				return p, fmt.Errorf("parameter %q is not a positive integer", name)
-			}
-			if name == "created" {
-				p.Created = n
-			} else {
-				p.Expires = n
-			}
+			continue
+		}
+		if err := p.set(name, value); err != nil {
+			return p, err
 		}
 	}
 	if p.KeyID == "" {
@@ -224,6 +174,84 @@ func parseSignatureHeader(s string) (*SignatureParams, error) {
 	}
 	p.Signature = b
 	return p, nil
+}
+
+// nextParam reads the parameter at or after s[i], skipping empty list
+// elements, and returns its lower-cased name, its value (unquoted) and the
+// offset after it; next is -1 at the end of s.
+func nextParam(s string, i int) (name, value string, next int, err error) {
+	for {
+		i = skipOWS(s, i)
+		if i == len(s) {
+			return "", "", -1, nil
+		}
+		if s[i] != ',' {
+			break
+		}
+		i++
+	}
+	start := i
+	for i < len(s) && isTokenChar(s[i]) {
+		i++
+	}
+	if i == start {
+		return "", "", 0, fmt.Errorf("unexpected %q at offset %d", s[i], i)
+	}
+	name = strings.ToLower(s[start:i])
+	i = skipOWS(s, i)
+	if i == len(s) || s[i] != '=' {
+		return "", "", 0, fmt.Errorf("parameter %q has no value", name)
+	}
+	i = skipOWS(s, i+1)
+	if i < len(s) && s[i] == '"' {
+		if value, i, err = readQuoted(s, i); err != nil {
+			return "", "", 0, fmt.Errorf("parameter %q: %w", name, err)
+		}
+	} else {
+		start := i
+		for i < len(s) && isTokenChar(s[i]) {
+			i++
+		}
+		if i == start {
+			return "", "", 0, fmt.Errorf("parameter %q has an empty value", name)
+		}
+		value = s[start:i]
+	}
+	i = skipOWS(s, i)
+	if i < len(s) && s[i] != ',' {
+		return "", "", 0, fmt.Errorf("unexpected %q after parameter %q", s[i], name)
+	}
+	return name, value, i, nil
+}
+
+// set sets the known parameter name (but signature) from value.
+func (p *SignatureParams) set(name, value string) error {
+	switch name {
+	case "keyid":
+		p.KeyID = value
+	case "algorithm":
+		p.Algorithm = strings.ToLower(value)
+	case "headers":
+		h := strings.Fields(strings.ToLower(value))
+		if len(h) == 0 {
+			return fmt.Errorf("empty headers parameter")
+		}
+		if len(h) > maxCoveredHeaders {
+			return fmt.Errorf("headers parameter lists more than %d names", maxCoveredHeaders)
+		}
+		p.Headers = h
+	case "created", "expires":
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || n <= 0 || value[0] == '+' {
+			return fmt.Errorf("parameter %q is not a positive integer", name)
+		}
+		if name == "created" {
+			p.Created = n
+		} else {
+			p.Expires = n
+		}
+	}
+	return nil
 }
 
 func skipOWS(s string, i int) int {

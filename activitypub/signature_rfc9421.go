@@ -78,8 +78,8 @@ func parseMessageSignatures(r *http.Request) ([]*msgSig, error) {
 		for _, v := range vs {
 			n += len(v)
 		}
-		if n > MaxSignatureHeaderSize {
-			return nil, fmt.Errorf("signature fields longer than %d bytes", MaxSignatureHeaderSize)
+		if n > MaxSignatureHeaderBytes {
+			return nil, fmt.Errorf("signature fields longer than %d bytes", MaxSignatureHeaderBytes)
 		}
 	}
 	in, err := httpsfv.UnmarshalDictionary(inputs)
@@ -190,11 +190,11 @@ func (s *msgSig) covers(name string) bool { return contains(s.components, name) 
 // furthest is reported.
 func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []byte) (*Verified, error) {
 	if len(r.Header.Values("Signature")) == 0 {
-		return nil, &SignatureError{Scheme: SchemeRFC9421, Reason: "Signature-Input without Signature", Err: ErrMalformedSignature}
+		return nil, &SignatureError{Scheme: SchemeRFC9421, Detail: "Signature-Input without Signature", Reason: SignatureMalformed}
 	}
 	sigs, err := parseMessageSignatures(r)
 	if err != nil {
-		return nil, &SignatureError{Scheme: SchemeRFC9421, Reason: err.Error(), Err: ErrMalformedSignature}
+		return nil, &SignatureError{Scheme: SchemeRFC9421, Detail: err.Error(), Reason: SignatureMalformed}
 	}
 	var best *SignatureError
 	bestStage := -1
@@ -205,7 +205,7 @@ func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []by
 		}
 		if s.err != nil {
 			if bestStage < stageParse {
-				best, bestStage = &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Reason: s.err.Error(), Err: ErrMalformedSignature}, stageParse
+				best, bestStage = &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Detail: s.err.Error(), Reason: SignatureMalformed}, stageParse
 			}
 			continue
 		}
@@ -221,7 +221,7 @@ func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []by
 		}
 	}
 	if len(sigs) > 1 {
-		best.Reason = fmt.Sprintf("none of %d signatures verifies; %s: %s", len(sigs), best.Label, best.Reason)
+		best.Detail = fmt.Sprintf("none of %d signatures verifies; %s: %s", len(sigs), best.Label, best.Detail)
 	}
 	return nil, best
 }
@@ -229,37 +229,16 @@ func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []by
 // verifyLabel checks one signature, in the order of [Verifier.Verify],
 // and returns how far it got.
 func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte, s *msgSig) (*Verified, int, *SignatureError) {
-	fail := func(stage int, sentinel error, format string, args ...any) (*Verified, int, *SignatureError) {
-		return nil, stage, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Reason: fmt.Sprintf(format, args...), Err: sentinel}
+	fail := func(stage int, reason SignatureReason, format string, args ...any) (*Verified, int, *SignatureError) {
+		return nil, stage, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Detail: fmt.Sprintf(format, args...), Reason: reason}
 	}
 	switch s.alg {
 	case "", AlgorithmRSAv15SHA256, AlgorithmRSAPSSSHA512, AlgorithmEd25519:
 	default:
-		return fail(stageAlgorithm, ErrUnsupportedAlgorithm, "alg %q", s.alg)
+		return fail(stageAlgorithm, SignatureAlgorithm, "alg %q", s.alg)
 	}
-	for _, c := range s.components {
-		if strings.HasPrefix(c, "@") {
-			if !derivedComponent[c] {
-				return fail(stageCoverage, ErrMissingCoverage, "derived component %q is not supported", c)
-			}
-			continue
-		}
-		if _, ok := headerValue(r, c); !ok {
-			return fail(stageCoverage, ErrMissingCoverage, "covered field %q is absent", c)
-		}
-	}
-	switch {
-	case !s.covers("@method"):
-		return fail(stageCoverage, ErrMissingCoverage, "@method is not covered")
-	case !s.covers("@target-uri") && !s.covers("@path"):
-		return fail(stageCoverage, ErrMissingCoverage, "neither @target-uri nor @path is covered")
-	case !s.covers("@authority") && !s.covers("@target-uri"):
-		// @target-uri holds the authority; @path does not.
-		return fail(stageCoverage, ErrMissingCoverage, "neither @authority nor @target-uri is covered")
-	case s.created == 0 && !s.covers("date"):
-		return fail(stageCoverage, ErrMissingCoverage, "no created parameter and date is not covered")
-	case r.Method == http.MethodPost && !s.covers("content-digest"):
-		return fail(stageCoverage, ErrMissingCoverage, "content-digest is not covered on a POST request")
+	if detail := s.checkCoverage(r); detail != "" {
+		return fail(stageCoverage, SignatureCoverage, "%s", detail)
 	}
 
 	var created time.Time
@@ -269,7 +248,7 @@ func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte
 		date, _ := headerValue(r, "date")
 		t, err := http.ParseTime(date)
 		if err != nil {
-			return fail(stageTime, ErrInvalidDate, "Date %q", date)
+			return fail(stageTime, SignatureDate, "Date %q", date)
 		}
 		created = t
 	}
@@ -283,25 +262,32 @@ func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte
 	}
 	if s.covers("content-digest") {
 		if reason := checkContentDigest(r.Header.Values("Content-Digest"), body); reason != "" {
-			return fail(stageDigest, ErrDigestMismatch, "%s", reason)
+			return fail(stageDigest, SignatureDigest, "%s", reason)
 		}
 	}
 
 	if v.Keys == nil {
-		return fail(stageKey, ErrKeyUnavailable, "no KeyResolver configured")
+		return fail(stageKey, SignatureKeyUnavailable, "no KeyResolver configured")
 	}
 	bases, err := signatureBases(r, s)
 	if err != nil {
-		return fail(stageCoverage, ErrMissingCoverage, "%v", err)
+		return fail(stageCoverage, SignatureCoverage, "%v", err)
 	}
+	return v.verifyLabelKey(ctx, body, s, bases)
+}
+
+// verifyLabelKey resolves the key of s and checks s over bases with it;
+// when it does not verify, it resolves the key once more with refresh set
+// and checks again.
+func (v *Verifier) verifyLabelKey(ctx context.Context, body []byte, s *msgSig, bases [][]byte) (*Verified, int, *SignatureError) {
 	refreshed := false
 	for {
 		key, pub, serr := v.resolve(ctx, s.keyID, refreshed)
 		if serr != nil {
 			serr.Scheme, serr.Label, serr.Covered = SchemeRFC9421, s.label, s.components
-			if refreshed && serr.Err == ErrKeyUnavailable {
-				serr.Reason = "signature did not verify, and fetching the key again failed"
-				serr.Err = ErrBadSignature
+			if refreshed && serr.Reason == SignatureKeyUnavailable {
+				serr.Detail = "signature did not verify, and fetching the key again failed"
+				serr.Reason = SignatureMismatch
 				return nil, stageSignature, serr
 			}
 			return nil, stageKey, serr
@@ -320,14 +306,44 @@ func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte
 				Body:      body,
 			}, stageSignature, nil
 		}
-		if errors.Is(verr, ErrUnsupportedAlgorithm) {
-			return fail(stageSignature, ErrUnsupportedAlgorithm, "%v", verr)
+		if errors.Is(verr, SignatureAlgorithm) {
+			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Detail: verr.Error(), Reason: SignatureAlgorithm}
 		}
 		if refreshed {
-			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Err: ErrBadSignature, Cause: verr}
+			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Reason: SignatureMismatch, Cause: verr}
 		}
 		refreshed = true
 	}
+}
+
+// checkCoverage returns why s does not cover what an RFC 9421 signature
+// must (see [Verifier.Verify]), or "".
+func (s *msgSig) checkCoverage(r *http.Request) string {
+	for _, c := range s.components {
+		if strings.HasPrefix(c, "@") {
+			if !derivedComponent[c] {
+				return fmt.Sprintf("derived component %q is not supported", c)
+			}
+			continue
+		}
+		if _, ok := headerValue(r, c); !ok {
+			return fmt.Sprintf("covered field %q is absent", c)
+		}
+	}
+	switch {
+	case !s.covers("@method"):
+		return "@method is not covered"
+	case !s.covers("@target-uri") && !s.covers("@path"):
+		return "neither @target-uri nor @path is covered"
+	case !s.covers("@authority") && !s.covers("@target-uri"):
+		// @target-uri holds the authority; @path does not.
+		return "neither @authority nor @target-uri is covered"
+	case s.created == 0 && !s.covers("date"):
+		return "no created parameter and date is not covered"
+	case r.Method == http.MethodPost && !s.covers("content-digest"):
+		return "content-digest is not covered on a POST request"
+	}
+	return ""
 }
 
 // derivedComponent lists the derived components fediport computes.
@@ -450,7 +466,7 @@ func verifyMessageSignature(pub crypto.PublicKey, alg string, bases [][]byte, si
 		}
 	}
 	if len(algs) == 0 {
-		return "", fmt.Errorf("%w: alg %q with a key of type %T", ErrUnsupportedAlgorithm, alg, pub)
+		return "", fmt.Errorf("%w: alg %q with a key of type %T", SignatureAlgorithm, alg, pub)
 	}
 	for _, a := range algs {
 		for _, base := range bases {
@@ -549,7 +565,7 @@ func (s *Signer) signRFC9421(r *http.Request, body []byte, host string, now time
 	il := httpsfv.InnerList{Items: items, Params: params}
 	paramsValue, err := httpsfv.Marshal(httpsfv.List{il})
 	if err != nil {
-		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Reason: "key id cannot be a structured string", Err: ErrInvalidKey, Cause: err}
+		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "key id cannot be a structured string", Reason: SignatureInvalidKey, Cause: err}
 	}
 	scheme, target := "https", "/"
 	if r.URL != nil {
@@ -561,7 +577,7 @@ func (s *Signer) signRFC9421(r *http.Request, body []byte, host string, now time
 	view := &http.Request{Method: method, Host: host, Header: h}
 	base, err := signatureBase(method, scheme, host, target, view, components, paramsValue)
 	if err != nil {
-		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Reason: "building the signature base", Err: ErrMalformedSignature, Cause: err}
+		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "building the signature base", Reason: SignatureMalformed, Cause: err}
 	}
 	var sig []byte
 	switch alg {
@@ -575,7 +591,7 @@ func (s *Signer) signRFC9421(r *http.Request, body []byte, host string, now time
 		sig = ed25519.Sign(s.Key.(ed25519.PrivateKey), base)
 	}
 	if err != nil {
-		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Reason: "signing failed", Err: ErrInvalidKey, Cause: err}
+		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "signing failed", Reason: SignatureInvalidKey, Cause: err}
 	}
 	h.Set("Signature-Input", "sig1="+paramsValue)
 	h.Set("Signature", "sig1=:"+base64.StdEncoding.EncodeToString(sig)+":")
@@ -597,5 +613,5 @@ func (s *Signer) rfc9421Algorithm() (string, error) {
 			return AlgorithmEd25519, nil
 		}
 	}
-	return "", &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Reason: fmt.Sprintf("algorithm %q with a key of type %T", s.Algorithm, s.Key), Err: ErrUnsupportedAlgorithm}
+	return "", &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: fmt.Sprintf("algorithm %q with a key of type %T", s.Algorithm, s.Key), Reason: SignatureInvalidKey}
 }

@@ -104,75 +104,75 @@ func TestRFC9421Refusals(t *testing.T) {
 		tamper   func(t *testing.T, req *http.Request)
 		want     error
 	}{
-		{name: "method changed", tamper: func(t *testing.T, req *http.Request) { req.Method = http.MethodPut }, want: activitypub.ErrBadSignature},
-		{name: "path changed", tamper: func(t *testing.T, req *http.Request) { req.URL.Path = "/users/carol/inbox" }, want: activitypub.ErrBadSignature},
-		{name: "query changed", tamper: func(t *testing.T, req *http.Request) { req.URL.RawQuery = "x=2" }, want: activitypub.ErrBadSignature},
-		{name: "authority changed", tamper: func(t *testing.T, req *http.Request) { req.Host = "other.example" }, want: activitypub.ErrBadSignature},
-		{name: "content-type changed", tamper: func(t *testing.T, req *http.Request) { req.Header.Set("Content-Type", "text/plain") }, want: activitypub.ErrBadSignature},
+		{name: "method changed", tamper: func(t *testing.T, req *http.Request) { req.Method = http.MethodPut }, want: activitypub.SignatureMismatch},
+		{name: "path changed", tamper: func(t *testing.T, req *http.Request) { req.URL.Path = "/users/carol/inbox" }, want: activitypub.SignatureMismatch},
+		{name: "query changed", tamper: func(t *testing.T, req *http.Request) { req.URL.RawQuery = "x=2" }, want: activitypub.SignatureMismatch},
+		{name: "authority changed", tamper: func(t *testing.T, req *http.Request) { req.Host = "other.example" }, want: activitypub.SignatureMismatch},
+		{name: "content-type changed", tamper: func(t *testing.T, req *http.Request) { req.Header.Set("Content-Type", "text/plain") }, want: activitypub.SignatureMismatch},
 		{name: "date changed", tamper: func(t *testing.T, req *http.Request) {
 			req.Header.Set("Date", testNow.Add(time.Minute).Format(http.TimeFormat))
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 		{name: "body changed", tamper: func(t *testing.T, req *http.Request) {
 			setBody(req, strings.Replace(moveBody, "new.example", "evil.example", 1))
-		}, want: activitypub.ErrDigestMismatch},
+		}, want: activitypub.SignatureDigest},
 		{name: "body and digest changed", tamper: func(t *testing.T, req *http.Request) {
 			body := strings.Replace(moveBody, "new.example", "evil.example", 1)
 			setBody(req, body)
 			sum := sha512.Sum512([]byte(body))
 			req.Header.Set("Content-Digest", "sha-512=:"+base64.StdEncoding.EncodeToString(sum[:])+":")
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 		{name: "created changed", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, fmt.Sprintf("created=%d", testNow.Unix()), fmt.Sprintf("created=%d", testNow.Unix()+1))
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 		{name: "created too old", verifier: func(v *activitypub.Verifier, _ *staticKeys) {
 			v.Now = fixedClock(testNow.Add(time.Hour + 6*time.Minute))
-		}, want: activitypub.ErrDateSkew},
+		}, want: activitypub.SignatureStale},
 		{name: "created too far ahead", verifier: func(v *activitypub.Verifier, _ *staticKeys) {
 			v.Now = fixedClock(testNow.Add(-time.Hour - time.Minute))
-		}, want: activitypub.ErrDateSkew},
+		}, want: activitypub.SignatureStale},
 		{name: "alg changed to another RSA alg", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `alg="rsa-v1_5-sha256"`, `alg="rsa-pss-sha512"`)
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 		{name: "alg not supported", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `alg="rsa-v1_5-sha256"`, `alg="hmac-sha256"`)
-		}, want: activitypub.ErrUnsupportedAlgorithm},
+		}, want: activitypub.SignatureAlgorithm},
 		{name: "alg for another key type", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `alg="rsa-v1_5-sha256"`, `alg="ed25519"`)
-		}, want: activitypub.ErrUnsupportedAlgorithm},
+		}, want: activitypub.SignatureAlgorithm},
 		{name: "@path without @authority", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, ` "@authority"`, "")
 			editInput(t, req, `"@target-uri"`, `"@path"`)
-		}, want: activitypub.ErrMissingCoverage},
+		}, want: activitypub.SignatureCoverage},
 		{name: "@method not covered", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `"@method" `, "")
-		}, want: activitypub.ErrMissingCoverage},
+		}, want: activitypub.SignatureCoverage},
 		{name: "no target covered", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, ` "@target-uri"`, "")
-		}, want: activitypub.ErrMissingCoverage},
+		}, want: activitypub.SignatureCoverage},
 		{name: "content-digest not covered on POST", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, ` "content-digest"`, "")
-		}, want: activitypub.ErrMissingCoverage},
-		{name: "covered field removed", tamper: func(t *testing.T, req *http.Request) { req.Header.Del("Content-Type") }, want: activitypub.ErrMissingCoverage},
+		}, want: activitypub.SignatureCoverage},
+		{name: "covered field removed", tamper: func(t *testing.T, req *http.Request) { req.Header.Del("Content-Type") }, want: activitypub.SignatureCoverage},
 		{name: "unsupported derived component", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `"@method"`, `"@method" "@query-param"`)
-		}, want: activitypub.ErrMissingCoverage},
+		}, want: activitypub.SignatureCoverage},
 		{name: "component parameters", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `"date"`, `"date";sf`)
-		}, want: activitypub.ErrMalformedSignature},
+		}, want: activitypub.SignatureMalformed},
 		{name: "no keyid", tamper: func(t *testing.T, req *http.Request) {
 			editInput(t, req, `;keyid="`+testKeyID+`"`, "")
-		}, want: activitypub.ErrMalformedSignature},
+		}, want: activitypub.SignatureMalformed},
 		{name: "signature-input not structured", tamper: func(t *testing.T, req *http.Request) {
 			req.Header.Set("Signature-Input", `sig1=("@method" `)
-		}, want: activitypub.ErrMalformedSignature},
+		}, want: activitypub.SignatureMalformed},
 		{name: "signature for another label", tamper: func(t *testing.T, req *http.Request) {
 			req.Header.Set("Signature", strings.Replace(req.Header.Get("Signature"), "sig1=", "sig2=", 1))
-		}, want: activitypub.ErrMalformedSignature},
-		{name: "no Signature field", tamper: func(t *testing.T, req *http.Request) { req.Header.Del("Signature") }, want: activitypub.ErrMalformedSignature},
+		}, want: activitypub.SignatureMalformed},
+		{name: "no Signature field", tamper: func(t *testing.T, req *http.Request) { req.Header.Del("Signature") }, want: activitypub.SignatureMalformed},
 		{name: "key unknown", verifier: func(_ *activitypub.Verifier, keys *staticKeys) { delete(keys.keys, testKeyID) }, want: activitypub.ErrKeyUnavailable},
 		{name: "signed with another key", verifier: func(_ *activitypub.Verifier, keys *staticKeys) {
 			keys.keys[testKeyID] = publicKey(t, testKeyID, testActor, testRSAKey(t, 1))
-		}, want: activitypub.ErrBadSignature},
+		}, want: activitypub.SignatureMismatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -189,7 +189,7 @@ func TestRFC9421Refusals(t *testing.T) {
 			}
 			send(t, req)
 			got, _, err := srv.result()
-			if !errors.Is(err, tc.want) {
+			if !hasReason(err, tc.want) {
 				t.Fatalf("Verify = %+v, %v; want error %v", got, err, tc.want)
 			}
 			var se *activitypub.SignatureError
@@ -238,7 +238,7 @@ func TestRFC9421Labels(t *testing.T) {
 		{
 			name: "none verifies, the furthest reported",
 			keys: map[string]*activitypub.PublicKey{edKeyID: publicKey(t, edKeyID, testActor, testEd25519KeyOther())},
-			want: activitypub.ErrBadSignature, wantLabel: "ed",
+			want: activitypub.SignatureMismatch, wantLabel: "ed",
 		},
 	}
 	for _, tc := range tests {
@@ -249,7 +249,7 @@ func TestRFC9421Labels(t *testing.T) {
 			v := &activitypub.Verifier{Keys: &staticKeys{keys: tc.keys}, Now: fixedClock(testNow)}
 			req.Body = readCloser(moveBody)
 			got, err := v.Verify(context.Background(), req)
-			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			if !hasReason(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Fatalf("Verify = %v, want %v", err, tc.want)
 			}
 			if tc.want != nil {
@@ -286,9 +286,9 @@ func TestRFC9421ContentDigest(t *testing.T) {
 	}{
 		{name: "sha-256", digest: func(d string) string { return d }},
 		{name: "sha-256 and sha-512", digest: func(d string) string { return d + ", " + good512 }},
-		{name: "sha-512 wrong", digest: func(d string) string { return d + ", " + bad512 }, want: activitypub.ErrDigestMismatch},
-		{name: "unknown algorithm only", digest: func(string) string { return "md5=:AAAA:" }, want: activitypub.ErrDigestMismatch},
-		{name: "not a dictionary", digest: func(string) string { return "sha-256=AAAA" }, want: activitypub.ErrDigestMismatch},
+		{name: "sha-512 wrong", digest: func(d string) string { return d + ", " + bad512 }, want: activitypub.SignatureDigest},
+		{name: "unknown algorithm only", digest: func(string) string { return "md5=:AAAA:" }, want: activitypub.SignatureDigest},
+		{name: "not a dictionary", digest: func(string) string { return "sha-256=AAAA" }, want: activitypub.SignatureDigest},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -300,7 +300,7 @@ func TestRFC9421ContentDigest(t *testing.T) {
 			// A changed Content-Digest that still matches fails the
 			// signature, since the field is signed.
 			if tc.want == nil {
-				if tc.name != "sha-256" && !errors.Is(err, activitypub.ErrBadSignature) {
+				if tc.name != "sha-256" && !hasReason(err, activitypub.SignatureMismatch) {
 					t.Fatalf("Verify = %v, want the digest accepted and the signature refused", err)
 				}
 				if tc.name == "sha-256" && err != nil {
@@ -308,7 +308,7 @@ func TestRFC9421ContentDigest(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, tc.want) {
+			if !hasReason(err, tc.want) {
 				t.Fatalf("Verify = %v, want %v", err, tc.want)
 			}
 		})
@@ -339,8 +339,8 @@ func TestRFC9421ExpiresKeepsMaxAge(t *testing.T) {
 		want  error
 	}{
 		{name: "half an hour later", later: 30 * time.Minute},
-		{name: "10 hours later, before expires", later: 10 * time.Hour, want: activitypub.ErrDateSkew},
-		{name: "13 hours later, past expires", later: 13 * time.Hour, want: activitypub.ErrDateSkew},
+		{name: "10 hours later, before expires", later: 10 * time.Hour, want: activitypub.SignatureStale},
+		{name: "13 hours later, past expires", later: 13 * time.Hour, want: activitypub.SignatureStale},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -354,7 +354,7 @@ func TestRFC9421ExpiresKeepsMaxAge(t *testing.T) {
 			req.Header.Set("Signature", "sig1=:"+base64.StdEncoding.EncodeToString(sig)+":")
 			v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow.Add(tc.later))}
 			got, err := v.Verify(context.Background(), req)
-			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			if !hasReason(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Fatalf("Verify = %v, want %v", err, tc.want)
 			}
 			if tc.want == nil && (got.Nonce != "n-1" || got.Tag != "fediport" || got.Algorithm != activitypub.AlgorithmEd25519) {
@@ -375,8 +375,8 @@ func TestRFC9421LabelsBoundKeyLookups(t *testing.T) {
 	keys := &staticKeys{keys: map[string]*activitypub.PublicKey{testKeyID: publicKey(t, testKeyID, testActor, testRSAKey(t, 1))}}
 	v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow)}
 	req.Body = readCloser(moveBody)
-	if _, err := v.Verify(context.Background(), req); !errors.Is(err, activitypub.ErrBadSignature) {
-		t.Fatalf("Verify = %v, want ErrBadSignature", err)
+	if _, err := v.Verify(context.Background(), req); !hasReason(err, activitypub.SignatureMismatch) {
+		t.Fatalf("Verify = %v, want SignatureMismatch", err)
 	}
 	if n := keys.calls.Load(); n != 4 {
 		t.Errorf("%d key lookups for 6 signatures, want 4 (2 signatures, each refreshed once)", n)
@@ -405,7 +405,7 @@ func TestRFC9421MinimalCoverage(t *testing.T) {
 		want error
 	}{
 		{name: "as signed", host: "new.example"},
-		{name: "another host", host: "evil.example", want: activitypub.ErrBadSignature},
+		{name: "another host", host: "evil.example", want: activitypub.SignatureMismatch},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest(http.MethodPost, "https://"+tc.host+"/users/bob/inbox", strings.NewReader(moveBody))
@@ -416,7 +416,7 @@ func TestRFC9421MinimalCoverage(t *testing.T) {
 			req.Header.Set("Signature-Input", "sig1="+params)
 			req.Header.Set("Signature", "sig1=:"+sig+":")
 			v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow)}
-			if _, err := v.Verify(context.Background(), req); !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			if _, err := v.Verify(context.Background(), req); !hasReason(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Fatalf("Verify = %v, want %v", err, tc.want)
 			}
 		})
@@ -434,7 +434,7 @@ func TestRFC9421LabelLimit(t *testing.T) {
 		want   error
 	}{
 		{labels: 8},
-		{labels: 9, want: activitypub.ErrMalformedSignature},
+		{labels: 9, want: activitypub.SignatureMalformed},
 	} {
 		t.Run(fmt.Sprint(tc.labels), func(t *testing.T) {
 			t.Parallel()
@@ -442,7 +442,7 @@ func TestRFC9421LabelLimit(t *testing.T) {
 			repeatLabel(req, tc.labels)
 			req.Body = readCloser(moveBody)
 			v := &activitypub.Verifier{Keys: keys, Now: fixedClock(testNow)}
-			if _, err := v.Verify(context.Background(), req); !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			if _, err := v.Verify(context.Background(), req); !hasReason(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Fatalf("Verify with %d signatures = %v, want %v", tc.labels, err, tc.want)
 			}
 		})
@@ -496,8 +496,8 @@ func TestSignatureErrorCovered(t *testing.T) {
 		v := &activitypub.Verifier{Keys: wrong, Now: fixedClock(testNow)}
 		_, err := v.Verify(context.Background(), req)
 		var se *activitypub.SignatureError
-		if !errors.As(err, &se) || !errors.Is(err, activitypub.ErrBadSignature) {
-			t.Fatalf("%s: Verify = %v, want a *SignatureError for ErrBadSignature", tc.scheme, err)
+		if !errors.As(err, &se) || !hasReason(err, activitypub.SignatureMismatch) {
+			t.Fatalf("%s: Verify = %v, want a *SignatureError of reason SignatureMismatch", tc.scheme, err)
 		}
 		if se.Scheme != tc.scheme || strings.Join(se.Covered, " ") != strings.Join(tc.covered, " ") {
 			t.Errorf("%s: error names scheme %q covering %q, want %q", tc.scheme, se.Scheme, se.Covered, tc.covered)

@@ -16,7 +16,9 @@ import (
 )
 
 // AcceptActivityJSON is the Accept header fediport sends when fetching
-// ActivityPub documents, the one Mastodon sends.
+// ActivityPub documents, the one Mastodon sends. It is exported for hosts
+// that fetch with their own HTTP client, as [ContentTypeActivityJSON] is
+// for those that post.
 const AcceptActivityJSON = `application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
 
 // ContentTypeActivityJSON is the Content-Type [Signer.Sign] sets on a
@@ -83,44 +85,24 @@ type Signer struct {
 // algorithm parameter written is "rsa-sha256" for RSA keys, as Mastodon
 // writes it, and "hs2019" for Ed25519 keys; the signature itself is made
 // by go-fed/httpsig. RFC 9421 signatures are made with the standard
-// library. Errors wrap [ErrInvalidKey] for an unusable key or id,
-// [ErrUnsupportedScheme] for an unknown Scheme and
-// [ErrUnsupportedAlgorithm] for an Algorithm that does not suit the key.
+// library. Errors are *[SignatureError]s wrapping [ErrInvalidKey], with
+// reason [SignatureInvalidKey] for an unusable key or id or an Algorithm
+// that does not suit the key, and [SignatureScheme] for an unknown
+// Scheme.
 func (s *Signer) Sign(r *http.Request, body []byte) error {
 	switch s.Scheme {
 	case "", SchemeCavage, SchemeRFC9421:
 	default:
-		return &SignatureError{Scheme: s.Scheme, KeyID: s.KeyID, Reason: fmt.Sprintf("scheme %q", s.Scheme), Err: ErrUnsupportedScheme}
+		return &SignatureError{Scheme: s.Scheme, KeyID: s.KeyID, Detail: fmt.Sprintf("scheme %q", s.Scheme), Reason: SignatureScheme}
 	}
-	var algo httpsig.Algorithm
-	label := AlgorithmHS2019
-	switch s.Key.(type) {
-	case *rsa.PrivateKey:
-		algo, label = httpsig.RSA_SHA256, AlgorithmRSASHA256
-	case ed25519.PrivateKey:
-		algo = httpsig.ED25519
-	default:
-		return &SignatureError{KeyID: s.KeyID, Reason: fmt.Sprintf("key of type %T", s.Key), Err: ErrInvalidKey}
+	algo, label, err := s.cavageAlgorithm()
+	if err != nil {
+		return err
 	}
-	if s.KeyID == "" || strings.ContainsAny(s.KeyID, "\"\\,") || strings.IndexFunc(s.KeyID, isCtlOrSpace) >= 0 {
-		return &SignatureError{KeyID: s.KeyID, Reason: "key id empty or not a URL", Err: ErrInvalidKey}
+	host, err := s.signedHost(r)
+	if err != nil {
+		return err
 	}
-	host := r.Host
-	if host == "" && r.URL != nil {
-		host = r.URL.Host
-	}
-	if strings.IndexFunc(host, func(r rune) bool { return r >= 0x80 }) >= 0 {
-		// Go's transport sends an internationalised host in punycode.
-		ascii, err := asciiHost(host)
-		if err != nil {
-			return &SignatureError{KeyID: s.KeyID, Reason: "request host is not a valid domain", Err: ErrMalformedSignature, Cause: err}
-		}
-		host = ascii
-	}
-	if host == "" {
-		return &SignatureError{KeyID: s.KeyID, Reason: "request has no host", Err: ErrMalformedSignature}
-	}
-
 	h := r.Header
 	if h == nil {
 		h = make(http.Header)
@@ -133,8 +115,54 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	if s.Scheme == SchemeRFC9421 {
 		return s.signRFC9421(r, body, host, now())
 	}
+	return s.signCavage(r, body, host, algo, label, now())
+}
+
+// cavageAlgorithm checks the Signer's key and key id, and returns go-fed's
+// algorithm for the key and the algorithm parameter Mastodon writes.
+func (s *Signer) cavageAlgorithm() (httpsig.Algorithm, string, error) {
+	var algo httpsig.Algorithm
+	label := AlgorithmHS2019
+	switch s.Key.(type) {
+	case *rsa.PrivateKey:
+		algo, label = httpsig.RSA_SHA256, AlgorithmRSASHA256
+	case ed25519.PrivateKey:
+		algo = httpsig.ED25519
+	default:
+		return "", "", &SignatureError{KeyID: s.KeyID, Detail: fmt.Sprintf("key of type %T", s.Key), Reason: SignatureInvalidKey}
+	}
+	if s.KeyID == "" || strings.ContainsAny(s.KeyID, "\"\\,") || strings.IndexFunc(s.KeyID, isCtlOrSpace) >= 0 {
+		return "", "", &SignatureError{KeyID: s.KeyID, Detail: "key id empty or not a URL", Reason: SignatureInvalidKey}
+	}
+	return algo, label, nil
+}
+
+// signedHost returns the host the signature covers: r.Host, or r.URL.Host
+// when r.Host is empty, in the ASCII (punycode) form Go's transport sends.
+func (s *Signer) signedHost(r *http.Request) (string, error) {
+	host := r.Host
+	if host == "" && r.URL != nil {
+		host = r.URL.Host
+	}
+	if strings.IndexFunc(host, func(r rune) bool { return r >= 0x80 }) >= 0 {
+		// Go's transport sends an internationalised host in punycode.
+		ascii, err := asciiHost(host)
+		if err != nil {
+			return "", &SignatureError{KeyID: s.KeyID, Detail: "request host is not a valid domain", Reason: SignatureMalformed, Cause: err}
+		}
+		host = ascii
+	}
+	if host == "" {
+		return "", &SignatureError{KeyID: s.KeyID, Detail: "request has no host", Reason: SignatureMalformed}
+	}
+	return host, nil
+}
+
+// signCavage signs r with a draft-cavage signature made by go-fed/httpsig.
+func (s *Signer) signCavage(r *http.Request, body []byte, host string, algo httpsig.Algorithm, label string, now time.Time) error {
+	h := r.Header
 	covered := getSignedHeaders
-	if prepareHeaders(r, now()) {
+	if prepareHeaders(r, now) {
 		covered = postSignedHeaders
 		sum := sha256.Sum256(body)
 		h.Set("Digest", "SHA-256="+base64.StdEncoding.EncodeToString(sum[:]))
@@ -147,7 +175,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	// concurrent use: build one per request.
 	gs, got, err := httpsig.NewSigner([]httpsig.Algorithm{algo}, httpsig.DigestSha256, covered, httpsig.Signature, 0)
 	if err != nil || got != algo {
-		return &SignatureError{KeyID: s.KeyID, Reason: "go-fed/httpsig cannot sign with " + string(algo), Err: ErrInvalidKey, Cause: err}
+		return &SignatureError{KeyID: s.KeyID, Detail: "go-fed/httpsig cannot sign with " + string(algo), Reason: SignatureInvalidKey, Cause: err}
 	}
 	// go-fed signs r.URL.Path, which is decoded; sign the request target
 	// as it goes on the wire instead.
@@ -161,7 +189,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 	}
 	view := &http.Request{Method: method, URL: &url.URL{Path: target}, Header: h}
 	if err := gs.SignRequest(s.Key, s.KeyID, view, nil); err != nil {
-		return &SignatureError{KeyID: s.KeyID, Reason: "signing failed", Err: ErrInvalidKey, Cause: err}
+		return &SignatureError{KeyID: s.KeyID, Detail: "signing failed", Reason: SignatureInvalidKey, Cause: err}
 	}
 	// go-fed always writes algorithm="hs2019"; write what Mastodon does.
 	// The algorithm parameter is not part of the signed string.

@@ -31,9 +31,6 @@ const (
 	// signature's Date or (created) may be, and how long after (expires)
 	// it is still accepted.
 	DefaultMaxClockSkew = time.Hour
-	// DefaultMaxBody is the largest request body a [Verifier] reads:
-	// 1 MiB, Mastodon's inbox limit.
-	DefaultMaxBody = 1 << 20
 )
 
 // maxExpiryWindow caps how far after its creation an (expires) parameter
@@ -88,9 +85,9 @@ type Verifier struct {
 	// MaxSkew is how far ahead a signature may be dated; 0 means
 	// [DefaultMaxClockSkew].
 	MaxSkew time.Duration
-	// MaxBody is the largest body read, in bytes; 0 means
-	// [DefaultMaxBody].
-	MaxBody int64
+	// MaxBytes is the largest body read, in bytes; 0 means
+	// [DefaultMaxBytes] (1 MiB, Mastodon's inbox limit).
+	MaxBytes int64
 }
 
 // Verified describes a request whose signature verified.
@@ -123,36 +120,39 @@ type Verified struct {
 // a *[SignatureError] wrapping [ErrKeyOwner] when not.
 func (v *Verified) CheckActor(actor string) error {
 	if actor == "" || actor != v.Actor {
-		return &SignatureError{KeyID: v.KeyID, Reason: fmt.Sprintf("signed by %s, not %s", v.Actor, actor), Err: ErrKeyOwner}
+		return &SignatureError{KeyID: v.KeyID, Detail: fmt.Sprintf("signed by %s, not %s", v.Actor, actor), Reason: SignatureKeyOwner}
 	}
 	return nil
 }
 
 // Verify checks the HTTP signature of r, a request received by a server
 // (or built by hand), and returns who signed it. It reads the body (at
-// most MaxBody bytes) and leaves r.Body readable again.
+// most MaxBytes bytes) and leaves r.Body readable again.
 //
 // A request with a Signature-Input header is verified as RFC 9421 HTTP
 // Message Signatures, any other as draft-cavage; [Verified.Scheme] says
 // which. The checks, in order, each failing with a *[SignatureError]
-// wrapping its own sentinel:
+// whose Reason names it (the reason's sentinel in brackets):
 //
-//   - body size ([ErrBodyTooLarge]);
+//   - body size ([SignatureBodyTooLarge]: [ErrTooLarge]);
 //   - the signature fields: one Signature header for draft-cavage,
 //     Signature-Input and Signature as structured-field dictionaries
-//     (RFC 8941) for RFC 9421 ([ErrNoSignature], [ErrMalformedSignature]);
+//     (RFC 8941) for RFC 9421 ([SignatureAbsent]: [ErrNoSignature];
+//     [SignatureMalformed]: [ErrBadSignature]);
 //   - the algorithm: rsa-sha256 or hs2019 (absent meaning hs2019) for
 //     draft-cavage; rsa-v1_5-sha256, rsa-pss-sha512 or ed25519 for RFC
 //     9421, absent meaning what the key implies
-//     ([ErrUnsupportedAlgorithm]);
-//   - coverage ([ErrMissingCoverage]): for draft-cavage, (request-target),
+//     ([SignatureAlgorithm]: [ErrBadSignature]);
+//   - coverage ([SignatureCoverage]: [ErrBadSignature]): for draft-cavage,
+//     (request-target),
 //     host, date or (created), and digest on POST; for RFC 9421, @method,
 //     @target-uri or else @path and @authority (@target-uri holds the
 //     authority), a created parameter or date, and content-digest on
 //     POST; and, for both, presence of every covered header. Without the
 //     target and the host a signature would be valid at any inbox of any
 //     server;
-//   - the time window ([ErrInvalidDate], [ErrDateSkew]): the covered
+//   - the time window ([SignatureDate], [SignatureStale]: [ErrBadSignature]):
+//     the covered
 //     (created) or created parameter, or else the covered Date, at most
 //     MaxAge old and MaxSkew ahead, and a covered (expires) or expires
 //     parameter not passed. Both windows apply: an expiry does not lift
@@ -160,9 +160,10 @@ func (v *Verified) CheckActor(actor string) error {
 //     does not cover are ignored, as anyone could add them;
 //   - the body against the Digest's SHA-256 (draft-cavage) or every
 //     sha-256 and sha-512 of Content-Digest (RFC 9530), when covered
-//     ([ErrDigestMismatch]);
-//   - the key, from Keys ([ErrKeyUnavailable], [ErrKeyOwner]);
-//   - the signature itself ([ErrBadSignature]).
+//     ([SignatureDigest]: [ErrBadSignature]);
+//   - the key, from Keys ([SignatureKeyUnavailable]: [ErrKeyUnavailable];
+//     [SignatureKeyOwner]: [ErrKeyOwner]);
+//   - the signature itself ([SignatureMismatch]: [ErrBadSignature]).
 //
 // Only the last two cost a key lookup. When the signature does not
 // verify, the key is resolved once more with refresh set, and the
@@ -200,50 +201,30 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 	values := r.Header.Values("Signature")
 	switch len(values) {
 	case 0:
-		return nil, &SignatureError{Scheme: SchemeCavage, Err: ErrNoSignature}
+		return nil, &SignatureError{Scheme: SchemeCavage, Reason: SignatureAbsent}
 	case 1:
 	default:
-		return nil, &SignatureError{Scheme: SchemeCavage, Reason: "more than one Signature header", Err: ErrMalformedSignature}
+		return nil, &SignatureError{Scheme: SchemeCavage, Detail: "more than one Signature header", Reason: SignatureMalformed}
 	}
 	p, err := ParseSignatureHeader(values[0])
 	if err != nil {
 		return nil, err
 	}
 	covered := p.CoveredHeaders()
-	fail := func(sentinel error, format string, args ...any) (*Verified, error) {
-		return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Reason: fmt.Sprintf(format, args...), Err: sentinel}
+	fail := func(reason SignatureReason, format string, args ...any) (*Verified, error) {
+		return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Detail: fmt.Sprintf(format, args...), Reason: reason}
 	}
 
 	algorithm := p.EffectiveAlgorithm()
 	if algorithm != AlgorithmRSASHA256 && algorithm != AlgorithmHS2019 {
-		return fail(ErrUnsupportedAlgorithm, "algorithm %q", p.Algorithm)
+		return fail(SignatureAlgorithm, "algorithm %q", p.Algorithm)
 	}
 
 	if err := checkCoverage(r, covered); err != nil {
-		return fail(ErrMissingCoverage, "%v", err)
+		return fail(SignatureCoverage, "%v", err)
 	}
-	for _, name := range covered {
-		switch name {
-		case "(created)":
-			if algorithm != AlgorithmHS2019 {
-				return fail(ErrMalformedSignature, "(created) is only valid with hs2019")
-			}
-			if p.Created == 0 {
-				return fail(ErrMalformedSignature, "(created) covered but no created parameter")
-			}
-		case "(expires)":
-			if p.Expires == 0 {
-				return fail(ErrMalformedSignature, "(expires) covered but no expires parameter")
-			}
-		case "(request-target)":
-		default:
-			if strings.HasPrefix(name, "(") {
-				return fail(ErrMalformedSignature, "unknown pseudo-header %q", name)
-			}
-			if _, ok := headerValue(r, name); !ok {
-				return fail(ErrMissingCoverage, "covered header %q is absent", name)
-			}
-		}
+	if reason, detail := checkCovered(r, p, covered, algorithm); reason != 0 {
+		return fail(reason, "%s", detail)
 	}
 
 	if err := v.checkTime(r, p, covered); err != nil {
@@ -252,22 +233,29 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 	}
 	if contains(covered, "digest") {
 		if reason := checkDigest(r.Header.Values("Digest"), body); reason != "" {
-			return fail(ErrDigestMismatch, "%s", reason)
+			return fail(SignatureDigest, "%s", reason)
 		}
 	}
 
 	// Everything checkable without the key passed: now resolve it.
 	if v.Keys == nil {
-		return fail(ErrKeyUnavailable, "no KeyResolver configured")
+		return fail(SignatureKeyUnavailable, "no KeyResolver configured")
 	}
+	return v.verifyCavageKey(ctx, r, p, covered, algorithm, body)
+}
+
+// verifyCavageKey resolves the signature's key and checks the signature
+// with it; when it does not verify, it resolves the key once more with
+// refresh set and checks again.
+func (v *Verifier) verifyCavageKey(ctx context.Context, r *http.Request, p *SignatureParams, covered []string, algorithm string, body []byte) (*Verified, error) {
 	refreshed := false
 	for {
 		key, pub, err := v.resolve(ctx, p.KeyID, refreshed)
 		if err != nil {
 			err.Scheme, err.Covered = SchemeCavage, covered
-			if refreshed && err.Err == ErrKeyUnavailable {
-				err.Reason = "signature did not verify, and fetching the key again failed"
-				err.Err = ErrBadSignature
+			if refreshed && err.Reason == SignatureKeyUnavailable {
+				err.Detail = "signature did not verify, and fetching the key again failed"
+				err.Reason = SignatureMismatch
 			}
 			return nil, err
 		}
@@ -282,38 +270,68 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 				Body:      body,
 			}, nil
 		}
-		if errors.Is(verr, ErrUnsupportedAlgorithm) || refreshed {
-			return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Err: errSentinel(verr), Cause: verr}
+		if errors.Is(verr, SignatureAlgorithm) || refreshed {
+			return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Reason: failedReason(verr), Cause: verr}
 		}
 		refreshed = true
 	}
 }
 
-func errSentinel(err error) error {
-	if errors.Is(err, ErrUnsupportedAlgorithm) {
-		return ErrUnsupportedAlgorithm
+// checkCovered checks the covered pseudo-headers against the signature's
+// parameters and algorithm, and that every covered header is present.
+func checkCovered(r *http.Request, p *SignatureParams, covered []string, algorithm string) (SignatureReason, string) {
+	for _, name := range covered {
+		switch name {
+		case "(created)":
+			if algorithm != AlgorithmHS2019 {
+				return SignatureMalformed, "(created) is only valid with hs2019"
+			}
+			if p.Created == 0 {
+				return SignatureMalformed, "(created) covered but no created parameter"
+			}
+		case "(expires)":
+			if p.Expires == 0 {
+				return SignatureMalformed, "(expires) covered but no expires parameter"
+			}
+		case "(request-target)":
+		default:
+			if strings.HasPrefix(name, "(") {
+				return SignatureMalformed, fmt.Sprintf("unknown pseudo-header %q", name)
+			}
+			if _, ok := headerValue(r, name); !ok {
+				return SignatureCoverage, fmt.Sprintf("covered header %q is absent", name)
+			}
+		}
 	}
-	return ErrBadSignature
+	return 0, ""
+}
+
+// failedReason is the reason of a signature check that failed with err.
+func failedReason(err error) SignatureReason {
+	if errors.Is(err, SignatureAlgorithm) {
+		return SignatureAlgorithm
+	}
+	return SignatureMismatch
 }
 
 func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
-	limit := v.MaxBody
+	limit := v.MaxBytes
 	if limit <= 0 {
-		limit = DefaultMaxBody
+		limit = DefaultMaxBytes
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
 	if r.ContentLength > limit {
-		return nil, &SignatureError{Reason: fmt.Sprintf("Content-Length %d exceeds %d", r.ContentLength, limit), Err: ErrBodyTooLarge}
+		return nil, &SignatureError{Detail: fmt.Sprintf("Content-Length %d exceeds %d", r.ContentLength, limit), Reason: SignatureBodyTooLarge}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	r.Body.Close()
 	if err != nil {
-		return nil, &SignatureError{Reason: "reading body", Err: ErrBodyTooLarge, Cause: err}
+		return nil, &SignatureError{Detail: "reading body", Reason: SignatureBodyTooLarge, Cause: err}
 	}
 	if int64(len(body)) > limit {
-		return nil, &SignatureError{Reason: fmt.Sprintf("body exceeds %d bytes", limit), Err: ErrBodyTooLarge}
+		return nil, &SignatureError{Detail: fmt.Sprintf("body exceeds %d bytes", limit), Reason: SignatureBodyTooLarge}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
@@ -354,12 +372,12 @@ func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []stri
 		date, _ := headerValue(r, "date")
 		t, err := http.ParseTime(date)
 		if err != nil {
-			return &SignatureError{KeyID: p.KeyID, Reason: fmt.Sprintf("Date %q", date), Err: ErrInvalidDate}
+			return &SignatureError{KeyID: p.KeyID, Detail: fmt.Sprintf("Date %q", date), Reason: SignatureDate}
 		}
 		created = t
 	default:
 		// checkCoverage refused a signature covering neither.
-		return &SignatureError{KeyID: p.KeyID, Reason: "neither date nor (created) is covered", Err: ErrMissingCoverage}
+		return &SignatureError{KeyID: p.KeyID, Detail: "neither date nor (created) is covered", Reason: SignatureCoverage}
 	}
 	var expires time.Time
 	if p.Expires != 0 && contains(covered, "(expires)") {
@@ -390,18 +408,18 @@ func (v *Verifier) checkWindow(created, expires time.Time) *SignatureError {
 		maxSkew = DefaultMaxClockSkew
 	}
 	if created.After(now.Add(maxSkew)) {
-		return &SignatureError{Reason: fmt.Sprintf("dated %s, ahead of %s", created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+		return &SignatureError{Created: created, Detail: fmt.Sprintf("dated %s, ahead of %s", created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)), Reason: SignatureStale}
 	}
 	if !expires.IsZero() {
 		if limit := created.Add(maxExpiryWindow); expires.After(limit) {
 			expires = limit
 		}
 		if now.After(expires.Add(maxSkew)) {
-			return &SignatureError{Reason: fmt.Sprintf("expired at %s", expires.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+			return &SignatureError{Created: created, Detail: fmt.Sprintf("expired at %s", expires.UTC().Format(time.RFC3339)), Reason: SignatureStale}
 		}
 	}
 	if now.Sub(created) > maxAge {
-		return &SignatureError{Reason: fmt.Sprintf("dated %s, older than %s at %s", created.UTC().Format(time.RFC3339), maxAge, now.UTC().Format(time.RFC3339)), Err: ErrDateSkew}
+		return &SignatureError{Created: created, Detail: fmt.Sprintf("dated %s, older than %s at %s", created.UTC().Format(time.RFC3339), maxAge, now.UTC().Format(time.RFC3339)), Reason: SignatureStale}
 	}
 	return nil
 }
@@ -436,24 +454,24 @@ func checkDigest(values []string, body []byte) string {
 func (v *Verifier) resolve(ctx context.Context, keyID string, refresh bool) (*PublicKey, crypto.PublicKey, *SignatureError) {
 	key, err := v.Keys.ResolveKey(ctx, keyID, refresh)
 	if err != nil {
-		sentinel := ErrKeyUnavailable
+		reason := SignatureKeyUnavailable
 		if errors.Is(err, ErrKeyOwner) {
-			sentinel = ErrKeyOwner
+			reason = SignatureKeyOwner
 		}
-		return nil, nil, &SignatureError{KeyID: keyID, Reason: "resolving the key", Err: sentinel, Cause: err}
+		return nil, nil, &SignatureError{KeyID: keyID, Detail: "resolving the key", Reason: reason, Cause: err}
 	}
 	if key == nil || key.PublicKeyPem == "" {
-		return nil, nil, &SignatureError{KeyID: keyID, Reason: "resolver returned no key", Err: ErrKeyUnavailable}
+		return nil, nil, &SignatureError{KeyID: keyID, Detail: "resolver returned no key", Reason: SignatureKeyUnavailable}
 	}
 	if key.ID != keyID {
-		return nil, nil, &SignatureError{KeyID: keyID, Reason: fmt.Sprintf("resolver returned key %q", key.ID), Err: ErrKeyUnavailable}
+		return nil, nil, &SignatureError{KeyID: keyID, Detail: fmt.Sprintf("resolver returned key %q", key.ID), Reason: SignatureKeyUnavailable}
 	}
 	if key.Owner == "" {
-		return nil, nil, &SignatureError{KeyID: keyID, Reason: "key has no owner", Err: ErrKeyOwner}
+		return nil, nil, &SignatureError{KeyID: keyID, Detail: "key has no owner", Reason: SignatureKeyOwner}
 	}
 	pub, err := ParsePublicKeyPEM(key.PublicKeyPem)
 	if err != nil {
-		return nil, nil, &SignatureError{KeyID: keyID, Reason: "decoding the key", Err: ErrKeyUnavailable, Cause: err}
+		return nil, nil, &SignatureError{KeyID: keyID, Detail: "decoding the key", Reason: SignatureKeyUnavailable, Cause: err}
 	}
 	return key, pub, nil
 }
@@ -470,11 +488,11 @@ func verifyCavage(r *http.Request, p *SignatureParams, covered []string, algorit
 		algo = httpsig.RSA_SHA256
 	case ed25519.PublicKey:
 		if algorithm != AlgorithmHS2019 {
-			return fmt.Errorf("%w: %s with an Ed25519 key", ErrUnsupportedAlgorithm, algorithm)
+			return fmt.Errorf("%w: %s with an Ed25519 key", SignatureAlgorithm, algorithm)
 		}
 		algo = httpsig.ED25519
 	default:
-		return fmt.Errorf("%w: key of type %T", ErrUnsupportedAlgorithm, pub)
+		return fmt.Errorf("%w: key of type %T", SignatureAlgorithm, pub)
 	}
 	h := make(http.Header, len(covered)+1)
 	for _, name := range covered {

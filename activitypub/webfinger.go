@@ -11,31 +11,8 @@ import (
 	"strings"
 )
 
-// Errors of [Client.WebFinger]. A *[WebFingerError] wraps them; a 404 or
-// 410 answer is a *[StatusError] matching [ErrNotFound] or [ErrGone].
-var (
-	// ErrInvalidJRD means a WebFinger answer is not a JRD document or has
-	// no subject.
-	ErrInvalidJRD = errors.New("activitypub: invalid WebFinger document")
-	// ErrNoSelfLink means a WebFinger answer has no "self" link of type
-	// application/activity+json or ActivityStreams ld+json.
-	ErrNoSelfLink = errors.New("activitypub: WebFinger document has no ActivityPub self link")
-	// ErrSubjectMismatch means a WebFinger subject names another account,
-	// and querying that account did not confirm it (it named yet another
-	// account, or another actor).
-	ErrSubjectMismatch = errors.New("activitypub: WebFinger subject does not match")
-	// ErrSelfLinkUnconfirmed means a WebFinger self link names an actor
-	// on another host than the account's, and the actor's host did not
-	// confirm it: the reverse query (the actor's preferredUsername at its
-	// host, or its webfinger member) failed, or named another actor, or
-	// an account that is neither the one queried nor the one asked about.
-	// Anyone can publish a self link to someone else's actor; only the
-	// actor's host can say which account it is.
-	ErrSelfLinkUnconfirmed = errors.New("activitypub: WebFinger self link on another host not confirmed by the actor's host")
-)
-
-// JRDMediaType is the media type of WebFinger answers.
-const JRDMediaType = "application/jrd+json"
+// jrdMediaType is the media type of WebFinger answers.
+const jrdMediaType = "application/jrd+json"
 
 // WebFingerPath is where WebFinger lives on every host.
 const WebFingerPath = "/.well-known/webfinger"
@@ -86,25 +63,6 @@ func isActivityPubType(t string) bool {
 	return false
 }
 
-// WebFingerError reports a failed WebFinger lookup of Resource.
-type WebFingerError struct {
-	Resource string
-	Reason   string
-	Err      error
-}
-
-// Error describes the failure, naming its subject.
-func (e *WebFingerError) Error() string {
-	s := fmt.Sprintf("activitypub: WebFinger %s: %v", e.Resource, e.Err)
-	if e.Reason != "" {
-		s += ": " + e.Reason
-	}
-	return s
-}
-
-// Unwrap returns the underlying error.
-func (e *WebFingerError) Unwrap() error { return e.Err }
-
 // WebFingerResult is what [Client.WebFinger] found.
 type WebFingerResult struct {
 	// Account is the account the lookup settled on: the JRD's subject.
@@ -133,7 +91,7 @@ type WebFingerResult struct {
 // link ([JRD.SelfLink]). When the subject names another account (a server
 // whose accounts live on another domain, as Mastodon's WEB_DOMAIN setups
 // do), that account is queried once, and must name itself and the same
-// actor; otherwise the error wraps [ErrSubjectMismatch].
+// actor; otherwise the error has reason [WebFingerSubjectMismatch].
 //
 // When the self link names an actor on another host than the account's,
 // the actor's host must confirm it, as Mastodon checks: the actor is
@@ -143,7 +101,7 @@ type WebFingerResult struct {
 // self link must be the same actor, and its subject either that account
 // or the one settled on; Account is then that subject, the actor's
 // canonical address, and Actor the actor. Otherwise the error wraps
-// [ErrSelfLinkUnconfirmed]. This costs one more WebFinger query and the
+// [WebFingerSelfUnconfirmed]. This costs one more WebFinger query and the
 // actor fetch (which [Client.ResolveActor] then reuses), and no query at
 // all when the actor's webfinger member names the account settled on.
 //
@@ -160,7 +118,7 @@ func (c *Client) WebFinger(ctx context.Context, resource string) (*WebFingerResu
 	}
 	acct, err := ParseAccount(trimmed)
 	if err != nil {
-		return nil, &WebFingerError{Resource: resource, Err: err}
+		return nil, &WebFingerError{Resource: resource, Reason: WebFingerInvalidAccount, Err: err}
 	}
 	jrd, subject, self, err := c.queryWebFinger(ctx, acct)
 	if err != nil {
@@ -174,10 +132,10 @@ func (c *Client) WebFinger(ctx context.Context, resource string) (*WebFingerResu
 			return nil, err
 		}
 		if !sameAccount(subject2, subject) {
-			return nil, &WebFingerError{Resource: resource, Err: ErrSubjectMismatch, Reason: fmt.Sprintf("%s answered as %s, which answered as %s", acct, subject, subject2)}
+			return nil, &WebFingerError{Resource: resource, Reason: WebFingerSubjectMismatch, Detail: fmt.Sprintf("%s answered as %s, which answered as %s", acct, subject, subject2)}
 		}
 		if self2 != self {
-			return nil, &WebFingerError{Resource: resource, Err: ErrSubjectMismatch, Reason: fmt.Sprintf("%s names actor %s, %s names %s", acct, self, subject, self2)}
+			return nil, &WebFingerError{Resource: resource, Reason: WebFingerSubjectMismatch, Detail: fmt.Sprintf("%s names actor %s, %s names %s", acct, self, subject, self2)}
 		}
 		res = &WebFingerResult{Account: subject2, JRD: jrd2, Self: self2}
 	}
@@ -203,14 +161,14 @@ func onHost(rawURL, host string) bool {
 // res.Account (see [Client.WebFinger]), and fills in res.Actor.
 func (c *Client) confirmSelf(ctx context.Context, resource string, res *WebFingerResult) error {
 	fail := func(format string, args ...any) error {
-		return &WebFingerError{Resource: resource, Err: ErrSelfLinkUnconfirmed, Reason: fmt.Sprintf(format, args...)}
+		return &WebFingerError{Resource: resource, Reason: WebFingerSelfUnconfirmed, Detail: fmt.Sprintf(format, args...)}
 	}
 	actor, err := c.FetchActor(ctx, res.Self)
 	if err != nil {
 		return err
 	}
 	if actor.ID != res.Self {
-		return &WebFingerError{Resource: resource, Err: ErrIDMismatch, Reason: fmt.Sprintf("self link %s, actor id %s", res.Self, actor.ID)}
+		return &WebFingerError{Resource: resource, Reason: WebFingerIDMismatch, Detail: fmt.Sprintf("self link %s, actor id %s", res.Self, actor.ID)}
 	}
 	var claimed Account
 	if actor.Webfinger != "" {
@@ -252,7 +210,7 @@ func (c *Client) confirmSelf(ctx context.Context, resource string, res *WebFinge
 // ResolveActor resolves resource with [Client.WebFinger] and fetches the
 // actor its self link names, which must have that id exactly (else
 // [ErrIDMismatch]). A self link on another host than the account's must
-// be confirmed by the actor's host (else [ErrSelfLinkUnconfirmed]); the
+// be confirmed by the actor's host (else [WebFingerSelfUnconfirmed]); the
 // actor fetched for that is returned without a second fetch.
 func (c *Client) ResolveActor(ctx context.Context, resource string) (*Actor, error) {
 	res, err := c.WebFinger(ctx, resource)
@@ -267,7 +225,7 @@ func (c *Client) ResolveActor(ctx context.Context, resource string) (*Actor, err
 		return nil, err
 	}
 	if actor.ID != res.Self {
-		return nil, &WebFingerError{Resource: resource, Err: ErrIDMismatch, Reason: fmt.Sprintf("self link %s, actor id %s", res.Self, actor.ID)}
+		return nil, &WebFingerError{Resource: resource, Reason: WebFingerIDMismatch, Detail: fmt.Sprintf("self link %s, actor id %s", res.Self, actor.ID)}
 	}
 	return actor, nil
 }
@@ -283,24 +241,24 @@ func (c *Client) queryWebFinger(ctx context.Context, acct Account) (*JRD, Accoun
 		scheme = "http"
 	}
 	u := scheme + "://" + acct.Host + WebFingerPath + "?resource=" + url.QueryEscape(acct.URI())
-	resp, err := c.get(ctx, u, JRDMediaType+", application/json", webfingerMediaTypes, false)
+	resp, err := c.get(ctx, u, jrdMediaType+", application/json", webfingerMediaTypes, false)
 	if err != nil {
 		return nil, Account{}, "", err
 	}
 	var jrd JRD
 	if err := json.Unmarshal(resp.body, &jrd); err != nil {
-		return nil, Account{}, "", &WebFingerError{Resource: acct.URI(), Err: ErrInvalidJRD, Reason: err.Error()}
+		return nil, Account{}, "", &WebFingerError{Resource: acct.URI(), Reason: WebFingerInvalidJRD, Detail: err.Error()}
 	}
 	if jrd.Subject == "" {
-		return nil, Account{}, "", &WebFingerError{Resource: acct.URI(), Err: ErrInvalidJRD, Reason: "no subject"}
+		return nil, Account{}, "", &WebFingerError{Resource: acct.URI(), Reason: WebFingerInvalidJRD, Detail: "no subject"}
 	}
 	subject, err := ParseAccount(jrd.Subject)
 	if err != nil {
-		return nil, Account{}, "", &WebFingerError{Resource: acct.URI(), Err: ErrInvalidJRD, Reason: "subject: " + err.Error()}
+		return nil, Account{}, "", &WebFingerError{Resource: acct.URI(), Reason: WebFingerInvalidJRD, Detail: "subject: " + err.Error()}
 	}
 	self := jrd.SelfLink()
 	if self == "" {
-		return nil, Account{}, "", &WebFingerError{Resource: acct.URI(), Err: ErrNoSelfLink}
+		return nil, Account{}, "", &WebFingerError{Resource: acct.URI(), Reason: WebFingerNoSelfLink}
 	}
 	return &jrd, subject, self, nil
 }
@@ -361,7 +319,7 @@ func (h *WebFingerHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal server error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", JRDMediaType+"; charset=utf-8")
+	w.Header().Set("Content-Type", jrdMediaType+"; charset=utf-8")
 	w.Header().Set("Cache-Control", "max-age=259200, public")
 	w.Header().Set("Vary", "Origin")
 	_, _ = w.Write(body)

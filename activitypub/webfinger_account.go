@@ -11,10 +11,6 @@ import (
 	"golang.org/x/net/idna"
 )
 
-// ErrInvalidAccount means a string is not an account address
-// (user@host, @user@host or acct:user@host).
-var ErrInvalidAccount = errors.New("activitypub: invalid account address")
-
 // maxAccountLength caps the account addresses [ParseAccount] reads.
 const maxAccountLength = 512
 
@@ -33,21 +29,6 @@ func (a Account) String() string { return a.User + "@" + a.Host }
 // URI returns the acct: URI: "acct:user@host".
 func (a Account) URI() string { return "acct:" + a.String() }
 
-// AccountError reports a string that is not an account address. It
-// unwraps to [ErrInvalidAccount].
-type AccountError struct {
-	Input  string
-	Reason string
-}
-
-// Error describes the failure, naming its subject.
-func (e *AccountError) Error() string {
-	return fmt.Sprintf("%v %q: %s", ErrInvalidAccount, e.Input, e.Reason)
-}
-
-// Unwrap returns [ErrInvalidAccount].
-func (e *AccountError) Unwrap() error { return ErrInvalidAccount }
-
 // ParseAccount parses an account address in any of the forms people and
 // servers write: "user@host", "@user@host" or "acct:user@host", with
 // surrounding spaces ignored. An internationalised domain is converted to
@@ -57,7 +38,7 @@ func (e *AccountError) Unwrap() error { return ErrInvalidAccount }
 // Errors are *[AccountError]s.
 func ParseAccount(s string) (Account, error) {
 	fail := func(reason string) (Account, error) {
-		return Account{}, &AccountError{Input: s, Reason: reason}
+		return Account{}, &AccountError{Input: s, Detail: reason}
 	}
 	if len(s) > maxAccountLength {
 		return fail(fmt.Sprintf("longer than %d bytes", maxAccountLength))

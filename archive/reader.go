@@ -352,7 +352,7 @@ func (r *Reader) noOutbox() error {
 // name the avatar and header entries ("avatar.png"); see
 // [Reader.Avatar].
 func (r *Reader) Actor() (*activitypub.Actor, error) {
-	data, err := r.readSmall("actor.json", activitypub.MaxDocumentSize)
+	data, err := r.readSmall("actor.json", activitypub.MaxDocumentBytes)
 	if err != nil {
 		return nil, err
 	}

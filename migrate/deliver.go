@@ -219,7 +219,7 @@ func (d *Deliverer) Deliver(ctx context.Context, u DeliveryUnit) error {
 	}
 	target, err := url.Parse(u.Inbox)
 	if err != nil || target.Host == "" || (target.Scheme != "https" && (target.Scheme != "http" || !d.AllowHTTP)) {
-		return &DeliveryError{Inbox: u.Inbox, Err: fmt.Errorf("%w: inbox %q", activitypub.ErrInvalidURL, u.Inbox)}
+		return &DeliveryError{Inbox: u.Inbox, Err: fmt.Errorf("%w: inbox %q", activitypub.ErrInvalidAddress, u.Inbox)}
 	}
 	host := strings.ToLower(target.Host)
 	first := d.Signer.Scheme
@@ -291,7 +291,7 @@ func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub
 	}
 	resp, err := d.client().Do(req)
 	if err != nil {
-		return 0, "", &DeliveryError{Inbox: u.Inbox, temporary: !errors.Is(err, activitypub.ErrPrivateAddress), Err: err}
+		return 0, "", &DeliveryError{Inbox: u.Inbox, temporary: !errors.Is(err, activitypub.FetchPrivateAddress), Err: err}
 	}
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	resp.Body.Close()

@@ -319,14 +319,14 @@ func TestDeliverRefusesPrivateByDefault(t *testing.T) {
 	d := &migrate.Deliverer{Signer: &activitypub.Signer{KeyID: oldID + "#main-key", Key: testKey(t, 0)}, AllowHTTP: true}
 	err := d.Deliver(context.Background(), migrate.DeliveryUnit{Inbox: s.URL + "/inbox", Activity: moveBody})
 	var de *migrate.DeliveryError
-	if !errors.As(err, &de) || !errors.Is(err, activitypub.ErrPrivateAddress) || de.Temporary() {
+	if !errors.As(err, &de) || !errors.Is(err, activitypub.FetchPrivateAddress) || de.Temporary() {
 		t.Errorf("Deliver to loopback = %v, want a permanent ErrPrivateAddress", err)
 	}
 	if s.requests != 0 {
 		t.Errorf("loopback inbox got %d requests", s.requests)
 	}
 	d.AllowHTTP = false
-	if err := d.Deliver(context.Background(), migrate.DeliveryUnit{Inbox: s.URL + "/inbox", Activity: moveBody}); !errors.Is(err, activitypub.ErrInvalidURL) {
+	if err := d.Deliver(context.Background(), migrate.DeliveryUnit{Inbox: s.URL + "/inbox", Activity: moveBody}); !errors.Is(err, activitypub.ErrInvalidAddress) {
 		t.Errorf("Deliver over http = %v, want ErrInvalidURL", err)
 	}
 }

@@ -13,8 +13,8 @@ import (
 // a *[RefusedError] for a Move a receiving server refused, a
 // *[DeliveryError] for an inbox that did not accept. Pre-flight checks
 // shared with a receiving server unwrap to activitypub's sentinels
-// instead (activitypub.ErrAliasMissing, ErrMoveToSelf,
-// ErrTargetSuspended, ErrTargetMoved), and so do refusals of Moves whose
+// instead (activitypub.MoveAliasMissing, MoveToSelf,
+// MoveTargetSuspended, MoveTargetMoved), and so do refusals of Moves whose
 // documents fail activitypub.VerifyMove.
 var (
 	// ErrAlreadyMoved means the origin already redirects to the target:
@@ -80,7 +80,7 @@ var (
 // Problem is one failed check of the pre-flight check ([Checker]), with what the user must do
 // about it. It unwraps to the check's sentinel.
 type Problem struct {
-	Err    error  // the sentinel: ErrCooldown, activitypub.ErrAliasMissing, ...
+	Err    error  // the sentinel: ErrCooldown, activitypub.MoveAliasMissing, ...
 	Advice string // what to do, for people
 }
 

@@ -35,7 +35,7 @@ func ExampleChecker_Check() {
 	for _, p := range report.Problems {
 		fmt.Println(p.Advice)
 	}
-	fmt.Println(errors.Is(report.Err(), activitypub.ErrAliasMissing))
+	fmt.Println(errors.Is(report.Err(), activitypub.MoveAliasMissing))
 
 	target.AlsoKnownAs = []string{origin.ID}
 	report, _ = c.Check(context.Background(), origin.ID, target.ID)
@@ -94,7 +94,7 @@ func ExampleReceiver_Receive() {
 	signer := &activitypub.Verified{KeyID: "https://old.example/users/alice#main-key", Actor: "https://old.example/users/alice"}
 
 	_, err := r.Receive(context.Background(), m, signer)
-	fmt.Println(errors.Is(err, activitypub.ErrAliasMissing), migrate.StatusCode(err))
+	fmt.Println(errors.Is(err, activitypub.MoveAliasMissing), migrate.StatusCode(err))
 
 	target.AlsoKnownAs = []string{"https://old.example/users/alice"}
 	acc, err := r.Receive(context.Background(), m, signer)

@@ -46,7 +46,7 @@ func preflight(origin, target *activitypub.Actor, lastMove, now time.Time) []*Pr
 		add(ErrTargetGone, "%s was deleted: create the new account again, or choose another one", newH)
 	}
 	if origin.ID == target.ID {
-		add(activitypub.ErrMoveToSelf, "%s is the account being moved: give the new account's address as the target", newH)
+		add(activitypub.MoveToSelf, "%s is the account being moved: give the new account's address as the target", newH)
 		return ps // every other check would only repeat this one
 	}
 	if origin.MovedTo == target.ID {
@@ -56,13 +56,13 @@ func preflight(origin, target *activitypub.Actor, lastMove, now time.Time) []*Pr
 		add(ErrOriginSuspended, "%s is suspended: ask its server's moderators to lift the suspension before moving", oldH)
 	}
 	if target.Suspended {
-		add(activitypub.ErrTargetSuspended, "%s is suspended: choose another account, or ask its server's moderators", newH)
+		add(activitypub.MoveTargetSuspended, "%s is suspended: choose another account, or ask its server's moderators", newH)
 	}
 	if target.MovedTo != "" {
-		add(activitypub.ErrTargetMoved, "%s itself moved to %s: move to that account instead, or undo its redirect first", newH, target.MovedTo)
+		add(activitypub.MoveTargetMoved, "%s itself moved to %s: move to that account instead, or undo its redirect first", newH, target.MovedTo)
 	}
 	if !target.HasAlias(origin.ID) {
-		add(activitypub.ErrAliasMissing, "add %s as an alias on the new account %s first (its alsoKnownAs must list %s)", oldH, newH, origin.ID)
+		add(activitypub.MoveAliasMissing, "add %s as an alias on the new account %s first (its alsoKnownAs must list %s)", oldH, newH, origin.ID)
 	}
 	if !lastMove.IsZero() && now.Sub(lastMove) < Cooldown {
 		next := lastMove.Add(Cooldown)
@@ -116,14 +116,14 @@ func (r *Report) Err() error {
 //
 //   - both accounts exist ([ErrOriginGone], [ErrTargetGone] for a
 //     Tombstone);
-//   - origin and target differ (activitypub.ErrMoveToSelf);
+//   - origin and target differ (activitypub.MoveToSelf);
 //   - the origin does not already redirect to the target
 //     ([ErrAlreadyMoved]);
 //   - neither is suspended ([ErrOriginSuspended],
-//     activitypub.ErrTargetSuspended) and the target has not moved
-//     itself (activitypub.ErrTargetMoved);
+//     activitypub.MoveTargetSuspended) and the target has not moved
+//     itself (activitypub.MoveTargetMoved);
 //   - the target lists the origin in alsoKnownAs, compared exactly
-//     (activitypub.ErrAliasMissing);
+//     (activitypub.MoveAliasMissing);
 //   - the origin's last move, from History, is at least [Cooldown] old
 //     ([ErrCooldown]).
 //

@@ -39,9 +39,9 @@ func sentinels(err error, candidates ...error) []error {
 }
 
 var allPreflight = []error{
-	migrate.ErrOriginGone, migrate.ErrTargetGone, activitypub.ErrMoveToSelf, migrate.ErrAlreadyMoved,
-	migrate.ErrOriginSuspended, activitypub.ErrTargetSuspended, activitypub.ErrTargetMoved,
-	activitypub.ErrAliasMissing, migrate.ErrCooldown,
+	migrate.ErrOriginGone, migrate.ErrTargetGone, activitypub.MoveToSelf, migrate.ErrAlreadyMoved,
+	migrate.ErrOriginSuspended, activitypub.MoveTargetSuspended, activitypub.MoveTargetMoved,
+	activitypub.MoveAliasMissing, migrate.ErrCooldown,
 }
 
 // preflight runs the pre-flight check of a Checker over the two
@@ -78,16 +78,16 @@ func TestPreflight(t *testing.T) {
 	}{
 		{"ready", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, nil},
 		{"ready after cooldown", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, t0.Add(-30 * day), nil},
-		{"alias missing", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice") }, time.Time{}, []error{activitypub.ErrAliasMissing}},
-		{"alias differs by a trailing slash", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID+"/") }, time.Time{}, []error{activitypub.ErrAliasMissing}},
-		{"move to self", func() *activitypub.Actor { return actor(oldID, "alice", oldID) }, func() *activitypub.Actor { return actor(oldID, "alice", oldID) }, time.Time{}, []error{activitypub.ErrMoveToSelf}},
+		{"alias missing", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice") }, time.Time{}, []error{activitypub.MoveAliasMissing}},
+		{"alias differs by a trailing slash", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID+"/") }, time.Time{}, []error{activitypub.MoveAliasMissing}},
+		{"move to self", func() *activitypub.Actor { return actor(oldID, "alice", oldID) }, func() *activitypub.Actor { return actor(oldID, "alice", oldID) }, time.Time{}, []error{activitypub.MoveToSelf}},
 		{"already moved there", func() *activitypub.Actor { a := actor(oldID, "alice"); a.MovedTo = newID; return a }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, []error{migrate.ErrAlreadyMoved}},
 		{"origin suspended", func() *activitypub.Actor { a := actor(oldID, "alice"); a.Suspended = true; return a }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, []error{migrate.ErrOriginSuspended}},
 		{"target suspended and moved", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor {
 			a := actor(newID, "alice", oldID)
 			a.Suspended, a.MovedTo = true, "https://third.example/users/a"
 			return a
-		}, time.Time{}, []error{activitypub.ErrTargetSuspended, activitypub.ErrTargetMoved}},
+		}, time.Time{}, []error{activitypub.MoveTargetSuspended, activitypub.MoveTargetMoved}},
 		{"target deleted", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { a := actor(newID, "alice", oldID); a.Type = "Tombstone"; return a }, time.Time{}, []error{migrate.ErrTargetGone}},
 		{"cooldown", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, t0.Add(-29 * day), []error{migrate.ErrCooldown}},
 	}

@@ -65,7 +65,7 @@ type Accepted struct {
 // fails (another key, a stale or future Date, a body changed after
 // signing), is refused with [ErrUnsigned] and the activitypub signature
 // error. A body that is not a Move fails with an error wrapping
-// activitypub.ErrNotMove, leaving the request's body readable again for
+// activitypub.MoveWrongType, leaving the request's body readable again for
 // the host's own inbox handling.
 //
 // Answer the request with [StatusCode] of the error.
@@ -87,15 +87,15 @@ func (r *Receiver) ReceiveRequest(ctx context.Context, req *http.Request) (*Acce
 // Receive decides on a Move whose request's signature was verified by
 // signer (nil when it was not signed). It accepts the Move only when:
 //
-//   - actor and object are the same (activitypub.ErrMoveActorMismatch);
+//   - actor and object are the same (activitypub.MoveActorMismatch);
 //   - the signer owns the Move's actor ([ErrNotSignedByActor]) with a key
 //     on the actor's own host ([ErrKeyHost]);
-//   - the target differs from the actor (activitypub.ErrMoveToSelf);
+//   - the target differs from the actor (activitypub.MoveToSelf);
 //   - the target, fetched freshly, exists and could be fetched
 //     ([ErrTargetUnavailable]), and passes activitypub.VerifyMove: it
 //     lists the actor in alsoKnownAs, is not suspended and has not moved
-//     on (activitypub.ErrAliasMissing, ErrTargetSuspended,
-//     ErrTargetMoved);
+//     on (activitypub.MoveAliasMissing, MoveTargetSuspended,
+//     MoveTargetMoved);
 //   - no Move of the actor was accepted within [ReplayWindow]
 //     ([ErrReplay]), which is then recorded.
 //
@@ -104,7 +104,7 @@ func (r *Receiver) ReceiveRequest(ctx context.Context, req *http.Request) (*Acce
 // step ([Transfer]).
 func (r *Receiver) Receive(ctx context.Context, m *activitypub.Move, signer *activitypub.Verified) (*Accepted, error) {
 	if m == nil {
-		return nil, &RefusedError{Err: activitypub.ErrNotMove}
+		return nil, &RefusedError{Err: activitypub.MoveWrongType}
 	}
 	refuse := func(err, cause error) (*Accepted, error) {
 		return nil, &RefusedError{MoveID: m.ID, Origin: m.Actor, Target: m.Target, Err: err, Cause: cause}
@@ -113,10 +113,10 @@ func (r *Receiver) Receive(ctx context.Context, m *activitypub.Move, signer *act
 		return refuse(ErrUnsigned, nil)
 	}
 	if m.Type != "Move" {
-		return refuse(activitypub.ErrNotMove, nil)
+		return refuse(activitypub.MoveWrongType, nil)
 	}
 	if m.Actor != m.Object {
-		return refuse(activitypub.ErrMoveActorMismatch, nil)
+		return refuse(activitypub.MoveActorMismatch, nil)
 	}
 	if err := signer.CheckActor(m.Actor); err != nil {
 		return refuse(ErrNotSignedByActor, err)
@@ -125,7 +125,7 @@ func (r *Receiver) Receive(ctx context.Context, m *activitypub.Move, signer *act
 		return refuse(ErrKeyHost, fmt.Errorf("key %s, actor %s", signer.KeyID, m.Actor))
 	}
 	if m.Target == m.Actor {
-		return refuse(activitypub.ErrMoveToSelf, nil)
+		return refuse(activitypub.MoveToSelf, nil)
 	}
 	target, err := r.Actors.FetchActor(ctx, m.Target)
 	if err != nil {
@@ -176,13 +176,13 @@ func StatusCode(err error) int {
 	switch {
 	case err == nil, errors.Is(err, ErrReplay):
 		return http.StatusAccepted
-	case errors.Is(err, activitypub.ErrBodyTooLarge):
+	case errors.Is(err, activitypub.SignatureBodyTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrUnsigned), errors.Is(err, ErrNotSignedByActor), errors.Is(err, ErrKeyHost):
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrTargetUnavailable):
 		return http.StatusServiceUnavailable
-	case errors.Is(err, activitypub.ErrMalformed), errors.Is(err, activitypub.ErrNotMove), errors.Is(err, activitypub.ErrDocumentTooLarge):
+	case errors.Is(err, activitypub.ErrMalformed), errors.Is(err, activitypub.MoveWrongType), errors.Is(err, activitypub.DocumentTooLarge):
 		return http.StatusBadRequest
 	}
 	var re *RefusedError

@@ -46,7 +46,7 @@ func BuildUpdate(a *activitypub.Actor, at time.Time) (*Outgoing, error) {
 	if a == nil || a.ID == "" {
 		return nil, errors.New("migrate: update of an actor with no id")
 	}
-	body, err := activitypub.Encode(activitypub.ActorContext(), activitypub.NewUpdate(updateID(a.ID, at), a))
+	body, err := activitypub.NewUpdate(updateID(a.ID, at), a).MarshalJSON()
 	if err != nil {
 		return nil, fmt.Errorf("migrate: encoding update of %s: %w", a.ID, err)
 	}
@@ -83,7 +83,7 @@ func BuildRedirect(origin *activitypub.Actor, target string, at time.Time) (*Out
 		return nil, errors.New("migrate: redirect needs an origin and a target")
 	}
 	if target == origin.ID {
-		return nil, fmt.Errorf("migrate: redirect of %s: %w", origin.ID, activitypub.ErrMoveToSelf)
+		return nil, fmt.Errorf("migrate: redirect of %s: %w", origin.ID, activitypub.MoveToSelf)
 	}
 	a := *origin
 	a.MovedTo = target
@@ -107,7 +107,7 @@ func BuildUndoRedirect(a *activitypub.Actor, at time.Time) (*Outgoing, error) {
 // the account itself or the account already lists [MaxAliases] aliases.
 func AddAlias(account *activitypub.Actor, alias string) (*activitypub.Actor, bool, error) {
 	if alias == "" || alias == account.ID {
-		return nil, false, fmt.Errorf("migrate: alias of %s: %w", account.ID, activitypub.ErrMoveToSelf)
+		return nil, false, fmt.Errorf("migrate: alias of %s: %w", account.ID, activitypub.MoveToSelf)
 	}
 	if account.HasAlias(alias) {
 		return account, false, nil

@@ -69,7 +69,7 @@ func TestRedirectAndUndo(t *testing.T) {
 	if _, err := migrate.BuildUndoRedirect(undo.Actor, t0); !errors.Is(err, migrate.ErrNotRedirected) {
 		t.Errorf("undoing twice = %v, want ErrNotRedirected", err)
 	}
-	if _, err := migrate.BuildRedirect(actor(oldID, "alice"), oldID, t0); !errors.Is(err, activitypub.ErrMoveToSelf) {
+	if _, err := migrate.BuildRedirect(actor(oldID, "alice"), oldID, t0); !errors.Is(err, activitypub.MoveToSelf) {
 		t.Errorf("redirect to self = %v", err)
 	}
 }
@@ -90,7 +90,7 @@ func TestAliases(t *testing.T) {
 	if _, changed, _ := migrate.AddAlias(a, oldID); changed {
 		t.Error("adding an alias twice changed the account")
 	}
-	if _, _, err := migrate.AddAlias(a, newID); !errors.Is(err, activitypub.ErrMoveToSelf) {
+	if _, _, err := migrate.AddAlias(a, newID); !errors.Is(err, activitypub.MoveToSelf) {
 		t.Errorf("alias to self = %v", err)
 	}
 	full := actor(newID, "alice")

@@ -128,7 +128,7 @@ func readRequest(name string, stdin io.Reader) (*http.Request, error) {
 	var raw []byte
 	var err error
 	if name == "-" {
-		raw, err = io.ReadAll(io.LimitReader(stdin, activitypub.DefaultMaxBody+64<<10))
+		raw, err = io.ReadAll(io.LimitReader(stdin, activitypub.DefaultMaxBytes+64<<10))
 	} else {
 		raw, err = os.ReadFile(name)
 	}
@@ -189,18 +189,18 @@ func explain(req *http.Request, v *activitypub.Verified, verr error, now time.Ti
 	return out
 }
 
-// failedCheck maps the verifier's sentinel to the check that failed.
+// failedCheck maps the verifier's reason to the check that failed.
 func failedCheck(se *activitypub.SignatureError) string {
-	switch {
-	case errors.Is(se, activitypub.ErrMissingCoverage):
+	switch se.Reason {
+	case activitypub.SignatureCoverage:
 		return "coverage"
-	case errors.Is(se, activitypub.ErrInvalidDate), errors.Is(se, activitypub.ErrDateSkew):
+	case activitypub.SignatureDate, activitypub.SignatureStale:
 		return "time"
-	case errors.Is(se, activitypub.ErrDigestMismatch):
+	case activitypub.SignatureDigest:
 		return "digest"
-	case errors.Is(se, activitypub.ErrKeyUnavailable), errors.Is(se, activitypub.ErrKeyOwner):
+	case activitypub.SignatureKeyUnavailable, activitypub.SignatureKeyOwner:
 		return "key"
-	case errors.Is(se, activitypub.ErrBadSignature):
+	case activitypub.SignatureMismatch:
 		return "signature"
 	}
 	return "scheme" // not signed, malformed, algorithm, body size

@@ -86,7 +86,7 @@ func TestMoveEndToEnd(t *testing.T) {
 
 	// Before the alias, the check says what to do.
 	rep := report(old.Checker().Check(ctx, oldH, newH))
-	if rep.Ready() || !errors.Is(rep.Err(), activitypub.ErrAliasMissing) || !strings.Contains(rep.Err().Error(), "add "+oldH+" as an alias") {
+	if rep.Ready() || !errors.Is(rep.Err(), activitypub.MoveAliasMissing) || !strings.Contains(rep.Err().Error(), "add "+oldH+" as an alias") {
 		t.Fatalf("check before alias: %v", rep.Err())
 	}
 
