@@ -1,4 +1,4 @@
-package html
+package render
 
 import (
 	"bufio"
@@ -245,7 +245,7 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 			}
 			cur = nil
 			if err != nil {
-				return fmt.Errorf("html: writing %s.md: %w", curKey, err)
+				return fmt.Errorf("render: writing %s.md: %w", curKey, err)
 			}
 			return nil
 		}
@@ -478,7 +478,7 @@ func writeMarkdownList(root *output, name, heading string, uris iter.Seq2[string
 		err = cerr
 	}
 	if err != nil {
-		return n, fmt.Errorf("html: writing %s: %w", name, err)
+		return n, fmt.Errorf("render: writing %s: %w", name, err)
 	}
 	return n, nil
 }
