@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/zip"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/atomicfile"
 )
 
 // OutboxContext is the "@context" Mastodon gives outbox.json: the
@@ -67,9 +68,8 @@ type Writer struct {
 	err    error
 	closed bool
 
-	// set by Create
-	file *os.File
-	dest string
+	// file is the file Create writes, committed by Close.
+	file *atomicfile.File
 }
 
 // NewWriter returns a Writer that writes a ZIP archive to w. The caller
@@ -79,17 +79,19 @@ func NewWriter(w io.Writer) *Writer {
 }
 
 // Create returns a Writer that writes the archive at path. It writes to
-// a temporary file in the same folder and renames it to path on a
-// successful Close; on error, or after [Writer.Abort], no file is left
-// at path. The file is readable by its owner only (mode 0600): an
-// archive holds direct messages.
+// a temporary file in the same folder, which a successful Close syncs to
+// disk and renames to path, syncing the folder, so that after a crash
+// path holds the old file or the whole archive; on error, or after
+// [Writer.Abort], no file is left at path. A symbolic link at path is
+// replaced, never followed. The file is readable by its owner only (mode
+// 0600): an archive holds direct messages.
 func Create(path string) (*Writer, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return nil, err
 	}
 	w := NewWriter(f)
-	w.file, w.dest = f, path
+	w.file = f
 	w.TempDir = filepath.Dir(path)
 	return w, nil
 }
@@ -286,8 +288,7 @@ func (w *Writer) Abort() error {
 	w.closed = true
 	w.removeSpool()
 	if w.file != nil {
-		w.file.Close()
-		return os.Remove(w.file.Name())
+		return w.file.Abort()
 	}
 	return nil
 }
@@ -311,18 +312,11 @@ func (w *Writer) Close() error {
 	w.closed = true
 	w.removeSpool()
 	if w.file != nil {
-		if err == nil {
-			err = w.file.Sync()
-		}
-		if cerr := w.file.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(w.file.Name(), w.dest)
-		}
 		if err != nil {
-			os.Remove(w.file.Name())
+			w.file.Abort()
+			return err
 		}
+		return w.file.Commit()
 	}
 	return err
 }
