@@ -22,14 +22,15 @@
 //   - [Exporter.WriteDir] writes the archive and the CSV files into a
 //     folder, each under a temporary name renamed only when everything is
 //     complete and synced;
-//
 //   - [Exporter.WriteBundle] (or [Exporter.WriteBundleFile]) writes all
 //     of it as one ZIP, for a "download everything" button: an archive
 //     with the CSV files at its top level, which package archive reads
 //     like any other.
 //
-//     e := export.Exporter{LocalDomain: "social.example"}
-//     res, err := e.WriteDir(ctx, dir, export.Sources{Actor: acct, Statuses: acct, Follows: acct})
+// For a server whose type acct serves the actor, statuses and follows:
+//
+//	e := export.Exporter{LocalDomain: "social.example"}
+//	res, err := e.WriteDir(ctx, dir, export.Sources{Actor: acct, Statuses: acct, Follows: acct})
 //
 // [CheckRate] and [NextAllowed] apply Mastodon's rate policy, one archive
 // per [MinInterval] (6 days).
