@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+
+	"github.com/fediport/fediport/activitypub"
 )
 
 // OpenMedia opens the archive entry behind an attachment, found from its
@@ -61,7 +63,11 @@ type Report struct {
 
 	Likes, Bookmarks               int
 	MissingLikes, MissingBookmarks bool
-	MissingActor                   bool
+	// Actor is actor.json as [Reader.Actor] reads it; nil when it is
+	// missing (then MissingActor is set, unless the archive is a bare
+	// outbox) or cannot be read (then its error is in Errors).
+	Actor        *activitypub.Actor
+	MissingActor bool
 
 	// MediaFiles is the number of files under media_attachments/.
 	MediaFiles int
@@ -191,7 +197,9 @@ func (r *Reader) Validate() *Report {
 	if r.damage != nil {
 		incomplete(r.damage)
 	}
-	if _, err := r.Actor(); err != nil {
+	if a, err := r.Actor(); err == nil {
+		rep.Actor = a
+	} else {
 		if errors.Is(err, fs.ErrNotExist) {
 			rep.MissingActor = r.format != FormatOutbox
 		} else {

@@ -45,9 +45,6 @@ type Writer struct {
 	// of the number of statuses added (Mastodon writes the account's
 	// status count).
 	TotalItems *int
-	// RepeatItemsKey writes "orderedItems":[] before the real array, as
-	// some 2024 Mastodon builds did. It exists to test readers.
-	RepeatItemsKey bool
 	// Modified is the modification time of the entries; zero means the
 	// time each entry is written.
 	Modified time.Time
@@ -363,9 +360,6 @@ func (w *Writer) writeOutbox(out io.Writer) error {
 		total = *w.TotalItems
 	}
 	head := `{"@context":` + OutboxContext + `,"id":"outbox.json","type":"OrderedCollection","totalItems":` + strconv.Itoa(total) + `,`
-	if w.RepeatItemsKey {
-		head += `"orderedItems":[],`
-	}
 	head += `"orderedItems":[`
 	if _, err := io.WriteString(out, head); err != nil {
 		return err

@@ -477,3 +477,30 @@ func TestOneAtomicWriter(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateReportsTheActor: Validate reads actor.json once and gives
+// it in the Report, so a caller need not read it again.
+func TestValidateReportsTheActor(t *testing.T) {
+	t.Parallel()
+	for _, withActor := range []bool{true, false} {
+		var buf bytes.Buffer
+		w := archive.NewWriter(&buf)
+		if withActor {
+			w.SetActor(&activitypub.Actor{ID: "https://example.social/users/alice", Type: "Person", PreferredUsername: "alice"})
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r, err := archive.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := r.Validate()
+		switch {
+		case withActor && (rep.Actor == nil || rep.Actor.PreferredUsername != "alice" || rep.MissingActor):
+			t.Errorf("with actor.json: Actor %+v, MissingActor %v", rep.Actor, rep.MissingActor)
+		case !withActor && (rep.Actor != nil || !rep.MissingActor):
+			t.Errorf("without actor.json: Actor %+v, MissingActor %v", rep.Actor, rep.MissingActor)
+		}
+	}
+}

@@ -13,6 +13,7 @@
 package archivegen
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/internal/atomicfile"
 )
 
 // Options says what to generate. The zero value generates an archive
@@ -249,16 +251,22 @@ var mediaTypes = map[string]string{"jpg": "image/jpeg", "png": "image/png", "mp4
 
 // Write generates an archive into w as a ZIP.
 func Write(w io.Writer, o Options) (*Manifest, error) {
-	return New(o).Write(archive.NewWriter(w))
+	return New(o).Write(w)
 }
 
-// WriteFile generates an archive at path (via a temporary file).
+// WriteFile generates an archive at path, which appears only when
+// complete.
 func WriteFile(path string, o Options) (*Manifest, error) {
-	aw, err := archive.Create(path)
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	return New(o).Write(aw)
+	defer f.Abort()
+	m, err := New(o).Write(f)
+	if err != nil {
+		return nil, err
+	}
+	return m, f.Commit()
 }
 
 // WriteDir generates an unpacked archive in dir, which must not exist or
@@ -282,117 +290,146 @@ func WriteDir(dir string, o Options) (*Manifest, error) {
 	return m, os.CopyFS(dir, r)
 }
 
-// Write generates the archive into aw and closes it.
-func (g *Generator) Write(aw *archive.Writer) (*Manifest, error) {
-	o := g.o
-	m := &Manifest{Visibility: map[archive.Visibility]int{}, ActorID: g.actor}
-	quirks := !o.NoQuirks
-	missing, orphan := -1, -1
-	if quirks && o.Media >= 2 {
-		missing = 1
+// Write generates the archive as a ZIP into w. With the quirks, the
+// archive is written to a temporary file by package archive's Writer and
+// then copied into w with its outbox's "orderedItems" key repeated, as
+// some 2024 Mastodon builds wrote it (package archive's Writer writes
+// only well-formed outboxes).
+func (g *Generator) Write(w io.Writer) (*Manifest, error) {
+	if g.o.NoQuirks {
+		return g.write(archive.NewWriter(w))
 	}
-	if quirks && o.Media >= 3 {
-		orphan = o.Media - 1
+	tmp, err := os.CreateTemp("", "archivegen-*.zip")
+	if err != nil {
+		return nil, err
 	}
-	// addOrphan writes media j as a file no status refers to.
-	addOrphan := func(j int) error {
-		id, name := g.mediaName(j)
-		if _, err := aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	m, err := g.write(archive.NewWriter(tmp))
+	if err != nil {
+		return nil, err
+	}
+	size, err := tmp.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, err
+	}
+	return m, repeatItemsKey(w, tmp, size)
+}
+
+// repeatItemsKey copies the ZIP src into dst, writing "orderedItems":[]
+// before the real array of outbox.json. Other entries are copied raw.
+func repeatItemsKey(dst io.Writer, src io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(src, size)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(dst)
+	for _, f := range zr.File {
+		if f.Name != "outbox.json" {
+			if err := zw.Copy(f); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := copyRepeated(zw, f); err != nil {
 			return err
 		}
-		m.MediaFiles++
-		m.OrphanMedia++
-		return nil
 	}
-	aw.SetActor(g.Actor())
-	aw.Modified = g.epoch
-	if quirks {
-		aw.RepeatItemsKey = true
+	return zw.Close()
+}
+
+// copyRepeated copies the outbox entry f into zw with its items key
+// repeated. The key comes after the @context, in the first 4 KiB.
+func copyRepeated(zw *zip.Writer, f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	out, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+	if err != nil {
+		return err
+	}
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(rc, head)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return err
+	}
+	key := []byte(`"orderedItems":[`)
+	if !bytes.Contains(head[:n], key) {
+		return fmt.Errorf("archivegen: no %s in the outbox's first %d bytes", key, n)
+	}
+	if _, err := out.Write(bytes.Replace(head[:n], key, []byte(`"orderedItems":[],"orderedItems":[`), 1)); err != nil {
+		return err
+	}
+	_, err = io.Copy(out, rc)
+	return err
+}
+
+// build is the state of one generation: the writer, the manifest, and
+// which media file is missing and which is an orphan (-1 for none).
+type build struct {
+	g               *Generator
+	aw              *archive.Writer
+	m               *Manifest
+	quirks          bool
+	missing, orphan int
+}
+
+// write generates the archive into aw and closes it.
+func (g *Generator) write(aw *archive.Writer) (*Manifest, error) {
+	b := &build{g: g, aw: aw, m: &Manifest{Visibility: map[archive.Visibility]int{}, ActorID: g.actor}, quirks: !g.o.NoQuirks, missing: -1, orphan: -1}
+	if err := b.run(); err != nil {
+		aw.Abort()
+		return nil, err
+	}
+	if err := aw.Close(); err != nil {
+		return nil, err
+	}
+	return b.m, nil
+}
+
+// run adds the actor, images, statuses with their media, orphan media,
+// likes and bookmarks.
+func (b *build) run() error {
+	o, aw, m := b.g.o, b.aw, b.m
+	if b.quirks && o.Media >= 2 {
+		b.missing = 1
+	}
+	if b.quirks && o.Media >= 3 {
+		b.orphan = o.Media - 1
+	}
+	aw.SetActor(b.g.Actor())
+	aw.Modified = b.g.epoch
+	m.TotalItems = o.Statuses
+	if b.quirks {
 		total := o.Statuses + 1
 		aw.TotalItems = &total
 		m.TotalItems = total
-	} else {
-		m.TotalItems = o.Statuses
 	}
 	if err := aw.AddAvatar("png", pseudoFile(o.Seed, -1, 256)); err != nil {
-		aw.Abort()
-		return nil, err
+		return err
 	}
 	if err := aw.AddHeader("jpg", pseudoFile(o.Seed, -2, 256)); err != nil {
-		aw.Abort()
-		return nil, err
+		return err
 	}
 	j := 0
 	for i := range o.Statuses {
-		s := g.Status(i)
-		for ; j < o.Media && g.mediaOwner(j) <= i; j++ {
-			if s.Type == "" && !quirks {
-				break // a bare boost has no media: the next post takes it
-			}
-			if j == orphan || s.Type == "" {
-				// An orphan file, or media owned by a bare boost: a file
-				// with no status.
-				if err := addOrphan(j); err != nil {
-					aw.Abort()
-					return nil, err
-				}
-				continue
-			}
-			id, name := g.mediaName(j)
-			entry := archive.MediaEntry(id, name)
-			url := entry
-			if quirks {
-				switch j % 3 {
-				case 1:
-					url = "/" + entry
-				case 2:
-					url = "https://cdn.example/system/" + entry
-				}
-			}
-			a := archive.Attachment{
-				Type: "Document", MediaType: mediaTypes[path.Ext(name)[1:]], URL: url, Path: entry,
-				Name: fmt.Sprintf("alt text %d", j), Blurhash: "UBL_:rOpGG-oBUNG,qRj2so|=eE1w^n4S5NH",
-				Width: 640 + j%7, Height: 480,
-			}
-			if j%2 == 0 {
-				a.FocalPoint = &[2]float64{0.25, -0.5}
-			}
-			if j == missing {
-				m.MissingMedia++
-			} else {
-				if _, err := aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
-					aw.Abort()
-					return nil, err
-				}
-				m.MediaFiles++
-			}
-			s.Attachments = append(s.Attachments, a)
+		s := b.g.Status(i)
+		var err error
+		if j, err = b.media(s, i, j); err != nil {
+			return err
 		}
-		switch s.Activity {
-		case "Create":
-			m.Creates++
-			m.Visibility[s.Visibility]++
-			if s.InReplyTo != "" {
-				m.Replies++
-			}
-			if s.Poll != nil {
-				m.Polls++
-			}
-			if len(s.Media()) > 0 {
-				m.WithMedia++
-			}
-		case "Announce":
-			m.Announces++
-		}
+		b.count(s)
 		if err := aw.AddStatus(s); err != nil {
-			aw.Abort()
-			return nil, err
+			return err
 		}
 	}
 	for ; j < o.Media; j++ { // media past the last status: orphans
-		if err := addOrphan(j); err != nil {
-			aw.Abort()
-			return nil, err
+		if err := b.addOrphan(j); err != nil {
+			return err
 		}
 	}
 	for k := range o.Likes {
@@ -402,10 +439,95 @@ func (g *Generator) Write(aw *archive.Writer) (*Manifest, error) {
 		aw.AddBookmark(fmt.Sprintf("https://remote.example/users/carol/statuses/%d", 400000+k))
 	}
 	m.Likes, m.Bookmarks = o.Likes, o.Bookmarks
-	if err := aw.Close(); err != nil {
-		return nil, err
+	return nil
+}
+
+// media adds the media files owned by status i, from media j on, as
+// attachments of s (or as orphan files), and returns the next media
+// index.
+func (b *build) media(s *archive.Status, i, j int) (int, error) {
+	o := b.g.o
+	for ; j < o.Media && b.g.mediaOwner(j) <= i; j++ {
+		if s.Type == "" && !b.quirks {
+			break // a bare boost has no media: the next post takes it
+		}
+		if j == b.orphan || s.Type == "" {
+			// An orphan file, or media owned by a bare boost: a file
+			// with no status.
+			if err := b.addOrphan(j); err != nil {
+				return j, err
+			}
+			continue
+		}
+		id, name := b.g.mediaName(j)
+		a := b.g.attachment(j, id, name, b.quirks)
+		if j == b.missing {
+			b.m.MissingMedia++
+		} else {
+			if _, err := b.aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
+				return j, err
+			}
+			b.m.MediaFiles++
+		}
+		s.Attachments = append(s.Attachments, a)
 	}
-	return m, nil
+	return j, nil
+}
+
+// attachment returns the attachment of media j, stored as id/name; with
+// the quirks its URL is sometimes rooted or CDN-prefixed.
+func (g *Generator) attachment(j int, id uint64, name string, quirks bool) archive.Attachment {
+	entry := archive.MediaEntry(id, name)
+	url := entry
+	if quirks {
+		switch j % 3 {
+		case 1:
+			url = "/" + entry
+		case 2:
+			url = "https://cdn.example/system/" + entry
+		}
+	}
+	a := archive.Attachment{
+		Type: "Document", MediaType: mediaTypes[path.Ext(name)[1:]], URL: url, Path: entry,
+		Name: fmt.Sprintf("alt text %d", j), Blurhash: "UBL_:rOpGG-oBUNG,qRj2so|=eE1w^n4S5NH",
+		Width: 640 + j%7, Height: 480,
+	}
+	if j%2 == 0 {
+		a.FocalPoint = &[2]float64{0.25, -0.5}
+	}
+	return a
+}
+
+// addOrphan writes media j as a file no status refers to.
+func (b *build) addOrphan(j int) error {
+	id, name := b.g.mediaName(j)
+	if _, err := b.aw.AddMedia(id, name, pseudoFile(b.g.o.Seed, j, b.g.o.MediaSize)); err != nil {
+		return err
+	}
+	b.m.MediaFiles++
+	b.m.OrphanMedia++
+	return nil
+}
+
+// count adds status s to the manifest.
+func (b *build) count(s *archive.Status) {
+	m := b.m
+	switch s.Activity {
+	case "Create":
+		m.Creates++
+		m.Visibility[s.Visibility]++
+		if s.InReplyTo != "" {
+			m.Replies++
+		}
+		if s.Poll != nil {
+			m.Polls++
+		}
+		if len(s.Media()) > 0 {
+			m.WithMedia++
+		}
+	case "Announce":
+		m.Announces++
+	}
 }
 
 // pseudoFile returns n deterministic bytes.
