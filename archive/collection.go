@@ -78,7 +78,7 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 		// abs is the offset in the entry of the current decoder's input:
 		// the decoder is replaced after each item array (see below).
 		abs := bom
-		window := func() { w.max = abs + dec.InputOffset() + 2*int64(l.MaxItemSize) + bufferedReader }
+		window := func() { w.max = abs + dec.InputOffset() + 2*int64(l.MaxItemBytes) + bufferedReader }
 		fail := func(index int, off int64, err error) {
 			if off < 0 {
 				off = abs + dec.InputOffset()
@@ -156,7 +156,7 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 					r:        io.MultiReader(bytes.NewReader(bytes.Clone(dec.UnreadBuffer())), in),
 					off:      abs + dec.InputOffset(),
 					first:    true,
-					maxItem:  l.MaxItemSize,
+					maxItem:  l.MaxItemBytes,
 					maxDepth: l.MaxDepth,
 				}
 				for {
@@ -205,7 +205,7 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 					fail(-1, -1, err)
 					return
 				}
-				if len(v) > l.MaxItemSize {
+				if len(v) > l.MaxItemBytes {
 					fail(-1, -1, ErrItemTooLarge)
 					return
 				}

@@ -76,7 +76,7 @@ func (b zipBackend) open(e *entry) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	return &checkedReader{rc: rc, max: b.limits.MaxEntrySize, name: e.name, cut: e.cut}, nil
+	return &checkedReader{rc: rc, max: b.limits.MaxEntryBytes, name: e.name, cut: e.cut}, nil
 }
 
 // zipEntries indexes a ZIP of the given size. Sizes come from the
@@ -111,11 +111,11 @@ func zipEntries(zr *zip.Reader, size int64, l Limits) ([]*entry, []string, error
 			return nil, nil, entryErr(f.Name, ErrInsecurePath)
 		}
 		usize := f.UncompressedSize64
-		if usize > uint64(l.MaxEntrySize) {
+		if usize > uint64(l.MaxEntryBytes) {
 			return nil, nil, entryErr(name, ErrEntryTooLarge)
 		}
 		total += int64(usize)
-		if total > l.MaxTotalSize {
+		if total > l.MaxTotalBytes {
 			return nil, nil, entryErr(name, ErrTooLarge)
 		}
 		csize := min(f.CompressedSize64, uint64(max(size, 0)))
@@ -212,7 +212,7 @@ func (b *tarBackend) open(e *entry) (io.ReadCloser, error) {
 			return nil, &Error{Entry: e.name, Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrCorrupt, err)}
 		}
 	}
-	return &tarFile{b: b, c: c, r: checkedReader{rc: io.NopCloser(c.tr), max: b.limits.MaxEntrySize, name: e.name}}, nil
+	return &tarFile{b: b, c: c, r: checkedReader{rc: io.NopCloser(c.tr), max: b.limits.MaxEntryBytes, name: e.name}}, nil
 }
 
 type tarFile struct {
@@ -311,11 +311,11 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 		case tar.TypeLink, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeDir, tar.TypeFifo:
 			h.Size = 0
 		}
-		if h.Size > l.MaxEntrySize {
+		if h.Size > l.MaxEntryBytes {
 			return nil, nil, nil, entryErr(name, ErrEntryTooLarge)
 		}
 		total += h.Size
-		if total > l.MaxTotalSize {
+		if total > l.MaxTotalBytes {
 			return nil, nil, nil, entryErr(name, ErrTooLarge)
 		}
 		switch h.Typeflag {
@@ -400,7 +400,7 @@ func (b dirBackend) open(e *entry) (io.ReadCloser, error) {
 		return nil, err
 	}
 	// The file may have grown since the folder was indexed.
-	return &checkedReader{rc: f, max: b.limits.MaxEntrySize, name: e.name}, nil
+	return &checkedReader{rc: f, max: b.limits.MaxEntryBytes, name: e.name}, nil
 }
 
 func dirEntries(root *os.Root, dir string, l Limits) ([]*entry, []string, error) {
@@ -440,11 +440,11 @@ func dirEntries(root *os.Root, dir string, l Limits) ([]*entry, []string, error)
 		if err != nil {
 			return err
 		}
-		if info.Size() > l.MaxEntrySize {
+		if info.Size() > l.MaxEntryBytes {
 			return entryErr(name, ErrEntryTooLarge)
 		}
 		total += info.Size()
-		if total > l.MaxTotalSize {
+		if total > l.MaxTotalBytes {
 			return entryErr(name, ErrTooLarge)
 		}
 		files = append(files, &entry{name: name, size: info.Size(), modTime: info.ModTime(), diskRel: rel})

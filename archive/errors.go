@@ -30,9 +30,9 @@ var (
 	ErrMalformed = errors.New("archive: malformed JSON")
 
 	// ErrTooLarge means the total uncompressed size exceeds
-	// [Limits.MaxTotalSize].
+	// [Limits.MaxTotalBytes].
 	ErrTooLarge = errors.New("archive: total size exceeds limit")
-	// ErrEntryTooLarge means one entry exceeds [Limits.MaxEntrySize].
+	// ErrEntryTooLarge means one entry exceeds [Limits.MaxEntryBytes].
 	ErrEntryTooLarge = errors.New("archive: entry size exceeds limit")
 	// ErrCompressionRatio means an entry or the whole stream inflates more
 	// than [Limits.MaxCompressionRatio] times: a likely zip bomb.
@@ -43,8 +43,11 @@ var (
 	// ErrTooDeep means a JSON item nests deeper than [Limits.MaxDepth].
 	ErrTooDeep = errors.New("archive: JSON nesting exceeds limit")
 	// ErrItemTooLarge means one JSON item (an outbox activity, a like)
-	// exceeds [Limits.MaxItemSize].
+	// exceeds [Limits.MaxItemBytes].
 	ErrItemTooLarge = errors.New("archive: JSON item exceeds limit")
+
+	// ErrWriterClosed is returned by a [Writer] used after Close or Abort.
+	ErrWriterClosed = errors.New("archive: writer closed")
 )
 
 // wrapped is a sentinel that is also another one.

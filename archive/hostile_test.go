@@ -91,25 +91,25 @@ func TestHostile(t *testing.T) {
 			data: zipBytes(t, zipFile{name: "a"}, zipFile{name: "b"}, zipFile{name: "c"}), want: ErrTooManyEntries},
 		{name: "tar too many entries", limits: Limits{MaxEntries: 1},
 			data: tarGzBytes(t, &tar.Header{Name: "a", Typeflag: tar.TypeReg, Size: 1}, &tar.Header{Name: "b", Typeflag: tar.TypeReg, Size: 1}), want: ErrTooManyEntries},
-		{name: "entry too large", limits: Limits{MaxEntrySize: 10}, data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}), want: ErrEntryTooLarge},
-		{name: "total too large", limits: Limits{MaxTotalSize: int64(len(outbox)) + 5},
+		{name: "entry too large", limits: Limits{MaxEntryBytes: 10}, data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}), want: ErrEntryTooLarge},
+		{name: "total too large", limits: Limits{MaxTotalBytes: int64(len(outbox)) + 5},
 			data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}, zipFile{name: "likes.json", data: outbox}), want: ErrTooLarge},
 		{name: "zip bomb ratio", data: zipBytes(t, zipFile{name: "outbox.json", data: zeros}), want: ErrCompressionRatio},
 		{name: "zip compressed size lies (ratio)", data: lieCompressedSize(t, zipBytes(t, zipFile{name: "outbox.json", data: zeros}), 1<<30), want: ErrCompressionRatio},
 		{name: "zip overlapping entries (whole-archive ratio)", limits: Limits{MaxCompressionRatio: 3},
 			data: overlapEntries(t, zipBytes(t, zipFile{name: "outbox.json", data: []byte(noise(2 << 20))}), 4), want: ErrCompressionRatio},
-		{name: "tar entry of another type counts against the total", limits: Limits{MaxTotalSize: 1 << 20},
+		{name: "tar entry of another type counts against the total", limits: Limits{MaxTotalBytes: 1 << 20},
 			data: tarGzBytes(t, &tar.Header{Name: "x", Typeflag: 'Z', Size: 2 << 20}, &tar.Header{Name: "outbox.json", Typeflag: tar.TypeReg, Size: 1}), want: ErrTooLarge},
 		{name: "tar.gz bomb ratio", data: tarGzBytes(t, &tar.Header{Name: "outbox.json", Typeflag: tar.TypeReg, Size: 4 << 20}), want: ErrCompressionRatio},
 		{name: "nesting too deep", read: true,
 			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(outboxOf(`{"id":"a","type":"Create","object":` + nested(100) + `}`))}), want: ErrTooDeep},
 		{name: "deep context member", read: true,
 			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(`{"@context":` + nested(1000) + `,"orderedItems":[]}`)}), want: ErrTooDeep},
-		{name: "item too large", read: true, limits: Limits{MaxItemSize: 100},
+		{name: "item too large", read: true, limits: Limits{MaxItemBytes: 100},
 			data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}), want: ErrItemTooLarge},
-		{name: "item far too large (window)", read: true, limits: Limits{MaxItemSize: 100},
+		{name: "item far too large (window)", read: true, limits: Limits{MaxItemBytes: 100},
 			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(outboxOf(`"` + noise(1<<20) + `"`))}), want: ErrItemTooLarge},
-		{name: "top-level member too large", read: true, limits: Limits{MaxItemSize: 100},
+		{name: "top-level member too large", read: true, limits: Limits{MaxItemBytes: 100},
 			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(`{"@context":"` + noise(1<<20) + `","orderedItems":[]}`)}), want: ErrItemTooLarge},
 		{name: "not JSON", read: true, data: zipBytes(t, zipFile{name: "outbox.json", data: []byte("<html>")}), want: ErrMalformed},
 		{name: "not an object", read: true, data: zipBytes(t, zipFile{name: "outbox.json", data: []byte("[1,2]")}), want: ErrMalformed},
@@ -267,7 +267,7 @@ func TestDirFileGrowsPastLimit(t *testing.T) {
 	if err := os.WriteFile(p, []byte(outboxOf()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := Config{Limits: Limits{MaxEntrySize: 1000}}
+	c := Config{Limits: Limits{MaxEntryBytes: 1000}}
 	r, err := c.Open(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -184,7 +184,7 @@ func (c *Config) newFileReader(ra io.ReaderAt, size int64) (*Reader, error) {
 	}
 	h = bytes.TrimLeft(bytes.TrimPrefix(h, []byte(utf8BOM)), " \t\r\n")
 	if len(h) > 0 && h[0] == '{' {
-		if size > l.MaxEntrySize {
+		if size > l.MaxEntryBytes {
 			return nil, entryErr("outbox.json", ErrEntryTooLarge)
 		}
 		files := []*entry{{name: "outbox.json", size: size}}

@@ -216,7 +216,7 @@ func scanData(r io.Reader, method uint16, l Limits) (csize, usize int64, crc uin
 				h.Write(win[:len(win)-16])
 				win = append(win[:0], win[len(win)-16:]...)
 			}
-			if bc.n > l.MaxEntrySize {
+			if bc.n > l.MaxEntryBytes {
 				return 0, 0, 0, false, ErrEntryTooLarge
 			}
 		}
@@ -228,7 +228,7 @@ func scanData(r io.Reader, method uint16, l Limits) (csize, usize int64, crc uin
 		n, rerr := fr.Read(buf)
 		h.Write(buf[:n])
 		usize += int64(n)
-		if usize > l.MaxEntrySize {
+		if usize > l.MaxEntryBytes {
 			return 0, 0, 0, false, ErrEntryTooLarge
 		}
 		if usize > ratioFloor && usize/max(bc.n, 1) > l.MaxCompressionRatio {

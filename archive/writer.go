@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,12 +19,9 @@ import (
 	"github.com/fediport/fediport/internal/atomicfile"
 )
 
-// OutboxContext is the "@context" Mastodon gives outbox.json: the
+// outboxContext is the "@context" Mastodon gives outbox.json: the
 // ActivityStreams context and the terms its statuses use.
-const OutboxContext = `["` + activitypub.ActivityStreamsContext + `",{"ostatus":"http://ostatus.org#","atomUri":"ostatus:atomUri","inReplyToAtomUri":"ostatus:inReplyToAtomUri","conversation":"ostatus:conversation","sensitive":"as:sensitive","toot":"http://joinmastodon.org/ns#","votersCount":"toot:votersCount","blurhash":"toot:blurhash","focalPoint":{"@container":"@list","@id":"toot:focalPoint"},"Hashtag":"as:Hashtag","Emoji":"toot:Emoji"}]`
-
-// ErrWriterClosed is returned by a [Writer] used after Close or Abort.
-var ErrWriterClosed = errors.New("archive: writer closed")
+const outboxContext = `["` + activitypub.ActivityStreamsContext + `",{"ostatus":"http://ostatus.org#","atomUri":"ostatus:atomUri","inReplyToAtomUri":"ostatus:inReplyToAtomUri","conversation":"ostatus:conversation","sensitive":"as:sensitive","toot":"http://joinmastodon.org/ns#","votersCount":"toot:votersCount","blurhash":"toot:blurhash","focalPoint":{"@container":"@list","@id":"toot:focalPoint"},"Hashtag":"as:Hashtag","Emoji":"toot:Emoji"}]`
 
 // Writer writes an archive in Mastodon's layout as a ZIP: actor.json,
 // outbox.json, likes.json, bookmarks.json, avatar and header, and media
@@ -118,12 +114,12 @@ func (w *Writer) AddLike(uri string) { w.likes = append(w.likes, uri) }
 // AddBookmark records a bookmarked status URI for bookmarks.json.
 func (w *Writer) AddBookmark(uri string) { w.bookmarks = append(w.bookmarks, uri) }
 
-// IDPartition returns the folders Mastodon stores a media attachment
+// idPartition returns the folders Mastodon stores a media attachment
 // under: the id zero-padded to 9 digits and split in groups of 3
 // ("000/000/001"; an 18-digit id gives 6 groups). As in Paperclip, ids
 // of a billion and more are padded to 12 digits instead, and digits
 // beyond the last full group are dropped.
-func IDPartition(id uint64) string {
+func idPartition(id uint64) string {
 	s := fmt.Sprintf("%09d", id)
 	if id >= 1_000_000_000 {
 		s = fmt.Sprintf("%012d", id)
@@ -139,9 +135,13 @@ func IDPartition(id uint64) string {
 }
 
 // MediaEntry returns the entry name of a media file:
-// media_attachments/files/<id partition>/original/<name>.
+// media_attachments/files/<id partition>/original/<name>, where the id
+// partition is the id zero-padded to 9 digits and split in groups of 3
+// ("000/000/001"; an 18-digit id gives 6 groups); as in Paperclip, ids of
+// a billion and more are padded to 12 digits instead, and digits beyond
+// the last full group are dropped.
 func MediaEntry(id uint64, name string) string {
-	return "media_attachments/files/" + IDPartition(id) + "/original/" + name
+	return "media_attachments/files/" + idPartition(id) + "/original/" + name
 }
 
 // AddMedia copies a media file into the archive at [MediaEntry](id,
@@ -359,7 +359,7 @@ func (w *Writer) writeOutbox(out io.Writer) error {
 	if w.TotalItems != nil {
 		total = *w.TotalItems
 	}
-	head := `{"@context":` + OutboxContext + `,"id":"outbox.json","type":"OrderedCollection","totalItems":` + strconv.Itoa(total) + `,`
+	head := `{"@context":` + outboxContext + `,"id":"outbox.json","type":"OrderedCollection","totalItems":` + strconv.Itoa(total) + `,`
 	head += `"orderedItems":[`
 	if _, err := io.WriteString(out, head); err != nil {
 		return err

@@ -351,8 +351,9 @@ func TestMediaPartition(t *testing.T) {
 		{1234567890123456789, "123/456/789/012/345/678"},
 	}
 	for _, tt := range tests {
-		if got := archive.IDPartition(tt.id); got != tt.want {
-			t.Errorf("IDPartition(%d) = %q, want %q", tt.id, got, tt.want)
+		want := "media_attachments/files/" + tt.want + "/original/a.png"
+		if got := archive.MediaEntry(tt.id, "a.png"); got != want {
+			t.Errorf("MediaEntry(%d, a.png) = %q, want %q", tt.id, got, want)
 		}
 	}
 }
