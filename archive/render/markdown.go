@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fediport/fediport/archive"
@@ -23,124 +24,149 @@ const maxQuoteDepth = 8
 // breaks, links, emphasis, code, quotes and lists. Text is escaped so
 // that nothing in a post becomes markup, raw HTML included.
 func markdown(h string) string {
-	var b []byte
+	var m mdWriter
 	z := xhtml.NewTokenizer(strings.NewReader(h))
-	var hrefs []string // open links
-	quote := 0
-	pre := false
-	hasSuffix := func(s string) bool { return strings.HasSuffix(string(b[max(len(b)-len(s), 0):]), s) }
-	newline := func(blank bool) {
-		for len(b) > 0 && b[len(b)-1] == ' ' {
-			b = b[:len(b)-1]
-		}
-		if len(b) == 0 {
-			return
-		}
-		// Deeper quotes are written at maxQuoteDepth: a prefix for every
-		// level would make hostile nesting quadratic in size.
-		prefix := strings.Repeat("> ", min(quote, maxQuoteDepth))
-		if blank && !hasSuffix("\n\n") {
-			if !hasSuffix("\n") {
-				b = append(b, '\n')
-			}
-			b = append(b, strings.TrimRight(prefix, " ")+"\n"...)
-		} else if !blank && !hasSuffix("\n") {
-			b = append(b, '\n')
-		}
-		b = append(b, prefix...)
-	}
 	for {
-		tt := z.Next()
-		switch tt {
+		switch tt := z.Next(); tt {
 		case xhtml.ErrorToken:
-			return strings.TrimSpace(string(b))
+			return strings.TrimSpace(string(m.b))
 		case xhtml.TextToken:
-			raw := z.Text()
-			if pre {
-				code := strings.Map(func(r rune) rune {
-					if isControl(r) && r != '\n' && r != '\t' {
-						return utf8.RuneError
-					}
-					return r
-				}, string(raw))
-				b = append(b, strings.ReplaceAll(code, "```", "` ` `")...)
-				continue
-			}
-			t := strings.Join(strings.Fields(string(raw)), " ")
-			if t == "" {
-				continue
-			}
-			if startsWithSpace(raw) && len(b) > 0 && !hasSuffix(" ") && !hasSuffix("\n") {
-				b = append(b, ' ')
-			}
-			b = append(b, escapeMarkdown(t)...)
-			if endsWithSpace(raw) {
-				b = append(b, ' ')
-			}
+			m.text(z.Text())
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken, xhtml.EndTagToken:
-			name, hasAttr := z.TagName()
-			end := tt == xhtml.EndTagToken
-			switch string(name) {
-			case "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol":
-				newline(true)
-			case "br":
-				b = append(b, "  "...)
-				newline(false)
-			case "li":
-				if !end {
-					newline(false)
-					b = append(b, "- "...)
-				}
-			case "blockquote":
-				if end {
-					quote = max(quote-1, 0)
-				} else {
-					quote++
-				}
-				newline(true)
-			case "pre":
-				newline(true)
-				b = append(b, "```"...)
-				newline(false)
-				pre = !end
-				if end {
-					newline(true)
-				}
-			case "code":
-				if !pre {
-					b = append(b, '`')
-				}
-			case "strong", "b":
-				b = append(b, "**"...)
-			case "em", "i":
-				b = append(b, '_')
-			case "del", "s":
-				b = append(b, "~~"...)
-			case "a":
-				if end {
-					if n := len(hrefs); n > 0 {
-						href := hrefs[n-1]
-						hrefs = hrefs[:n-1]
-						if href != "" {
-							b = append(b, "]("+markdownURL(href)+")"...)
-						}
-					}
-					continue
-				}
-				href := ""
-				for hasAttr {
-					var k, v []byte
-					k, v, hasAttr = z.TagAttr()
-					if string(k) == "href" {
-						href = webURL(string(v))
-					}
-				}
-				hrefs = append(hrefs, href)
-				if href != "" {
-					b = append(b, '[')
-				}
+			m.tag(z, tt == xhtml.EndTagToken)
+		}
+	}
+}
+
+// mdWriter is the state of one conversion of HTML to Markdown.
+type mdWriter struct {
+	b     []byte
+	hrefs []string // open links, "" for one not shown as a link
+	quote int      // depth of blockquotes
+	pre   bool     // in a <pre> block
+}
+
+func (m *mdWriter) hasSuffix(s string) bool {
+	return strings.HasSuffix(string(m.b[max(len(m.b)-len(s), 0):]), s)
+}
+
+// newline ends the line (blank: the paragraph) and begins the next with
+// the quote prefix.
+func (m *mdWriter) newline(blank bool) {
+	for len(m.b) > 0 && m.b[len(m.b)-1] == ' ' {
+		m.b = m.b[:len(m.b)-1]
+	}
+	if len(m.b) == 0 {
+		return
+	}
+	// Deeper quotes are written at maxQuoteDepth: a prefix for every
+	// level would make hostile nesting quadratic in size.
+	prefix := strings.Repeat("> ", min(m.quote, maxQuoteDepth))
+	if blank && !m.hasSuffix("\n\n") {
+		if !m.hasSuffix("\n") {
+			m.b = append(m.b, '\n')
+		}
+		m.b = append(m.b, strings.TrimRight(prefix, " ")+"\n"...)
+	} else if !blank && !m.hasSuffix("\n") {
+		m.b = append(m.b, '\n')
+	}
+	m.b = append(m.b, prefix...)
+}
+
+// text writes a text token: verbatim in code blocks (control characters
+// and fences defused), escaped with its spaces folded elsewhere.
+func (m *mdWriter) text(raw []byte) {
+	if m.pre {
+		code := strings.Map(func(r rune) rune {
+			if isControl(r) && r != '\n' && r != '\t' {
+				return utf8.RuneError
+			}
+			return r
+		}, string(raw))
+		m.b = append(m.b, strings.ReplaceAll(code, "```", "` ` `")...)
+		return
+	}
+	t := strings.Join(strings.Fields(string(raw)), " ")
+	if t == "" {
+		return
+	}
+	if startsWithSpace(raw) && len(m.b) > 0 && !m.hasSuffix(" ") && !m.hasSuffix("\n") {
+		m.b = append(m.b, ' ')
+	}
+	m.b = append(m.b, escapeMarkdown(t)...)
+	if endsWithSpace(raw) {
+		m.b = append(m.b, ' ')
+	}
+}
+
+// tag writes the Markdown of a start or end tag.
+func (m *mdWriter) tag(z *xhtml.Tokenizer, end bool) {
+	name, hasAttr := z.TagName()
+	switch string(name) {
+	case "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol":
+		m.newline(true)
+	case "br":
+		m.b = append(m.b, "  "...)
+		m.newline(false)
+	case "li":
+		if !end {
+			m.newline(false)
+			m.b = append(m.b, "- "...)
+		}
+	case "blockquote":
+		if end {
+			m.quote = max(m.quote-1, 0)
+		} else {
+			m.quote++
+		}
+		m.newline(true)
+	case "pre":
+		m.newline(true)
+		m.b = append(m.b, "```"...)
+		m.newline(false)
+		m.pre = !end
+		if end {
+			m.newline(true)
+		}
+	case "code":
+		if !m.pre {
+			m.b = append(m.b, '`')
+		}
+	case "strong", "b":
+		m.b = append(m.b, "**"...)
+	case "em", "i":
+		m.b = append(m.b, '_')
+	case "del", "s":
+		m.b = append(m.b, "~~"...)
+	case "a":
+		m.link(z, end, hasAttr)
+	}
+}
+
+// link opens a link with '[' (when its href is a web URL) or closes the
+// innermost one with its target.
+func (m *mdWriter) link(z *xhtml.Tokenizer, end, hasAttr bool) {
+	if end {
+		if n := len(m.hrefs); n > 0 {
+			href := m.hrefs[n-1]
+			m.hrefs = m.hrefs[:n-1]
+			if href != "" {
+				m.b = append(m.b, "]("+markdownURL(href)+")"...)
 			}
 		}
+		return
+	}
+	href := ""
+	for hasAttr {
+		var k, v []byte
+		k, v, hasAttr = z.TagAttr()
+		if string(k) == "href" {
+			href = webURL(string(v))
+		}
+	}
+	m.hrefs = append(m.hrefs, href)
+	if href != "" {
+		m.b = append(m.b, '[')
 	}
 }
 
@@ -225,32 +251,8 @@ func mdText(s string) string {
 // in each, plus index.md, likes.md and bookmarks.md. Statuses are
 // written as they stream: nothing is held but the open month file.
 func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof *profile, sum *Summary) error {
-	type monthFile struct {
-		key, label string // "2023-01", "January 2023"
-		count      int
-	}
-	var (
-		months  []monthFile
-		seen    = map[string]int{}
-		cur     *countedFile
-		w       *bufio.Writer
-		curKey  string
-		closeMD = func() error {
-			if cur == nil {
-				return nil
-			}
-			err := w.Flush()
-			if cerr := cur.Close(); err == nil {
-				err = cerr
-			}
-			cur = nil
-			if err != nil {
-				return fmt.Errorf("render: writing %s.md: %w", curKey, err)
-			}
-			return nil
-		}
-	)
-	defer closeMD()
+	mf := &monthFiles{root: root, prof: prof, seen: map[string]int{}}
+	defer mf.close()
 	for st, err := range shownStatuses(ctx, ar, root, sum) {
 		if err != nil {
 			return err
@@ -267,42 +269,17 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 		} else {
 			sum.Posts++
 		}
-		key := p.Published.Format("2006-01")
-		if cur == nil || key != curKey {
-			if err := closeMD(); err != nil {
-				return err
-			}
-			flag := os.O_TRUNC
-			_, ok := seen[key]
-			if !ok {
-				sum.Pages = len(months)
-				if err := root.page(sum); err != nil {
-					return err
-				}
-			}
-			if ok { // a month seen before: out-of-order statuses
-				flag = os.O_APPEND
-			}
-			f, err := root.create(key+".md", flag)
-			if err != nil {
-				return err
-			}
-			cur, w, curKey = f, bufio.NewWriterSize(f, 64<<10), key
-			if !ok {
-				seen[key] = len(months)
-				months = append(months, monthFile{key: key, label: p.Published.Format("January 2006")})
-				fmt.Fprintf(w, "# %s, %s\n\n[Index](index.md)\n", mdText(prof.Name), p.Published.Format("January 2006"))
-			}
+		w, err := mf.writer(p.Published, sum)
+		if err != nil {
+			return err
 		}
-		months[seen[key]].count++
 		writePostMarkdown(w, p)
 	}
-	if err := closeMD(); err != nil {
+	if err := mf.close(); err != nil {
 		return err
 	}
-	sum.Pages, sum.Months = len(months), len(months)
+	sum.Pages, sum.Months = len(mf.months), len(mf.months)
 
-	// Lists.
 	var err error
 	if sum.Likes, err = writeMarkdownList(root, "likes.md", "Likes", ar.Likes(), sum); err != nil {
 		return err
@@ -310,38 +287,92 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 	if sum.Bookmarks, err = writeMarkdownList(root, "bookmarks.md", "Bookmarks", ar.Bookmarks(), sum); err != nil {
 		return err
 	}
+	return writeMarkdownIndex(root, prof, mf.months, sum)
+}
 
-	// index.md: the profile and the months, newest first.
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", mdText(prof.Name))
-	if prof.Handle != "" {
-		fmt.Fprintf(&b, "%s\n\n", mdText(prof.Handle))
-	}
-	if prof.Avatar != "" {
-		fmt.Fprintf(&b, "![Avatar](%s)\n\n", markdownURL(prof.Avatar))
-	}
-	if prof.Header != "" {
-		fmt.Fprintf(&b, "![Header image](%s)\n\n", markdownURL(prof.Header))
-	}
-	if prof.Moved != "" {
-		fmt.Fprintf(&b, "**This account has moved** to %s.\n\n", mdLink(prof.Moved))
-	}
-	if len(prof.Aliases) > 0 {
-		b.WriteString("**Also known as:**\n\n")
-		for _, a := range prof.Aliases {
-			fmt.Fprintf(&b, "- %s\n", mdLink(a))
+// monthFile is one month's Markdown file.
+type monthFile struct {
+	key, label string // "2023-01", "January 2023"
+	count      int    // statuses in it
+}
+
+// monthFiles writes the month files of a Markdown rendering, one open at
+// a time: statuses come in outbox order, which is by date but for the
+// odd one out, whose month's file is appended to.
+type monthFiles struct {
+	root   *output
+	prof   *profile
+	months []monthFile
+	seen   map[string]int // index in months, by key
+	cur    *countedFile
+	w      *bufio.Writer
+	curKey string
+}
+
+// writer returns the writer of the month file of a status published at
+// t, opening the file (and counting a page) when it is not the open one,
+// and counts the status in it.
+func (mf *monthFiles) writer(t time.Time, sum *Summary) (*bufio.Writer, error) {
+	key := t.Format("2006-01")
+	if mf.cur == nil || key != mf.curKey {
+		if err := mf.open(key, t, sum); err != nil {
+			return nil, err
 		}
-		b.WriteString("\n")
 	}
-	if md := markdown(prof.Bio); md != "" {
-		b.WriteString(md + "\n\n")
+	mf.months[mf.seen[key]].count++
+	return mf.w, nil
+}
+
+// open closes the open month file and opens that of key, beginning it
+// with its title when it is new.
+func (mf *monthFiles) open(key string, t time.Time, sum *Summary) error {
+	if err := mf.close(); err != nil {
+		return err
 	}
-	for _, f := range prof.Fields {
-		fmt.Fprintf(&b, "- **%s**: %s\n", mdText(f.Name), markdown(f.Value))
+	flag := os.O_TRUNC
+	_, ok := mf.seen[key]
+	if ok { // a month seen before: out-of-order statuses
+		flag = os.O_APPEND
+	} else {
+		sum.Pages = len(mf.months)
+		if err := mf.root.page(sum); err != nil {
+			return err
+		}
 	}
-	if len(prof.Fields) > 0 {
-		b.WriteString("\n")
+	f, err := mf.root.create(key+".md", flag)
+	if err != nil {
+		return err
 	}
+	mf.cur, mf.w, mf.curKey = f, bufio.NewWriterSize(f, 64<<10), key
+	if !ok {
+		mf.seen[key] = len(mf.months)
+		mf.months = append(mf.months, monthFile{key: key, label: t.Format("January 2006")})
+		fmt.Fprintf(mf.w, "# %s, %s\n\n[Index](index.md)\n", mdText(mf.prof.Name), t.Format("January 2006"))
+	}
+	return nil
+}
+
+// close flushes and closes the open month file, if any.
+func (mf *monthFiles) close() error {
+	if mf.cur == nil {
+		return nil
+	}
+	err := mf.w.Flush()
+	if cerr := mf.cur.Close(); err == nil {
+		err = cerr
+	}
+	mf.cur = nil
+	if err != nil {
+		return fmt.Errorf("render: writing %s.md: %w", mf.curKey, err)
+	}
+	return nil
+}
+
+// writeMarkdownIndex writes index.md: the profile and the months, newest
+// first, and links to the likes and bookmarks.
+func writeMarkdownIndex(root *output, prof *profile, months []monthFile, sum *Summary) error {
+	var b strings.Builder
+	writeProfileMarkdown(&b, prof)
 	fmt.Fprintf(&b, "## Months\n\n")
 	slices.SortFunc(months, func(a, b monthFile) int { return strings.Compare(b.key, a.key) })
 	for _, m := range months {
@@ -355,15 +386,71 @@ func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof 
 		b.WriteString("This archive has no posts.\n")
 	}
 	fmt.Fprintf(&b, "\n[Likes](likes.md) (%d) · [Bookmarks](bookmarks.md) (%d)\n", sum.Likes, sum.Bookmarks)
-	if err := root.writeFile("index.md", []byte(b.String())); err != nil {
-		return err
+	return root.writeFile("index.md", []byte(b.String()))
+}
+
+// writeProfileMarkdown writes the profile at the top of index.md.
+func writeProfileMarkdown(b *strings.Builder, prof *profile) {
+	fmt.Fprintf(b, "# %s\n\n", mdText(prof.Name))
+	if prof.Handle != "" {
+		fmt.Fprintf(b, "%s\n\n", mdText(prof.Handle))
 	}
-	return nil
+	if prof.Avatar != "" {
+		fmt.Fprintf(b, "![Avatar](%s)\n\n", markdownURL(prof.Avatar))
+	}
+	if prof.Header != "" {
+		fmt.Fprintf(b, "![Header image](%s)\n\n", markdownURL(prof.Header))
+	}
+	if prof.Moved != "" {
+		fmt.Fprintf(b, "**This account has moved** to %s.\n\n", mdLink(prof.Moved))
+	}
+	if len(prof.Aliases) > 0 {
+		b.WriteString("**Also known as:**\n\n")
+		for _, a := range prof.Aliases {
+			fmt.Fprintf(b, "- %s\n", mdLink(a))
+		}
+		b.WriteString("\n")
+	}
+	if md := markdown(prof.Bio); md != "" {
+		b.WriteString(md + "\n\n")
+	}
+	for _, f := range prof.Fields {
+		fmt.Fprintf(b, "- **%s**: %s\n", mdText(f.Name), markdown(f.Value))
+	}
+	if len(prof.Fields) > 0 {
+		b.WriteString("\n")
+	}
 }
 
 // writePostMarkdown writes one post as a section of a month file.
 func writePostMarkdown(w *bufio.Writer, p *post) {
 	fmt.Fprintf(w, "\n## %s\n\n", shownDate(p.Published))
+	w.WriteString(postMetaMarkdown(p) + "\n\n")
+	if p.ReplyTo != "" {
+		fmt.Fprintf(w, "In reply to %s\n\n", mdRef(p.ReplyTo))
+	}
+	if p.CW != "" {
+		fmt.Fprintf(w, "**Content warning:** %s\n\n", mdText(p.CW))
+	}
+	if md := markdown(p.Content); md != "" {
+		w.WriteString(md + "\n\n")
+	}
+	writeMediaMarkdown(w, p)
+	if p.Poll != nil {
+		writePollMarkdown(w, p.Poll)
+	}
+	if len(p.Hashtags) > 0 {
+		tags := make([]string, len(p.Hashtags))
+		for i, t := range p.Hashtags {
+			tags[i] = "\\#" + mdText(t)
+		}
+		w.WriteString("Tags: " + strings.Join(tags, " ") + "\n")
+	}
+}
+
+// postMetaMarkdown returns the line under a post's date: the boosted
+// post or a link to the original, visibility, language, edit date.
+func postMetaMarkdown(p *post) string {
 	var meta []string
 	if p.Boost {
 		meta = append(meta, "Boost of "+mdRef(p.BoostOf))
@@ -379,16 +466,11 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 	if !p.Edited.IsZero() {
 		meta = append(meta, "edited "+shownDate(p.Edited))
 	}
-	w.WriteString(strings.Join(meta, " · ") + "\n\n")
-	if p.ReplyTo != "" {
-		fmt.Fprintf(w, "In reply to %s\n\n", mdRef(p.ReplyTo))
-	}
-	if p.CW != "" {
-		fmt.Fprintf(w, "**Content warning:** %s\n\n", mdText(p.CW))
-	}
-	if md := markdown(p.Content); md != "" {
-		w.WriteString(md + "\n\n")
-	}
+	return strings.Join(meta, " · ")
+}
+
+// writeMediaMarkdown writes a post's media and link previews as a list.
+func writeMediaMarkdown(w *bufio.Writer, p *post) {
 	for _, m := range p.Media {
 		alt := mdText(m.Alt)
 		switch {
@@ -424,31 +506,26 @@ func writePostMarkdown(w *bufio.Writer, p *post) {
 	if len(p.Media)+len(p.Links) > 0 {
 		w.WriteString("\n")
 	}
-	if q := p.Poll; q != nil {
-		kind := "one choice"
-		if q.Multiple {
-			kind = "several choices"
-		}
-		state := ""
-		if !q.Ends.IsZero() {
-			state = ", ends " + shownDate(q.Ends)
-			if q.Closed {
-				state = ", closed " + shownDate(q.Ends)
-			}
-		}
-		fmt.Fprintf(w, "Poll (%s, %d voters%s):\n\n", kind, q.Voters, state)
-		for _, o := range q.Options {
-			fmt.Fprintf(w, "- %s: %d votes (%d%%)\n", mdText(o.Name), o.Votes, o.Percent)
-		}
-		w.WriteString("\n")
+}
+
+// writePollMarkdown writes a poll with its results.
+func writePollMarkdown(w *bufio.Writer, q *poll) {
+	kind := "one choice"
+	if q.Multiple {
+		kind = "several choices"
 	}
-	if len(p.Hashtags) > 0 {
-		tags := make([]string, len(p.Hashtags))
-		for i, t := range p.Hashtags {
-			tags[i] = "\\#" + mdText(t)
+	state := ""
+	if !q.Ends.IsZero() {
+		state = ", ends " + shownDate(q.Ends)
+		if q.Closed {
+			state = ", closed " + shownDate(q.Ends)
 		}
-		w.WriteString("Tags: " + strings.Join(tags, " ") + "\n")
 	}
+	fmt.Fprintf(w, "Poll (%s, %d voters%s):\n\n", kind, q.Voters, state)
+	for _, o := range q.Options {
+		fmt.Fprintf(w, "- %s: %d votes (%d%%)\n", mdText(o.Name), o.Votes, o.Percent)
+	}
+	w.WriteString("\n")
 }
 
 // writeMarkdownList writes likes.md or bookmarks.md, streaming.
