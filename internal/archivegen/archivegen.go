@@ -146,13 +146,7 @@ func (g *Generator) Status(i int) *archive.Status {
 	s := &archive.Status{Index: -1, Offset: -1, Actor: g.actor, Published: published}
 	boost, inline := g.isBoost(i)
 	if boost && !inline {
-		s.Activity = "Announce"
-		s.ActivityID = g.statusURI(i) + "/activity"
-		s.ID = fmt.Sprintf("https://remote.example/users/bob/statuses/%d", 200000+r.IntN(1000000))
-		s.To = []string{activitypub.PublicCollection}
-		s.Cc = []string{"https://remote.example/users/bob", g.actor + "/followers"}
-		s.Visibility = archive.Public
-		return s
+		return g.bareBoost(s, i, r)
 	}
 	s.Activity = "Create"
 	s.Type = "Note"
@@ -162,27 +156,8 @@ func (g *Generator) Status(i int) *archive.Status {
 	s.AttributedTo = g.actor
 	s.Conversation = fmt.Sprintf("tag:%s,2022-11-01:objectId=%d:objectType=Conversation", g.o.Domain, i/6)
 	s.Language = languages[i%len(languages)]
-	words := []string{"hello", "fediverse", "archive", "portable", "toot", "moving", "day", "garden", "coffee", "tea"}
-	content := "<p>"
-	for k := range 8 + r.IntN(30) {
-		if k > 0 {
-			content += " "
-		}
-		content += words[r.IntN(len(words))]
-	}
-	content += " &amp; &lt;3</p>"
-	switch i % 4 {
-	case 0, 3:
-		s.Visibility = archive.Public
-	case 1:
-		s.Visibility = archive.Unlisted
-	case 2:
-		if i%8 == 2 {
-			s.Visibility = archive.Direct
-		} else {
-			s.Visibility = archive.Private
-		}
-	}
+	content := words(r)
+	s.Visibility = visibility(i)
 	if inline {
 		s.Activity = "Announce"
 		s.ActivityID = g.statusURI(i) + "/activity"
@@ -220,21 +195,67 @@ func (g *Generator) Status(i int) *archive.Status {
 	}
 	if i%7 == 2 && !inline {
 		s.Type = "Question"
-		p := &archive.Poll{Multiple: i%14 == 2, EndTime: published.Add(24 * time.Hour)}
-		for k := range 2 + i%3 {
-			v := r.IntN(50)
-			p.Options = append(p.Options, archive.PollOption{Name: fmt.Sprintf("option %d", k+1), Votes: v})
-			p.VotersCount += v
-		}
-		if i%2 == 0 {
-			p.Closed = p.EndTime
-		}
-		s.Poll = p
+		s.Poll = newPoll(i, published, r)
 	}
 	if i%11 == 7 {
 		s.Attachments = append(s.Attachments, archive.Attachment{Type: "Link", URL: "https://example.org/article", Name: "An article", MediaType: "text/html"})
 	}
 	return s
+}
+
+// bareBoost makes s item i as a boost of a remote status given by URI.
+func (g *Generator) bareBoost(s *archive.Status, i int, r *rand.Rand) *archive.Status {
+	s.Activity = "Announce"
+	s.ActivityID = g.statusURI(i) + "/activity"
+	s.ID = fmt.Sprintf("https://remote.example/users/bob/statuses/%d", 200000+r.IntN(1000000))
+	s.To = []string{activitypub.PublicCollection}
+	s.Cc = []string{"https://remote.example/users/bob", g.actor + "/followers"}
+	s.Visibility = archive.Public
+	return s
+}
+
+// words returns a paragraph of 8 to 37 words drawn from r, with escaped
+// characters at its end.
+func words(r *rand.Rand) string {
+	vocabulary := []string{"hello", "fediverse", "archive", "portable", "toot", "moving", "day", "garden", "coffee", "tea"}
+	content := "<p>"
+	for k := range 8 + r.IntN(30) {
+		if k > 0 {
+			content += " "
+		}
+		content += vocabulary[r.IntN(len(vocabulary))]
+	}
+	return content + " &amp; &lt;3</p>"
+}
+
+// visibility returns the visibility of post i: the four in turn, direct
+// every eighth.
+func visibility(i int) archive.Visibility {
+	switch i % 4 {
+	case 1:
+		return archive.Unlisted
+	case 2:
+		if i%8 == 2 {
+			return archive.Direct
+		}
+		return archive.Private
+	}
+	return archive.Public
+}
+
+// newPoll returns the poll of post i, with 2 to 4 options whose votes
+// are drawn from r; every other one is closed.
+func newPoll(i int, published time.Time, r *rand.Rand) *archive.Poll {
+	p := &archive.Poll{Multiple: i%14 == 2, EndTime: published.Add(24 * time.Hour)}
+	for k := range 2 + i%3 {
+		v := r.IntN(50)
+		p.Options = append(p.Options, archive.PollOption{Name: fmt.Sprintf("option %d", k+1), Votes: v})
+		p.VotersCount += v
+	}
+	if i%2 == 0 {
+		p.Closed = p.EndTime
+	}
+	return p
 }
 
 // mediaName returns the id and file name of media j.
