@@ -13,7 +13,6 @@
 package archivegen
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -22,6 +21,8 @@ import (
 	"path"
 	"path/filepath"
 	"time"
+
+	"github.com/klauspost/compress/zip"
 
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
