@@ -21,7 +21,7 @@ var decodeOptions = jsonv2.JoinOptions(
 	jsontext.AllowInvalidUTF8(true),
 )
 
-// windowReader fails with ErrItemTooLarge when a reader reads past max,
+// windowReader fails with errItemTooLarge when a reader reads past max,
 // which the collection decoder moves forward before each value: it
 // bounds how much one JSON value can make the decoder buffer.
 type windowReader struct {
@@ -32,7 +32,7 @@ type windowReader struct {
 
 func (w *windowReader) Read(p []byte) (int, error) {
 	if w.n >= w.max {
-		return 0, ErrItemTooLarge
+		return 0, errItemTooLarge
 	}
 	if rest := w.max - w.n; int64(len(p)) > rest {
 		p = p[:rest]
@@ -169,7 +169,7 @@ func (c *collectionScan) member(name string, yield func(rawItem, error) bool) er
 			return c.fail(-1, -1, err)
 		}
 		if len(v) > c.l.MaxItemBytes {
-			return c.fail(-1, -1, ErrItemTooLarge)
+			return c.fail(-1, -1, errItemTooLarge)
 		}
 		if err := checkDepth(v, c.l.MaxDepth); err != nil {
 			return c.fail(-1, -1, err)
@@ -236,8 +236,8 @@ func (c *collectionScan) fail(index int, off int64, err error) error {
 	if off < 0 {
 		off = c.abs + c.dec.InputOffset()
 	}
-	if errors.Is(err, ErrItemTooLarge) {
-		err = ErrItemTooLarge
+	if errors.Is(err, errItemTooLarge) {
+		err = errItemTooLarge
 	} else if !isLimitErr(err) {
 		var se *jsontext.SyntacticError
 		if errors.As(err, &se) {
@@ -287,12 +287,12 @@ type errReader struct{ err error }
 func (e *errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func isLimitErr(err error) bool {
-	return errors.Is(err, ErrItemTooLarge) || errors.Is(err, ErrTooDeep) ||
-		errors.Is(err, ErrEntryTooLarge) || errors.Is(err, ErrTooLarge) ||
-		errors.Is(err, ErrCompressionRatio)
+	return errors.Is(err, errItemTooLarge) || errors.Is(err, errTooDeep) ||
+		errors.Is(err, errEntryTooLarge) || errors.Is(err, errTooLarge) ||
+		errors.Is(err, errCompressionRatio)
 }
 
-// checkDepth fails with ErrTooDeep when the JSON text v nests deeper
+// checkDepth fails with errTooDeep when the JSON text v nests deeper
 // than max. v is valid JSON; strings are skipped.
 func checkDepth(v []byte, max int) error {
 	depth := 0
@@ -317,7 +317,7 @@ func checkDepth(v []byte, max int) error {
 		case '{', '[':
 			depth++
 			if depth > max {
-				return ErrTooDeep
+				return errTooDeep
 			}
 		case '}', ']':
 			depth--
@@ -474,7 +474,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 		depth := 0
 		for {
 			if i > s.maxItem {
-				return nil, off, false, ErrItemTooLarge
+				return nil, off, false, errItemTooLarge
 			}
 			if s.pos+i >= len(s.buf) {
 				if got, err := s.more(); err != nil || !got {
@@ -490,7 +490,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 				continue
 			case '{', '[':
 				if depth++; depth > s.maxDepth {
-					return nil, off, false, ErrTooDeep
+					return nil, off, false, errTooDeep
 				}
 			case '}', ']':
 				depth--
@@ -516,7 +516,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 				break
 			}
 			if i++; i > s.maxItem {
-				return nil, off, false, ErrItemTooLarge
+				return nil, off, false, errItemTooLarge
 			}
 		}
 		if i == 0 {
@@ -524,7 +524,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 		}
 	}
 	if i > s.maxItem {
-		return nil, off, false, ErrItemTooLarge
+		return nil, off, false, errItemTooLarge
 	}
 	v = s.buf[s.pos : s.pos+i]
 	s.pos += i
@@ -540,7 +540,7 @@ func (s *splitter) scanString(i int) (int, error) {
 		k := bytes.IndexByte(s.buf[s.pos+j:], '"')
 		if k < 0 {
 			if len(s.buf)-s.pos > s.maxItem {
-				return 0, ErrItemTooLarge
+				return 0, errItemTooLarge
 			}
 			got, err := s.more()
 			if err != nil || !got {

@@ -55,10 +55,8 @@
 // as hostile. [Limits] bound the total uncompressed size (64 GiB), the size
 // of one entry (16 GiB), the compression ratio (500, against zip bombs),
 // the number of entries (1,000,000), the JSON nesting depth (64) and the
-// size of one JSON item (4 MiB); each limit has its own error
-// ([ErrTooLarge], [ErrEntryTooLarge], [ErrCompressionRatio],
-// [ErrTooManyEntries], [ErrTooDeep], [ErrItemTooLarge]). Set them through
-// [Config].
+// size of one JSON item (4 MiB); exceeding one gives a [*LimitError]
+// naming it, which wraps [ErrLimit]. Set them through [Config].
 //
 // Entry names that are absolute, start with a drive letter ("C:"),
 // contain "..", a backslash or a NUL, and

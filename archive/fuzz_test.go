@@ -34,8 +34,8 @@ func seeds(f *testing.F) [][]byte {
 
 // documented reports whether err is one of the package's errors.
 func documented(err error) bool {
-	for _, sentinel := range []error{ErrNotArchive, ErrInsecurePath, ErrCorrupt, ErrTruncated, ErrMalformed, ErrTooLarge,
-		ErrEntryTooLarge, ErrCompressionRatio, ErrTooManyEntries, ErrTooDeep, ErrItemTooLarge, fs.ErrNotExist} {
+	for _, sentinel := range []error{ErrNotArchive, ErrInsecurePath, ErrCorrupt, ErrTruncated, ErrMalformed, ErrLimit,
+		fs.ErrNotExist} {
 		if errors.Is(err, sentinel) {
 			return true
 		}

@@ -2,29 +2,28 @@ package archive
 
 // Limits bound what a [Reader] accepts from an archive, as a defence
 // against hostile files. A zero field means its default; a negative field
-// means no limit. Each limit has its own error.
+// means no limit. Exceeding one gives a [*LimitError] naming the field,
+// which wraps [ErrLimit].
 type Limits struct {
 	// MaxTotalBytes bounds the sum of the uncompressed sizes of all
-	// entries ([ErrTooLarge]). Default 64 GiB.
+	// entries. Default 64 GiB.
 	MaxTotalBytes int64
-	// MaxEntryBytes bounds the uncompressed size of one entry
-	// ([ErrEntryTooLarge]). Default 16 GiB.
+	// MaxEntryBytes bounds the uncompressed size of one entry. Default
+	// 16 GiB.
 	MaxEntryBytes int64
 	// MaxCompressionRatio bounds uncompressed size / compressed size, per
 	// ZIP entry, over the whole ZIP (entries that overlap to share their
 	// compressed bytes) and over a whole .tar.gz stream, once more than
-	// 1 MiB has been inflated ([ErrCompressionRatio]). Default 500 (real
-	// outboxes compress 5 to 30 times; deflate cannot exceed about 1032).
+	// 1 MiB has been inflated. Default 500 (real outboxes compress 5 to
+	// 30 times; deflate cannot exceed about 1032).
 	MaxCompressionRatio int64
-	// MaxEntries bounds the number of entries ([ErrTooManyEntries]).
-	// Default 1,000,000.
+	// MaxEntries bounds the number of entries. Default 1,000,000.
 	MaxEntries int
-	// MaxDepth bounds the nesting of one JSON item
-	// ([ErrTooDeep]). Default 64 (Mastodon items nest about 6 deep).
+	// MaxDepth bounds the nesting of one JSON item. Default 64 (Mastodon
+	// items nest about 6 deep).
 	MaxDepth int
 	// MaxItemBytes bounds the size of one JSON item: an outbox activity,
-	// a like, any top-level member of a collection ([ErrItemTooLarge]).
-	// Default 4 MiB. It also bounds the memory a collection decoder uses
+	// a like, any top-level member of a collection. Default 4 MiB. It also bounds the memory a collection decoder uses
 	// (about three times this).
 	MaxItemBytes int
 }
