@@ -453,32 +453,6 @@ func TestWriterRefusesInvalidOtherTags(t *testing.T) {
 	}
 }
 
-// TestOneAtomicWriter checks that the package's code replaces files only
-// through internal/atomicfile: no rename of its own, whose durability
-// would differ (one writer never synced the folder, one ignored the
-// error syncing it).
-func TestOneAtomicWriter(t *testing.T) {
-	t.Parallel()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, call := range []string{"os.Rename(", ".Sync()"} {
-			if strings.Contains(string(b), call) {
-				t.Errorf("%s calls %s: replace files through internal/atomicfile", f, call)
-			}
-		}
-	}
-}
-
 // TestValidateReportsTheActor: Validate reads actor.json once and gives
 // it in the Report, so a caller need not read it again.
 func TestValidateReportsTheActor(t *testing.T) {

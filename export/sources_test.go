@@ -126,15 +126,19 @@ func TestNoActorSource(t *testing.T) {
 	}
 }
 
-// TestOneAtomicWriter checks that the package's code replaces files only
-// through internal/atomicfile: no rename of its own, whose durability
-// would differ (one writer never synced the folder, one ignored the
-// error syncing it).
+// TestOneAtomicWriter checks that export's code, and archive's that it
+// writes through, replace files only through internal/atomicfile: no
+// rename or sync of their own, whose durability would differ (archive's
+// writer never synced the folder; export ignored the error syncing it).
 func TestOneAtomicWriter(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	var files []string
+	for _, pattern := range []string{"*.go", "../archive/*.go"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil || len(m) == 0 {
+			t.Fatalf("no files match %s: %v", pattern, err)
+		}
+		files = append(files, m...)
 	}
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {

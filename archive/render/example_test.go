@@ -61,6 +61,14 @@ func writeArchive(path string) error {
 	return w.Close()
 }
 
+// openExampleArchive writes the small archive at path and opens it.
+func openExampleArchive(path string) (*archive.Reader, error) {
+	if err := writeArchive(path); err != nil {
+		return nil, err
+	}
+	return archive.Open(path)
+}
+
 // Render a small archive into a site and list the files written.
 func Example() {
 	tmp, err := os.MkdirTemp("", "render-example")
@@ -68,12 +76,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	src := filepath.Join(tmp, "archive.zip")
-	if err := writeArchive(src); err != nil {
-		log.Fatal(err)
-	}
-
-	r, err := archive.Open(src)
+	r, err := openExampleArchive(filepath.Join(tmp, "archive.zip"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -116,11 +119,7 @@ func ExampleRenderer_WriteMarkdown() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	src := filepath.Join(tmp, "archive.zip")
-	if err := writeArchive(src); err != nil {
-		log.Fatal(err)
-	}
-	r, err := archive.Open(src)
+	r, err := openExampleArchive(filepath.Join(tmp, "archive.zip"))
 	if err != nil {
 		log.Fatal(err)
 	}
