@@ -8,8 +8,8 @@
 //   - [github.com/fediport/fediport/archive] reads and writes the export
 //     archive ("Request your archive"): actor.json, the outbox of
 //     statuses, likes, bookmarks and media, as ZIP, .tar.gz, folder or bare
-//     outbox, streaming and safe against hostile files. Its html package
-//     renders any archive as a static site (or Markdown) a person can read
+//     outbox, streaming and safe against hostile files. Its render package
+//     writes any archive as a static site (or Markdown) a person can read
 //     offline.
 //   - [github.com/fediport/fediport/importer] reads and writes the CSV
 //     lists (follows, mutes, blocks, domain blocks, bookmarks, lists,
@@ -60,7 +60,7 @@
 //	migrate             -> activitypub
 //	migrate/migratetest -> migrate, activitypub, archive, export, importer
 //	export              -> archive, importer, activitypub
-//	archive/html        -> archive, activitypub
+//	archive/render      -> archive, activitypub
 //	importer/mastodonapi -> importer
 //	importer/importertest -> importer
 //	importer/mastodonapi/mastodonapitest (leaf)

@@ -21,7 +21,7 @@ var decodeOptions = jsonv2.JoinOptions(
 	jsontext.AllowInvalidUTF8(true),
 )
 
-// windowReader fails with ErrItemTooLarge when a reader reads past max,
+// windowReader fails with errItemTooLarge when a reader reads past max,
 // which the collection decoder moves forward before each value: it
 // bounds how much one JSON value can make the decoder buffer.
 type windowReader struct {
@@ -32,7 +32,7 @@ type windowReader struct {
 
 func (w *windowReader) Read(p []byte) (int, error) {
 	if w.n >= w.max {
-		return 0, ErrItemTooLarge
+		return 0, errItemTooLarge
 	}
 	if rest := w.max - w.n; int64(len(p)) > rest {
 		p = p[:rest]
@@ -67,164 +67,201 @@ func collectionItems(src io.Reader, entry string, l Limits, info *collectionInfo
 	return func(yield func(rawItem, error) bool) {
 		src, bom := skipBOM(src)
 		w := &windowReader{r: src}
-		// in is what the current decoder reads from: the source at first,
-		// then, after an item array, what the splitter had buffered but
-		// not used followed by what the splitter had not read yet. Each
-		// reader goes on exactly where the previous one stopped: the next
-		// splitter reads the decoder's unread buffer and then in, never
-		// the source directly, or whatever of in was not read is lost.
-		var in io.Reader = w
-		dec := jsontext.NewDecoder(in, decodeOptions)
-		// abs is the offset in the entry of the current decoder's input:
-		// the decoder is replaced after each item array (see below).
-		abs := bom
-		window := func() { w.max = abs + dec.InputOffset() + 2*int64(l.MaxItemSize) + bufferedReader }
-		fail := func(index int, off int64, err error) {
-			if off < 0 {
-				off = abs + dec.InputOffset()
-			}
-			if errors.Is(err, ErrItemTooLarge) {
-				err = ErrItemTooLarge
-			} else if !isLimitErr(err) {
-				var se *jsontext.SyntacticError
-				if errors.As(err, &se) {
-					off = abs + se.ByteOffset
-				}
-				if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
-					err = fmt.Errorf("%w: truncated JSON", ErrCorrupt)
-				} else if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrMalformed) {
-					err = fmt.Errorf("%w: %w", ErrMalformed, err)
-				}
-			}
-			var pe *Error
-			if errors.As(err, &pe) {
-				// A positioned error from below (a corrupt entry, a limit
-				// of the container) gets the item it broke.
-				// The decoder's own wrapping ("jsontext: read error") says
-				// nothing more: the *Error is the error.
-				e := *pe
-				if pe.Index < 0 && index >= 0 && pe.Entry == entry {
-					e.Index = index
-				}
-				err = &e
+		c := &collectionScan{entry: entry, l: l, info: info, w: w, in: w, abs: bom}
+		c.dec = jsontext.NewDecoder(c.in, decodeOptions)
+		if err := c.object(yield); err != nil {
+			if err != errStopped {
 				yield(rawItem{}, err)
-				return
 			}
-			yield(rawItem{}, &Error{Entry: entry, Index: index, Offset: off, Err: err})
-		}
-		window()
-		tok, err := dec.ReadToken()
-		if err != nil {
-			fail(-1, -1, err)
-			return
-		}
-		if tok.Kind() != '{' {
-			fail(-1, -1, fmt.Errorf("%w: not a JSON object", ErrMalformed))
-			return
-		}
-		index := 0
-		for {
-			window()
-			tok, err := dec.ReadToken()
-			if err != nil {
-				fail(-1, -1, err)
-				return
-			}
-			if tok.Kind() == '}' {
-				break
-			}
-			name := tok.String()
-			switch name {
-			case "orderedItems", "items":
-				if dec.PeekKind() != '[' {
-					if err := dec.SkipValue(); err != nil {
-						fail(-1, -1, err)
-						return
-					}
-					continue
-				}
-				info.arrays++
-				if _, err := dec.ReadToken(); err != nil {
-					fail(-1, -1, err)
-					return
-				}
-				// The items are split by a scanner much cheaper than the
-				// decoder (which would validate each item twice: here and
-				// when decoding it); decoding an item validates it.
-				w.max = 1 << 62 // the splitter bounds its own buffer
-				sp := &splitter{
-					r:        io.MultiReader(bytes.NewReader(bytes.Clone(dec.UnreadBuffer())), in),
-					off:      abs + dec.InputOffset(),
-					first:    true,
-					maxItem:  l.MaxItemSize,
-					maxDepth: l.MaxDepth,
-				}
-				for {
-					v, off, done, err := sp.next()
-					if err != nil {
-						fail(index, off, err)
-						return
-					}
-					if done {
-						break
-					}
-					info.items++
-					if !yield(rawItem{value: v, index: index, offset: off}, nil) {
-						return
-					}
-					index++
-				}
-				// Go on with a new decoder where the splitter stopped, in
-				// the middle of the object: a synthetic member makes that
-				// a valid start.
-				const resume = `{"":0`
-				abs = sp.off - int64(len(resume))
-				in = io.MultiReader(strings.NewReader(resume), bytes.NewReader(sp.buf[sp.pos:]), sp.r)
-				dec = jsontext.NewDecoder(in, decodeOptions)
-				window()
-				for range 3 {
-					if _, err := dec.ReadToken(); err != nil {
-						fail(-1, -1, err)
-						return
-					}
-				}
-			case "totalItems":
-				v, err := dec.ReadValue()
-				if err != nil {
-					fail(-1, -1, err)
-					return
-				}
-				if n, err := strconv.Atoi(string(v)); err == nil {
-					info.totalItems = &n
-				} else {
-					info.totalItems = nil
-				}
-			default:
-				v, err := dec.ReadValue()
-				if err != nil {
-					fail(-1, -1, err)
-					return
-				}
-				if len(v) > l.MaxItemSize {
-					fail(-1, -1, ErrItemTooLarge)
-					return
-				}
-				if err := checkDepth(v, l.MaxDepth); err != nil {
-					fail(-1, -1, err)
-					return
-				}
-			}
-		}
-		// Nothing but white space may follow.
-		if _, err := dec.ReadToken(); err != io.EOF {
-			if err == nil {
-				err = fmt.Errorf("%w: data after the collection", ErrMalformed)
-			}
-			fail(-1, -1, err)
 			return
 		}
 		info.complete = true
 	}
+}
+
+// errStopped says the consumer of collectionItems stopped the loop.
+var errStopped = errors.New("archive: iteration stopped")
+
+// collectionScan is one pass of collectionItems over a document.
+type collectionScan struct {
+	entry string
+	l     Limits
+	info  *collectionInfo
+	w     *windowReader
+	// in is what the current decoder reads from: the source at first,
+	// then, after an item array, what the splitter had buffered but not
+	// used followed by what the splitter had not read yet. Each reader
+	// goes on exactly where the previous one stopped: the next splitter
+	// reads the decoder's unread buffer and then in, never the source
+	// directly, or whatever of in was not read is lost.
+	in  io.Reader
+	dec *jsontext.Decoder
+	// abs is the offset in the entry of the current decoder's input: the
+	// decoder is replaced after each item array (see resume).
+	abs   int64
+	index int // of the next item
+}
+
+// window lets the decoder read one more value of at most MaxItemBytes.
+func (c *collectionScan) window() {
+	c.w.max = c.abs + c.dec.InputOffset() + 2*int64(c.l.MaxItemBytes) + bufferedReader
+}
+
+// object reads the collection object member by member, yielding the
+// items of its arrays. It returns errStopped when yield asks to stop.
+func (c *collectionScan) object(yield func(rawItem, error) bool) error {
+	c.window()
+	tok, err := c.dec.ReadToken()
+	if err != nil {
+		return c.fail(-1, -1, err)
+	}
+	if tok.Kind() != '{' {
+		return c.fail(-1, -1, fmt.Errorf("%w: not a JSON object", ErrMalformed))
+	}
+	for {
+		c.window()
+		tok, err := c.dec.ReadToken()
+		if err != nil {
+			return c.fail(-1, -1, err)
+		}
+		if tok.Kind() == '}' {
+			break
+		}
+		if err := c.member(tok.String(), yield); err != nil {
+			return err
+		}
+	}
+	// Nothing but white space may follow.
+	if _, err := c.dec.ReadToken(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("%w: data after the collection", ErrMalformed)
+		}
+		return c.fail(-1, -1, err)
+	}
+	return nil
+}
+
+// member reads the value of the member name: an item array, totalItems,
+// or another value, which is checked against the limits and dropped.
+func (c *collectionScan) member(name string, yield func(rawItem, error) bool) error {
+	switch name {
+	case "orderedItems", "items":
+		if c.dec.PeekKind() != '[' {
+			if err := c.dec.SkipValue(); err != nil {
+				return c.fail(-1, -1, err)
+			}
+			return nil
+		}
+		return c.items(yield)
+	case "totalItems":
+		v, err := c.dec.ReadValue()
+		if err != nil {
+			return c.fail(-1, -1, err)
+		}
+		if n, err := strconv.Atoi(string(v)); err == nil {
+			c.info.totalItems = &n
+		} else {
+			c.info.totalItems = nil
+		}
+	default:
+		v, err := c.dec.ReadValue()
+		if err != nil {
+			return c.fail(-1, -1, err)
+		}
+		if len(v) > c.l.MaxItemBytes {
+			return c.fail(-1, -1, errItemTooLarge)
+		}
+		if err := checkDepth(v, c.l.MaxDepth); err != nil {
+			return c.fail(-1, -1, err)
+		}
+	}
+	return nil
+}
+
+// items yields the elements of the item array the decoder is at, then
+// resumes decoding after it.
+func (c *collectionScan) items(yield func(rawItem, error) bool) error {
+	c.info.arrays++
+	if _, err := c.dec.ReadToken(); err != nil {
+		return c.fail(-1, -1, err)
+	}
+	// The items are split by a scanner much cheaper than the decoder
+	// (which would validate each item twice: here and when decoding it);
+	// decoding an item validates it.
+	c.w.max = 1 << 62 // the splitter bounds its own buffer
+	sp := &splitter{
+		r:        io.MultiReader(bytes.NewReader(bytes.Clone(c.dec.UnreadBuffer())), c.in),
+		off:      c.abs + c.dec.InputOffset(),
+		first:    true,
+		maxItem:  c.l.MaxItemBytes,
+		maxDepth: c.l.MaxDepth,
+	}
+	for {
+		v, off, done, err := sp.next()
+		if err != nil {
+			return c.fail(c.index, off, err)
+		}
+		if done {
+			break
+		}
+		c.info.items++
+		if !yield(rawItem{value: v, index: c.index, offset: off}, nil) {
+			return errStopped
+		}
+		c.index++
+	}
+	return c.resume(sp)
+}
+
+// resume goes on with a new decoder where the splitter stopped, in the
+// middle of the object: a synthetic member makes that a valid start.
+func (c *collectionScan) resume(sp *splitter) error {
+	const resume = `{"":0`
+	c.abs = sp.off - int64(len(resume))
+	c.in = io.MultiReader(strings.NewReader(resume), bytes.NewReader(sp.buf[sp.pos:]), sp.r)
+	c.dec = jsontext.NewDecoder(c.in, decodeOptions)
+	c.window()
+	for range 3 {
+		if _, err := c.dec.ReadToken(); err != nil {
+			return c.fail(-1, -1, err)
+		}
+	}
+	return nil
+}
+
+// fail returns err as an *Error at item index (-1 for none) and byte
+// offset off (-1 for where the decoder is), classified: a limit, a
+// truncation (ErrCorrupt) or malformed JSON.
+func (c *collectionScan) fail(index int, off int64, err error) error {
+	if off < 0 {
+		off = c.abs + c.dec.InputOffset()
+	}
+	if errors.Is(err, errItemTooLarge) {
+		err = errItemTooLarge
+	} else if !isLimitErr(err) {
+		var se *jsontext.SyntacticError
+		if errors.As(err, &se) {
+			off = c.abs + se.ByteOffset
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
+			err = fmt.Errorf("%w: truncated JSON", ErrCorrupt)
+		} else if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrMalformed) {
+			err = fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+	}
+	var pe *Error
+	if errors.As(err, &pe) {
+		// A positioned error from below (a corrupt entry, a limit of the
+		// container) gets the item it broke. The decoder's own wrapping
+		// ("jsontext: read error") says nothing more: the *Error is the
+		// error.
+		e := *pe
+		if pe.Index < 0 && index >= 0 && pe.Entry == c.entry {
+			e.Index = index
+		}
+		return &e
+	}
+	return &Error{Entry: c.entry, Index: index, Offset: off, Err: err}
 }
 
 // utf8BOM is the byte order mark some editors and tools put at the start
@@ -250,12 +287,12 @@ type errReader struct{ err error }
 func (e *errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func isLimitErr(err error) bool {
-	return errors.Is(err, ErrItemTooLarge) || errors.Is(err, ErrTooDeep) ||
-		errors.Is(err, ErrEntryTooLarge) || errors.Is(err, ErrTooLarge) ||
-		errors.Is(err, ErrCompressionRatio)
+	return errors.Is(err, errItemTooLarge) || errors.Is(err, errTooDeep) ||
+		errors.Is(err, errEntryTooLarge) || errors.Is(err, errTooLarge) ||
+		errors.Is(err, errCompressionRatio)
 }
 
-// checkDepth fails with ErrTooDeep when the JSON text v nests deeper
+// checkDepth fails with errTooDeep when the JSON text v nests deeper
 // than max. v is valid JSON; strings are skipped.
 func checkDepth(v []byte, max int) error {
 	depth := 0
@@ -280,7 +317,7 @@ func checkDepth(v []byte, max int) error {
 		case '{', '[':
 			depth++
 			if depth > max {
-				return ErrTooDeep
+				return errTooDeep
 			}
 		case '}', ']':
 			depth--
@@ -437,7 +474,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 		depth := 0
 		for {
 			if i > s.maxItem {
-				return nil, off, false, ErrItemTooLarge
+				return nil, off, false, errItemTooLarge
 			}
 			if s.pos+i >= len(s.buf) {
 				if got, err := s.more(); err != nil || !got {
@@ -453,7 +490,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 				continue
 			case '{', '[':
 				if depth++; depth > s.maxDepth {
-					return nil, off, false, ErrTooDeep
+					return nil, off, false, errTooDeep
 				}
 			case '}', ']':
 				depth--
@@ -479,7 +516,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 				break
 			}
 			if i++; i > s.maxItem {
-				return nil, off, false, ErrItemTooLarge
+				return nil, off, false, errItemTooLarge
 			}
 		}
 		if i == 0 {
@@ -487,7 +524,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 		}
 	}
 	if i > s.maxItem {
-		return nil, off, false, ErrItemTooLarge
+		return nil, off, false, errItemTooLarge
 	}
 	v = s.buf[s.pos : s.pos+i]
 	s.pos += i
@@ -503,7 +540,7 @@ func (s *splitter) scanString(i int) (int, error) {
 		k := bytes.IndexByte(s.buf[s.pos+j:], '"')
 		if k < 0 {
 			if len(s.buf)-s.pos > s.maxItem {
-				return 0, ErrItemTooLarge
+				return 0, errItemTooLarge
 			}
 			got, err := s.more()
 			if err != nil || !got {

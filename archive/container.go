@@ -76,7 +76,7 @@ func (b zipBackend) open(e *entry) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	return &checkedReader{rc: rc, max: b.limits.MaxEntrySize, name: e.name, cut: e.cut}, nil
+	return &checkedReader{rc: rc, max: b.limits.MaxEntryBytes, name: e.name, cut: e.cut}, nil
 }
 
 // zipEntries indexes a ZIP of the given size. Sizes come from the
@@ -88,7 +88,7 @@ func (b zipBackend) open(e *entry) (io.ReadCloser, error) {
 // catches entries that overlap to reuse the same compressed bytes.
 func zipEntries(zr *zip.Reader, size int64, l Limits) ([]*entry, []string, error) {
 	if len(zr.File) > l.MaxEntries {
-		return nil, nil, &Error{Index: -1, Offset: -1, Err: ErrTooManyEntries}
+		return nil, nil, &Error{Index: -1, Offset: -1, Err: errTooManyEntries}
 	}
 	var files []*entry
 	var dirs []string
@@ -111,21 +111,21 @@ func zipEntries(zr *zip.Reader, size int64, l Limits) ([]*entry, []string, error
 			return nil, nil, entryErr(f.Name, ErrInsecurePath)
 		}
 		usize := f.UncompressedSize64
-		if usize > uint64(l.MaxEntrySize) {
-			return nil, nil, entryErr(name, ErrEntryTooLarge)
+		if usize > uint64(l.MaxEntryBytes) {
+			return nil, nil, entryErr(name, errEntryTooLarge)
 		}
 		total += int64(usize)
-		if total > l.MaxTotalSize {
-			return nil, nil, entryErr(name, ErrTooLarge)
+		if total > l.MaxTotalBytes {
+			return nil, nil, entryErr(name, errTooLarge)
 		}
 		csize := min(f.CompressedSize64, uint64(max(size, 0)))
 		if usize > ratioFloor && (csize == 0 || usize/csize > uint64(l.MaxCompressionRatio)) {
-			return nil, nil, entryErr(name, ErrCompressionRatio)
+			return nil, nil, entryErr(name, errCompressionRatio)
 		}
 		files = append(files, &entry{name: name, size: int64(usize), modTime: f.Modified, zf: f})
 	}
 	if total > ratioFloor && total/max(size, 1) > l.MaxCompressionRatio {
-		return nil, nil, &Error{Index: -1, Offset: -1, Err: ErrCompressionRatio}
+		return nil, nil, &Error{Index: -1, Offset: -1, Err: errCompressionRatio}
 	}
 	return files, dirs, nil
 }
@@ -145,7 +145,7 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 	n, err := c.rc.Read(p)
 	c.n += int64(n)
 	if c.n > c.max {
-		return n, &Error{Entry: c.name, Index: -1, Offset: c.max, Err: ErrEntryTooLarge}
+		return n, &Error{Entry: c.name, Index: -1, Offset: c.max, Err: errEntryTooLarge}
 	}
 	if err != nil && c.cut && !isLimitErr(err) {
 		return n, &Error{Entry: c.name, Index: -1, Offset: c.n, Err: ErrTruncated}
@@ -212,7 +212,7 @@ func (b *tarBackend) open(e *entry) (io.ReadCloser, error) {
 			return nil, &Error{Entry: e.name, Index: -1, Offset: -1, Err: fmt.Errorf("%w: %w", ErrCorrupt, err)}
 		}
 	}
-	return &tarFile{b: b, c: c, r: checkedReader{rc: io.NopCloser(c.tr), max: b.limits.MaxEntrySize, name: e.name}}, nil
+	return &tarFile{b: b, c: c, r: checkedReader{rc: io.NopCloser(c.tr), max: b.limits.MaxEntryBytes, name: e.name}}, nil
 }
 
 type tarFile struct {
@@ -291,7 +291,7 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 			return files, dirs, &Error{Entry: name, Index: -1, Offset: -1, Err: damageErr(err)}, nil
 		}
 		if ord >= l.MaxEntries {
-			return nil, nil, nil, &Error{Index: -1, Offset: -1, Err: ErrTooManyEntries}
+			return nil, nil, nil, &Error{Index: -1, Offset: -1, Err: errTooManyEntries}
 		}
 		name, isDir, nerr := cleanName(h.Name)
 		if nerr != nil {
@@ -311,12 +311,12 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 		case tar.TypeLink, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeDir, tar.TypeFifo:
 			h.Size = 0
 		}
-		if h.Size > l.MaxEntrySize {
-			return nil, nil, nil, entryErr(name, ErrEntryTooLarge)
+		if h.Size > l.MaxEntryBytes {
+			return nil, nil, nil, entryErr(name, errEntryTooLarge)
 		}
 		total += h.Size
-		if total > l.MaxTotalSize {
-			return nil, nil, nil, entryErr(name, ErrTooLarge)
+		if total > l.MaxTotalBytes {
+			return nil, nil, nil, entryErr(name, errTooLarge)
 		}
 		switch h.Typeflag {
 		case tar.TypeSymlink, tar.TypeLink:
@@ -337,8 +337,8 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 		// Inflate the entry's data to reach the next header; the ratio
 		// reader under tr checks the compression ratio as we go.
 		if _, rerr := io.Copy(io.Discard, tr); rerr != nil {
-			if errors.Is(rerr, ErrCompressionRatio) {
-				return nil, nil, nil, entryErr(name, ErrCompressionRatio)
+			if errors.Is(rerr, errCompressionRatio) {
+				return nil, nil, nil, entryErr(name, errCompressionRatio)
 			}
 			return files, dirs, &Error{Entry: name, Index: -1, Offset: -1, Err: damageErr(rerr)}, nil
 		}
@@ -369,7 +369,7 @@ func isSparse(h *tar.Header) bool {
 }
 
 // ratioReader reads inflated bytes from r while in counts the
-// compressed bytes, failing with ErrCompressionRatio when the stream
+// compressed bytes, failing with errCompressionRatio when the stream
 // inflates too much.
 type ratioReader struct {
 	r   io.Reader
@@ -382,7 +382,7 @@ func (r *ratioReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	r.n += int64(n)
 	if r.n > ratioFloor && r.n/max(r.in.n, 1) > r.max {
-		return n, ErrCompressionRatio
+		return n, errCompressionRatio
 	}
 	return n, err
 }
@@ -400,7 +400,7 @@ func (b dirBackend) open(e *entry) (io.ReadCloser, error) {
 		return nil, err
 	}
 	// The file may have grown since the folder was indexed.
-	return &checkedReader{rc: f, max: b.limits.MaxEntrySize, name: e.name}, nil
+	return &checkedReader{rc: f, max: b.limits.MaxEntryBytes, name: e.name}, nil
 }
 
 func dirEntries(root *os.Root, dir string, l Limits) ([]*entry, []string, error) {
@@ -430,7 +430,7 @@ func dirEntries(root *os.Root, dir string, l Limits) ([]*entry, []string, error)
 			return nil
 		}
 		if len(files) >= l.MaxEntries {
-			return &Error{Index: -1, Offset: -1, Err: ErrTooManyEntries}
+			return &Error{Index: -1, Offset: -1, Err: errTooManyEntries}
 		}
 		name, _, err := cleanName(rel)
 		if err != nil {
@@ -440,12 +440,12 @@ func dirEntries(root *os.Root, dir string, l Limits) ([]*entry, []string, error)
 		if err != nil {
 			return err
 		}
-		if info.Size() > l.MaxEntrySize {
-			return entryErr(name, ErrEntryTooLarge)
+		if info.Size() > l.MaxEntryBytes {
+			return entryErr(name, errEntryTooLarge)
 		}
 		total += info.Size()
-		if total > l.MaxTotalSize {
-			return entryErr(name, ErrTooLarge)
+		if total > l.MaxTotalBytes {
+			return entryErr(name, errTooLarge)
 		}
 		files = append(files, &entry{name: name, size: info.Size(), modTime: info.ModTime(), diskRel: rel})
 		return nil

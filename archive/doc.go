@@ -20,10 +20,18 @@
 //     what a user should know (missing media, orphan files, a totalItems
 //     that does not match, unknown items), without failing on it.
 //
+// [Config] holds the reading options ([Limits], decoding concurrency, a
+// [Progress] callback for [Reader.Validate]); its zero value applies the
+// defaults, and its methods [Config.Open] and [Config.NewReader] are
+// [Open] and [NewReader] with those options.
+//
 // To write, [NewWriter] (or [Create] for a path, which never leaves a
-// half-written file) produces a ZIP in Mastodon's layout and JSON shapes;
-// statuses are added one at a time and media are copied as streams.
-// Reading what the Writer wrote gives back the same statuses.
+// half-written file: the file is synced and renamed into place, and its
+// folder synced, on Close) produces a ZIP in Mastodon's layout and JSON
+// shapes; statuses are added one at a time and media are copied as
+// streams. The Writer's exported fields (TempDir, TotalItems, Modified)
+// are set after NewWriter. Reading what the Writer wrote gives back the
+// same statuses.
 //
 // Iterators are single use. Breaking out of a loop early stops the
 // reading and releases the entry.
@@ -36,8 +44,10 @@
 // repeated short strings (types, the account, addressing, tag names) are
 // interned with package unique and shared by every status.
 //
-// Out of scope: rendering statuses (see the HTML viewer), importing them
-// into a server, and the CSV exports (package importer).
+// Out of scope: rendering statuses (package
+// github.com/fediport/fediport/archive/render writes an archive as a
+// static site or Markdown), importing them into a server, and the CSV
+// exports (package importer).
 //
 // # Security
 //
@@ -45,10 +55,8 @@
 // as hostile. [Limits] bound the total uncompressed size (64 GiB), the size
 // of one entry (16 GiB), the compression ratio (500, against zip bombs),
 // the number of entries (1,000,000), the JSON nesting depth (64) and the
-// size of one JSON item (4 MiB); each limit has its own error
-// ([ErrTooLarge], [ErrEntryTooLarge], [ErrCompressionRatio],
-// [ErrTooManyEntries], [ErrTooDeep], [ErrItemTooLarge]). Set them through
-// [Config].
+// size of one JSON item (4 MiB); exceeding one gives a [*LimitError]
+// naming it, which wraps [ErrLimit]. Set them through [Config].
 //
 // Entry names that are absolute, start with a drive letter ("C:"),
 // contain "..", a backslash or a NUL, and

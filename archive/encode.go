@@ -203,39 +203,46 @@ func appendObject(b []byte, s *Status, to, cc []string, raw []byte) []byte {
 	b = append(b, ']')
 	b = appendKey(b, &first, "tag")
 	b = appendTags(b, s)
-	if p := s.Poll; p != nil {
-		if !p.EndTime.IsZero() {
-			b = appendKey(b, &first, "endTime")
-			b = appendTime(b, p.EndTime)
-		}
-		if !p.Closed.IsZero() {
-			b = appendKey(b, &first, "closed")
-			b = appendTime(b, p.Closed)
-		}
-		b = appendKey(b, &first, "votersCount")
-		b = strconv.AppendInt(b, int64(p.VotersCount), 10)
-		if p.Multiple {
-			b = appendKey(b, &first, "anyOf")
-		} else {
-			b = appendKey(b, &first, "oneOf")
-		}
-		b = append(b, '[')
-		for i, o := range p.Options {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"type":"Note","name":`...)
-			b = appendString(b, o.Name)
-			b = append(b, `,"replies":{"type":"Collection","totalItems":`...)
-			b = strconv.AppendInt(b, int64(o.Votes), 10)
-			b = append(b, "}}"...)
-		}
-		b = append(b, ']')
+	if s.Poll != nil {
+		b = appendPoll(b, &first, s.Poll)
 	}
 	if raw != nil {
 		b = appendExtras(b, raw, knownObject)
 	}
 	return append(b, '}')
+}
+
+// appendPoll appends the members of a Question that hold its poll:
+// endTime, closed, votersCount and the options under anyOf or oneOf.
+func appendPoll(b []byte, first *bool, p *Poll) []byte {
+	if !p.EndTime.IsZero() {
+		b = appendKey(b, first, "endTime")
+		b = appendTime(b, p.EndTime)
+	}
+	if !p.Closed.IsZero() {
+		b = appendKey(b, first, "closed")
+		b = appendTime(b, p.Closed)
+	}
+	b = appendKey(b, first, "votersCount")
+	b = strconv.AppendInt(b, int64(p.VotersCount), 10)
+	if p.Multiple {
+		b = appendKey(b, first, "anyOf")
+	} else {
+		b = appendKey(b, first, "oneOf")
+	}
+	b = append(b, '[')
+	for i, o := range p.Options {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"type":"Note","name":`...)
+		b = appendString(b, o.Name)
+		b = append(b, `,"replies":{"type":"Collection","totalItems":`...)
+		b = strconv.AppendInt(b, int64(o.Votes), 10)
+		b = append(b, "}}"...)
+	}
+	b = append(b, ']')
+	return b
 }
 
 func appendAttachment(b []byte, a *Attachment) []byte {

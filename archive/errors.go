@@ -29,23 +29,41 @@ var (
 	// ErrMalformed means a JSON document does not have the expected shape.
 	ErrMalformed = errors.New("archive: malformed JSON")
 
-	// ErrTooLarge means the total uncompressed size exceeds
-	// [Limits.MaxTotalSize].
-	ErrTooLarge = errors.New("archive: total size exceeds limit")
-	// ErrEntryTooLarge means one entry exceeds [Limits.MaxEntrySize].
-	ErrEntryTooLarge = errors.New("archive: entry size exceeds limit")
-	// ErrCompressionRatio means an entry or the whole stream inflates more
-	// than [Limits.MaxCompressionRatio] times: a likely zip bomb.
-	ErrCompressionRatio = errors.New("archive: compression ratio exceeds limit")
-	// ErrTooManyEntries means the archive has more than
-	// [Limits.MaxEntries] entries.
-	ErrTooManyEntries = errors.New("archive: too many entries")
-	// ErrTooDeep means a JSON item nests deeper than [Limits.MaxDepth].
-	ErrTooDeep = errors.New("archive: JSON nesting exceeds limit")
-	// ErrItemTooLarge means one JSON item (an outbox activity, a like)
-	// exceeds [Limits.MaxItemSize].
-	ErrItemTooLarge = errors.New("archive: JSON item exceeds limit")
+	// ErrLimit means the archive exceeds one of the [Limits]: its
+	// entries are too large in all or one by one, an entry or the stream
+	// inflates too much (a likely zip bomb), it has too many entries, or
+	// a JSON item is too large or nests too deep. The error is a
+	// [*LimitError] naming the limit, usually inside an [*Error].
+	ErrLimit = errors.New("archive: limit exceeded")
+
+	// ErrWriterClosed is returned by a [Writer] used after Close or Abort.
+	ErrWriterClosed = errors.New("archive: writer closed")
 )
+
+// The errors of each limit, compared by identity within the package.
+var (
+	errTooLarge         = &LimitError{Limit: "MaxTotalBytes", msg: "archive: total size exceeds limit"}
+	errEntryTooLarge    = &LimitError{Limit: "MaxEntryBytes", msg: "archive: entry size exceeds limit"}
+	errCompressionRatio = &LimitError{Limit: "MaxCompressionRatio", msg: "archive: compression ratio exceeds limit"}
+	errTooManyEntries   = &LimitError{Limit: "MaxEntries", msg: "archive: too many entries"}
+	errTooDeep          = &LimitError{Limit: "MaxDepth", msg: "archive: JSON nesting exceeds limit"}
+	errItemTooLarge     = &LimitError{Limit: "MaxItemBytes", msg: "archive: JSON item exceeds limit"}
+)
+
+// LimitError says which of the [Limits] an archive exceeds. It unwraps
+// to [ErrLimit].
+type LimitError struct {
+	// Limit names the field of Limits: "MaxTotalBytes", "MaxEntryBytes",
+	// "MaxCompressionRatio", "MaxEntries", "MaxDepth" or "MaxItemBytes".
+	Limit string
+	msg   string
+}
+
+// Error says what exceeds the limit.
+func (e *LimitError) Error() string { return e.msg }
+
+// Unwrap returns [ErrLimit].
+func (e *LimitError) Unwrap() error { return ErrLimit }
 
 // wrapped is a sentinel that is also another one.
 type wrapped struct {

@@ -6,8 +6,8 @@ import (
 	"log"
 	"strings"
 
+	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
-	"github.com/fediport/fediport/internal/archivegen"
 )
 
 // Count the posts and boosts of an archive, whatever its form.
@@ -33,27 +33,53 @@ func ExampleOpen() {
 	// Output: zip: 18 posts, 0 boosts; the outbox claims 19
 }
 
-// Validate reports what a user should know about an archive.
+// Validate reports what a user should know about an archive: here one
+// written with package archive's Writer, whose outbox claims a status
+// more than it holds, one attachment's file missing and one file no
+// status shows.
 func ExampleReader_Validate() {
 	var buf bytes.Buffer
-	if _, err := archivegen.Write(&buf, archivegen.Options{Statuses: 30, Media: 4, Seed: 1}); err != nil {
+	w := archive.NewWriter(&buf)
+	w.SetActor(&activitypub.Actor{ID: "https://example.social/users/alice", Type: "Person", PreferredUsername: "alice"})
+	total := 4 // as Mastodon writes it: the account's status count
+	w.TotalItems = &total
+	for i := range 3 {
+		s := &archive.Status{
+			Activity:   "Create",
+			Type:       "Note",
+			ID:         fmt.Sprintf("https://example.social/users/alice/statuses/%d", i+1),
+			Actor:      "https://example.social/users/alice",
+			Content:    "<p>Hello</p>",
+			Visibility: archive.Public,
+		}
+		if i == 1 { // its file is not added: missing
+			s.Attachments = []archive.Attachment{{Type: "Image", MediaType: "image/png", URL: archive.MediaEntry(7, "lost.png")}}
+		}
+		if err := w.AddStatus(s); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if _, err := w.AddMedia(8, "stray.png", strings.NewReader("no status shows me")); err != nil {
 		log.Fatal(err)
 	}
+	if err := w.Close(); err != nil {
+		log.Fatal(err)
+	}
+
 	r, err := archive.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		log.Fatal(err)
 	}
 	rep := r.Validate()
-	fmt.Printf("%d posts, %d boosts, %d polls, %d media files\n", rep.Creates, rep.Announces, rep.Polls, rep.MediaFiles)
+	fmt.Printf("posts: %d, boosts: %d, media files: %d\n", rep.Creates, rep.Announces, rep.MediaFiles)
 	for _, w := range rep.Warnings() {
 		fmt.Println("warning:", w)
 	}
 	// Output:
-	// 26 posts, 4 boosts, 3 polls, 3 media files
-	// warning: outbox declares totalItems 31 but holds 30 items
-	// warning: outbox repeats orderedItems 2 times
-	// warning: missing media /media_attachments/files/000/000/002/original/000000000001b808.png of https://example.social/users/alice/statuses/100000000000000007
-	// warning: media file without status: media_attachments/files/109/000/000/000/000/003/original/000000000004ea3a.webp
+	// posts: 3, boosts: 0, media files: 1
+	// warning: outbox declares totalItems 4 but holds 3 items
+	// warning: missing media media_attachments/files/000/000/007/original/lost.png of https://example.social/users/alice/statuses/2
+	// warning: media file without status: media_attachments/files/000/000/008/original/stray.png
 }
 
 // Write an archive with one post and its picture, then read it back.

@@ -34,8 +34,8 @@ func seeds(f *testing.F) [][]byte {
 
 // documented reports whether err is one of the package's errors.
 func documented(err error) bool {
-	for _, sentinel := range []error{ErrNotArchive, ErrInsecurePath, ErrCorrupt, ErrTruncated, ErrMalformed, ErrTooLarge,
-		ErrEntryTooLarge, ErrCompressionRatio, ErrTooManyEntries, ErrTooDeep, ErrItemTooLarge, fs.ErrNotExist} {
+	for _, sentinel := range []error{ErrNotArchive, ErrInsecurePath, ErrCorrupt, ErrTruncated, ErrMalformed, ErrLimit,
+		fs.ErrNotExist} {
 		if errors.Is(err, sentinel) {
 			return true
 		}
@@ -46,7 +46,7 @@ func documented(err error) bool {
 // fuzzLimits keep each run small.
 // Small enough that no input takes long: a fuzz run near its deadline
 // fails with "context deadline exceeded" when one input is slow.
-var fuzzLimits = Limits{MaxTotalSize: 2 << 20, MaxEntrySize: 1 << 20, MaxItemSize: 256 << 10, MaxEntries: 64}
+var fuzzLimits = Limits{MaxTotalBytes: 2 << 20, MaxEntryBytes: 1 << 20, MaxItemBytes: 256 << 10, MaxEntries: 64}
 
 // smallSeeds repacks the JSON entries of the fixtures, with the outbox cut
 // to its first items, as ZIP and .tar.gz: whole fixtures make each fuzz

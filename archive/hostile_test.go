@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -88,29 +89,29 @@ func TestHostile(t *testing.T) {
 		{name: "tar dot-dot", data: tarGzBytes(t, &tar.Header{Name: "../outbox.json", Typeflag: tar.TypeReg, Size: 1}), want: ErrInsecurePath},
 		{name: "duplicate entries", data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}, zipFile{name: "outbox.json", data: outbox}), want: ErrCorrupt},
 		{name: "too many entries", limits: Limits{MaxEntries: 2},
-			data: zipBytes(t, zipFile{name: "a"}, zipFile{name: "b"}, zipFile{name: "c"}), want: ErrTooManyEntries},
+			data: zipBytes(t, zipFile{name: "a"}, zipFile{name: "b"}, zipFile{name: "c"}), want: errTooManyEntries},
 		{name: "tar too many entries", limits: Limits{MaxEntries: 1},
-			data: tarGzBytes(t, &tar.Header{Name: "a", Typeflag: tar.TypeReg, Size: 1}, &tar.Header{Name: "b", Typeflag: tar.TypeReg, Size: 1}), want: ErrTooManyEntries},
-		{name: "entry too large", limits: Limits{MaxEntrySize: 10}, data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}), want: ErrEntryTooLarge},
-		{name: "total too large", limits: Limits{MaxTotalSize: int64(len(outbox)) + 5},
-			data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}, zipFile{name: "likes.json", data: outbox}), want: ErrTooLarge},
-		{name: "zip bomb ratio", data: zipBytes(t, zipFile{name: "outbox.json", data: zeros}), want: ErrCompressionRatio},
-		{name: "zip compressed size lies (ratio)", data: lieCompressedSize(t, zipBytes(t, zipFile{name: "outbox.json", data: zeros}), 1<<30), want: ErrCompressionRatio},
+			data: tarGzBytes(t, &tar.Header{Name: "a", Typeflag: tar.TypeReg, Size: 1}, &tar.Header{Name: "b", Typeflag: tar.TypeReg, Size: 1}), want: errTooManyEntries},
+		{name: "entry too large", limits: Limits{MaxEntryBytes: 10}, data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}), want: errEntryTooLarge},
+		{name: "total too large", limits: Limits{MaxTotalBytes: int64(len(outbox)) + 5},
+			data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}, zipFile{name: "likes.json", data: outbox}), want: errTooLarge},
+		{name: "zip bomb ratio", data: zipBytes(t, zipFile{name: "outbox.json", data: zeros}), want: errCompressionRatio},
+		{name: "zip compressed size lies (ratio)", data: lieCompressedSize(t, zipBytes(t, zipFile{name: "outbox.json", data: zeros}), 1<<30), want: errCompressionRatio},
 		{name: "zip overlapping entries (whole-archive ratio)", limits: Limits{MaxCompressionRatio: 3},
-			data: overlapEntries(t, zipBytes(t, zipFile{name: "outbox.json", data: []byte(noise(2 << 20))}), 4), want: ErrCompressionRatio},
-		{name: "tar entry of another type counts against the total", limits: Limits{MaxTotalSize: 1 << 20},
-			data: tarGzBytes(t, &tar.Header{Name: "x", Typeflag: 'Z', Size: 2 << 20}, &tar.Header{Name: "outbox.json", Typeflag: tar.TypeReg, Size: 1}), want: ErrTooLarge},
-		{name: "tar.gz bomb ratio", data: tarGzBytes(t, &tar.Header{Name: "outbox.json", Typeflag: tar.TypeReg, Size: 4 << 20}), want: ErrCompressionRatio},
+			data: overlapEntries(t, zipBytes(t, zipFile{name: "outbox.json", data: []byte(noise(2 << 20))}), 4), want: errCompressionRatio},
+		{name: "tar entry of another type counts against the total", limits: Limits{MaxTotalBytes: 1 << 20},
+			data: tarGzBytes(t, &tar.Header{Name: "x", Typeflag: 'Z', Size: 2 << 20}, &tar.Header{Name: "outbox.json", Typeflag: tar.TypeReg, Size: 1}), want: errTooLarge},
+		{name: "tar.gz bomb ratio", data: tarGzBytes(t, &tar.Header{Name: "outbox.json", Typeflag: tar.TypeReg, Size: 4 << 20}), want: errCompressionRatio},
 		{name: "nesting too deep", read: true,
-			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(outboxOf(`{"id":"a","type":"Create","object":` + nested(100) + `}`))}), want: ErrTooDeep},
+			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(outboxOf(`{"id":"a","type":"Create","object":` + nested(100) + `}`))}), want: errTooDeep},
 		{name: "deep context member", read: true,
-			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(`{"@context":` + nested(1000) + `,"orderedItems":[]}`)}), want: ErrTooDeep},
-		{name: "item too large", read: true, limits: Limits{MaxItemSize: 100},
-			data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}), want: ErrItemTooLarge},
-		{name: "item far too large (window)", read: true, limits: Limits{MaxItemSize: 100},
-			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(outboxOf(`"` + noise(1<<20) + `"`))}), want: ErrItemTooLarge},
-		{name: "top-level member too large", read: true, limits: Limits{MaxItemSize: 100},
-			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(`{"@context":"` + noise(1<<20) + `","orderedItems":[]}`)}), want: ErrItemTooLarge},
+			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(`{"@context":` + nested(1000) + `,"orderedItems":[]}`)}), want: errTooDeep},
+		{name: "item too large", read: true, limits: Limits{MaxItemBytes: 100},
+			data: zipBytes(t, zipFile{name: "outbox.json", data: outbox}), want: errItemTooLarge},
+		{name: "item far too large (window)", read: true, limits: Limits{MaxItemBytes: 100},
+			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(outboxOf(`"` + noise(1<<20) + `"`))}), want: errItemTooLarge},
+		{name: "top-level member too large", read: true, limits: Limits{MaxItemBytes: 100},
+			data: zipBytes(t, zipFile{name: "outbox.json", data: []byte(`{"@context":"` + noise(1<<20) + `","orderedItems":[]}`)}), want: errItemTooLarge},
 		{name: "not JSON", read: true, data: zipBytes(t, zipFile{name: "outbox.json", data: []byte("<html>")}), want: ErrMalformed},
 		{name: "not an object", read: true, data: zipBytes(t, zipFile{name: "outbox.json", data: []byte("[1,2]")}), want: ErrMalformed},
 		{name: "not an archive", data: []byte("hello, world"), want: ErrNotArchive},
@@ -129,6 +130,7 @@ func TestHostile(t *testing.T) {
 				if !errors.Is(err, tt.want) {
 					t.Fatalf("Open error = %v, want %v", err, tt.want)
 				}
+				checkLimitError(t, err, tt.want)
 				return
 			}
 			if err != nil {
@@ -143,11 +145,30 @@ func TestHostile(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Statuses error = %v, want %v", err, tt.want)
 			}
+			checkLimitError(t, err, tt.want)
 			var e *Error
 			if !errors.As(err, &e) || e.Entry != "outbox.json" {
 				t.Errorf("error %v does not name outbox.json", err)
 			}
 		})
+	}
+}
+
+// checkLimitError checks that an error for a limit, want, is what callers
+// branch on: ErrLimit, and a *LimitError naming the field of Limits.
+func checkLimitError(t *testing.T, err, want error) {
+	t.Helper()
+	w, ok := want.(*LimitError)
+	if !ok {
+		return
+	}
+	var le *LimitError
+	if !errors.Is(err, ErrLimit) || !errors.As(err, &le) || le.Limit != w.Limit {
+		t.Errorf("error %v: want ErrLimit and a *LimitError for %s", err, w.Limit)
+		return
+	}
+	if _, ok := reflect.TypeFor[Limits]().FieldByName(le.Limit); !ok {
+		t.Errorf("LimitError.Limit %q is no field of Limits", le.Limit)
 	}
 }
 
@@ -267,7 +288,7 @@ func TestDirFileGrowsPastLimit(t *testing.T) {
 	if err := os.WriteFile(p, []byte(outboxOf()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := Config{Limits: Limits{MaxEntrySize: 1000}}
+	c := Config{Limits: Limits{MaxEntryBytes: 1000}}
 	r, err := c.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -280,8 +301,8 @@ func TestDirFileGrowsPastLimit(t *testing.T) {
 	for _, err := range r.Statuses() {
 		last = err
 	}
-	if !errors.Is(last, ErrEntryTooLarge) {
-		t.Errorf("Statuses error = %v, want ErrEntryTooLarge", last)
+	if !errors.Is(last, errEntryTooLarge) {
+		t.Errorf("Statuses error = %v, want errEntryTooLarge", last)
 	}
 }
 

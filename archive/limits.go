@@ -2,41 +2,40 @@ package archive
 
 // Limits bound what a [Reader] accepts from an archive, as a defence
 // against hostile files. A zero field means its default; a negative field
-// means no limit. Each limit has its own error.
+// means no limit. Exceeding one gives a [*LimitError] naming the field,
+// which wraps [ErrLimit].
 type Limits struct {
-	// MaxTotalSize bounds the sum of the uncompressed sizes of all
-	// entries ([ErrTooLarge]). Default 64 GiB.
-	MaxTotalSize int64
-	// MaxEntrySize bounds the uncompressed size of one entry
-	// ([ErrEntryTooLarge]). Default 16 GiB.
-	MaxEntrySize int64
+	// MaxTotalBytes bounds the sum of the uncompressed sizes of all
+	// entries. Default 64 GiB.
+	MaxTotalBytes int64
+	// MaxEntryBytes bounds the uncompressed size of one entry. Default
+	// 16 GiB.
+	MaxEntryBytes int64
 	// MaxCompressionRatio bounds uncompressed size / compressed size, per
 	// ZIP entry, over the whole ZIP (entries that overlap to share their
 	// compressed bytes) and over a whole .tar.gz stream, once more than
-	// 1 MiB has been inflated ([ErrCompressionRatio]). Default 500 (real
-	// outboxes compress 5 to 30 times; deflate cannot exceed about 1032).
+	// 1 MiB has been inflated. Default 500 (real outboxes compress 5 to
+	// 30 times; deflate cannot exceed about 1032).
 	MaxCompressionRatio int64
-	// MaxEntries bounds the number of entries ([ErrTooManyEntries]).
-	// Default 1,000,000.
+	// MaxEntries bounds the number of entries. Default 1,000,000.
 	MaxEntries int
-	// MaxDepth bounds the nesting of one JSON item
-	// ([ErrTooDeep]). Default 64 (Mastodon items nest about 6 deep).
+	// MaxDepth bounds the nesting of one JSON item. Default 64 (Mastodon
+	// items nest about 6 deep).
 	MaxDepth int
-	// MaxItemSize bounds the size of one JSON item: an outbox activity,
-	// a like, any top-level member of a collection ([ErrItemTooLarge]).
-	// Default 4 MiB. It also bounds the memory a collection decoder uses
+	// MaxItemBytes bounds the size of one JSON item: an outbox activity,
+	// a like, any top-level member of a collection. Default 4 MiB. It also bounds the memory a collection decoder uses
 	// (about three times this).
-	MaxItemSize int
+	MaxItemBytes int
 }
 
 // Default limits; see [Limits].
 const (
-	DefaultMaxTotalSize        = 64 << 30
-	DefaultMaxEntrySize        = 16 << 30
+	DefaultMaxTotalBytes       = 64 << 30
+	DefaultMaxEntryBytes       = 16 << 30
 	DefaultMaxCompressionRatio = 500
 	DefaultMaxEntries          = 1_000_000
 	DefaultMaxDepth            = 64
-	DefaultMaxItemSize         = 4 << 20
+	DefaultMaxItemBytes        = 4 << 20
 )
 
 // ratioFloor is how much must be inflated before the compression ratio
@@ -61,11 +60,11 @@ func (l Limits) withDefaults() Limits {
 			*v = int(unlimited >> 2)
 		}
 	}
-	fix64(&l.MaxTotalSize, DefaultMaxTotalSize)
-	fix64(&l.MaxEntrySize, DefaultMaxEntrySize)
+	fix64(&l.MaxTotalBytes, DefaultMaxTotalBytes)
+	fix64(&l.MaxEntryBytes, DefaultMaxEntryBytes)
 	fix64(&l.MaxCompressionRatio, DefaultMaxCompressionRatio)
 	fix(&l.MaxEntries, DefaultMaxEntries)
 	fix(&l.MaxDepth, DefaultMaxDepth)
-	fix(&l.MaxItemSize, DefaultMaxItemSize)
+	fix(&l.MaxItemBytes, DefaultMaxItemBytes)
 	return l
 }

@@ -145,86 +145,9 @@ func decodeParallel(items iter.Seq2[rawItem, error], workers int, keepRaw, reuse
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range work {
-				b.statuses = make([]*Status, len(b.items))
-				b.errs = make([]error, len(b.items))
-				for i, it := range b.items {
-					var s *Status
-					if b.reused != nil {
-						s = &b.reused[i]
-					}
-					b.statuses[i], b.errs[i] = decodeOne(s, it, keepRaw)
-				}
-				close(b.done)
-			}
-		}()
+		wg.Go(func() { decodeBatches(work, keepRaw) })
 	}
-	wg.Add(1)
-	go func() { // the reader
-		defer wg.Done()
-		defer close(work)
-		defer close(ordered)
-		send := func(b *batch) bool {
-			select {
-			case ordered <- b:
-			case <-stop:
-				return false
-			}
-			select {
-			case work <- b:
-				return true
-			case <-stop:
-				close(b.done)
-				return false
-			}
-		}
-		newBatch := func() *batch {
-			b := &batch{done: make(chan struct{})}
-			if !keepRaw {
-				b.buf = (*batchBuffers.Get().(*[]byte))[:0]
-			}
-			if reuse {
-				b.reused = batchStatuses.Get().(*[batchSize]Status)
-			}
-			return b
-		}
-		b := newBatch()
-		for it, err := range items {
-			if err != nil {
-				b.err = err
-				break
-			}
-			if keepRaw {
-				it.value = bytes.Clone(it.value)
-			} else {
-				// Items point into the batch's buffer; earlier items are
-				// re-pointed if appending moved it.
-				old := b.buf
-				b.buf = append(b.buf, it.value...)
-				if len(old) > 0 && &old[0] != &b.buf[0] {
-					off := 0
-					for i := range b.items {
-						n := len(b.items[i].value)
-						b.items[i].value = b.buf[off : off+n : off+n]
-						off += n
-					}
-				}
-				n := len(it.value)
-				it.value = b.buf[len(b.buf)-n : len(b.buf) : len(b.buf)]
-			}
-			b.items = append(b.items, it)
-			if len(b.items) == batchSize {
-				if !send(b) {
-					return
-				}
-				b = newBatch()
-			}
-		}
-		send(b)
-	}()
+	wg.Go(func() { readBatches(items, work, ordered, stop, keepRaw, reuse) })
 	defer func() {
 		close(stop)
 		for range ordered { // let the reader finish
@@ -233,27 +156,131 @@ func decodeParallel(items iter.Seq2[rawItem, error], workers int, keepRaw, reuse
 	}()
 	for b := range ordered {
 		<-b.done
-		if b.buf != nil {
-			buf := b.buf
-			b.items, b.buf = nil, nil
-			batchBuffers.Put(&buf)
-		}
+		b.releaseBuf()
 		for i := range b.statuses {
 			if !yield(b.statuses[i], b.errs[i]) {
 				return false
 			}
 		}
-		if b.reused != nil {
-			*b.reused = [batchSize]Status{} // hold nothing of these items
-			batchStatuses.Put(b.reused)
-			b.reused = nil
-		}
+		b.releaseStatuses()
 		if b.err != nil {
 			yield(nil, b.err)
 			return false
 		}
 	}
 	return info.complete
+}
+
+// decodeBatches is a worker of decodeParallel: it decodes the items of
+// each batch from work and closes the batch's done.
+func decodeBatches(work <-chan *batch, keepRaw bool) {
+	for b := range work {
+		b.statuses = make([]*Status, len(b.items))
+		b.errs = make([]error, len(b.items))
+		for i, it := range b.items {
+			var s *Status
+			if b.reused != nil {
+				s = &b.reused[i]
+			}
+			b.statuses[i], b.errs[i] = decodeOne(s, it, keepRaw)
+		}
+		close(b.done)
+	}
+}
+
+// readBatches is the reader of decodeParallel: it cuts the items into
+// batches, each sent to ordered (for the caller, in order) and then to
+// work (for a worker), until the items end or stop is closed. It closes
+// work and ordered when it returns.
+func readBatches(items iter.Seq2[rawItem, error], work, ordered chan<- *batch, stop <-chan struct{}, keepRaw, reuse bool) {
+	defer close(work)
+	defer close(ordered)
+	send := func(b *batch) bool {
+		select {
+		case ordered <- b:
+		case <-stop:
+			return false
+		}
+		select {
+		case work <- b:
+			return true
+		case <-stop:
+			close(b.done)
+			return false
+		}
+	}
+	b := newBatch(keepRaw, reuse)
+	for it, err := range items {
+		if err != nil {
+			b.err = err
+			break
+		}
+		b.add(it, keepRaw)
+		if len(b.items) == batchSize {
+			if !send(b) {
+				return
+			}
+			b = newBatch(keepRaw, reuse)
+		}
+	}
+	send(b)
+}
+
+// newBatch returns an empty batch, with a pooled buffer for the items'
+// bytes unless keepRaw, and pooled statuses to decode into if reuse.
+func newBatch(keepRaw, reuse bool) *batch {
+	b := &batch{done: make(chan struct{})}
+	if !keepRaw {
+		b.buf = (*batchBuffers.Get().(*[]byte))[:0]
+	}
+	if reuse {
+		b.reused = batchStatuses.Get().(*[batchSize]Status)
+	}
+	return b
+}
+
+// add appends an item to the batch. Its bytes are valid only until the
+// next item is read: they are cloned (keepRaw) or copied into the
+// batch's buffer.
+func (b *batch) add(it rawItem, keepRaw bool) {
+	if keepRaw {
+		it.value = bytes.Clone(it.value)
+	} else {
+		// Items point into the batch's buffer; earlier items are
+		// re-pointed if appending moved it.
+		old := b.buf
+		b.buf = append(b.buf, it.value...)
+		if len(old) > 0 && &old[0] != &b.buf[0] {
+			off := 0
+			for i := range b.items {
+				n := len(b.items[i].value)
+				b.items[i].value = b.buf[off : off+n : off+n]
+				off += n
+			}
+		}
+		n := len(it.value)
+		it.value = b.buf[len(b.buf)-n : len(b.buf) : len(b.buf)]
+	}
+	b.items = append(b.items, it)
+}
+
+// releaseBuf returns the buffer of the decoded items to its pool.
+func (b *batch) releaseBuf() {
+	if b.buf != nil {
+		buf := b.buf
+		b.items, b.buf = nil, nil
+		batchBuffers.Put(&buf)
+	}
+}
+
+// releaseStatuses returns the reused statuses to their pool, once the
+// caller is done with them.
+func (b *batch) releaseStatuses() {
+	if b.reused != nil {
+		*b.reused = [batchSize]Status{} // hold nothing of these items
+		batchStatuses.Put(b.reused)
+		b.reused = nil
+	}
 }
 
 // TotalItems returns the totalItems outbox.json declares, or nil when it

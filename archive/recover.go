@@ -216,8 +216,8 @@ func scanData(r io.Reader, method uint16, l Limits) (csize, usize int64, crc uin
 				h.Write(win[:len(win)-16])
 				win = append(win[:0], win[len(win)-16:]...)
 			}
-			if bc.n > l.MaxEntrySize {
-				return 0, 0, 0, false, ErrEntryTooLarge
+			if bc.n > l.MaxEntryBytes {
+				return 0, 0, 0, false, errEntryTooLarge
 			}
 		}
 	}
@@ -228,11 +228,11 @@ func scanData(r io.Reader, method uint16, l Limits) (csize, usize int64, crc uin
 		n, rerr := fr.Read(buf)
 		h.Write(buf[:n])
 		usize += int64(n)
-		if usize > l.MaxEntrySize {
-			return 0, 0, 0, false, ErrEntryTooLarge
+		if usize > l.MaxEntryBytes {
+			return 0, 0, 0, false, errEntryTooLarge
 		}
 		if usize > ratioFloor && usize/max(bc.n, 1) > l.MaxCompressionRatio {
-			return 0, 0, 0, false, ErrCompressionRatio
+			return 0, 0, 0, false, errCompressionRatio
 		}
 		if rerr == io.EOF {
 			return bc.n, usize, h.Sum32(), true, nil

@@ -24,10 +24,10 @@ func TestCheckDepth(t *testing.T) {
 	}{
 		{"flat", `{"a":1}`, 1, nil},
 		{"at the limit", `{"a":[{"b":[]}]}`, 4, nil},
-		{"over the limit", `{"a":[{"b":[]}]}`, 3, ErrTooDeep},
+		{"over the limit", `{"a":[{"b":[]}]}`, 3, errTooDeep},
 		{"brackets in strings do not count", `{"a":"[[[[{{{{"}`, 1, nil},
 		{"escaped quote keeps the string open", `{"a":"\"[[[["}`, 1, nil},
-		{"escaped backslash closes the string", `{"a":"\\","b":[[[]]]}`, 3, ErrTooDeep},
+		{"escaped backslash closes the string", `{"a":"\\","b":[[[]]]}`, 3, errTooDeep},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,11 +184,11 @@ func TestEarlyBreakClosesTheEntry(t *testing.T) {
 
 func TestErrorMessage(t *testing.T) {
 	t.Parallel()
-	err := &Error{Entry: "outbox.json", Index: 12, Offset: 3456, Err: ErrItemTooLarge}
+	err := &Error{Entry: "outbox.json", Index: 12, Offset: 3456, Err: errItemTooLarge}
 	if got, want := err.Error(), "archive: outbox.json: item 12: at byte 3456: JSON item exceeds limit"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
-	if !errors.Is(err, ErrItemTooLarge) {
+	if !errors.Is(err, errItemTooLarge) {
 		t.Error("does not unwrap to its sentinel")
 	}
 }

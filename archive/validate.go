@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+
+	"github.com/fediport/fediport/activitypub"
 )
 
 // OpenMedia opens the archive entry behind an attachment, found from its
@@ -61,7 +63,11 @@ type Report struct {
 
 	Likes, Bookmarks               int
 	MissingLikes, MissingBookmarks bool
-	MissingActor                   bool
+	// Actor is actor.json as [Reader.Actor] reads it; nil when it is
+	// missing (then MissingActor is set, unless the archive is a bare
+	// outbox) or cannot be read (then its error is in Errors).
+	Actor        *activitypub.Actor
+	MissingActor bool
 
 	// MediaFiles is the number of files under media_attachments/.
 	MediaFiles int
@@ -181,79 +187,21 @@ func (r *Reader) reportProgress(items int) {
 // [Config.Progress] is called as the outbox is read.
 func (r *Reader) Validate() *Report {
 	rep := &Report{Format: r.format, Visibility: map[Visibility]int{}}
-	addErr := func(err error) { rep.Errors = listed(rep.Errors, &rep.Overflow.Errors, err) }
-	incomplete := func(err error) {
-		if rep.Incomplete == nil {
-			rep.Incomplete = err
-		}
-		addErr(err)
-	}
 	if r.damage != nil {
-		incomplete(r.damage)
+		rep.incomplete(r.damage)
 	}
-	if _, err := r.Actor(); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			rep.MissingActor = r.format != FormatOutbox
-		} else {
-			addErr(err)
-		}
+	if a, err := r.Actor(); err == nil {
+		rep.Actor = a
+	} else if errors.Is(err, fs.ErrNotExist) {
+		rep.MissingActor = r.format != FormatOutbox
+	} else {
+		rep.addErr(err)
 	}
 	referenced := map[string]bool{}
 	if r.Has("outbox.json") {
-		for s, err := range r.scanStatuses() {
-			if err != nil {
-				if s == nil {
-					incomplete(err)
-					break
-				}
-				addErr(err)
-				rep.Items++
-				r.reportProgress(rep.Items)
-				continue
-			}
-			rep.Items++
-			r.reportProgress(rep.Items)
-			switch s.Activity {
-			case "Create":
-				rep.Creates++
-				rep.Visibility[s.Visibility]++
-				if s.IsReply() {
-					rep.Replies++
-				}
-				if s.Poll != nil {
-					rep.Polls++
-				}
-				if len(s.Media()) > 0 {
-					rep.WithMedia++
-				}
-			case "Announce":
-				rep.Announces++
-			default:
-				rep.UnknownItems = listed(rep.UnknownItems, &rep.Overflow.UnknownItems, ItemRef{Index: s.Index, ID: s.ActivityID, Type: s.Activity})
-			}
-			for _, a := range s.Media() {
-				// Only names of files there are kept: the map is no
-				// larger than the archive's list of entries.
-				if a.Path != "" && r.Has(a.Path) {
-					referenced[a.Path] = true
-				} else {
-					rep.MissingMedia = listed(rep.MissingMedia, &rep.Overflow.MissingMedia, MediaRef{Status: s.ID, URL: a.URL, Path: a.Path})
-				}
-			}
-		}
-		r.mu.Lock()
-		if o := r.outbox; o != nil {
-			rep.DuplicateItemArrays = max(o.arrays-1, 0)
-			if o.arrays == 0 {
-				incomplete(&Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fmt.Errorf("%w: no orderedItems", ErrMalformed)})
-			}
-		}
-		r.mu.Unlock()
-		if t, err := r.TotalItems(); err == nil {
-			rep.TotalItems = t
-		}
+		r.validateOutbox(rep, referenced)
 	} else {
-		incomplete(r.noOutbox())
+		rep.incomplete(r.noOutbox())
 	}
 	media := r.MediaFiles()
 	rep.MediaFiles = len(media)
@@ -267,6 +215,78 @@ func (r *Reader) Validate() *Report {
 		rep.Bookmarks, rep.MissingBookmarks = r.countURIs(rep, "bookmarks.json")
 	}
 	return rep
+}
+
+// addErr lists err in rep.Errors.
+func (rep *Report) addErr(err error) { rep.Errors = listed(rep.Errors, &rep.Overflow.Errors, err) }
+
+// incomplete lists err, which kept part of the archive from being read,
+// and keeps the first such error as rep.Incomplete.
+func (rep *Report) incomplete(err error) {
+	if rep.Incomplete == nil {
+		rep.Incomplete = err
+	}
+	rep.addErr(err)
+}
+
+// validateOutbox reads the outbox into rep, noting in referenced the
+// media entries its statuses show that the archive has.
+func (r *Reader) validateOutbox(rep *Report, referenced map[string]bool) {
+	for s, err := range r.scanStatuses() {
+		if err != nil && s == nil {
+			rep.incomplete(err)
+			break
+		}
+		rep.Items++
+		r.reportProgress(rep.Items)
+		if err != nil {
+			rep.addErr(err)
+			continue
+		}
+		rep.count(s)
+		for _, a := range s.Media() {
+			// Only names of files there are kept: the map is no larger
+			// than the archive's list of entries.
+			if a.Path != "" && r.Has(a.Path) {
+				referenced[a.Path] = true
+			} else {
+				rep.MissingMedia = listed(rep.MissingMedia, &rep.Overflow.MissingMedia, MediaRef{Status: s.ID, URL: a.URL, Path: a.Path})
+			}
+		}
+	}
+	r.mu.Lock()
+	if o := r.outbox; o != nil {
+		rep.DuplicateItemArrays = max(o.arrays-1, 0)
+		if o.arrays == 0 {
+			rep.incomplete(&Error{Entry: "outbox.json", Index: -1, Offset: -1, Err: fmt.Errorf("%w: no orderedItems", ErrMalformed)})
+		}
+	}
+	r.mu.Unlock()
+	if t, err := r.TotalItems(); err == nil {
+		rep.TotalItems = t
+	}
+}
+
+// count counts a status read in the report's totals.
+func (rep *Report) count(s *Status) {
+	switch s.Activity {
+	case "Create":
+		rep.Creates++
+		rep.Visibility[s.Visibility]++
+		if s.IsReply() {
+			rep.Replies++
+		}
+		if s.Poll != nil {
+			rep.Polls++
+		}
+		if len(s.Media()) > 0 {
+			rep.WithMedia++
+		}
+	case "Announce":
+		rep.Announces++
+	default:
+		rep.UnknownItems = listed(rep.UnknownItems, &rep.Overflow.UnknownItems, ItemRef{Index: s.Index, ID: s.ActivityID, Type: s.Activity})
+	}
 }
 
 func (r *Reader) countURIs(rep *Report, name string) (n int, missing bool) {

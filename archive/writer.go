@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,14 +16,12 @@ import (
 	"github.com/klauspost/compress/zip"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/internal/atomicfile"
 )
 
-// OutboxContext is the "@context" Mastodon gives outbox.json: the
+// outboxContext is the "@context" Mastodon gives outbox.json: the
 // ActivityStreams context and the terms its statuses use.
-const OutboxContext = `["` + activitypub.ActivityStreamsContext + `",{"ostatus":"http://ostatus.org#","atomUri":"ostatus:atomUri","inReplyToAtomUri":"ostatus:inReplyToAtomUri","conversation":"ostatus:conversation","sensitive":"as:sensitive","toot":"http://joinmastodon.org/ns#","votersCount":"toot:votersCount","blurhash":"toot:blurhash","focalPoint":{"@container":"@list","@id":"toot:focalPoint"},"Hashtag":"as:Hashtag","Emoji":"toot:Emoji"}]`
-
-// ErrWriterClosed is returned by a [Writer] used after Close or Abort.
-var ErrWriterClosed = errors.New("archive: writer closed")
+const outboxContext = `["` + activitypub.ActivityStreamsContext + `",{"ostatus":"http://ostatus.org#","atomUri":"ostatus:atomUri","inReplyToAtomUri":"ostatus:inReplyToAtomUri","conversation":"ostatus:conversation","sensitive":"as:sensitive","toot":"http://joinmastodon.org/ns#","votersCount":"toot:votersCount","blurhash":"toot:blurhash","focalPoint":{"@container":"@list","@id":"toot:focalPoint"},"Hashtag":"as:Hashtag","Emoji":"toot:Emoji"}]`
 
 // Writer writes an archive in Mastodon's layout as a ZIP: actor.json,
 // outbox.json, likes.json, bookmarks.json, avatar and header, and media
@@ -44,9 +41,6 @@ type Writer struct {
 	// of the number of statuses added (Mastodon writes the account's
 	// status count).
 	TotalItems *int
-	// RepeatItemsKey writes "orderedItems":[] before the real array, as
-	// some 2024 Mastodon builds did. It exists to test readers.
-	RepeatItemsKey bool
 	// Modified is the modification time of the entries; zero means the
 	// time each entry is written.
 	Modified time.Time
@@ -67,9 +61,8 @@ type Writer struct {
 	err    error
 	closed bool
 
-	// set by Create
-	file *os.File
-	dest string
+	// file is the file Create writes, committed by Close.
+	file *atomicfile.File
 }
 
 // NewWriter returns a Writer that writes a ZIP archive to w. The caller
@@ -79,17 +72,19 @@ func NewWriter(w io.Writer) *Writer {
 }
 
 // Create returns a Writer that writes the archive at path. It writes to
-// a temporary file in the same folder and renames it to path on a
-// successful Close; on error, or after [Writer.Abort], no file is left
-// at path. The file is readable by its owner only (mode 0600): an
-// archive holds direct messages.
+// a temporary file in the same folder, which a successful Close syncs to
+// disk and renames to path, syncing the folder, so that after a crash
+// path holds the old file or the whole archive; on error, or after
+// [Writer.Abort], no file is left at path. A symbolic link at path is
+// replaced, never followed. The file is readable by its owner only (mode
+// 0600): an archive holds direct messages.
 func Create(path string) (*Writer, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return nil, err
 	}
 	w := NewWriter(f)
-	w.file, w.dest = f, path
+	w.file = f
 	w.TempDir = filepath.Dir(path)
 	return w, nil
 }
@@ -119,12 +114,12 @@ func (w *Writer) AddLike(uri string) { w.likes = append(w.likes, uri) }
 // AddBookmark records a bookmarked status URI for bookmarks.json.
 func (w *Writer) AddBookmark(uri string) { w.bookmarks = append(w.bookmarks, uri) }
 
-// IDPartition returns the folders Mastodon stores a media attachment
+// idPartition returns the folders Mastodon stores a media attachment
 // under: the id zero-padded to 9 digits and split in groups of 3
 // ("000/000/001"; an 18-digit id gives 6 groups). As in Paperclip, ids
 // of a billion and more are padded to 12 digits instead, and digits
 // beyond the last full group are dropped.
-func IDPartition(id uint64) string {
+func idPartition(id uint64) string {
 	s := fmt.Sprintf("%09d", id)
 	if id >= 1_000_000_000 {
 		s = fmt.Sprintf("%012d", id)
@@ -140,9 +135,13 @@ func IDPartition(id uint64) string {
 }
 
 // MediaEntry returns the entry name of a media file:
-// media_attachments/files/<id partition>/original/<name>.
+// media_attachments/files/<id partition>/original/<name>, where the id
+// partition is the id zero-padded to 9 digits and split in groups of 3
+// ("000/000/001"; an 18-digit id gives 6 groups); as in Paperclip, ids of
+// a billion and more are padded to 12 digits instead, and digits beyond
+// the last full group are dropped.
 func MediaEntry(id uint64, name string) string {
-	return "media_attachments/files/" + IDPartition(id) + "/original/" + name
+	return "media_attachments/files/" + idPartition(id) + "/original/" + name
 }
 
 // AddMedia copies a media file into the archive at [MediaEntry](id,
@@ -286,8 +285,7 @@ func (w *Writer) Abort() error {
 	w.closed = true
 	w.removeSpool()
 	if w.file != nil {
-		w.file.Close()
-		return os.Remove(w.file.Name())
+		return w.file.Abort()
 	}
 	return nil
 }
@@ -311,18 +309,11 @@ func (w *Writer) Close() error {
 	w.closed = true
 	w.removeSpool()
 	if w.file != nil {
-		if err == nil {
-			err = w.file.Sync()
-		}
-		if cerr := w.file.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(w.file.Name(), w.dest)
-		}
 		if err != nil {
-			os.Remove(w.file.Name())
+			w.file.Abort()
+			return err
 		}
+		return w.file.Commit()
 	}
 	return err
 }
@@ -368,10 +359,7 @@ func (w *Writer) writeOutbox(out io.Writer) error {
 	if w.TotalItems != nil {
 		total = *w.TotalItems
 	}
-	head := `{"@context":` + OutboxContext + `,"id":"outbox.json","type":"OrderedCollection","totalItems":` + strconv.Itoa(total) + `,`
-	if w.RepeatItemsKey {
-		head += `"orderedItems":[],`
-	}
+	head := `{"@context":` + outboxContext + `,"id":"outbox.json","type":"OrderedCollection","totalItems":` + strconv.Itoa(total) + `,`
 	head += `"orderedItems":[`
 	if _, err := io.WriteString(out, head); err != nil {
 		return err

@@ -351,8 +351,9 @@ func TestMediaPartition(t *testing.T) {
 		{1234567890123456789, "123/456/789/012/345/678"},
 	}
 	for _, tt := range tests {
-		if got := archive.IDPartition(tt.id); got != tt.want {
-			t.Errorf("IDPartition(%d) = %q, want %q", tt.id, got, tt.want)
+		want := "media_attachments/files/" + tt.want + "/original/a.png"
+		if got := archive.MediaEntry(tt.id, "a.png"); got != want {
+			t.Errorf("MediaEntry(%d, a.png) = %q, want %q", tt.id, got, want)
 		}
 	}
 }
@@ -449,5 +450,32 @@ func TestWriterRefusesInvalidOtherTags(t *testing.T) {
 	got := readAll(t, r)
 	if len(got) != 1 || got[0].ID != good.ID {
 		t.Errorf("read back %d statuses, want only %s", len(got), good.ID)
+	}
+}
+
+// TestValidateReportsTheActor: Validate reads actor.json once and gives
+// it in the Report, so a caller need not read it again.
+func TestValidateReportsTheActor(t *testing.T) {
+	t.Parallel()
+	for _, withActor := range []bool{true, false} {
+		var buf bytes.Buffer
+		w := archive.NewWriter(&buf)
+		if withActor {
+			w.SetActor(&activitypub.Actor{ID: "https://example.social/users/alice", Type: "Person", PreferredUsername: "alice"})
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r, err := archive.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := r.Validate()
+		switch {
+		case withActor && (rep.Actor == nil || rep.Actor.PreferredUsername != "alice" || rep.MissingActor):
+			t.Errorf("with actor.json: Actor %+v, MissingActor %v", rep.Actor, rep.MissingActor)
+		case !withActor && (rep.Actor != nil || !rep.MissingActor):
+			t.Errorf("without actor.json: Actor %+v, MissingActor %v", rep.Actor, rep.MissingActor)
+		}
 	}
 }

@@ -159,7 +159,7 @@ func BenchmarkWriteDir(b *testing.B) {
 			for b.Loop() {
 				dir := b.TempDir()
 				p := peakHeap(func() {
-					res, err := export.WriteDir(context.Background(), dir, src, export.Options{TempDir: tmp, IncludeDirect: true})
+					res, err := writeDir(context.Background(), dir, src, export.Exporter{TempDir: tmp, IncludeDirect: true})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -191,7 +191,7 @@ func BenchmarkWriteDirLiveHeap(b *testing.B) {
 			for b.Loop() {
 				dir := b.TempDir()
 				p := peakHeap(func() {
-					_, err := export.WriteDir(context.Background(), dir, src, export.Options{
+					_, err := writeDir(context.Background(), dir, src, export.Exporter{
 						TempDir: tmp, IncludeDirect: true,
 						Progress: func(p export.Progress) {
 							if p.Items%int64(n/5) == 0 {

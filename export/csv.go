@@ -13,11 +13,13 @@ import (
 // file is complete.
 type csvOutput func(name string) (w io.Writer, done func() error, err error)
 
-// writeCSVs writes a CSV file for each optional source src implements,
-// in the order of [importer.Types] (followers last). Bookmarks also go to
-// the archive's bookmarks.json.
+// csvTypes are the CSV files an export writes, in the order written.
+var csvTypes = [...]importer.Type{importer.Following, importer.Followers, importer.Muting, importer.Blocking, importer.DomainBlocking, importer.Bookmarks, importer.Lists}
+
+// writeCSVs writes a CSV file for each CSV source the job has, in the
+// order of csvTypes. Bookmarks also go to the archive's bookmarks.json.
 func (j *job) writeCSVs(aw *archive.Writer, out csvOutput) error {
-	for _, t := range []importer.Type{importer.Following, importer.Followers, importer.Muting, importer.Blocking, importer.DomainBlocking, importer.Bookmarks, importer.Lists} {
+	for _, t := range csvTypes {
 		rows, what := j.rows(t, aw)
 		if rows == nil {
 			continue
@@ -56,13 +58,13 @@ func (j *job) writeCSVs(aw *archive.Writer, out csvOutput) error {
 }
 
 // rows returns the rows of a type's CSV file from its source, or nil when
-// src lacks that source, and the name of the data for errors.
+// that source is nil, and the name of the data for errors.
 func (j *job) rows(t importer.Type, aw *archive.Writer) (iter.Seq2[importer.Row, error], string) {
 	ctx := j.ctx
 	switch t {
 	case importer.Following:
-		s, ok := j.src.(FollowSource)
-		if !ok {
+		s := j.src.Follows
+		if s == nil {
 			return nil, ""
 		}
 		return mapRows(s.Follows(ctx), func(f Follow) []importer.Row {
@@ -74,16 +76,16 @@ func (j *job) rows(t importer.Type, aw *archive.Writer) (iter.Seq2[importer.Row,
 			return []importer.Row{r}
 		}), "follows"
 	case importer.Followers:
-		s, ok := j.src.(FollowerSource)
-		if !ok {
+		s := j.src.Followers
+		if s == nil {
 			return nil, ""
 		}
 		return mapRows(s.Followers(ctx), func(a string) []importer.Row {
 			return []importer.Row{{Account: j.account(a)}}
 		}), "followers"
 	case importer.Muting:
-		s, ok := j.src.(MuteSource)
-		if !ok {
+		s := j.src.Mutes
+		if s == nil {
 			return nil, ""
 		}
 		return mapRows(s.Mutes(ctx), func(m Mute) []importer.Row {
@@ -91,24 +93,24 @@ func (j *job) rows(t importer.Type, aw *archive.Writer) (iter.Seq2[importer.Row,
 			return []importer.Row{{Account: j.account(m.Account), HideNotifications: &hide}}
 		}), "mutes"
 	case importer.Blocking:
-		s, ok := j.src.(BlockSource)
-		if !ok {
+		s := j.src.Blocks
+		if s == nil {
 			return nil, ""
 		}
 		return mapRows(s.Blocks(ctx), func(a string) []importer.Row {
 			return []importer.Row{{Account: j.account(a)}}
 		}), "blocks"
 	case importer.DomainBlocking:
-		s, ok := j.src.(DomainBlockSource)
-		if !ok {
+		s := j.src.DomainBlocks
+		if s == nil {
 			return nil, ""
 		}
 		return mapRows(s.DomainBlocks(ctx), func(d string) []importer.Row {
 			return []importer.Row{{Domain: domain(d)}}
 		}), "domain blocks"
 	case importer.Bookmarks:
-		s, ok := j.src.(BookmarkSource)
-		if !ok {
+		s := j.src.Bookmarks
+		if s == nil {
 			return nil, ""
 		}
 		return mapRows(s.Bookmarks(ctx), func(uri string) []importer.Row {
@@ -117,8 +119,8 @@ func (j *job) rows(t importer.Type, aw *archive.Writer) (iter.Seq2[importer.Row,
 			return []importer.Row{{URI: uri}}
 		}), "bookmarks"
 	case importer.Lists:
-		s, ok := j.src.(ListSource)
-		if !ok {
+		s := j.src.Lists
+		if s == nil {
 			return nil, ""
 		}
 		return mapRows(s.Lists(ctx), func(l importer.List) []importer.Row {

@@ -6,21 +6,31 @@
 // bookmarks and lists), ready to import elsewhere.
 //
 // A server describes its data with small source interfaces, one concern
-// each: [ActorSource] (required), and optionally [StatusSource],
-// [MediaSource], [ImageSource], [LikeSource], [BookmarkSource],
-// [FollowSource], [FollowerSource], [BlockSource], [MuteSource],
-// [DomainBlockSource] and [ListSource]. Large collections are streamed
-// with iterators (iter.Seq2[T, error]); media are opened as streams. A
-// source that lacks something simply does not implement its interface,
-// and that part is left out.
+// each, gathered in a [Sources] struct: [ActorSource] (required), and
+// [StatusSource], [MediaSource], [ImageSource], [LikeSource],
+// [BookmarkSource], [FollowSource], [FollowerSource], [BlockSource],
+// [MuteSource], [DomainBlockSource] and [ListSource]. Each is a typed
+// field, so the compiler checks every method a server implements; a nil
+// field leaves its part out, and [Result.Missing] names the parts left
+// out that way. Large collections are streamed with iterators
+// (iter.Seq2[T, error]); media are opened as streams.
 //
-// Then one call does the export:
+// An [Exporter] does the export; its fields are its options (direct
+// messages, the local domain, names, a [Progress] callback) and its zero
+// value is ready to use:
 //
-//   - [WriteDir] writes the archive and the CSV files into a folder, each
-//     under a temporary name renamed only when everything is complete;
-//   - [WriteBundle] (or [WriteBundleFile]) writes all of it as one ZIP, for a
-//     "download everything" button: an archive with the CSV files at its
-//     top level, which package archive reads like any other.
+//   - [Exporter.WriteDir] writes the archive and the CSV files into a
+//     folder, each under a temporary name renamed only when everything is
+//     complete and synced;
+//   - [Exporter.WriteBundle] (or [Exporter.WriteBundleFile]) writes all
+//     of it as one ZIP, for a "download everything" button: an archive
+//     with the CSV files at its top level, which package archive reads
+//     like any other.
+//
+// For a server whose type acct serves the actor, statuses and follows:
+//
+//	e := export.Exporter{LocalDomain: "social.example"}
+//	res, err := e.WriteDir(ctx, dir, export.Sources{Actor: acct, Statuses: acct, Follows: acct})
 //
 // [CheckRate] and [NextAllowed] apply Mastodon's rate policy, one archive
 // per [MinInterval] (6 days).
@@ -30,7 +40,7 @@
 // [archive.Reader] and [importer.Reader] with the same data.
 //
 // Memory stays flat in the number of statuses: statuses are streamed to a
-// spool file (see [Options.TempDir]) and media files copied as streams.
+// spool file (see [Exporter.TempDir]) and media files copied as streams.
 // What grows with the account is small: likes and bookmarks (kept as
 // strings until the archive is closed, by package archive) and the names
 // of the media entries written (so that two attachments naming one file
@@ -52,9 +62,9 @@
 // the project started from:
 //
 //   - Direct messages are left out by default (Mastodon includes them, and
-//     [Options.IncludeDirect] does too). Their media files are left out with
+//     [Exporter.IncludeDirect] does too). Their media files are left out with
 //     them.
-//   - followers.csv is written when the source is a [FollowerSource]
+//   - followers.csv is written when [Sources.Followers] is set
 //     (Mastodon has no such file; GoToSocial's has the same form: header
 //     "Account address", one address a line). It is for the user's records:
 //     package importer refuses to import it, since no account can be made to
@@ -70,10 +80,10 @@
 //
 // An export holds private data (followers-only posts, blocks, and direct
 // messages when included). Files are created with mode 0600 and
-// [WriteDir]'s folder, when it creates it, with mode 0700. Entry names
+// [Exporter.WriteDir]'s folder, when it creates it, with mode 0700. Entry names
 // come from the source's media paths only when they are clean relative
 // paths under media_attachments/files/; any other attachment gets an entry
 // name made by export, so a media URL cannot place a file outside that
-// folder of the archive. Spool files in [Options.TempDir] are removed
+// folder of the archive. Spool files in [Exporter.TempDir] are removed
 // when the export ends, whether it succeeds or not.
 package export

@@ -19,7 +19,7 @@ import (
 
 // account is what a server knows of one account. A real server would
 // read its database in these methods; each one it has makes one more part
-// of the export.
+// of the export, once set in the Sources.
 type account struct {
 	posts   []*archive.Status
 	files   map[string][]byte
@@ -103,19 +103,26 @@ func exampleAccount() *account {
 	}
 }
 
+// sources are the parts of the export the account gives: the compiler
+// checks that it has each method.
+func sources(a *account) export.Sources {
+	return export.Sources{Actor: a, Statuses: a, Media: a, Follows: a, Lists: a}
+}
+
 // Export an account into a folder: the archive and one CSV file for each
-// kind of data the source has.
-func ExampleWriteDir() {
+// kind of data the sources give.
+func ExampleExporter_WriteDir() {
 	dir, err := os.MkdirTemp("", "export-example")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
 
-	res, err := export.WriteDir(context.Background(), dir, exampleAccount(), export.Options{
+	e := export.Exporter{
 		LocalDomain: "social.example", // local accounts are written user@social.example
 		TempDir:     dir,
-	})
+	}
+	res, err := e.WriteDir(context.Background(), dir, sources(exampleAccount()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -123,6 +130,7 @@ func ExampleWriteDir() {
 		fmt.Println(filepath.Base(f))
 	}
 	fmt.Printf("%d statuses, %d direct message left out, %d media file\n", res.Statuses, res.DirectSkipped, res.Media)
+	fmt.Println("no source for:", res.Missing)
 
 	csv, err := os.ReadFile(filepath.Join(dir, "following_accounts.csv"))
 	if err != nil {
@@ -150,6 +158,7 @@ func ExampleWriteDir() {
 	// lists.csv
 	// archive.zip
 	// 2 statuses, 1 direct message left out, 1 media file
+	// no source for: [Images Likes Bookmarks Followers Mutes Blocks DomainBlocks]
 	// Account address,Show boosts,Notify on new posts,Languages
 	// bob@remote.example,true,false,"de, en"
 	// carol@social.example,true,true,
@@ -160,13 +169,10 @@ func ExampleWriteDir() {
 
 // Write everything as one ZIP for a "download everything" button,
 // including direct messages as Mastodon does.
-func ExampleWriteBundle() {
+func ExampleExporter_WriteBundle() {
 	var buf bytes.Buffer
-	res, err := export.WriteBundle(context.Background(), &buf, exampleAccount(), export.Options{
-		IncludeDirect: true,
-		LocalDomain:   "social.example",
-		TempDir:       os.TempDir(),
-	})
+	e := export.Exporter{IncludeDirect: true, LocalDomain: "social.example"}
+	res, err := e.WriteBundle(context.Background(), &buf, sources(exampleAccount()))
 	if err != nil {
 		log.Fatal(err)
 	}

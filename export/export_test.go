@@ -222,7 +222,7 @@ func TestWriteDirRoundTrip(t *testing.T) {
 			t.Parallel()
 			src := fullSource()
 			dir := filepath.Join(t.TempDir(), "out")
-			res, err := export.WriteDir(context.Background(), dir, src, export.Options{
+			res, err := writeDir(context.Background(), dir, src, export.Exporter{
 				IncludeDirect: tc.direct, LocalDomain: "social.example", TempDir: t.TempDir(),
 			})
 			if err != nil {
@@ -285,7 +285,7 @@ func TestWriteBundleRoundTrip(t *testing.T) {
 	t.Parallel()
 	src := fullSource()
 	path := filepath.Join(t.TempDir(), "everything.zip")
-	res, err := export.WriteBundleFile(context.Background(), path, src, export.Options{LocalDomain: "social.example", TempDir: t.TempDir()})
+	res, err := writeBundleFile(context.Background(), path, src, export.Exporter{LocalDomain: "social.example", TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,35 +311,34 @@ func TestWriteBundleRoundTrip(t *testing.T) {
 	checkCSVs(t, r)
 }
 
-// partial is a source with an actor and statuses only.
-type partial struct {
-	export.ActorSource
-	export.StatusSource
-}
-
 func TestLackingSources(t *testing.T) {
 	t.Parallel()
 	src := fullSource()
 	for _, tc := range []struct {
 		name      string
-		src       export.ActorSource
+		src       export.Sources
 		wantFiles []string
 		statuses  int
+		missing   []string
 	}{
-		{"actor only", struct{ export.ActorSource }{src}, []string{"archive.zip"}, 0},
-		{"actor and statuses", partial{src, src}, []string{"archive.zip"}, 6},
-		{"no lists", struct {
-			export.ActorSource
-			export.FollowSource
-			export.BookmarkSource
-		}{src, src, src}, []string{"archive.zip", "bookmarks.csv", "following_accounts.csv"}, 0},
+		{"actor only", export.Sources{Actor: src}, []string{"archive.zip"}, 0,
+			[]string{"Statuses", "Media", "Images", "Likes", "Bookmarks", "Follows", "Followers", "Mutes", "Blocks", "DomainBlocks", "Lists"}},
+		{"actor and statuses", export.Sources{Actor: src, Statuses: src}, []string{"archive.zip"}, 6,
+			[]string{"Media", "Images", "Likes", "Bookmarks", "Follows", "Followers", "Mutes", "Blocks", "DomainBlocks", "Lists"}},
+		{"no lists", export.Sources{Actor: src, Follows: src, Bookmarks: src}, []string{"archive.zip", "bookmarks.csv", "following_accounts.csv"}, 0,
+			[]string{"Statuses", "Media", "Images", "Likes", "Followers", "Mutes", "Blocks", "DomainBlocks", "Lists"}},
+		{"everything", sourcesOf(src), []string{"archive.zip", "blocked_accounts.csv", "blocked_domains.csv", "bookmarks.csv", "followers.csv", "following_accounts.csv", "lists.csv", "muted_accounts.csv"}, 6, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			res, err := export.WriteDir(context.Background(), dir, tc.src, export.Options{TempDir: t.TempDir()})
+			e := export.Exporter{TempDir: t.TempDir()}
+			res, err := e.WriteDir(context.Background(), dir, tc.src)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.missing, res.Missing); diff != "" {
+				t.Errorf("Result.Missing (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tc.wantFiles, dirNames(t, dir)); diff != "" {
 				t.Errorf("files (-want +got):\n%s", diff)
@@ -353,7 +352,7 @@ func TestLackingSources(t *testing.T) {
 				t.Errorf("read %d statuses, result says %d, want %d", got, res.Statuses, tc.statuses)
 			}
 			// Media of the statuses are skipped: the source opens none.
-			if tc.statuses > 0 && len(res.SkippedMedia) != 4 {
+			if tc.src.Media == nil && tc.statuses > 0 && len(res.SkippedMedia) != 4 {
 				t.Errorf("skipped media = %d, want 4 (no MediaSource)", len(res.SkippedMedia))
 			}
 			// likes.json and bookmarks.json are there, maybe empty.
@@ -393,8 +392,8 @@ func TestAddressing(t *testing.T) {
 				s.Activity, s.Type = tc.activity, ""
 			}
 			var buf bytes.Buffer
-			_, err := export.WriteBundle(context.Background(), &buf, &memSource{actor: testActor(), statuses: []*archive.Status{s}, failStatusesAt: -1},
-				export.Options{IncludeDirect: true, TempDir: t.TempDir()})
+			_, err := writeBundle(context.Background(), &buf, &memSource{actor: testActor(), statuses: []*archive.Status{s}, failStatusesAt: -1},
+				export.Exporter{IncludeDirect: true, TempDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -447,7 +446,7 @@ func TestMediaEntries(t *testing.T) {
 			src := &memSource{actor: testActor(), statuses: []*archive.Status{s, s2}, failStatusesAt: -1,
 				media: map[string][]byte{tc.url: []byte("GIF89a")}}
 			var buf bytes.Buffer
-			res, err := export.WriteBundle(context.Background(), &buf, src, export.Options{TempDir: t.TempDir()})
+			res, err := writeBundle(context.Background(), &buf, src, export.Exporter{TempDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -478,7 +477,7 @@ func TestProgress(t *testing.T) {
 	t.Parallel()
 	var got []export.Progress
 	dir := t.TempDir()
-	res, err := export.WriteDir(context.Background(), dir, fullSource(), export.Options{
+	res, err := writeDir(context.Background(), dir, fullSource(), export.Exporter{
 		TempDir:  t.TempDir(),
 		Progress: func(p export.Progress) { got = append(got, p) },
 	})
@@ -507,19 +506,19 @@ func TestOptionsValidation(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		src  export.ActorSource
-		opts export.Options
+		opts export.Exporter
 		is   error
 	}{
-		{"nil actor", &memSource{failStatusesAt: -1}, export.Options{}, export.ErrInvalidActor},
-		{"status without id", &memSource{actor: testActor(), statuses: []*archive.Status{{Visibility: archive.Public}}, failStatusesAt: -1}, export.Options{}, export.ErrInvalidStatus},
-		{"status without visibility", &memSource{actor: testActor(), statuses: []*archive.Status{note(1, "")}, failStatusesAt: -1}, export.Options{}, export.ErrInvalidStatus},
-		{"unknown visibility", &memSource{actor: testActor(), statuses: []*archive.Status{note(1, "limited")}, failStatusesAt: -1}, export.Options{}, export.ErrInvalidStatus},
-		{"nil status", &memSource{actor: testActor(), statuses: []*archive.Status{nil}, failStatusesAt: -1}, export.Options{}, export.ErrInvalidStatus},
+		{"nil actor", &memSource{failStatusesAt: -1}, export.Exporter{}, export.ErrInvalidActor},
+		{"status without id", &memSource{actor: testActor(), statuses: []*archive.Status{{Visibility: archive.Public}}, failStatusesAt: -1}, export.Exporter{}, export.ErrInvalidStatus},
+		{"status without visibility", &memSource{actor: testActor(), statuses: []*archive.Status{note(1, "")}, failStatusesAt: -1}, export.Exporter{}, export.ErrInvalidStatus},
+		{"unknown visibility", &memSource{actor: testActor(), statuses: []*archive.Status{note(1, "limited")}, failStatusesAt: -1}, export.Exporter{}, export.ErrInvalidStatus},
+		{"nil status", &memSource{actor: testActor(), statuses: []*archive.Status{nil}, failStatusesAt: -1}, export.Exporter{}, export.ErrInvalidStatus},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			_, err := export.WriteDir(context.Background(), dir, tc.src, tc.opts)
+			_, err := writeDir(context.Background(), dir, tc.src, tc.opts)
 			if !errors.Is(err, tc.is) {
 				t.Fatalf("err = %v, want %v", err, tc.is)
 			}
@@ -530,7 +529,7 @@ func TestOptionsValidation(t *testing.T) {
 	}
 	for _, name := range []string{"../escape.zip", "sub/archive.zip", "..", "lists.csv"} {
 		dir := t.TempDir()
-		if _, err := export.WriteDir(context.Background(), dir, fullSource(), export.Options{ArchiveName: name}); err == nil {
+		if _, err := writeDir(context.Background(), dir, fullSource(), export.Exporter{ArchiveName: name}); err == nil {
 			t.Errorf("archive name %q was accepted", name)
 		}
 		if names := dirNames(t, dir); len(names) != 0 {

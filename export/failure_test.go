@@ -82,7 +82,7 @@ func TestFailuresLeaveNoFiles(t *testing.T) {
 			for _, bundle := range []bool{false, true} {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
-				opts := export.Options{TempDir: t.TempDir()}
+				opts := export.Exporter{TempDir: t.TempDir()}
 				if tc.cancelAt > 0 {
 					opts.Progress = func(p export.Progress) {
 						if p.Items >= tc.cancelAt {
@@ -93,9 +93,9 @@ func TestFailuresLeaveNoFiles(t *testing.T) {
 				dir := t.TempDir()
 				var err error
 				if bundle {
-					_, err = export.WriteBundleFile(ctx, filepath.Join(dir, "bundle.zip"), tc.setup(fullSource()), opts)
+					_, err = writeBundleFile(ctx, filepath.Join(dir, "bundle.zip"), tc.setup(fullSource()), opts)
 				} else {
-					_, err = export.WriteDir(ctx, dir, tc.setup(fullSource()), opts)
+					_, err = writeDir(ctx, dir, tc.setup(fullSource()), opts)
 				}
 				for _, target := range tc.is {
 					if !errors.Is(err, target) {
@@ -134,7 +134,7 @@ func TestUnreadableMediaSkipped(t *testing.T) {
 		readErr:  map[string]int{broken: 10},
 	}
 	var buf bytes.Buffer
-	res, err := export.WriteBundle(context.Background(), &buf, src, export.Options{TempDir: t.TempDir()})
+	res, err := writeBundle(context.Background(), &buf, src, export.Exporter{TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestCancelledBundleStream(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := export.WriteBundle(ctx, io.Discard, fullSource(), export.Options{TempDir: t.TempDir()})
+	_, err := writeBundle(ctx, io.Discard, fullSource(), export.Exporter{TempDir: t.TempDir()})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -212,7 +212,7 @@ func TestCancelWhileClosing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w := &cancellingWriter{n: 1, cancel: cancel}
-	res, err := export.WriteBundle(ctx, w, src, export.Options{TempDir: t.TempDir()})
+	res, err := writeBundle(ctx, w, src, export.Exporter{TempDir: t.TempDir()})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -242,7 +242,7 @@ func (nilSource) OpenHeader(context.Context) (io.ReadCloser, string, error) { re
 func TestNilIterators(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	res, err := export.WriteBundle(context.Background(), &buf, nilSource{testActor()}, export.Options{TempDir: t.TempDir()})
+	res, err := writeBundle(context.Background(), &buf, nilSource{testActor()}, export.Exporter{TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ func TestOutputFailureIsNotMediaFailure(t *testing.T) {
 	s.Attachments = []archive.Attachment{{Type: "Document", MediaType: "video/mp4", URL: entry}}
 	src := &memSource{actor: testActor(), statuses: []*archive.Status{s}, failStatusesAt: -1,
 		media: map[string][]byte{entry: bytes.Repeat([]byte("video"), 1<<20)}}
-	_, err := export.WriteBundle(context.Background(), &failingWriter{n: 1 << 20}, src, export.Options{TempDir: t.TempDir()})
+	_, err := writeBundle(context.Background(), &failingWriter{n: 1 << 20}, src, export.Exporter{TempDir: t.TempDir()})
 	if !errors.Is(err, errDiskFull) {
 		t.Fatalf("err = %v, want the output's error", err)
 	}

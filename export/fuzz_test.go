@@ -36,7 +36,7 @@ func FuzzWriteBundle(f *testing.F) {
 			lists: []importer.List{{Title: title, Members: []string{member}}},
 		}
 		var buf bytes.Buffer
-		res, err := export.WriteBundle(context.Background(), &buf, src, export.Options{IncludeDirect: true})
+		res, err := writeBundle(context.Background(), &buf, src, export.Exporter{IncludeDirect: true})
 		if err != nil {
 			if !errors.Is(err, export.ErrInvalidStatus) {
 				t.Fatalf("unexpected error: %v", err)

@@ -116,7 +116,7 @@ func TestGeneratedRoundTrip(t *testing.T) {
 			want := exportedStatuses(t, or)
 			for _, direct := range []bool{true, false} {
 				dir := t.TempDir()
-				res, err := export.WriteDir(context.Background(), dir, archiveSource{or}, export.Options{IncludeDirect: direct, TempDir: t.TempDir()})
+				res, err := writeDir(context.Background(), dir, archiveSource{or}, export.Exporter{IncludeDirect: direct, TempDir: t.TempDir()})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -182,7 +182,7 @@ func TestRealArchiveRoundTrip(t *testing.T) {
 			defer or.Close()
 			want := exportedStatuses(t, or)
 			dir := t.TempDir()
-			res, err := export.WriteDir(context.Background(), dir, archiveSource{or}, export.Options{IncludeDirect: true, TempDir: t.TempDir()})
+			res, err := writeDir(context.Background(), dir, archiveSource{or}, export.Exporter{IncludeDirect: true, TempDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -25,8 +25,8 @@ const peekSize = 256 << 10
 // job is one export in progress.
 type job struct {
 	ctx   context.Context
-	src   ActorSource
-	opts  *Options
+	src   Sources
+	opts  *Exporter
 	res   *Result
 	actor *activitypub.Actor
 
@@ -38,10 +38,10 @@ type job struct {
 	seq     uint64
 }
 
-func newJob(ctx context.Context, src ActorSource, opts *Options) *job {
+func (e *Exporter) newJob(ctx context.Context, src Sources) *job {
 	return &job{
-		ctx: ctx, src: src, opts: opts,
-		res:     &Result{Rows: map[importer.Type]int{}},
+		ctx: ctx, src: src, opts: e,
+		res:     &Result{Rows: map[importer.Type]int{}, Missing: src.missing()},
 		entries: map[string]bool{},
 		made:    map[string]string{},
 	}
@@ -66,7 +66,10 @@ func (j *job) writeArchive(aw *archive.Writer) error {
 	if err := j.ctx.Err(); err != nil {
 		return err
 	}
-	actor, err := j.src.Actor(j.ctx)
+	if j.src.Actor == nil {
+		return fmt.Errorf("%w: Sources.Actor is nil", ErrInvalidActor)
+	}
+	actor, err := j.src.Actor.Actor(j.ctx)
 	if err != nil {
 		return &SourceError{What: "actor", Err: err}
 	}
@@ -75,7 +78,7 @@ func (j *job) writeArchive(aw *archive.Writer) error {
 	}
 	j.actor = actor
 	aw.SetActor(actor)
-	if is, ok := j.src.(ImageSource); ok {
+	if is := j.src.Images; is != nil {
 		if err := j.image(aw, "avatar", is.OpenAvatar, aw.AddAvatar); err != nil {
 			return err
 		}
@@ -83,7 +86,7 @@ func (j *job) writeArchive(aw *archive.Writer) error {
 			return err
 		}
 	}
-	if ss, ok := j.src.(StatusSource); ok {
+	if ss := j.src.Statuses; ss != nil {
 		i := 0
 		for s, err := range orEmpty(ss.Statuses(j.ctx)) {
 			if err != nil {
@@ -98,7 +101,7 @@ func (j *job) writeArchive(aw *archive.Writer) error {
 			i++
 		}
 	}
-	if ls, ok := j.src.(LikeSource); ok {
+	if ls := j.src.Likes; ls != nil {
 		for uri, err := range orEmpty(ls.Likes(j.ctx)) {
 			if err != nil {
 				return &SourceError{What: "likes", Index: j.res.Likes, Err: err}
@@ -258,8 +261,8 @@ func (j *job) status(aw *archive.Writer, i int, s *archive.Status) error {
 
 // media opens and copies the file of one attachment.
 func (j *job) media(aw *archive.Writer, s *archive.Status, a *archive.Attachment, entry string) error {
-	ms, ok := j.src.(MediaSource)
-	if !ok {
+	ms := j.src.Media
+	if ms == nil {
 		j.res.SkippedMedia = append(j.res.SkippedMedia, &MediaError{Status: s.ID, Entry: entry, Err: errNoMediaSource})
 		return nil
 	}

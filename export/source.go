@@ -10,11 +10,63 @@ import (
 	"github.com/fediport/fediport/importer"
 )
 
-// ActorSource is what every source implements: the account's actor
-// document, written as actor.json. It is the only interface [WriteDir]
-// and [WriteBundle] require; the others are optional and found by type
-// assertion, and what a source does not implement is left out of the
-// export.
+// Sources are where an export reads an account's data from, one field
+// per part of the export. Actor is required; any other field may be nil,
+// and that part is then left out of the export and named in
+// [Result.Missing]. A server whose one type serves everything sets each
+// field to it, so the compiler checks every method:
+//
+//	src := export.Sources{Actor: acct, Statuses: acct, Media: acct, Follows: acct}
+//
+// A method whose name is mistyped no longer satisfies its interface, and
+// the assignment does not compile.
+type Sources struct {
+	// Actor gives actor.json. Required.
+	Actor ActorSource
+	// Statuses gives the statuses of outbox.json, and Media the files of
+	// their attachments (without it every attachment's file is left out
+	// and listed in [Result.SkippedMedia]).
+	Statuses StatusSource
+	Media    MediaSource
+	// Images gives the avatar and the header image.
+	Images ImageSource
+	// Likes gives likes.json; Bookmarks gives bookmarks.json and
+	// bookmarks.csv.
+	Likes     LikeSource
+	Bookmarks BookmarkSource
+	// Follows, Followers, Mutes, Blocks, DomainBlocks and Lists give
+	// following_accounts.csv, followers.csv, muted_accounts.csv,
+	// blocked_accounts.csv, blocked_domains.csv and lists.csv.
+	Follows      FollowSource
+	Followers    FollowerSource
+	Mutes        MuteSource
+	Blocks       BlockSource
+	DomainBlocks DomainBlockSource
+	Lists        ListSource
+}
+
+// missing returns the names of the fields of s other than Actor that are
+// nil, in the order of the struct.
+func (s *Sources) missing() []string {
+	var m []string
+	for _, f := range []struct {
+		name string
+		nil  bool
+	}{
+		{"Statuses", s.Statuses == nil}, {"Media", s.Media == nil}, {"Images", s.Images == nil},
+		{"Likes", s.Likes == nil}, {"Bookmarks", s.Bookmarks == nil}, {"Follows", s.Follows == nil},
+		{"Followers", s.Followers == nil}, {"Mutes", s.Mutes == nil}, {"Blocks", s.Blocks == nil},
+		{"DomainBlocks", s.DomainBlocks == nil}, {"Lists", s.Lists == nil},
+	} {
+		if f.nil {
+			m = append(m, f.name)
+		}
+	}
+	return m
+}
+
+// ActorSource gives the account's actor document, written as
+// actor.json: [Sources.Actor], the one source every export needs.
 type ActorSource interface {
 	Actor(ctx context.Context) (*activitypub.Actor, error)
 }
@@ -24,7 +76,7 @@ type ActorSource interface {
 //
 // Each status needs an ID and a Visibility, or To/Cc addressing from which
 // one is derived; export writes To and Cc the way Mastodon addresses each
-// visibility when both are nil (see [WriteDir]). When To or Cc is set it
+// visibility when both are nil (see [Exporter.WriteDir]). When To or Cc is set it
 // is written as it is, and the visibility (which decides whether a direct
 // message is left out) is derived from it, as readers of the archive will,
 // whatever Visibility says. Actor and AttributedTo
@@ -88,7 +140,7 @@ type BookmarkSource interface {
 // of the follow.
 type Follow struct {
 	// Account is the followed account's address, user@domain. A bare
-	// user name is completed with [Options.LocalDomain].
+	// user name is completed with [Exporter.LocalDomain].
 	Account string
 	// ShowBoosts shows the account's boosts in the home timeline
 	// (Mastodon's default for a new follow is true).

@@ -13,18 +13,21 @@ import (
 
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/internal/atomicfile"
 )
 
-// DefaultArchiveName is the file name [WriteDir] gives the archive when
-// [Options.ArchiveName] is empty.
+// DefaultArchiveName is the file name [Exporter.WriteDir] gives the
+// archive when [Exporter.ArchiveName] is empty.
 const DefaultArchiveName = "archive.zip"
 
 // writeBuffer is the size of the buffer in front of each output.
 const writeBuffer = 256 << 10
 
-// Options configure an export. The zero value writes what fediport writes
-// by default: everything the source has except direct messages.
-type Options struct {
+// Exporter writes exports. Its fields are its configuration; the zero
+// value writes what fediport writes by default: everything the sources
+// give except direct messages. An Exporter may be used for several
+// exports, at the same time too, as long as its fields do not change.
+type Exporter struct {
 	// IncludeDirect includes direct messages (statuses addressed only to
 	// the accounts they mention) in outbox.json, as Mastodon does. By
 	// default they are left out, with their media.
@@ -32,9 +35,9 @@ type Options struct {
 	// LocalDomain completes bare user names in the CSV files ("bob"
 	// becomes "bob@LocalDomain"), as Mastodon writes local accounts.
 	LocalDomain string
-	// ArchiveName is the archive's file name in [WriteDir]'s folder
-	// ([DefaultArchiveName] when empty). Mastodon names its archives
-	// "archive-<UTC time>-<random hex>.zip".
+	// ArchiveName is the archive's file name in [Exporter.WriteDir]'s
+	// folder ([DefaultArchiveName] when empty). Mastodon names its
+	// archives "archive-<UTC time>-<random hex>.zip".
 	ArchiveName string
 	// TempDir is where the outbox (and, for a bundle, the CSV files) are
 	// spooled before they go into the ZIP; "" means [os.TempDir]. The
@@ -44,8 +47,8 @@ type Options struct {
 	// means the time of writing.
 	Modified time.Time
 	// Progress, if not nil, is called after each item written (status,
-	// media file, like, CSV row), from the goroutine running the export.
-	// It should return quickly.
+	// media file, like, CSV row), from the goroutine running the export,
+	// one call at a time. It should return quickly.
 	Progress func(Progress)
 }
 
@@ -60,11 +63,16 @@ type Progress struct {
 
 // Result is what an export wrote.
 type Result struct {
-	// Files are the files written: paths for [WriteDir] (the CSV files,
-	// then the archive), entry names of the CSV files for [WriteBundle].
+	// Files are the files written: paths for [Exporter.WriteDir] (the
+	// CSV files, then the archive), entry names of the CSV files for
+	// [Exporter.WriteBundle].
 	Files []string
+	// Missing names the fields of [Sources] that were nil, in the order
+	// of the struct ("Statuses", "Media", ..., "Lists"): the parts of
+	// the export left out for want of a source.
+	Missing []string
 	// Statuses is the number of outbox items written; DirectSkipped the
-	// number of direct messages left out (see [Options.IncludeDirect]).
+	// number of direct messages left out (see [Exporter.IncludeDirect]).
 	Statuses      int
 	DirectSkipped int
 	// Media is the number of media files written (avatar and header
@@ -85,28 +93,29 @@ type Result struct {
 	Bytes int64
 }
 
-// WriteDir exports the account behind src into the folder dir (created,
+// WriteDir exports the account src gives into the folder dir (created,
 // with mode 0700, if missing): the archive ZIP (named
-// [Options.ArchiveName]) through package archive, and, for each optional
-// interface src implements, the CSV file Mastodon serves for it
+// [Exporter.ArchiveName]) through package archive, and, for each
+// CSV source src has, the CSV file Mastodon serves for it
 // (following_accounts.csv, followers.csv, muted_accounts.csv,
 // blocked_accounts.csv, blocked_domains.csv, bookmarks.csv, lists.csv)
 // through package importer's writer.
 //
-// Every file is written under a temporary name in dir and renamed only
-// once all of them are complete and synced, the archive last, so a crash
-// never leaves a part-written file under a final name; on error or
-// cancellation the temporary files are removed and no file of this export
-// appears. (Should a rename itself fail, the files renamed before it stay:
-// they are complete.) Existing files of a source that no longer implements an
-// interface are not touched: export into a fresh folder.
+// Every file is written under a temporary name in dir, synced, and
+// renamed only once all of them are complete, the archive last, with
+// the folder synced after each rename, so a crash never leaves a
+// part-written file under a final name; on error or cancellation the
+// temporary files are removed and no file of this export appears.
+// (Should a rename itself fail, the files renamed before it stay: they
+// are complete.) Existing files of a part whose source is now nil are
+// not touched: export into a fresh folder.
 //
 // Statuses are written with the addressing Mastodon gives each visibility
 // when the source leaves To and Cc nil: public to the public collection
 // with the followers in cc; unlisted to the followers with the public
 // collection in cc; followers-only to the followers; direct to the
 // mentioned accounts (mentioned accounts are added to cc otherwise). Direct
-// messages are left out unless [Options.IncludeDirect] is set.
+// messages are left out unless [Exporter.IncludeDirect] is set.
 //
 // Media are copied as streams. A media file that cannot be opened is
 // reported in [Result.SkippedMedia] and left out; the export goes on.
@@ -114,102 +123,122 @@ type Result struct {
 // [*StatusError] for a status that cannot be written, the context's error
 // when ctx is done, or an I/O error; the Result then tells how far the
 // export came.
-func WriteDir(ctx context.Context, dir string, src ActorSource, opts Options) (*Result, error) {
-	j := newJob(ctx, src, &opts)
+func (e *Exporter) WriteDir(ctx context.Context, dir string, src Sources) (*Result, error) {
+	j := e.newJob(ctx, src)
+	name, err := e.archiveName()
+	if err != nil {
+		return j.res, err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return j.res, err
 	}
-	name := opts.ArchiveName
-	if name == "" {
-		name = DefaultArchiveName
-	}
-	if name != filepath.Base(name) || name == "." || name == ".." {
-		return j.res, fmt.Errorf("export: archive name %q is not a file name", name)
-	}
-	for _, t := range importer.Types() {
-		if name == importer.FileName(t) {
-			return j.res, fmt.Errorf("export: archive name %q is the name of a CSV file", name)
+	var files []*output // the archive, then the CSV files
+	defer func() {
+		for _, f := range files {
+			f.file.Abort() // removes the files not renamed
 		}
-	}
-	var temps []*tempFile
-	cleanup := func() {
-		for _, t := range temps {
-			t.discard()
+	}()
+	create := func(name string) (*output, error) {
+		f, err := createOutput(ctx, filepath.Join(dir, name), &j.bytes)
+		if err == nil {
+			files = append(files, f)
 		}
+		return f, err
 	}
-	create := func(name string) (*tempFile, error) {
-		t, err := createTemp(ctx, dir, name, &j.bytes)
-		if err != nil {
-			return nil, err
-		}
-		temps = append(temps, t)
-		return t, nil
-	}
-	at, err := create(name)
-	if err != nil {
+	if err := j.writeDirFiles(name, create); err != nil {
 		return j.res, err
 	}
-	aw := archive.NewWriter(at)
-	aw.TempDir, aw.Modified = opts.TempDir, opts.Modified
-	err = j.writeArchive(aw)
-	if err == nil {
-		err = j.writeCSVs(aw, func(name string) (io.Writer, func() error, error) {
-			t, err := create(name)
-			if err != nil {
-				return nil, nil, err
-			}
-			return t, func() error { return nil }, nil
-		})
-	}
-	if err != nil {
-		aw.Abort()
-		cleanup()
+	if err := j.commit(files); err != nil {
 		return j.res, err
 	}
-	if err := aw.Close(); err != nil {
-		cleanup()
-		return j.res, err
-	}
-	if err := ctx.Err(); err != nil {
-		cleanup()
-		return j.res, err
-	}
-	// Sync and close every file, then rename them: the CSV files first,
-	// the archive last.
-	for _, t := range temps {
-		if err := t.finish(); err != nil {
-			cleanup()
-			return j.res, err
-		}
-	}
-	order := append(temps[1:len(temps):len(temps)], temps[0])
-	for _, t := range order {
-		if err := os.Rename(t.f.Name(), t.final); err != nil {
-			cleanup()
-			return j.res, err
-		}
-		t.renamed = true
-		j.res.Files = append(j.res.Files, t.final)
-	}
-	syncDir(dir)
 	j.res.Bytes = j.bytes
 	j.progress()
 	return j.res, nil
 }
 
-// WriteBundle writes everything [WriteDir] writes as one ZIP to w, for a
-// "download everything" button: the archive's entries (actor.json,
-// outbox.json, media, ...) with the CSV files next to them at the top
-// level. The bundle is itself an archive that package archive reads.
-// The CSV files are spooled in [Options.TempDir] before they are added.
+// archiveName returns the file name of the archive in WriteDir's folder,
+// checking that it is a plain name and not that of a CSV file.
+func (e *Exporter) archiveName() (string, error) {
+	name := e.ArchiveName
+	if name == "" {
+		name = DefaultArchiveName
+	}
+	if name != filepath.Base(name) || name == "." || name == ".." {
+		return "", fmt.Errorf("export: archive name %q is not a file name", name)
+	}
+	for _, t := range csvTypes {
+		if name == importer.FileName(t) {
+			return "", fmt.Errorf("export: archive name %q is the name of a CSV file", name)
+		}
+	}
+	return name, nil
+}
+
+// writeDirFiles writes the archive and the CSV files of WriteDir, each
+// into a file made by create, the archive first.
+func (j *job) writeDirFiles(archiveName string, create func(string) (*output, error)) error {
+	at, err := create(archiveName)
+	if err != nil {
+		return err
+	}
+	aw := j.newArchiveWriter(at)
+	err = j.writeArchive(aw)
+	if err == nil {
+		err = j.writeCSVs(aw, func(name string) (io.Writer, func() error, error) {
+			f, err := create(name)
+			if err != nil {
+				return nil, nil, err
+			}
+			return f, func() error { return nil }, nil
+		})
+	}
+	if err != nil {
+		aw.Abort()
+		return err
+	}
+	if err := aw.Close(); err != nil {
+		return err
+	}
+	return j.ctx.Err()
+}
+
+// commit syncs every file of WriteDir, then puts each in place: the CSV
+// files first, the archive (files[0]) last.
+func (j *job) commit(files []*output) error {
+	for _, f := range files {
+		if err := f.close(); err != nil {
+			return err
+		}
+	}
+	for _, f := range append(files[1:len(files):len(files)], files[0]) {
+		if err := f.file.Commit(); err != nil {
+			return err
+		}
+		j.res.Files = append(j.res.Files, f.file.Name())
+	}
+	return nil
+}
+
+// newArchiveWriter returns the archive Writer of the job, writing to w.
+func (j *job) newArchiveWriter(w io.Writer) *archive.Writer {
+	aw := archive.NewWriter(w)
+	aw.TempDir, aw.Modified = j.opts.TempDir, j.opts.Modified
+	return aw
+}
+
+// WriteBundle writes everything [Exporter.WriteDir] writes as one ZIP to
+// w, for a "download everything" button: the archive's entries
+// (actor.json, outbox.json, media, ...) with the CSV files next to them
+// at the top level. The bundle is itself an archive that package archive
+// reads. The CSV files are spooled in [Exporter.TempDir] before they are
+// added.
 //
 // On error, what was written to w is not a usable ZIP; see
-// [WriteBundleFile] for a file that appears only when complete.
-func WriteBundle(ctx context.Context, w io.Writer, src ActorSource, opts Options) (*Result, error) {
-	j := newJob(ctx, src, &opts)
+// [Exporter.WriteBundleFile] for a file that appears only when complete.
+func (e *Exporter) WriteBundle(ctx context.Context, w io.Writer, src Sources) (*Result, error) {
+	j := e.newJob(ctx, src)
 	bw := bufio.NewWriterSize(w, writeBuffer)
-	aw := archive.NewWriter(&countWriter{ctx: ctx, w: bw, n: &j.bytes})
-	aw.TempDir, aw.Modified = opts.TempDir, opts.Modified
+	aw := j.newArchiveWriter(&countWriter{ctx: ctx, w: bw, n: &j.bytes})
 	var spools []*os.File
 	defer func() {
 		for _, f := range spools {
@@ -220,7 +249,7 @@ func WriteBundle(ctx context.Context, w io.Writer, src ActorSource, opts Options
 	err := j.writeArchive(aw)
 	if err == nil {
 		err = j.writeCSVs(aw, func(name string) (io.Writer, func() error, error) {
-			f, err := os.CreateTemp(opts.TempDir, "fediport-"+name+".*.tmp")
+			f, err := os.CreateTemp(e.TempDir, "fediport-"+name+".*.tmp")
 			if err != nil {
 				return nil, nil, err
 			}
@@ -253,82 +282,53 @@ func WriteBundle(ctx context.Context, w io.Writer, src ActorSource, opts Options
 	return j.res, nil
 }
 
-// WriteBundleFile writes the bundle [WriteBundle] writes to the file at
-// path, through a temporary file in the same folder that is renamed to
-// path only when complete; on error or cancellation no file is left at
-// path.
-func WriteBundleFile(ctx context.Context, path string, src ActorSource, opts Options) (*Result, error) {
+// WriteBundleFile writes the bundle [Exporter.WriteBundle] writes to the
+// file at path, through a temporary file in the same folder that is
+// synced and renamed to path only when complete, the folder synced
+// after; on error or cancellation no file is left at path.
+func (e *Exporter) WriteBundleFile(ctx context.Context, path string, src Sources) (*Result, error) {
 	var n int64
-	t, err := createTemp(ctx, filepath.Dir(path), filepath.Base(path), &n)
+	f, err := createOutput(ctx, path, &n)
 	if err != nil {
-		return &Result{Rows: map[importer.Type]int{}}, err
+		return &Result{Rows: map[importer.Type]int{}, Missing: src.missing()}, err
 	}
-	res, err := WriteBundle(ctx, t, src, opts)
+	defer f.file.Abort()
+	res, err := e.WriteBundle(ctx, f, src)
 	if err == nil {
-		err = t.finish()
+		err = f.close()
 	}
 	if err == nil {
-		err = os.Rename(t.f.Name(), path)
+		err = f.file.Commit()
 	}
-	if err != nil {
-		t.discard()
-		return res, err
-	}
-	syncDir(filepath.Dir(path))
-	return res, nil
+	return res, err
 }
 
-// tempFile is an output file written under a temporary name, through a
-// buffer (the ZIP writer makes many small writes). Its writes are counted
-// and stop once the context is done, as a [countWriter]'s.
-type tempFile struct {
+// output is a file of the export, written under a temporary name through
+// a buffer (the ZIP writer makes many small writes) and put in place by
+// its Commit. Its writes are counted and stop once the context is done,
+// as a [countWriter]'s.
+type output struct {
 	countWriter // writes to bw
-	f           *os.File
+	file        *atomicfile.File
 	bw          *bufio.Writer
-	final       string
-	closed      bool
-	renamed     bool
 }
 
-func createTemp(ctx context.Context, dir, name string, n *int64) (*tempFile, error) {
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+func createOutput(ctx context.Context, path string, n *int64) (*output, error) {
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(f, writeBuffer)
-	return &tempFile{countWriter: countWriter{ctx: ctx, w: bw, n: n}, f: f, bw: bw, final: filepath.Join(dir, name)}, nil
+	return &output{countWriter: countWriter{ctx: ctx, w: bw, n: n}, file: f, bw: bw}, nil
 }
 
-// finish flushes, syncs and closes the file.
-func (t *tempFile) finish() error {
-	err := t.bw.Flush()
-	if err == nil {
-		err = t.f.Sync()
+// close flushes the buffer and syncs and closes the file, without
+// putting it in place.
+func (o *output) close() error {
+	if err := o.bw.Flush(); err != nil {
+		return err
 	}
-	if cerr := t.f.Close(); err == nil {
-		err = cerr
-	}
-	t.closed = true
-	return err
-}
-
-// discard closes and removes the file, unless it was renamed.
-func (t *tempFile) discard() {
-	if !t.closed {
-		t.f.Close()
-		t.closed = true
-	}
-	if !t.renamed {
-		os.Remove(t.f.Name())
-	}
-}
-
-// syncDir makes renames in dir durable where the system allows it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	return o.file.Close()
 }
 
 // countWriter counts the bytes written through it, and stops writes once
@@ -363,9 +363,9 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// errNoMediaSource is the reason media files are skipped when the source
-// is not a MediaSource.
-var errNoMediaSource = fmt.Errorf("source does not open media files: %w", fs.ErrNotExist)
+// errNoMediaSource is the reason media files are skipped when
+// Sources.Media is nil.
+var errNoMediaSource = fmt.Errorf("no media source (Sources.Media is nil): %w", fs.ErrNotExist)
 
 // isNotExist reports whether err says a file does not exist.
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -29,7 +29,7 @@ import (
 	"path/filepath"
 
 	"github.com/fediport/fediport/archive"
-	archivehtml "github.com/fediport/fediport/archive/html"
+	"github.com/fediport/fediport/archive/render"
 	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/internal/termtext"
 )
@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	format := flags.String("format", "html", "output format: html or md")
 	force := flags.Bool("force", false, "write into a folder that already holds files")
 	public := flags.Bool("public", false, "make the output readable by all users, to publish it (it holds every post, direct ones included)")
-	pageSize := flags.Int("page-size", archivehtml.DefaultPageSize, "posts per timeline page (at most 500)")
+	pageSize := flags.Int("page-size", render.DefaultPageSize, "posts per timeline page (at most 500)")
 	quiet := cmd.QuietFlag()
 	paths, err := cmd.Parse(args)
 	switch {
@@ -67,12 +67,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cli.Usagef("missing -o DIR: the folder to write the site into")
 	case len(paths) != 1:
 		err = cli.Usagef("expected one ARCHIVE, got %d", len(paths))
+	case *format != "html" && *format != "md":
+		err = cli.Usagef("unknown output format %q: html or md", *format)
 	}
 	if err != nil {
 		return cmd.Exit(err)
 	}
-	c := archivehtml.Config{
-		Format:        archivehtml.Format(*format),
+	rd := &render.Renderer{
 		PageSize:      *pageSize,
 		Force:         *force,
 		WorldReadable: *public,
@@ -80,9 +81,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var progress *cli.Progress
 	if !*quiet {
 		progress = newProgress(stderr)
-		c.Progress = func(p archivehtml.Progress) { progress.Set(p.Statuses, 0) }
+		rd.Progress = func(p render.Progress) { progress.Set(p.Statuses, 0) }
 	}
-	err = render(ctx, paths[0], *out, c, progress.Above(stdout), progress.Above(stderr))
+	err = renderArchive(ctx, paths[0], *out, rd, *format == "md", progress.Above(stdout), progress.Above(stderr))
 	progress.Finish()
 	if err != nil {
 		return cmd.Exit(errors.New(termtext.Escape(err.Error())))
@@ -90,17 +91,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// render renders the archive and prints what it wrote. It returns an
-// error when rendering fails or, after printing, when part of the
-// archive could not be read: the outbox (Render's error) or the file
-// itself, cut short.
-func render(ctx context.Context, in, out string, c archivehtml.Config, stdout, stderr io.Writer) error {
+// renderArchive renders the archive as a site, or as Markdown when md
+// is set, and prints what it wrote. It returns an error when rendering
+// fails or, after printing, when part of the archive could not be read:
+// the outbox (the rendering's error) or the file itself, cut short.
+func renderArchive(ctx context.Context, in, out string, rd *render.Renderer, md bool, stdout, stderr io.Writer) error {
 	r, err := archive.Open(in)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	sum, err := c.Render(ctx, r, out)
+	write := rd.WriteSite
+	if md {
+		write = rd.WriteMarkdown
+	}
+	sum, err := write(ctx, r, out)
 	if sum == nil {
 		return err
 	}
@@ -111,7 +116,7 @@ func render(ctx context.Context, in, out string, c archivehtml.Config, stdout, s
 		}
 	}
 	entry := "index.html"
-	if sum.Format == archivehtml.FormatMarkdown {
+	if md {
 		entry = "index.md"
 	}
 	n := func(count int, noun string) string { return cli.Plural(int64(count), noun, "") }

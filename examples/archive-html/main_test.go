@@ -232,7 +232,7 @@ func TestRunFails(t *testing.T) {
 	}{
 		{"archive missing", func(out string) []string { return []string{"-o", out, filepath.Join(t.TempDir(), "nope.zip")} }, 1, "archive-html: "},
 		{"not an archive", func(out string) []string { return []string{"-o", out, notArchive} }, 1, "archive-html: "},
-		{"unknown format", func(out string) []string { return []string{"-format", "pdf", "-o", out, src} }, 1, "unknown output format"},
+		{"unknown format", func(out string) []string { return []string{"-format", "pdf", "-o", out, src} }, 2, `unknown output format "pdf"`},
 		{"no output folder", func(string) []string { return []string{src} }, 2, "archive-html: missing -o DIR"},
 		{"two archives", func(out string) []string { return []string{"-o", out, src, src} }, 2, "archive-html: expected one ARCHIVE, got 2"},
 		{"unknown flag", func(out string) []string { return []string{"-x", "-o", out, src} }, 2, "flag provided but not defined"},

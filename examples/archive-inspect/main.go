@@ -109,7 +109,7 @@ func inspect(path string, progress *cli.Progress) (*Summary, error) {
 	if s.Warnings == nil {
 		s.Warnings = []string{}
 	}
-	if a, err := r.Actor(); err == nil {
+	if a := rep.Actor; a != nil {
 		s.Actor = ActorSummary{ID: a.ID, PreferredUsername: a.PreferredUsername, Name: a.Name, MovedTo: a.MovedTo, AlsoKnownAs: a.AlsoKnownAs}
 	}
 	if s.Actor.AlsoKnownAs == nil {

@@ -276,7 +276,7 @@ func (wd *world) fill(ctx context.Context) error {
 
 // export writes alice@old's archive and CSV lists into dir.
 func (wd *world) export(ctx context.Context, w io.Writer, dir string) error {
-	res, err := export.WriteDir(ctx, dir, wd.old.Exporter("alice"), export.Options{LocalDomain: wd.old.Host})
+	res, err := (&export.Exporter{LocalDomain: wd.old.Host}).WriteDir(ctx, dir, wd.old.Exporter("alice").Sources())
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (wd *world) export(ctx context.Context, w io.Writer, dir string) error {
 			fmt.Fprintf(w, "    %-24s %s, %s\n", name, cli.Plural(int64(res.Statuses), "status", "statuses"), cli.Plural(int64(res.Media), "media file", ""))
 		}
 	}
-	fmt.Fprintf(w, "  %s left out, with their media: fediport's default (set export.Options.IncludeDirect to keep them, as Mastodon does)\n", cli.Plural(int64(res.DirectSkipped), "direct message", ""))
+	fmt.Fprintf(w, "  %s left out, with their media: fediport's default (set export.Exporter.IncludeDirect to keep them, as Mastodon does)\n", cli.Plural(int64(res.DirectSkipped), "direct message", ""))
 	for _, me := range res.SkippedMedia {
 		fmt.Fprintf(w, "  media file left out: %v\n", me)
 	}
@@ -481,7 +481,7 @@ func (wd *world) summary(w io.Writer, out string) {
 	fmt.Fprintln(w, "  Left behind, and why:")
 	fmt.Fprintln(w, "    posts, boosts, polls and media: no server can import them; they stay on the old account and in the archive")
 	if wd.exported != nil && wd.exported.DirectSkipped > 0 {
-		fmt.Fprintf(w, "    %s: left out of the archive by default (export.Options.IncludeDirect keeps them)\n", cli.Plural(int64(wd.exported.DirectSkipped), "direct message", ""))
+		fmt.Fprintf(w, "    %s: left out of the archive by default (export.Exporter.IncludeDirect keeps them)\n", cli.Plural(int64(wd.exported.DirectSkipped), "direct message", ""))
 	}
 	if wd.imported {
 		fmt.Fprintln(w, "    followers.csv: kept for your records; followers come with the Move, no import can make them follow")

@@ -36,7 +36,7 @@ func TestQuickstartScenarios(t *testing.T) {
 				`following_accounts.csv: 2 rows, 2 changes applied, 0 failed`,
 				`lists.csv: 1 row, 2 changes applied, 0 failed`,
 				`followers.csv: not imported: .*no account can be made to follow another`,
-				`1 direct message left out, with their media: .*export.Options.IncludeDirect`,
+				`1 direct message left out, with their media: .*export.Exporter.IncludeDirect`,
 				`read back: 5 posts \(1 with a poll\) and 1 boost`,
 				`archive.zip +6 statuses, 1 media file`,
 				`following_accounts.csv +2 rows`,

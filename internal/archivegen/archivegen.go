@@ -22,8 +22,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/klauspost/compress/zip"
+
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/internal/atomicfile"
 )
 
 // Options says what to generate. The zero value generates an archive
@@ -144,13 +147,7 @@ func (g *Generator) Status(i int) *archive.Status {
 	s := &archive.Status{Index: -1, Offset: -1, Actor: g.actor, Published: published}
 	boost, inline := g.isBoost(i)
 	if boost && !inline {
-		s.Activity = "Announce"
-		s.ActivityID = g.statusURI(i) + "/activity"
-		s.ID = fmt.Sprintf("https://remote.example/users/bob/statuses/%d", 200000+r.IntN(1000000))
-		s.To = []string{activitypub.PublicCollection}
-		s.Cc = []string{"https://remote.example/users/bob", g.actor + "/followers"}
-		s.Visibility = archive.Public
-		return s
+		return g.bareBoost(s, i, r)
 	}
 	s.Activity = "Create"
 	s.Type = "Note"
@@ -160,27 +157,8 @@ func (g *Generator) Status(i int) *archive.Status {
 	s.AttributedTo = g.actor
 	s.Conversation = fmt.Sprintf("tag:%s,2022-11-01:objectId=%d:objectType=Conversation", g.o.Domain, i/6)
 	s.Language = languages[i%len(languages)]
-	words := []string{"hello", "fediverse", "archive", "portable", "toot", "moving", "day", "garden", "coffee", "tea"}
-	content := "<p>"
-	for k := range 8 + r.IntN(30) {
-		if k > 0 {
-			content += " "
-		}
-		content += words[r.IntN(len(words))]
-	}
-	content += " &amp; &lt;3</p>"
-	switch i % 4 {
-	case 0, 3:
-		s.Visibility = archive.Public
-	case 1:
-		s.Visibility = archive.Unlisted
-	case 2:
-		if i%8 == 2 {
-			s.Visibility = archive.Direct
-		} else {
-			s.Visibility = archive.Private
-		}
-	}
+	content := words(r)
+	s.Visibility = visibility(i)
 	if inline {
 		s.Activity = "Announce"
 		s.ActivityID = g.statusURI(i) + "/activity"
@@ -218,21 +196,67 @@ func (g *Generator) Status(i int) *archive.Status {
 	}
 	if i%7 == 2 && !inline {
 		s.Type = "Question"
-		p := &archive.Poll{Multiple: i%14 == 2, EndTime: published.Add(24 * time.Hour)}
-		for k := range 2 + i%3 {
-			v := r.IntN(50)
-			p.Options = append(p.Options, archive.PollOption{Name: fmt.Sprintf("option %d", k+1), Votes: v})
-			p.VotersCount += v
-		}
-		if i%2 == 0 {
-			p.Closed = p.EndTime
-		}
-		s.Poll = p
+		s.Poll = newPoll(i, published, r)
 	}
 	if i%11 == 7 {
 		s.Attachments = append(s.Attachments, archive.Attachment{Type: "Link", URL: "https://example.org/article", Name: "An article", MediaType: "text/html"})
 	}
 	return s
+}
+
+// bareBoost makes s item i as a boost of a remote status given by URI.
+func (g *Generator) bareBoost(s *archive.Status, i int, r *rand.Rand) *archive.Status {
+	s.Activity = "Announce"
+	s.ActivityID = g.statusURI(i) + "/activity"
+	s.ID = fmt.Sprintf("https://remote.example/users/bob/statuses/%d", 200000+r.IntN(1000000))
+	s.To = []string{activitypub.PublicCollection}
+	s.Cc = []string{"https://remote.example/users/bob", g.actor + "/followers"}
+	s.Visibility = archive.Public
+	return s
+}
+
+// words returns a paragraph of 8 to 37 words drawn from r, with escaped
+// characters at its end.
+func words(r *rand.Rand) string {
+	vocabulary := []string{"hello", "fediverse", "archive", "portable", "toot", "moving", "day", "garden", "coffee", "tea"}
+	content := "<p>"
+	for k := range 8 + r.IntN(30) {
+		if k > 0 {
+			content += " "
+		}
+		content += vocabulary[r.IntN(len(vocabulary))]
+	}
+	return content + " &amp; &lt;3</p>"
+}
+
+// visibility returns the visibility of post i: the four in turn, direct
+// every eighth.
+func visibility(i int) archive.Visibility {
+	switch i % 4 {
+	case 1:
+		return archive.Unlisted
+	case 2:
+		if i%8 == 2 {
+			return archive.Direct
+		}
+		return archive.Private
+	}
+	return archive.Public
+}
+
+// newPoll returns the poll of post i, with 2 to 4 options whose votes
+// are drawn from r; every other one is closed.
+func newPoll(i int, published time.Time, r *rand.Rand) *archive.Poll {
+	p := &archive.Poll{Multiple: i%14 == 2, EndTime: published.Add(24 * time.Hour)}
+	for k := range 2 + i%3 {
+		v := r.IntN(50)
+		p.Options = append(p.Options, archive.PollOption{Name: fmt.Sprintf("option %d", k+1), Votes: v})
+		p.VotersCount += v
+	}
+	if i%2 == 0 {
+		p.Closed = p.EndTime
+	}
+	return p
 }
 
 // mediaName returns the id and file name of media j.
@@ -249,16 +273,22 @@ var mediaTypes = map[string]string{"jpg": "image/jpeg", "png": "image/png", "mp4
 
 // Write generates an archive into w as a ZIP.
 func Write(w io.Writer, o Options) (*Manifest, error) {
-	return New(o).Write(archive.NewWriter(w))
+	return New(o).Write(w)
 }
 
-// WriteFile generates an archive at path (via a temporary file).
+// WriteFile generates an archive at path, which appears only when
+// complete.
 func WriteFile(path string, o Options) (*Manifest, error) {
-	aw, err := archive.Create(path)
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	return New(o).Write(aw)
+	defer f.Abort()
+	m, err := New(o).Write(f)
+	if err != nil {
+		return nil, err
+	}
+	return m, f.Commit()
 }
 
 // WriteDir generates an unpacked archive in dir, which must not exist or
@@ -282,117 +312,146 @@ func WriteDir(dir string, o Options) (*Manifest, error) {
 	return m, os.CopyFS(dir, r)
 }
 
-// Write generates the archive into aw and closes it.
-func (g *Generator) Write(aw *archive.Writer) (*Manifest, error) {
-	o := g.o
-	m := &Manifest{Visibility: map[archive.Visibility]int{}, ActorID: g.actor}
-	quirks := !o.NoQuirks
-	missing, orphan := -1, -1
-	if quirks && o.Media >= 2 {
-		missing = 1
+// Write generates the archive as a ZIP into w. With the quirks, the
+// archive is written to a temporary file by package archive's Writer and
+// then copied into w with its outbox's "orderedItems" key repeated, as
+// some 2024 Mastodon builds wrote it (package archive's Writer writes
+// only well-formed outboxes).
+func (g *Generator) Write(w io.Writer) (*Manifest, error) {
+	if g.o.NoQuirks {
+		return g.write(archive.NewWriter(w))
 	}
-	if quirks && o.Media >= 3 {
-		orphan = o.Media - 1
+	tmp, err := os.CreateTemp("", "archivegen-*.zip")
+	if err != nil {
+		return nil, err
 	}
-	// addOrphan writes media j as a file no status refers to.
-	addOrphan := func(j int) error {
-		id, name := g.mediaName(j)
-		if _, err := aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	m, err := g.write(archive.NewWriter(tmp))
+	if err != nil {
+		return nil, err
+	}
+	size, err := tmp.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, err
+	}
+	return m, repeatItemsKey(w, tmp, size)
+}
+
+// repeatItemsKey copies the ZIP src into dst, writing "orderedItems":[]
+// before the real array of outbox.json. Other entries are copied raw.
+func repeatItemsKey(dst io.Writer, src io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(src, size)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(dst)
+	for _, f := range zr.File {
+		if f.Name != "outbox.json" {
+			if err := zw.Copy(f); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := copyRepeated(zw, f); err != nil {
 			return err
 		}
-		m.MediaFiles++
-		m.OrphanMedia++
-		return nil
 	}
-	aw.SetActor(g.Actor())
-	aw.Modified = g.epoch
-	if quirks {
-		aw.RepeatItemsKey = true
+	return zw.Close()
+}
+
+// copyRepeated copies the outbox entry f into zw with its items key
+// repeated. The key comes after the @context, in the first 4 KiB.
+func copyRepeated(zw *zip.Writer, f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	out, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
+	if err != nil {
+		return err
+	}
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(rc, head)
+	if err != nil && err != io.ErrUnexpectedEOF {
+		return err
+	}
+	key := []byte(`"orderedItems":[`)
+	if !bytes.Contains(head[:n], key) {
+		return fmt.Errorf("archivegen: no %s in the outbox's first %d bytes", key, n)
+	}
+	if _, err := out.Write(bytes.Replace(head[:n], key, []byte(`"orderedItems":[],"orderedItems":[`), 1)); err != nil {
+		return err
+	}
+	_, err = io.Copy(out, rc)
+	return err
+}
+
+// build is the state of one generation: the writer, the manifest, and
+// which media file is missing and which is an orphan (-1 for none).
+type build struct {
+	g               *Generator
+	aw              *archive.Writer
+	m               *Manifest
+	quirks          bool
+	missing, orphan int
+}
+
+// write generates the archive into aw and closes it.
+func (g *Generator) write(aw *archive.Writer) (*Manifest, error) {
+	b := &build{g: g, aw: aw, m: &Manifest{Visibility: map[archive.Visibility]int{}, ActorID: g.actor}, quirks: !g.o.NoQuirks, missing: -1, orphan: -1}
+	if err := b.run(); err != nil {
+		aw.Abort()
+		return nil, err
+	}
+	if err := aw.Close(); err != nil {
+		return nil, err
+	}
+	return b.m, nil
+}
+
+// run adds the actor, images, statuses with their media, orphan media,
+// likes and bookmarks.
+func (b *build) run() error {
+	o, aw, m := b.g.o, b.aw, b.m
+	if b.quirks && o.Media >= 2 {
+		b.missing = 1
+	}
+	if b.quirks && o.Media >= 3 {
+		b.orphan = o.Media - 1
+	}
+	aw.SetActor(b.g.Actor())
+	aw.Modified = b.g.epoch
+	m.TotalItems = o.Statuses
+	if b.quirks {
 		total := o.Statuses + 1
 		aw.TotalItems = &total
 		m.TotalItems = total
-	} else {
-		m.TotalItems = o.Statuses
 	}
 	if err := aw.AddAvatar("png", pseudoFile(o.Seed, -1, 256)); err != nil {
-		aw.Abort()
-		return nil, err
+		return err
 	}
 	if err := aw.AddHeader("jpg", pseudoFile(o.Seed, -2, 256)); err != nil {
-		aw.Abort()
-		return nil, err
+		return err
 	}
 	j := 0
 	for i := range o.Statuses {
-		s := g.Status(i)
-		for ; j < o.Media && g.mediaOwner(j) <= i; j++ {
-			if s.Type == "" && !quirks {
-				break // a bare boost has no media: the next post takes it
-			}
-			if j == orphan || s.Type == "" {
-				// An orphan file, or media owned by a bare boost: a file
-				// with no status.
-				if err := addOrphan(j); err != nil {
-					aw.Abort()
-					return nil, err
-				}
-				continue
-			}
-			id, name := g.mediaName(j)
-			entry := archive.MediaEntry(id, name)
-			url := entry
-			if quirks {
-				switch j % 3 {
-				case 1:
-					url = "/" + entry
-				case 2:
-					url = "https://cdn.example/system/" + entry
-				}
-			}
-			a := archive.Attachment{
-				Type: "Document", MediaType: mediaTypes[path.Ext(name)[1:]], URL: url, Path: entry,
-				Name: fmt.Sprintf("alt text %d", j), Blurhash: "UBL_:rOpGG-oBUNG,qRj2so|=eE1w^n4S5NH",
-				Width: 640 + j%7, Height: 480,
-			}
-			if j%2 == 0 {
-				a.FocalPoint = &[2]float64{0.25, -0.5}
-			}
-			if j == missing {
-				m.MissingMedia++
-			} else {
-				if _, err := aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
-					aw.Abort()
-					return nil, err
-				}
-				m.MediaFiles++
-			}
-			s.Attachments = append(s.Attachments, a)
+		s := b.g.Status(i)
+		var err error
+		if j, err = b.media(s, i, j); err != nil {
+			return err
 		}
-		switch s.Activity {
-		case "Create":
-			m.Creates++
-			m.Visibility[s.Visibility]++
-			if s.InReplyTo != "" {
-				m.Replies++
-			}
-			if s.Poll != nil {
-				m.Polls++
-			}
-			if len(s.Media()) > 0 {
-				m.WithMedia++
-			}
-		case "Announce":
-			m.Announces++
-		}
+		b.count(s)
 		if err := aw.AddStatus(s); err != nil {
-			aw.Abort()
-			return nil, err
+			return err
 		}
 	}
 	for ; j < o.Media; j++ { // media past the last status: orphans
-		if err := addOrphan(j); err != nil {
-			aw.Abort()
-			return nil, err
+		if err := b.addOrphan(j); err != nil {
+			return err
 		}
 	}
 	for k := range o.Likes {
@@ -402,10 +461,95 @@ func (g *Generator) Write(aw *archive.Writer) (*Manifest, error) {
 		aw.AddBookmark(fmt.Sprintf("https://remote.example/users/carol/statuses/%d", 400000+k))
 	}
 	m.Likes, m.Bookmarks = o.Likes, o.Bookmarks
-	if err := aw.Close(); err != nil {
-		return nil, err
+	return nil
+}
+
+// media adds the media files owned by status i, from media j on, as
+// attachments of s (or as orphan files), and returns the next media
+// index.
+func (b *build) media(s *archive.Status, i, j int) (int, error) {
+	o := b.g.o
+	for ; j < o.Media && b.g.mediaOwner(j) <= i; j++ {
+		if s.Type == "" && !b.quirks {
+			break // a bare boost has no media: the next post takes it
+		}
+		if j == b.orphan || s.Type == "" {
+			// An orphan file, or media owned by a bare boost: a file
+			// with no status.
+			if err := b.addOrphan(j); err != nil {
+				return j, err
+			}
+			continue
+		}
+		id, name := b.g.mediaName(j)
+		a := b.g.attachment(j, id, name, b.quirks)
+		if j == b.missing {
+			b.m.MissingMedia++
+		} else {
+			if _, err := b.aw.AddMedia(id, name, pseudoFile(o.Seed, j, o.MediaSize)); err != nil {
+				return j, err
+			}
+			b.m.MediaFiles++
+		}
+		s.Attachments = append(s.Attachments, a)
 	}
-	return m, nil
+	return j, nil
+}
+
+// attachment returns the attachment of media j, stored as id/name; with
+// the quirks its URL is sometimes rooted or CDN-prefixed.
+func (g *Generator) attachment(j int, id uint64, name string, quirks bool) archive.Attachment {
+	entry := archive.MediaEntry(id, name)
+	url := entry
+	if quirks {
+		switch j % 3 {
+		case 1:
+			url = "/" + entry
+		case 2:
+			url = "https://cdn.example/system/" + entry
+		}
+	}
+	a := archive.Attachment{
+		Type: "Document", MediaType: mediaTypes[path.Ext(name)[1:]], URL: url, Path: entry,
+		Name: fmt.Sprintf("alt text %d", j), Blurhash: "UBL_:rOpGG-oBUNG,qRj2so|=eE1w^n4S5NH",
+		Width: 640 + j%7, Height: 480,
+	}
+	if j%2 == 0 {
+		a.FocalPoint = &[2]float64{0.25, -0.5}
+	}
+	return a
+}
+
+// addOrphan writes media j as a file no status refers to.
+func (b *build) addOrphan(j int) error {
+	id, name := b.g.mediaName(j)
+	if _, err := b.aw.AddMedia(id, name, pseudoFile(b.g.o.Seed, j, b.g.o.MediaSize)); err != nil {
+		return err
+	}
+	b.m.MediaFiles++
+	b.m.OrphanMedia++
+	return nil
+}
+
+// count adds status s to the manifest.
+func (b *build) count(s *archive.Status) {
+	m := b.m
+	switch s.Activity {
+	case "Create":
+		m.Creates++
+		m.Visibility[s.Visibility]++
+		if s.InReplyTo != "" {
+			m.Replies++
+		}
+		if s.Poll != nil {
+			m.Polls++
+		}
+		if len(s.Media()) > 0 {
+			m.WithMedia++
+		}
+	case "Announce":
+		m.Announces++
+	}
 }
 
 // pseudoFile returns n deterministic bytes.

@@ -1,14 +1,20 @@
 // Package atomicfile writes a file whole or not at all, without following
 // links.
 //
-// [Write] writes to a new file under a temporary name in the target's
+// [Create] makes a new file under a temporary name in the target's
 // folder, created exclusively (so never an existing file, nor through a
-// link planted under that name), syncs it to disk, renames it over the
-// target and syncs the folder, so that after a crash the target is either
-// the old file or the whole new one. The target's name is replaced, never
-// opened: a symbolic link there is replaced by the new file and the file
-// it pointed to is left untouched. All of it goes through an [os.Root] of
-// the folder.
+// link planted under that name). [File.Commit] syncs it to disk, renames
+// it over the target and syncs the folder, so that after a crash the
+// target is either the old file or the whole new one; [File.Abort]
+// removes it instead. [Write] does all of it around one function. The
+// target's name is replaced, never opened: a symbolic link there is
+// replaced by the new file and the file it pointed to is left untouched.
+// All of it goes through an [os.Root] of the folder.
+//
+// Several files can be committed together, as far as a file system
+// allows: [File.Close] each (which syncs it), then [File.Commit] each;
+// a crash between two commits leaves the files committed before it
+// whole and the others as they were.
 package atomicfile
 
 import (
@@ -26,49 +32,122 @@ import (
 // mode perm (less the umask). On an error before the rename, name is left
 // as it was and the temporary file is removed; an error syncing the folder
 // comes after name was replaced.
-func Write(name string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+func Write(name string, perm fs.FileMode, write func(io.Writer) error) error {
+	f, err := Create(name, perm)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := write(f); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
+// File is a file being written under a temporary name, which replaces
+// its target only when committed. Its methods are not safe for
+// concurrent use.
+type File struct {
+	root      *os.Root
+	f         *os.File
+	name      string // the target, as given to Create
+	tmp, base string // names in root
+	closed    bool   // f is synced and closed
+	done      bool   // committed or aborted
+}
+
+// Create begins a new file that will replace name, of mode perm (less
+// the umask), under a temporary name in name's folder. The caller must
+// end it with [File.Commit] or [File.Abort]; a deferred Abort after a
+// Commit does nothing.
+func Create(name string, perm fs.FileMode) (*File, error) {
 	dir, base := filepath.Split(name)
 	if dir == "" {
 		dir = "."
 	}
 	if base == "" || base == "." || base == ".." {
-		return fmt.Errorf("atomicfile: %q names no file", name)
+		return nil, fmt.Errorf("atomicfile: %q names no file", name)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer root.Close()
-
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	tmp := "." + base + ".tmp-" + hex.EncodeToString(rnd[:])
 	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
-		return err
+		root.Close()
+		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			root.Remove(tmp)
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
+	return &File{root: root, f: f, name: name, tmp: tmp, base: base}, nil
+}
+
+// Name returns the name the file will have once committed.
+func (f *File) Name() string { return f.name }
+
+// Write writes p to the temporary file.
+func (f *File) Write(p []byte) (int, error) {
+	if f.closed || f.done {
+		return 0, fmt.Errorf("atomicfile: write to %s after Close", f.name)
 	}
-	if err := f.Sync(); err != nil {
-		return err
+	return f.f.Write(p)
+}
+
+// Close syncs the temporary file to disk and closes it, without
+// replacing the target: [File.Commit] or [File.Abort] must follow. It
+// does nothing when the file is closed already.
+func (f *File) Close() error {
+	if f.closed || f.done {
+		return nil
+	}
+	f.closed = true
+	err := f.f.Sync()
+	if cerr := f.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Commit closes the file (see [File.Close]) if needed, renames it over
+// the target and syncs the folder, so that the rename survives a crash.
+// On an error before the rename the temporary file is removed and the
+// target left as it was; an error syncing the folder comes after the
+// target was replaced.
+func (f *File) Commit() error {
+	if f.done {
+		return fmt.Errorf("atomicfile: %s committed or aborted already", f.name)
 	}
 	if err := f.Close(); err != nil {
+		f.Abort()
 		return err
 	}
-	if err := root.Rename(tmp, base); err != nil {
+	if err := f.root.Rename(f.tmp, f.base); err != nil {
+		f.Abort()
 		return err
 	}
-	// The rename is durable once the folder is synced.
-	d, err := root.Open(".")
+	f.done = true
+	defer f.root.Close()
+	d, err := f.root.Open(".")
 	if err != nil {
 		return err
 	}
 	return errors.Join(d.Sync(), d.Close())
+}
+
+// Abort closes and removes the temporary file, leaving the target as it
+// was. It does nothing after [File.Commit] or a first Abort, so that it
+// can be deferred.
+func (f *File) Abort() error {
+	if f.done {
+		return nil
+	}
+	f.done = true
+	if !f.closed {
+		f.closed = true
+		f.f.Close()
+	}
+	err := f.root.Remove(f.tmp)
+	f.root.Close()
+	return err
 }

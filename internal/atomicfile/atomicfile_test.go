@@ -113,3 +113,58 @@ func assertOnly(t *testing.T, dir, name string) {
 		t.Errorf("folder holds %q, want only %q", names, name)
 	}
 }
+
+func TestFileCommitsOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	if err := os.WriteFile(b, []byte("old b"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fa, err := atomicfile.Create(a, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := atomicfile.Create(b, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(fa, "new a")
+	io.WriteString(fb, "new b")
+	for _, f := range []*atomicfile.File{fa, fb} {
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(a); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a.csv exists before its commit: %v", err)
+	}
+	if got, _ := os.ReadFile(b); string(got) != "old b" {
+		t.Errorf("b.csv = %q before its commit, want the old file", got)
+	}
+	if err := fa.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := fb.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if err := fa.Abort(); err != nil { // deferred Abort after Commit: nothing
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(a); string(got) != "new a" {
+		t.Errorf("a.csv = %q, want the committed file", got)
+	}
+	if got, _ := os.ReadFile(b); string(got) != "old b" {
+		t.Errorf("b.csv = %q after Abort, want the old file", got)
+	}
+	if _, err := fa.Write([]byte("x")); err == nil {
+		t.Error("a write after Commit succeeded")
+	}
+	if err := fa.Commit(); err == nil {
+		t.Error("a second Commit succeeded")
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 2 {
+		t.Errorf("folder holds %d entries, want a.csv and b.csv only", len(ents))
+	}
+}

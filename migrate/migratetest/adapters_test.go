@@ -62,7 +62,7 @@ func TestExportImportAdapters(t *testing.T) {
 	check(t, s.Mute(ctx, "alice", other.Handle("zed"), false))
 
 	dir := t.TempDir()
-	must[*export.Result](t)(export.WriteDir(ctx, dir, s.Exporter("alice"), export.Options{LocalDomain: s.Host}))
+	must[*export.Result](t)((&export.Exporter{LocalDomain: s.Host}).WriteDir(ctx, dir, s.Exporter("alice").Sources()))
 
 	yes, no := true, false
 	wantRows := map[importer.Type][]importer.Row{

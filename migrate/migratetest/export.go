@@ -29,17 +29,14 @@ type ExportSource struct {
 	user string
 }
 
-var (
-	_ export.StatusSource      = (*ExportSource)(nil)
-	_ export.MediaSource       = (*ExportSource)(nil)
-	_ export.BookmarkSource    = (*ExportSource)(nil)
-	_ export.FollowSource      = (*ExportSource)(nil)
-	_ export.FollowerSource    = (*ExportSource)(nil)
-	_ export.BlockSource       = (*ExportSource)(nil)
-	_ export.MuteSource        = (*ExportSource)(nil)
-	_ export.DomainBlockSource = (*ExportSource)(nil)
-	_ export.ListSource        = (*ExportSource)(nil)
-)
+// Sources returns the parts of an export e gives: everything but likes
+// and the profile images.
+func (e *ExportSource) Sources() export.Sources {
+	return export.Sources{
+		Actor: e, Statuses: e, Media: e, Bookmarks: e, Follows: e, Followers: e,
+		Blocks: e, Mutes: e, DomainBlocks: e, Lists: e,
+	}
+}
 
 // Actor returns the account's actor document.
 func (e *ExportSource) Actor(context.Context) (*activitypub.Actor, error) {

@@ -32,7 +32,7 @@ func TestExportSourceRoundTrip(t *testing.T) {
 	check(t, s.Bookmark("alice", p.ID))
 
 	dir := t.TempDir()
-	res := must[*export.Result](t)(export.WriteDir(ctx, dir, s.Exporter("alice"), export.Options{LocalDomain: s.Host}))
+	res := must[*export.Result](t)((&export.Exporter{LocalDomain: s.Host}).WriteDir(ctx, dir, s.Exporter("alice").Sources()))
 	if res.Statuses != 2 || res.DirectSkipped != 1 || res.Media != 1 {
 		t.Errorf("result: %+v", res)
 	}

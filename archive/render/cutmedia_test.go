@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/fediport/fediport/archive"
-	archivehtml "github.com/fediport/fediport/archive/html"
 )
 
 // TestCutMediaNotLeft renders the real 2023 ZIP cut short inside its
@@ -27,7 +26,7 @@ func TestCutMediaNotLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "out")
-	sum, err := archivehtml.Render(context.Background(), openArchive(t, src), out)
+	sum, err := writeSite(context.Background(), openArchive(t, src), out)
 	if err != nil {
 		t.Fatal(err)
 	}

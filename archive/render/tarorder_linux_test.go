@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/fediport/fediport/archive"
-	archivehtml "github.com/fediport/fediport/archive/html"
 )
 
 // readBytes is what this process has read through read(2) and pread(2)
@@ -69,7 +68,7 @@ func TestTarGzMediaOnePass(t *testing.T) {
 	}
 	r := openArchive(t, src)
 	before := readBytes(t)
-	sum, err := archivehtml.Render(context.Background(), r, filepath.Join(dir, "out"))
+	sum, err := writeSite(context.Background(), r, filepath.Join(dir, "out"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
-	archivehtml "github.com/fediport/fediport/archive/html"
+	"github.com/fediport/fediport/archive/render"
 )
 
 // writeHostileActor writes an archive whose actor, aliases and boosts
@@ -64,7 +64,7 @@ func TestMarkdownHostileFields(t *testing.T) {
 	dir := t.TempDir()
 	src := writeHostileActor(t, dir)
 	out := filepath.Join(dir, "out")
-	c := archivehtml.Config{Format: archivehtml.FormatMarkdown}
+	c := config{Format: formatMarkdown}
 	if _, err := c.Render(context.Background(), openArchive(t, src), out); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestMediaAllowList(t *testing.T) {
 	dir := t.TempDir()
 	p, nfiles := mediaArchive(t, dir)
 	out := filepath.Join(dir, "out")
-	sum, err := archivehtml.Render(context.Background(), openArchive(t, p), out)
+	sum, err := writeSite(context.Background(), openArchive(t, p), out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,23 +187,23 @@ func TestRenderLimits(t *testing.T) {
 	src := generated(t, t.TempDir(), 3000) // 3000 posts 17 minutes apart: two months
 	tests := []struct {
 		name   string
-		config archivehtml.Config
+		config config
 		limit  string
 	}{
-		{"posts, HTML", archivehtml.Config{Limits: archivehtml.Limits{MaxPosts: 50}}, "MaxPosts"},
-		{"posts, Markdown", archivehtml.Config{Format: archivehtml.FormatMarkdown, Limits: archivehtml.Limits{MaxPosts: 50}}, "MaxPosts"},
-		{"pages", archivehtml.Config{PageSize: 10, Limits: archivehtml.Limits{MaxPages: 3}}, "MaxPages"},
-		{"month files", archivehtml.Config{Format: archivehtml.FormatMarkdown, Limits: archivehtml.Limits{MaxPages: 1}}, "MaxPages"},
-		{"bytes, HTML", archivehtml.Config{Limits: archivehtml.Limits{MaxBytes: 100_000}}, "MaxBytes"},
-		{"bytes, Markdown", archivehtml.Config{Format: archivehtml.FormatMarkdown, Limits: archivehtml.Limits{MaxBytes: 20_000}}, "MaxBytes"},
+		{"posts, HTML", config{Limits: render.Limits{MaxPosts: 50}}, "MaxPosts"},
+		{"posts, Markdown", config{Format: formatMarkdown, Limits: render.Limits{MaxPosts: 50}}, "MaxPosts"},
+		{"pages", config{PageSize: 10, Limits: render.Limits{MaxPages: 3}}, "MaxPages"},
+		{"month files", config{Format: formatMarkdown, Limits: render.Limits{MaxPages: 1}}, "MaxPages"},
+		{"bytes, HTML", config{Limits: render.Limits{MaxBytes: 100_000}}, "MaxBytes"},
+		{"bytes, Markdown", config{Format: formatMarkdown, Limits: render.Limits{MaxBytes: 20_000}}, "MaxBytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			out := t.TempDir()
 			sum, err := tt.config.Render(context.Background(), openArchive(t, src), out)
-			var le *archivehtml.LimitError
-			if !errors.Is(err, archivehtml.ErrLimit) || !errors.As(err, &le) || le.Limit != tt.limit {
+			var le *render.LimitError
+			if !errors.Is(err, render.ErrLimit) || !errors.As(err, &le) || le.Limit != tt.limit {
 				t.Fatalf("error %v, want a *LimitError for %s", err, tt.limit)
 			}
 			switch tt.limit {
@@ -231,7 +231,7 @@ func TestRenderLimits(t *testing.T) {
 		})
 	}
 	// Without limits set, the defaults let a real rendering through.
-	if _, err := archivehtml.Render(context.Background(), openArchive(t, src), t.TempDir()); err != nil {
+	if _, err := writeSite(context.Background(), openArchive(t, src), t.TempDir()); err != nil {
 		t.Errorf("default limits: %v", err)
 	}
 }
@@ -255,7 +255,7 @@ func TestRenderIncompleteOutbox(t *testing.T) {
 		posts int
 	}{{folder, fs.ErrNotExist, 0}, {cut, archive.ErrCorrupt, 1}} {
 		out := filepath.Join(t.TempDir(), "out")
-		sum, err := archivehtml.Render(context.Background(), openArchive(t, tt.path), out)
+		sum, err := writeSite(context.Background(), openArchive(t, tt.path), out)
 		if !errors.Is(err, tt.want) {
 			t.Errorf("%s: error %v, want %v", tt.path, err, tt.want)
 		}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package html_test
+package render_test
 
 import (
 	"context"
@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	archivehtml "github.com/fediport/fediport/archive/html"
 )
 
 // umask returns the process's file mode creation mask, found by
@@ -37,15 +35,15 @@ func TestRenderOutputModes(t *testing.T) {
 	src := writeTricky(t, t.TempDir())
 	tests := []struct {
 		name            string
-		config          archivehtml.Config
+		config          config
 		file, dir       fs.FileMode
 		plantedReadable bool // a file planted with 0644 and replaced
 		reason          string
 	}{
-		{"html private", archivehtml.Config{}, 0o600, 0o700, false, "direct and followers-only posts stay the owner's"},
-		{"markdown private", archivehtml.Config{Format: archivehtml.FormatMarkdown}, 0o600, 0o700, false, "the same for Markdown"},
-		{"force private", archivehtml.Config{Force: true}, 0o600, 0o700, true, "a readable file replaced loses group and other access"},
-		{"world readable", archivehtml.Config{WorldReadable: true}, 0o644 &^ mask, 0o755 &^ mask, false, "a site to publish"},
+		{"html private", config{}, 0o600, 0o700, false, "direct and followers-only posts stay the owner's"},
+		{"markdown private", config{Format: formatMarkdown}, 0o600, 0o700, false, "the same for Markdown"},
+		{"force private", config{Force: true}, 0o600, 0o700, true, "a readable file replaced loses group and other access"},
+		{"world readable", config{WorldReadable: true}, 0o644 &^ mask, 0o755 &^ mask, false, "a site to publish"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

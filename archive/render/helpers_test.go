@@ -1,9 +1,10 @@
-package html_test
+package render_test
 
 import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"image"
 	"image/color"
 	"image/png"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/archive/render"
 	"github.com/fediport/fediport/internal/archivegen"
 )
 
@@ -174,4 +176,38 @@ func openArchive(t testing.TB, path string) *archive.Reader {
 	}
 	t.Cleanup(func() { r.Close() })
 	return r
+}
+
+// outFormat says which of a Renderer's methods a test calls.
+type outFormat string
+
+const (
+	formatHTML     outFormat = "html" // Renderer.WriteSite
+	formatMarkdown outFormat = "md"   // Renderer.WriteMarkdown
+)
+
+// config is a Renderer with the format to write, for tests that run
+// over both formats.
+type config struct {
+	Format        outFormat
+	PageSize      int
+	Force         bool
+	WorldReadable bool
+	Limits        render.Limits
+	Progress      func(render.Progress)
+}
+
+// Render renders a with WriteSite or WriteMarkdown, as c.Format says.
+func (c *config) Render(ctx context.Context, a *archive.Reader, dir string) (*render.Summary, error) {
+	rd := render.Renderer{PageSize: c.PageSize, Force: c.Force, WorldReadable: c.WorldReadable, Limits: c.Limits, Progress: c.Progress}
+	if c.Format == formatMarkdown {
+		return rd.WriteMarkdown(ctx, a, dir)
+	}
+	return rd.WriteSite(ctx, a, dir)
+}
+
+// writeSite renders a as a site with the zero Renderer.
+func writeSite(ctx context.Context, a *archive.Reader, dir string) (*render.Summary, error) {
+	var rd render.Renderer
+	return rd.WriteSite(ctx, a, dir)
 }

@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"context"
@@ -10,8 +10,6 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-
-	archivehtml "github.com/fediport/fediport/archive/html"
 )
 
 // viewports are the widths the site is checked at: a phone (390x844,
@@ -50,11 +48,11 @@ func screenshot(t *testing.T, ctx context.Context, name string, shot chromedp.Ac
 func TestBrowserReaderView(t *testing.T) {
 	ctx, _ := browser(t)
 	tricky := filepath.Join(t.TempDir(), "tricky")
-	if _, err := archivehtml.Render(context.Background(), openArchive(t, writeTricky(t, t.TempDir())), tricky); err != nil {
+	if _, err := writeSite(context.Background(), openArchive(t, writeTricky(t, t.TempDir())), tricky); err != nil {
 		t.Fatal(err)
 	}
 	gen := filepath.Join(t.TempDir(), "gen")
-	c := archivehtml.Config{PageSize: 100}
+	c := config{PageSize: 100}
 	sum, err := c.Render(context.Background(), openArchive(t, generated(t, t.TempDir(), 350)), gen)
 	if err != nil {
 		t.Fatal(err)

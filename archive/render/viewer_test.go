@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"archive/tar"
@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/archive"
-	archivehtml "github.com/fediport/fediport/archive/html"
 	"github.com/fediport/fediport/internal/archivegen"
 )
 
@@ -93,10 +92,10 @@ func sharedMediaArchive(t *testing.T, n int) []string {
 func TestMediaCountedOnce(t *testing.T) {
 	t.Parallel()
 	for _, src := range sharedMediaArchive(t, 30) {
-		for _, format := range []archivehtml.Format{archivehtml.FormatHTML, archivehtml.FormatMarkdown} {
+		for _, format := range []outFormat{formatHTML, formatMarkdown} {
 			t.Run(filepath.Base(src)+"/"+string(format), func(t *testing.T) {
 				out := filepath.Join(t.TempDir(), "site")
-				c := archivehtml.Config{Format: format}
+				c := config{Format: format}
 				sum, err := c.Render(context.Background(), openArchive(t, src), out)
 				if err != nil {
 					t.Fatal(err)
@@ -130,7 +129,7 @@ var (
 func TestOneDateFormat(t *testing.T) {
 	t.Parallel()
 	const layout = "2 Jan 2006, 15:04 UTC"
-	site, _ := renderTricky(t, archivehtml.FormatHTML)
+	site, _ := renderTricky(t, formatHTML)
 	index := readFile(t, filepath.Join(site, "index.html"))
 	times := timeRE.FindAllStringSubmatch(index, -1)
 	if len(times) < 12 { // 10 posts, an edit, a poll
@@ -150,7 +149,7 @@ func TestOneDateFormat(t *testing.T) {
 		t.Error("search.js does not write search results' times in the same format")
 	}
 
-	md, _ := renderTricky(t, archivehtml.FormatMarkdown)
+	md, _ := renderTricky(t, formatMarkdown)
 	month := readFile(t, filepath.Join(md, "2023-03.md"))
 	dates := mdDateRE.FindAllStringSubmatch(month, -1)
 	if len(dates) < 12 {
@@ -177,7 +176,7 @@ func TestPagesNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "site")
-	c := archivehtml.Config{PageSize: 100}
+	c := config{PageSize: 100}
 	sum, err := c.Render(context.Background(), openArchive(t, src), out)
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +250,7 @@ func TestPagesNamed(t *testing.T) {
 func TestRealArchiveReaderView(t *testing.T) {
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "site")
-	sum, err := archivehtml.Render(context.Background(), openArchive(t, "../testdata/mastodon-2022-12-targz.tar.gz"), out)
+	sum, err := writeSite(context.Background(), openArchive(t, "../testdata/mastodon-2022-12-targz.tar.gz"), out)
 	if err != nil {
 		t.Fatal(err)
 	}

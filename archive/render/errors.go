@@ -1,22 +1,20 @@
-package html
+package render
 
 import (
 	"errors"
 	"fmt"
 )
 
-// Errors callers branch on. Errors returned by [Render] wrap one of
-// them, an error of package archive, or an I/O error.
+// Errors callers branch on. Errors returned by [Renderer.WriteSite] and
+// [Renderer.WriteMarkdown] wrap one of them, an error of package
+// archive, or an I/O error.
 var (
 	// ErrNotEmpty means the output folder exists and holds files, and
-	// [Config.Force] is not set.
-	ErrNotEmpty = errors.New("html: output folder is not empty")
-	// ErrFormat means [Config.Format] is neither [FormatHTML] nor
-	// [FormatMarkdown].
-	ErrFormat = errors.New("html: unknown output format")
+	// [Renderer.Force] is not set.
+	ErrNotEmpty = errors.New("render: output folder is not empty")
 	// ErrLimit means the rendering reached one of the [Limits]; the
 	// error is a [*LimitError] naming it. What was written before stays.
-	ErrLimit = errors.New("html: output limit reached")
+	ErrLimit = errors.New("render: output limit reached")
 )
 
 // LimitError says which of the [Limits] a rendering reached. It unwraps
@@ -28,7 +26,7 @@ type LimitError struct {
 
 // Error names the limit and its value.
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("html: output limit reached: %s is %d", e.Limit, e.Max)
+	return fmt.Sprintf("render: output limit reached: %s is %d", e.Limit, e.Max)
 }
 
 // Unwrap returns [ErrLimit].

@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	archivehtml "github.com/fediport/fediport/archive/html"
+	"github.com/fediport/fediport/archive/render"
 	"github.com/fediport/fediport/internal/archivegen"
 )
 
@@ -33,7 +33,7 @@ func BenchmarkRender(b *testing.B) {
 				r := openArchive(b, src)
 				out := filepath.Join(dir, "site"+strconv.Itoa(i))
 				i++
-				if _, err := archivehtml.Render(context.Background(), r, out); err != nil {
+				if _, err := writeSite(context.Background(), r, out); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()
@@ -50,6 +50,6 @@ func BenchmarkSanitize(b *testing.B) {
 	b.SetBytes(int64(len(post)))
 	b.ReportAllocs()
 	for b.Loop() {
-		archivehtml.Sanitize(post)
+		render.Sanitize(post)
 	}
 }

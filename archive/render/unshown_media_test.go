@@ -1,12 +1,10 @@
-package html_test
+package render_test
 
 import (
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
-
-	archivehtml "github.com/fediport/fediport/archive/html"
 )
 
 // TestTarGzUnshownMedia: the media of an activity that is not shown (an
@@ -29,7 +27,7 @@ func TestTarGzUnshownMedia(t *testing.T) {
 		{"actor.json", []byte(`{"id":"https://a.example/users/u","type":"Person","preferredUsername":"u"}`)},
 	})
 	out := filepath.Join(t.TempDir(), "out")
-	sum, err := archivehtml.Render(context.Background(), openArchive(t, src), out)
+	sum, err := writeSite(context.Background(), openArchive(t, src), out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"bytes"
@@ -14,7 +14,6 @@ import (
 
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
-	archivehtml "github.com/fediport/fediport/archive/html"
 )
 
 // collidingEntries are media entries whose names clash on a
@@ -81,11 +80,11 @@ var imgRE = regexp.MustCompile(`<img src="(media/[^"]+)" alt="([^"]+)"`)
 func TestRenderCollidingMediaNames(t *testing.T) {
 	t.Parallel()
 	src, data := writeColliding(t)
-	for _, format := range []archivehtml.Format{archivehtml.FormatHTML, archivehtml.FormatMarkdown} {
+	for _, format := range []outFormat{formatHTML, formatMarkdown} {
 		t.Run(string(format), func(t *testing.T) {
 			t.Parallel()
 			out := filepath.Join(t.TempDir(), "site")
-			c := archivehtml.Config{Format: format}
+			c := config{Format: format}
 			sum, err := c.Render(context.Background(), openArchive(t, src), out)
 			if err != nil {
 				t.Fatalf("Render: %v", err)
@@ -95,7 +94,7 @@ func TestRenderCollidingMediaNames(t *testing.T) {
 			if sum.Missing != 0 || sum.Media != len(collidingEntries) {
 				t.Errorf("summary: %d media, %d missing, want %d and 0; problems %v", sum.Media, sum.Missing, len(collidingEntries), sum.Problems)
 			}
-			if format != archivehtml.FormatHTML {
+			if format != formatHTML {
 				return
 			}
 			srcOf := map[string]string{} // entry -> output path

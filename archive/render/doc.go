@@ -1,14 +1,19 @@
-// Package html renders an export archive, as package archive reads it,
-// into a static site a person can read: it opens from disk in any
+// Package render writes an export archive, as package archive reads it,
+// as a static site a person can read: it opens from disk in any
 // browser, with no server and no network. It can also write Markdown,
 // one file per month, for people who keep notes in plain text.
 //
-// Reach for [Render], or [Config.Render] to choose the [Format], the
-// page size or to write into a folder that holds files:
+// A [Renderer] does the work; its fields are its configuration (page
+// size, [Limits], a [Renderer.Progress] callback, whether to write into
+// a folder that holds files and whether the output is private) and its
+// zero value is ready to use. [Renderer.WriteSite] writes the site,
+// [Renderer.WriteMarkdown] the Markdown files; both return a [Summary]
+// of what was written and what could not be read:
 //
 //	r, err := archive.Open("archive-20240101.zip")
 //	...
-//	sum, err := html.Render(ctx, r, "site") // then open site/index.html
+//	var rd render.Renderer
+//	sum, err := rd.WriteSite(ctx, r, "site") // then open site/index.html
 //
 // The site has the profile (avatar, header, name, bio, fields, moved-to
 // and also-known-as notices) on index.html above the newest posts, the
@@ -87,13 +92,13 @@
 // The output holds everything the archive does, direct messages and
 // followers-only posts included, so it is private by default: files are
 // written with mode 0600 and folders made with 0700, like the archive
-// package writes archives, and with [Config.Force] a file replaced loses
+// package writes archives, and with [Renderer.Force] a file replaced loses
 // any group or other access it had (folders that exist keep their
-// mode). Set [Config.WorldReadable] for 0644 and 0755 (less the umask)
+// mode). Set [Renderer.WorldReadable] for 0644 and 0755 (less the umask)
 // when the site is meant to be published.
 //
 // Output goes only inside the folder given: it must be empty unless
-// [Config.Force] is set ([ErrNotEmpty]), and every file is created
+// [Renderer.Force] is set ([ErrNotEmpty]), and every file is created
 // through an [os.Root], so neither a media path from the archive
 // ("../..") nor a symbolic link planted in the folder leads a write out
 // of it. Media files keep their archive path under media/ when they
@@ -117,4 +122,4 @@
 // Mastodon and servers that copy its format. The site works offline in
 // current Chromium, Firefox and Safari, opened from file:// URLs; search
 // needs JavaScript, the rest does not.
-package html
+package render

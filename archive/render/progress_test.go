@@ -1,11 +1,11 @@
-package html_test
+package render_test
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
 
-	archivehtml "github.com/fediport/fediport/archive/html"
+	"github.com/fediport/fediport/archive/render"
 )
 
 // TestProgress renders in both formats with a Progress callback: it is
@@ -13,10 +13,10 @@ import (
 // of the summary.
 func TestProgress(t *testing.T) {
 	src := generated(t, t.TempDir(), 120)
-	for _, format := range []archivehtml.Format{archivehtml.FormatHTML, archivehtml.FormatMarkdown} {
+	for _, format := range []outFormat{formatHTML, formatMarkdown} {
 		t.Run(string(format), func(t *testing.T) {
 			var calls, last int64
-			c := archivehtml.Config{Format: format, Progress: func(p archivehtml.Progress) {
+			c := config{Format: format, Progress: func(p render.Progress) {
 				calls++
 				if p.Statuses != last+1 {
 					t.Errorf("Statuses %d after %d", p.Statuses, last)

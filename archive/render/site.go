@@ -1,4 +1,4 @@
-package html
+package render
 
 import (
 	"bufio"
@@ -141,12 +141,12 @@ func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *pro
 	}
 	s.index.WriteString("];\n")
 	if err := s.index.Flush(); err != nil {
-		return fmt.Errorf("html: writing index.js: %w", err)
+		return fmt.Errorf("render: writing index.js: %w", err)
 	}
 	err = s.indexFile.Close()
 	s.indexFile = nil
 	if err != nil {
-		return fmt.Errorf("html: writing index.js: %w", err)
+		return fmt.Errorf("render: writing index.js: %w", err)
 	}
 	if err := s.writeMonths(); err != nil {
 		return err
@@ -209,7 +209,7 @@ func (s *site) indexPost(p *post) error {
 	// safe inside a script.
 	b, err := json.Marshal([]any{s.page, p.Anchor, p.Published.Unix(), p.Visibility, hasMedia, boost, text, p.Hashtags})
 	if err != nil {
-		return fmt.Errorf("html: index: %w", err)
+		return fmt.Errorf("render: index: %w", err)
 	}
 	if !s.indexFirst {
 		s.index.WriteString(",\n")
@@ -321,7 +321,7 @@ func (s *site) write(name, tmpl string, d *pageData) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("html: writing %s: %w", name, err)
+		return fmt.Errorf("render: writing %s: %w", name, err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"bytes"
@@ -15,16 +15,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fediport/fediport/archive"
-	archivehtml "github.com/fediport/fediport/archive/html"
+	"github.com/fediport/fediport/archive/render"
 	"github.com/fediport/fediport/internal/archivegen"
 )
 
 // renderTricky renders the tricky archive and returns the output folder.
-func renderTricky(t *testing.T, format archivehtml.Format) (string, *archivehtml.Summary) {
+func renderTricky(t *testing.T, format outFormat) (string, *render.Summary) {
 	t.Helper()
 	src := writeTricky(t, t.TempDir())
 	out := filepath.Join(t.TempDir(), "site")
-	c := archivehtml.Config{Format: format}
+	c := config{Format: format}
 	sum, err := c.Render(context.Background(), openArchive(t, src), out)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func article(t *testing.T, page, name string) string {
 
 func TestRenderHTMLTricky(t *testing.T) {
 	t.Parallel()
-	out, sum := renderTricky(t, archivehtml.FormatHTML)
+	out, sum := renderTricky(t, formatHTML)
 	index := readFile(t, filepath.Join(out, "index.html"))
 
 	// Everything the site holds, for the checks that no page may fail.
@@ -178,7 +178,7 @@ func TestRenderHTMLTricky(t *testing.T) {
 		}
 	})
 	t.Run("summary", func(t *testing.T) {
-		want := archivehtml.Summary{Format: archivehtml.FormatHTML, Posts: 9, Boosts: 1, Pages: 1, Months: 1, Media: 3, Missing: 2, Likes: 2, Bookmarks: 1}
+		want := render.Summary{Posts: 9, Boosts: 1, Pages: 1, Months: 1, Media: 3, Missing: 2, Likes: 2, Bookmarks: 1}
 		got := *sum
 		got.Problems = nil
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -235,7 +235,7 @@ func readIndex(t *testing.T, out string) [][]any {
 
 func TestRenderMarkdown(t *testing.T) {
 	t.Parallel()
-	out, sum := renderTricky(t, archivehtml.FormatMarkdown)
+	out, sum := renderTricky(t, formatMarkdown)
 	var names []string
 	entries, err := os.ReadDir(out)
 	if err != nil {
@@ -288,14 +288,14 @@ func TestRenderRefusesNonEmpty(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := archivehtml.Render(context.Background(), openArchive(t, src), out)
-	if !errors.Is(err, archivehtml.ErrNotEmpty) {
+	_, err := writeSite(context.Background(), openArchive(t, src), out)
+	if !errors.Is(err, render.ErrNotEmpty) {
 		t.Fatalf("Render into a non-empty folder: %v, want ErrNotEmpty", err)
 	}
 	if names := listDir(t, out); !cmp.Equal([]string{"notes.txt"}, names) {
 		t.Errorf("refused render wrote files: %v", names)
 	}
-	c := archivehtml.Config{Force: true}
+	c := config{Force: true}
 	if _, err := c.Render(context.Background(), openArchive(t, src), out); err != nil {
 		t.Fatalf("Render with Force: %v", err)
 	}
@@ -343,7 +343,7 @@ func TestRenderStaysInsideOutput(t *testing.T) {
 			if err := os.Symlink(target, filepath.Join(out, tt.link)); err != nil {
 				t.Fatal(err)
 			}
-			c := archivehtml.Config{Force: true}
+			c := config{Force: true}
 			_, err := c.Render(context.Background(), openArchive(t, src), out)
 			if err == nil {
 				t.Error("Render followed a symbolic link out of the output folder without error")
@@ -358,13 +358,9 @@ func TestRenderStaysInsideOutput(t *testing.T) {
 func TestRenderErrors(t *testing.T) {
 	t.Parallel()
 	src := generated(t, t.TempDir(), 5)
-	c := archivehtml.Config{Format: "pdf"}
-	if _, err := c.Render(context.Background(), openArchive(t, src), t.TempDir()); !errors.Is(err, archivehtml.ErrFormat) {
-		t.Errorf("format pdf: %v, want ErrFormat", err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := archivehtml.Render(ctx, openArchive(t, src), t.TempDir()); !errors.Is(err, context.Canceled) {
+	if _, err := writeSite(ctx, openArchive(t, src), t.TempDir()); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: %v, want context.Canceled", err)
 	}
 }
@@ -378,7 +374,7 @@ func TestRenderPaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "site")
-	c := archivehtml.Config{PageSize: 100}
+	c := config{PageSize: 100}
 	sum, err := c.Render(context.Background(), openArchive(t, p), out)
 	if err != nil {
 		t.Fatal(err)
@@ -468,9 +464,9 @@ func TestRenderSkipped(t *testing.T) {
 	if err := os.WriteFile(outbox, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, format := range []archivehtml.Format{archivehtml.FormatHTML, archivehtml.FormatMarkdown} {
+	for _, format := range []outFormat{formatHTML, formatMarkdown} {
 		t.Run(string(format), func(t *testing.T) {
-			c := archivehtml.Config{Format: format}
+			c := config{Format: format}
 			sum, err := c.Render(context.Background(), openArchive(t, outbox), t.TempDir())
 			if err != nil {
 				t.Fatal(err)
@@ -514,9 +510,9 @@ func TestRenderDamagedAvatar(t *testing.T) {
 	if err := os.WriteFile(p, z, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, format := range []archivehtml.Format{archivehtml.FormatHTML, archivehtml.FormatMarkdown} {
+	for _, format := range []outFormat{formatHTML, formatMarkdown} {
 		t.Run(string(format), func(t *testing.T) {
-			c := archivehtml.Config{Format: format}
+			c := config{Format: format}
 			sum, err := c.Render(context.Background(), openArchive(t, p), t.TempDir())
 			if err != nil {
 				t.Fatalf("Render stopped on a damaged avatar: %v", err)

@@ -1,4 +1,4 @@
-package html_test
+package render_test
 
 import (
 	"context"
@@ -15,8 +15,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	archivehtml "github.com/fediport/fediport/archive/html"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser.
@@ -177,7 +175,7 @@ func TestBrowserSite(t *testing.T) {
 	ctx, _ := browser(t)
 	src := generated(t, t.TempDir(), 700)
 	out := filepath.Join(t.TempDir(), "site")
-	c := archivehtml.Config{PageSize: 100}
+	c := config{PageSize: 100}
 	sum, err := c.Render(context.Background(), openArchive(t, src), out)
 	if err != nil {
 		t.Fatal(err)
@@ -279,7 +277,7 @@ func TestBrowserHostileContent(t *testing.T) {
 	ctx, _ := browser(t)
 	src := writeTricky(t, t.TempDir())
 	out := filepath.Join(t.TempDir(), "site")
-	if _, err := archivehtml.Render(context.Background(), openArchive(t, src), out); err != nil {
+	if _, err := writeSite(context.Background(), openArchive(t, src), out); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"index.html", "search.html", "likes.html", "months.html"} {
@@ -314,7 +312,7 @@ func TestBrowserMediaNeverRuns(t *testing.T) {
 	dir := t.TempDir()
 	src, _ := mediaArchive(t, dir)
 	out := filepath.Join(dir, "site")
-	if _, err := archivehtml.Render(context.Background(), openArchive(t, src), out); err != nil {
+	if _, err := writeSite(context.Background(), openArchive(t, src), out); err != nil {
 		t.Fatal(err)
 	}
 	var media []string

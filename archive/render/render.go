@@ -1,4 +1,4 @@
-package html
+package render
 
 import (
 	"context"
@@ -18,25 +18,12 @@ import (
 	"github.com/fediport/fediport/archive"
 )
 
-// Format is the kind of output [Render] writes.
-type Format string
-
-// The output formats.
-const (
-	// FormatHTML writes a static site: index.html and numbered pages,
-	// opened from disk with no server.
-	FormatHTML Format = "html"
-	// FormatMarkdown writes one Markdown file per month (2023-01.md),
-	// an index.md with the profile, likes.md and bookmarks.md.
-	FormatMarkdown Format = "md"
-)
-
 // Page sizes of the HTML timeline.
 const (
 	// DefaultPageSize is the number of posts on one timeline page when
-	// [Config.PageSize] is zero.
+	// [Renderer.PageSize] is zero.
 	DefaultPageSize = 100
-	// MaxPageSize bounds [Config.PageSize]: larger values are lowered
+	// MaxPageSize bounds [Renderer.PageSize]: larger values are lowered
 	// to it, so that no page grows too big for a browser.
 	MaxPageSize = 500
 	// listPageSize is the number of links on one page of likes or
@@ -49,15 +36,15 @@ const (
 	maxProblems = 100
 )
 
-// Config holds the options of [Config.Render]. The zero value writes an
-// HTML site with [DefaultPageSize] posts a page into an empty folder,
-// readable by its owner only.
-type Config struct {
-	// Format is FormatHTML ("" means this) or FormatMarkdown.
-	Format Format
+// Renderer renders archives: [Renderer.WriteSite] writes a static HTML
+// site, [Renderer.WriteMarkdown] Markdown files. Its fields configure
+// it; the zero value writes into an empty folder, with [DefaultPageSize]
+// posts a page and the default [Limits], readable by its owner only. A
+// Renderer may be used for several renderings, one at a time.
+type Renderer struct {
 	// PageSize is the number of timeline posts on one HTML page; 0
 	// means DefaultPageSize, and values over MaxPageSize are lowered
-	// to it.
+	// to it. Markdown has one file a month whatever it is.
 	PageSize int
 	// Force allows writing into a folder that already holds files.
 	// Files the rendering writes replace those of the same name; other
@@ -69,11 +56,12 @@ type Config struct {
 	// 0600 and folders 0700, like the archive itself: it holds direct
 	// messages and followers-only posts.
 	WorldReadable bool
-	// Limits bound what the rendering writes.
+	// Limits bound what the rendering writes; the zero value applies
+	// the defaults.
 	Limits Limits
 	// Progress, if not nil, is called after each status rendered (post
-	// or boost), from the goroutine running Render. It should return
-	// quickly.
+	// or boost), from the goroutine running the rendering, one call at
+	// a time. It should return quickly.
 	Progress func(Progress)
 }
 
@@ -127,9 +115,8 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// Summary says what [Render] wrote and what it could not read.
+// Summary says what a rendering wrote and what it could not read.
 type Summary struct {
-	Format    Format
 	Posts     int // statuses rendered (Creates)
 	Boosts    int // Announces rendered
 	Pages     int // timeline pages (HTML) or month files (Markdown)
@@ -197,16 +184,11 @@ func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *S
 	}
 }
 
-// Render renders the archive r into the folder dir with the default
-// [Config]: an HTML site whose entry point is dir/index.html.
-func Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error) {
-	var c Config
-	return c.Render(ctx, r, dir)
-}
-
-// Render renders the archive r into the folder dir, creating it if
-// needed (mode 0700, or 0755 with c.WorldReadable). It refuses a folder that holds files unless c.Force is set
-// ([ErrNotEmpty]), and writes nothing outside dir: every file is made
+// WriteSite renders the archive a as a static HTML site into the folder
+// dir, whose entry point is dir/index.html; see [Renderer.WriteMarkdown]
+// for Markdown. It creates dir if needed (mode 0700, or 0755 with
+// WorldReadable). It refuses a folder that holds files unless Force is
+// set ([ErrNotEmpty]), and writes nothing outside dir: every file is made
 // through an [os.Root] opened on dir, so even a symbolic link planted in
 // dir cannot lead a write out of it.
 //
@@ -214,47 +196,55 @@ func Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error
 // their number, apart from 12 bytes or so a post for the map that links
 // replies to their parents. Items that cannot be read are counted in
 // [Summary.Skipped] and listed in [Summary.Problems], and rendering
-// goes on. Render returns an error for what stops it: an unusable
-// folder, a write that fails, a [Limits] reached, ctx being done. When
-// the outbox is missing, cut short or corrupt, the whole output is still
-// written, showing what was read, and Render returns the archive's error
-// for it (wrapping [io/fs.ErrNotExist] or [archive.ErrCorrupt], say).
-func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Summary, error) {
-	format := c.Format
-	if format == "" {
-		format = FormatHTML
+// goes on. WriteSite returns an error for what stops it: an unusable
+// folder, a write that fails, a [Limits] reached ([*LimitError]), ctx
+// being done. When the outbox is missing, cut short or corrupt, the
+// whole output is still written, showing what was read, and WriteSite
+// returns the archive's error for it (wrapping [io/fs.ErrNotExist] or
+// [archive.ErrCorrupt], say).
+func (rd *Renderer) WriteSite(ctx context.Context, a *archive.Reader, dir string) (*Summary, error) {
+	size := rd.PageSize
+	if size <= 0 {
+		size = DefaultPageSize
 	}
-	if format != FormatHTML && format != FormatMarkdown {
-		return nil, fmt.Errorf("%w: %q", ErrFormat, c.Format)
-	}
-	root, err := openOutput(dir, c.Force, c.WorldReadable)
+	size = min(size, MaxPageSize)
+	return rd.write(ctx, a, dir, func(root *output, prof *profile, sum *Summary) error {
+		return renderHTML(ctx, a, root, prof, size, sum)
+	})
+}
+
+// WriteMarkdown renders the archive a as Markdown into the folder dir:
+// one file a month (2023-01.md), an index.md with the profile and the
+// months, likes.md and bookmarks.md, with the media copied beside them.
+// The folder, its modes, the limits and the errors are those of
+// [Renderer.WriteSite]; [Limits.MaxPages] bounds the month files.
+func (rd *Renderer) WriteMarkdown(ctx context.Context, a *archive.Reader, dir string) (*Summary, error) {
+	return rd.write(ctx, a, dir, func(root *output, prof *profile, sum *Summary) error {
+		return renderMarkdown(ctx, a, root, prof, sum)
+	})
+}
+
+// write opens the output folder, loads the profile, copies the media of
+// a .tar.gz ahead and runs body, the renderer of one format.
+func (rd *Renderer) write(ctx context.Context, a *archive.Reader, dir string, body func(*output, *profile, *Summary) error) (*Summary, error) {
+	root, err := openOutput(dir, rd.Force, rd.WorldReadable)
 	if err != nil {
 		return nil, err
 	}
 	defer root.Close()
-	root.limits = c.Limits.withDefaults()
-	root.progress = c.Progress
-	sum := &Summary{Format: format}
-	prof, err := loadProfile(r, root, sum)
+	root.limits = rd.Limits.withDefaults()
+	root.progress = rd.Progress
+	sum := &Summary{}
+	prof, err := loadProfile(a, root, sum)
 	if err != nil {
 		return sum, err
 	}
-	if r.Format() == archive.FormatTarGz {
-		if err := prepareMedia(ctx, r, root); err != nil {
+	if a.Format() == archive.FormatTarGz {
+		if err := prepareMedia(ctx, a, root); err != nil {
 			return sum, err
 		}
 	}
-	switch format {
-	case FormatMarkdown:
-		err = renderMarkdown(ctx, r, root, prof, sum)
-	default:
-		size := c.PageSize
-		if size <= 0 {
-			size = DefaultPageSize
-		}
-		size = min(size, MaxPageSize)
-		err = renderHTML(ctx, r, root, prof, size, sum)
-	}
+	err = body(root, prof, sum)
 	if err == nil && root.ended != nil {
 		err = root.ended
 	}
@@ -262,7 +252,7 @@ func (c *Config) Render(ctx context.Context, r *archive.Reader, dir string) (*Su
 }
 
 // Modes of the files and folders written: private unless
-// [Config.WorldReadable].
+// [Renderer.WorldReadable].
 const (
 	privateFile fs.FileMode = 0o600
 	privateDir  fs.FileMode = 0o700
@@ -282,12 +272,12 @@ type output struct {
 	// rendered (see prepareMedia); otherwise as the posts come.
 	copies map[uint64]copied
 	ahead  bool
-	// progress is Config.Progress, called by shownStatuses.
+	// progress is Renderer.Progress, called by shownStatuses.
 	progress func(Progress)
 
 	limits  Limits
 	written int64 // bytes of pages, Markdown and index written
-	ended   error // what ended the outbox early, returned by Render
+	ended   error // what ended the outbox early, returned by the rendering
 }
 
 // mediaKey is the key of the media file at archive path name in
@@ -339,23 +329,23 @@ func openOutput(dir string, force, public bool) (*output, error) {
 		o.fileMode, o.dirMode = publicFile, publicDir
 	}
 	if err := os.MkdirAll(dir, o.dirMode); err != nil {
-		return nil, fmt.Errorf("html: output folder: %w", err)
+		return nil, fmt.Errorf("render: output folder: %w", err)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("html: output folder: %w", err)
+		return nil, fmt.Errorf("render: output folder: %w", err)
 	}
 	if !force {
 		f, err := root.Open(".")
 		if err != nil {
 			root.Close()
-			return nil, fmt.Errorf("html: output folder: %w", err)
+			return nil, fmt.Errorf("render: output folder: %w", err)
 		}
 		names, err := f.Readdirnames(1)
 		f.Close()
 		if err != nil && !errors.Is(err, io.EOF) {
 			root.Close()
-			return nil, fmt.Errorf("html: output folder: %w", err)
+			return nil, fmt.Errorf("render: output folder: %w", err)
 		}
 		if len(names) > 0 {
 			root.Close()
@@ -381,7 +371,7 @@ func (o *output) create(name string, flag int) (*countedFile, error) {
 func (o *output) createFile(name string, flag int) (*os.File, error) {
 	f, err := o.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|flag, o.fileMode)
 	if err != nil {
-		return nil, fmt.Errorf("html: %w", err)
+		return nil, fmt.Errorf("render: %w", err)
 	}
 	if o.fileMode == privateFile && runtime.GOOS != "windows" {
 		st, err := f.Stat()
@@ -390,7 +380,7 @@ func (o *output) createFile(name string, flag int) (*os.File, error) {
 		}
 		if err != nil {
 			f.Close()
-			return nil, fmt.Errorf("html: %s: %w", name, err)
+			return nil, fmt.Errorf("render: %s: %w", name, err)
 		}
 	}
 	return f, nil
@@ -407,7 +397,7 @@ func (o *output) writeFile(name string, b []byte) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("html: writing %s: %w", name, err)
+		return fmt.Errorf("render: writing %s: %w", name, err)
 	}
 	return nil
 }
@@ -530,7 +520,7 @@ func hostOf(u string) string {
 func copyFile(root *output, name string, src io.Reader) error {
 	if d := path.Dir(name); d != "." {
 		if err := root.root.MkdirAll(d, root.dirMode); err != nil {
-			return &outputError{fmt.Errorf("html: %w", err)}
+			return &outputError{fmt.Errorf("render: %w", err)}
 		}
 	}
 	f, err := root.createFile(name, os.O_TRUNC)
@@ -546,9 +536,9 @@ func copyFile(root *output, name string, src io.Reader) error {
 			// The source failed (an entry cut short): no part of a file
 			// is left in the output, where the post shows it missing.
 			root.root.Remove(name)
-			return fmt.Errorf("html: copying %s: %w", name, err)
+			return fmt.Errorf("render: copying %s: %w", name, err)
 		}
-		return fmt.Errorf("html: writing %s: %w", name, err)
+		return fmt.Errorf("render: writing %s: %w", name, err)
 	}
 	return nil
 }
