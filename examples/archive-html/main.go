@@ -30,8 +30,8 @@ import (
 
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/archive/render"
-	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/termtext"
+	"github.com/fediport/fediport/examples/cli"
+	"github.com/fediport/fediport/examples/termtext"
 )
 
 //go:embed main.go

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/cli/clitest"
+	"github.com/fediport/fediport/examples/cli"
+	"github.com/fediport/fediport/examples/cli/clitest"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {

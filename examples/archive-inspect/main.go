@@ -23,8 +23,8 @@ import (
 	"os"
 
 	"github.com/fediport/fediport/archive"
-	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/termtext"
+	"github.com/fediport/fediport/examples/cli"
+	"github.com/fediport/fediport/examples/termtext"
 )
 
 //go:embed main.go

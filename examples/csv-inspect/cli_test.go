@@ -3,7 +3,7 @@ package main
 import (
 	"testing"
 
-	"github.com/fediport/fediport/internal/cli/clitest"
+	"github.com/fediport/fediport/examples/cli/clitest"
 )
 
 func TestCommandLine(t *testing.T) {

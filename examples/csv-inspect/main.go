@@ -27,9 +27,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fediport/fediport/examples/cli"
+	"github.com/fediport/fediport/examples/termtext"
 	"github.com/fediport/fediport/importer"
-	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/termtext"
 )
 
 //go:embed main.go

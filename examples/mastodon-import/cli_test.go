@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/fediport/fediport/internal/cli/clitest"
+	"github.com/fediport/fediport/examples/cli/clitest"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {

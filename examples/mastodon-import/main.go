@@ -62,11 +62,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fediport/fediport/examples/cli"
+	"github.com/fediport/fediport/examples/termtext"
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
-	"github.com/fediport/fediport/internal/atomicfile"
-	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/termtext"
 )
 
 //go:embed main.go
@@ -480,5 +479,5 @@ func describe(a importer.Action) string {
 // place, so a link planted under its name is replaced, never followed,
 // and no other file is ever truncated.
 func writeFile(name string, write func(io.Writer) error) error {
-	return atomicfile.Write(name, 0o600, write)
+	return cli.WriteFile(name, 0o600, write)
 }

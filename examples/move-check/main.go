@@ -34,8 +34,8 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
-	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/termtext"
+	"github.com/fediport/fediport/examples/cli"
+	"github.com/fediport/fediport/examples/termtext"
 	"github.com/fediport/fediport/migrate"
 )
 

@@ -34,7 +34,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
-	"github.com/fediport/fediport/internal/cli"
+	"github.com/fediport/fediport/examples/cli"
 	"github.com/fediport/fediport/migrate"
 	"github.com/fediport/fediport/migrate/riverjobs"
 	"github.com/jackc/pgx/v5/pgxpool"

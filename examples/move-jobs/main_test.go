@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/cli/clitest"
+	"github.com/fediport/fediport/examples/cli"
+	"github.com/fediport/fediport/examples/cli/clitest"
 )
 
 // TestRun moves 300 followers on the embedded SQLite queue, and on

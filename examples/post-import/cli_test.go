@@ -5,7 +5,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/fediport/fediport/internal/cli/clitest"
+	"github.com/fediport/fediport/examples/cli/clitest"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {

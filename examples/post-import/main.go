@@ -54,10 +54,10 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/examples/cli"
+	"github.com/fediport/fediport/examples/termtext"
 	"github.com/fediport/fediport/importer/mastodonapi"
 	"github.com/fediport/fediport/importer/posts"
-	"github.com/fediport/fediport/internal/cli"
-	"github.com/fediport/fediport/internal/termtext"
 )
 
 //go:embed main.go

@@ -37,9 +37,9 @@ import (
 
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/examples/cli"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
-	"github.com/fediport/fediport/internal/cli"
 	"github.com/fediport/fediport/migrate"
 	"github.com/fediport/fediport/migrate/migratetest"
 )

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/fediport/fediport/archive"
-	"github.com/fediport/fediport/internal/cli/clitest"
+	"github.com/fediport/fediport/examples/cli/clitest"
 )
 
 func TestQuickstartScenarios(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fediport/fediport/internal/cli/clitest"
+	"github.com/fediport/fediport/examples/cli/clitest"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {

@@ -38,7 +38,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
-	"github.com/fediport/fediport/internal/cli"
+	"github.com/fediport/fediport/examples/cli"
 )
 
 //go:embed main.go

@@ -7,4 +7,8 @@
 // overrides can make text read differently from what it is. [Escape]
 // writes such characters as visible Go-style escapes; [JSON] does the
 // same inside JSON text, keeping its meaning.
+//
+// The example programs under examples/ print through it; it is public so
+// that a program copied out of examples/ still builds, and so that tools
+// which show archive or server text on a terminal can do the same.
 package termtext

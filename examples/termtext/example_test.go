@@ -3,7 +3,7 @@ package termtext_test
 import (
 	"fmt"
 
-	"github.com/fediport/fediport/internal/termtext"
+	"github.com/fediport/fediport/examples/termtext"
 )
 
 func ExampleEscape() {
