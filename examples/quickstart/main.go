@@ -479,7 +479,9 @@ func (wd *world) summary(w io.Writer, out string) {
 		fmt.Fprintf(w, "  Nothing was moved: %s stays as it is, and the files below are your copy of it.\n", wd.old.Handle("alice"))
 	}
 	fmt.Fprintln(w, "  Left behind, and why:")
-	fmt.Fprintln(w, "    posts, boosts, polls and media: no server can import them; they stay on the old account and in the archive")
+	fmt.Fprintln(w, "    posts, boosts, polls and media: this server takes no posts; they stay on the old account and in the archive.")
+	fmt.Fprintln(w, "      Into GoToSocial, or any Mastodon API server, import them from archive.zip with package importer/posts:")
+	fmt.Fprintln(w, "      go run ./examples/post-import -server URL -token TOKEN archive.zip")
 	if wd.exported != nil && wd.exported.DirectSkipped > 0 {
 		fmt.Fprintf(w, "    %s: left out of the archive by default (export.Exporter.IncludeDirect keeps them)\n", cli.Plural(int64(wd.exported.DirectSkipped), "direct message", ""))
 	}
