@@ -48,11 +48,11 @@ func (m *memRecords) snapshot() map[string]time.Time {
 
 // expectations maps the names vectors use in "expect:" to errors.
 var expectations = map[string]error{
-	"ErrUnsigned":          migrate.ErrUnsigned,
-	"ErrNotSignedByActor":  migrate.ErrNotSignedByActor,
-	"ErrKeyHost":           migrate.ErrKeyHost,
-	"ErrReplay":            migrate.ErrReplay,
-	"ErrTargetUnavailable": migrate.ErrTargetUnavailable,
+	"ErrUnsigned":          migrate.RefusalUnsigned,
+	"ErrNotSignedByActor":  migrate.RefusalNotSignedByActor,
+	"ErrKeyHost":           migrate.RefusalKeyHost,
+	"ErrReplay":            migrate.RefusalReplay,
+	"ErrTargetUnavailable": migrate.RefusalTargetUnavailable,
 	"ErrNoSignature":       activitypub.ErrNoSignature,
 	"ErrDateSkew":          activitypub.SignatureStale,
 	"ErrDigestMismatch":    activitypub.SignatureDigest,
@@ -266,6 +266,10 @@ func TestAttackVectors(t *testing.T) {
 			}
 			if r.err == nil {
 				t.Fatalf("accepted; want %s", v.Expect)
+			}
+			var re *migrate.RefusedError
+			if !errors.Is(r.err, migrate.ErrMoveRefused) || !errors.As(r.err, &re) || re.Reason == 0 {
+				t.Errorf("error %v: want a *RefusedError with a Reason, matching ErrMoveRefused", r.err)
 			}
 			for _, name := range strings.Fields(v.Expect) {
 				want, ok := expectations[name]

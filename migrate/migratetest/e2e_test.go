@@ -178,7 +178,7 @@ func TestMoveEndToEnd(t *testing.T) {
 	}
 	// A second move within the cooldown is refused before anything is sent.
 	oldActor = must[*activitypub.Actor](t)(old.Actor("alice"))
-	if _, err := oldMover.Move(ctx, oldActor, newH); !errors.Is(err, migrate.ErrAlreadyMoved) || !errors.Is(err, migrate.ErrCooldown) {
+	if _, err := oldMover.Move(ctx, oldActor, newH); !errors.Is(err, migrate.PreflightAlreadyMoved) || !errors.Is(err, migrate.PreflightCooldown) {
 		t.Errorf("moving again: %v", err)
 	}
 	// Delivering the same Move again (to who still follows: hank's server)
