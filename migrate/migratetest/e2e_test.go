@@ -97,7 +97,7 @@ func TestMoveEndToEnd(t *testing.T) {
 		t.Fatal("alias not added")
 	}
 	newActor = must[*activitypub.Actor](t)(nw.Actor("alice"))
-	res = must[*migrate.Result](t)(newMover.CopyProfile(ctx, newActor, oldH, migrate.ProfileCopy{Avatar: true, Header: true, Fields: true}))
+	res = must[*migrate.Result](t)(newMover.CopyProfile(ctx, newActor, oldH, migrate.ProfileAvatar|migrate.ProfileHeader|migrate.ProfileFields))
 	if diff := cmp.Diff([]string{"name", "summary", "icon", "attachment"}, res.Changed); diff != "" {
 		t.Errorf("profile copy changed (-want +got):\n%s", diff)
 	}
