@@ -141,8 +141,8 @@ type Problem struct {
 	Err    error  // the underlying error (a fetch's), if any
 }
 
-// Error describes the failure, naming its subject.
-func (p *Problem) Error() string { return p.Advice }
+// Error returns "migrate: " and the advice.
+func (p *Problem) Error() string { return "migrate: " + p.Advice }
 
 // Unwrap returns [ErrNotReady], the reason, activitypub's reason for a
 // check a receiving server makes too, and the underlying error.
