@@ -68,10 +68,10 @@ type Result struct {
 	// Changed names the profile members a copy changed.
 	Changed []string
 	// Deliveries holds one report per activity delivered, in order.
-	Deliveries []*DeliveryReport
+	Deliveries []*DeliveryResult
 	// Transfer counts the local followers moved, when Mover.Transfer is
 	// set.
-	Transfer *TransferStats
+	Transfer *TransferResult
 }
 
 // Move moves origin, a local account, to target (an actor URI or account
