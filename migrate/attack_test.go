@@ -48,24 +48,24 @@ func (m *memRecords) snapshot() map[string]time.Time {
 
 // expectations maps the names vectors use in "expect:" to errors.
 var expectations = map[string]error{
-	"ErrUnsigned":          migrate.RefusalUnsigned,
-	"ErrNotSignedByActor":  migrate.RefusalNotSignedByActor,
-	"ErrKeyHost":           migrate.RefusalKeyHost,
-	"ErrReplay":            migrate.RefusalReplay,
-	"ErrTargetUnavailable": migrate.RefusalTargetUnavailable,
-	"ErrNoSignature":       activitypub.ErrNoSignature,
-	"ErrDateSkew":          activitypub.SignatureStale,
-	"ErrDigestMismatch":    activitypub.SignatureDigest,
-	"ErrKeyUnavailable":    activitypub.ErrKeyUnavailable,
-	"ErrAliasMissing":      activitypub.MoveAliasMissing,
-	"ErrMoveActorMismatch": activitypub.MoveActorMismatch,
-	"ErrMoveToSelf":        activitypub.MoveToSelf,
-	"ErrTargetSuspended":   activitypub.MoveTargetSuspended,
-	"ErrTargetMoved":       activitypub.MoveTargetMoved,
-	"ErrGone":              activitypub.ErrGone,
-	"ErrPrivateAddress":    activitypub.FetchPrivateAddress,
-	"ErrResponseTooLarge":  activitypub.FetchTooLarge,
-	"DeadlineExceeded":     context.DeadlineExceeded,
+	"RefusalUnsigned":          migrate.RefusalUnsigned,
+	"RefusalNotSignedByActor":  migrate.RefusalNotSignedByActor,
+	"RefusalKeyHost":           migrate.RefusalKeyHost,
+	"RefusalReplay":            migrate.RefusalReplay,
+	"RefusalTargetUnavailable": migrate.RefusalTargetUnavailable,
+	"ErrNoSignature":           activitypub.ErrNoSignature,
+	"ErrDateSkew":              activitypub.SignatureStale,
+	"ErrDigestMismatch":        activitypub.SignatureDigest,
+	"ErrKeyUnavailable":        activitypub.ErrKeyUnavailable,
+	"ErrAliasMissing":          activitypub.MoveAliasMissing,
+	"ErrMoveActorMismatch":     activitypub.MoveActorMismatch,
+	"ErrMoveToSelf":            activitypub.MoveToSelf,
+	"ErrTargetSuspended":       activitypub.MoveTargetSuspended,
+	"ErrTargetMoved":           activitypub.MoveTargetMoved,
+	"ErrGone":                  activitypub.ErrGone,
+	"ErrPrivateAddress":        activitypub.FetchPrivateAddress,
+	"ErrResponseTooLarge":      activitypub.FetchTooLarge,
+	"DeadlineExceeded":         context.DeadlineExceeded,
 }
 
 // attackWorld is a server hosting the accounts of a vector (home), a
@@ -283,7 +283,7 @@ func TestAttackVectors(t *testing.T) {
 			if after := records.snapshot(); len(after) != len(before) || !after[w.home.URL+"/users/alice"].Equal(before[w.home.URL+"/users/alice"]) {
 				t.Errorf("store changed: %v -> %v", before, after)
 			}
-			if r.status == http.StatusAccepted && v.Expect != "ErrReplay" {
+			if r.status == http.StatusAccepted && v.Expect != "RefusalReplay" {
 				t.Errorf("refused move answered %d", r.status)
 			}
 		})
