@@ -251,9 +251,28 @@ func (e *RefusedError) Error() string {
 	if e.Origin != "" || e.Target != "" {
 		s += fmt.Sprintf(" of %s to %s", e.Origin, e.Target)
 	}
-	s += " refused: " + strings.TrimPrefix(e.Reason.Error(), "migrate: ")
-	if e.Err != nil {
-		s += ": " + strings.TrimPrefix(e.Err.Error(), "activitypub: ")
+	s += " refused: "
+	trim := func(err error) string {
+		return strings.TrimPrefix(strings.TrimPrefix(err.Error(), "migrate: "), "activitypub: ")
+	}
+	var me *activitypub.MoveError
+	switch {
+	case e.Reason == RefusalInvalid && errors.As(e.Err, &me):
+		// The checks that failed, without the MoveError's own subject,
+		// which is this error's.
+		for i, r := range me.Reasons {
+			if i > 0 {
+				s += "; "
+			}
+			s += trim(r)
+		}
+	case e.Reason == RefusalInvalid && e.Err != nil:
+		s += trim(e.Err)
+	default:
+		s += trim(e.Reason)
+		if e.Err != nil {
+			s += ": " + trim(e.Err)
+		}
 	}
 	return s
 }
