@@ -363,7 +363,7 @@ type SignatureError struct {
 	// parameter) when the time window refused it ([SignatureStale]).
 	Created time.Time
 	Detail  string // what failed, for people
-	Cause   error  // the underlying error, if any (a resolver's, say)
+	Err     error  // the underlying error, if any (a resolver's, say)
 }
 
 // Error describes the failure, naming its subject.
@@ -378,16 +378,16 @@ func (e *SignatureError) Error() string {
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
-	if e.Cause != nil {
-		s += ": " + e.Cause.Error()
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
 	}
 	return s
 }
 
 // Unwrap returns the sentinel the reason belongs to, the reason and the
-// cause, so [errors.Is] matches each.
+// underlying error, so [errors.Is] matches each.
 func (e *SignatureError) Unwrap() []error {
-	return appendCause([]error{e.Reason.sentinel(), e.Reason}, e.Cause)
+	return appendCause([]error{e.Reason.sentinel(), e.Reason}, e.Err)
 }
 
 // FetchReason says why a [Client] refused or failed a fetch: the Reason

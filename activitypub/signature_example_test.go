@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/fediport/fediport/activitypub"
@@ -94,4 +95,17 @@ func ExampleSigner_rfc9421() {
 	// covered: sig1=("@method" "@target-uri" "@authority" "date" "content-type" "content-digest")
 	// scheme: rfc9421 sig1 ed25519
 	// signed by: https://old.example/users/alice
+}
+
+// A host reads a request's key id before verifying it, to refuse a
+// blocked domain without fetching its key.
+func ExampleParseSignatureHeader() {
+	p, err := activitypub.ParseSignatureHeader(`keyId="https://blocked.example/users/mallory#main-key", algorithm="rsa-sha256", headers="(request-target) host date digest", signature="c2lnbmF0dXJl"`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, _ := url.Parse(p.KeyID)
+	fmt.Println(u.Host, p.CoveredHeaders())
+	// Output: blocked.example [(request-target) host date digest]
 }

@@ -115,7 +115,7 @@ func (p *SignatureParams) String() string {
 // [Verifier.Verify] calls it; it is exported for hosts that need a
 // request's key id or covered headers before, or without, verifying it
 // (to refuse a blocked domain before fetching its key, or to log what a
-// peer signs), and for tools such as examples/sigcheck.
+// peer signs), and for tools that explain a signature.
 func ParseSignatureHeader(value string) (*SignatureParams, error) {
 	p, err := parseSignatureHeader(value)
 	if err != nil {

@@ -310,7 +310,7 @@ func (v *Verifier) verifyLabelKey(ctx context.Context, body []byte, s *msgSig, b
 			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Detail: verr.Error(), Reason: SignatureAlgorithm}
 		}
 		if refreshed {
-			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Reason: SignatureMismatch, Cause: verr}
+			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Reason: SignatureMismatch, Err: verr}
 		}
 		refreshed = true
 	}
@@ -565,7 +565,7 @@ func (s *Signer) signRFC9421(r *http.Request, body []byte, host string, now time
 	il := httpsfv.InnerList{Items: items, Params: params}
 	paramsValue, err := httpsfv.Marshal(httpsfv.List{il})
 	if err != nil {
-		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "key id cannot be a structured string", Reason: SignatureInvalidKey, Cause: err}
+		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "key id cannot be a structured string", Reason: SignatureInvalidKey, Err: err}
 	}
 	scheme, target := "https", "/"
 	if r.URL != nil {
@@ -577,7 +577,7 @@ func (s *Signer) signRFC9421(r *http.Request, body []byte, host string, now time
 	view := &http.Request{Method: method, Host: host, Header: h}
 	base, err := signatureBase(method, scheme, host, target, view, components, paramsValue)
 	if err != nil {
-		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "building the signature base", Reason: SignatureMalformed, Cause: err}
+		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "building the signature base", Reason: SignatureMalformed, Err: err}
 	}
 	var sig []byte
 	switch alg {
@@ -591,7 +591,7 @@ func (s *Signer) signRFC9421(r *http.Request, body []byte, host string, now time
 		sig = ed25519.Sign(s.Key.(ed25519.PrivateKey), base)
 	}
 	if err != nil {
-		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "signing failed", Reason: SignatureInvalidKey, Cause: err}
+		return &SignatureError{Scheme: SchemeRFC9421, KeyID: s.KeyID, Detail: "signing failed", Reason: SignatureInvalidKey, Err: err}
 	}
 	h.Set("Signature-Input", "sig1="+paramsValue)
 	h.Set("Signature", "sig1=:"+base64.StdEncoding.EncodeToString(sig)+":")

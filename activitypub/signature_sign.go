@@ -148,7 +148,7 @@ func (s *Signer) signedHost(r *http.Request) (string, error) {
 		// Go's transport sends an internationalised host in punycode.
 		ascii, err := asciiHost(host)
 		if err != nil {
-			return "", &SignatureError{KeyID: s.KeyID, Detail: "request host is not a valid domain", Reason: SignatureMalformed, Cause: err}
+			return "", &SignatureError{KeyID: s.KeyID, Detail: "request host is not a valid domain", Reason: SignatureMalformed, Err: err}
 		}
 		host = ascii
 	}
@@ -175,7 +175,7 @@ func (s *Signer) signCavage(r *http.Request, body []byte, host string, algo http
 	// concurrent use: build one per request.
 	gs, got, err := httpsig.NewSigner([]httpsig.Algorithm{algo}, httpsig.DigestSha256, covered, httpsig.Signature, 0)
 	if err != nil || got != algo {
-		return &SignatureError{KeyID: s.KeyID, Detail: "go-fed/httpsig cannot sign with " + string(algo), Reason: SignatureInvalidKey, Cause: err}
+		return &SignatureError{KeyID: s.KeyID, Detail: "go-fed/httpsig cannot sign with " + string(algo), Reason: SignatureInvalidKey, Err: err}
 	}
 	// go-fed signs r.URL.Path, which is decoded; sign the request target
 	// as it goes on the wire instead.
@@ -189,7 +189,7 @@ func (s *Signer) signCavage(r *http.Request, body []byte, host string, algo http
 	}
 	view := &http.Request{Method: method, URL: &url.URL{Path: target}, Header: h}
 	if err := gs.SignRequest(s.Key, s.KeyID, view, nil); err != nil {
-		return &SignatureError{KeyID: s.KeyID, Detail: "signing failed", Reason: SignatureInvalidKey, Cause: err}
+		return &SignatureError{KeyID: s.KeyID, Detail: "signing failed", Reason: SignatureInvalidKey, Err: err}
 	}
 	// go-fed always writes algorithm="hs2019"; write what Mastodon does.
 	// The algorithm parameter is not part of the signed string.

@@ -271,7 +271,7 @@ func (v *Verifier) verifyCavageKey(ctx context.Context, r *http.Request, p *Sign
 			}, nil
 		}
 		if errors.Is(verr, SignatureAlgorithm) || refreshed {
-			return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Reason: failedReason(verr), Cause: verr}
+			return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Reason: failedReason(verr), Err: verr}
 		}
 		refreshed = true
 	}
@@ -328,7 +328,7 @@ func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	r.Body.Close()
 	if err != nil {
-		return nil, &SignatureError{Detail: "reading body", Reason: SignatureBodyTooLarge, Cause: err}
+		return nil, &SignatureError{Detail: "reading body", Reason: SignatureBodyTooLarge, Err: err}
 	}
 	if int64(len(body)) > limit {
 		return nil, &SignatureError{Detail: fmt.Sprintf("body exceeds %d bytes", limit), Reason: SignatureBodyTooLarge}
@@ -458,7 +458,7 @@ func (v *Verifier) resolve(ctx context.Context, keyID string, refresh bool) (*Pu
 		if errors.Is(err, ErrKeyOwner) {
 			reason = SignatureKeyOwner
 		}
-		return nil, nil, &SignatureError{KeyID: keyID, Detail: "resolving the key", Reason: reason, Cause: err}
+		return nil, nil, &SignatureError{KeyID: keyID, Detail: "resolving the key", Reason: reason, Err: err}
 	}
 	if key == nil || key.PublicKeyPem == "" {
 		return nil, nil, &SignatureError{KeyID: keyID, Detail: "resolver returned no key", Reason: SignatureKeyUnavailable}
@@ -471,7 +471,7 @@ func (v *Verifier) resolve(ctx context.Context, keyID string, refresh bool) (*Pu
 	}
 	pub, err := ParsePublicKeyPEM(key.PublicKeyPem)
 	if err != nil {
-		return nil, nil, &SignatureError{KeyID: keyID, Detail: "decoding the key", Reason: SignatureKeyUnavailable, Cause: err}
+		return nil, nil, &SignatureError{KeyID: keyID, Detail: "decoding the key", Reason: SignatureKeyUnavailable, Err: err}
 	}
 	return key, pub, nil
 }

@@ -35,10 +35,12 @@ var (
 	// a JSON item is too large or nests too deep. The error is a
 	// [*LimitError] naming the limit, usually inside an [*Error].
 	ErrLimit = errors.New("archive: limit exceeded")
-
-	// ErrWriterClosed is returned by a [Writer] used after Close or Abort.
-	ErrWriterClosed = errors.New("archive: writer closed")
 )
+
+// errWriterClosed is returned by a [Writer] used after Close or Abort: a
+// mistake in the calling code, not a condition to branch on, as
+// archive/zip's "writer closed twice".
+var errWriterClosed = errors.New("archive: writer closed")
 
 // The errors of each limit, compared by identity within the package.
 var (

@@ -98,7 +98,7 @@ func (w *Writer) fail(err error) error {
 
 func (w *Writer) usable() error {
 	if w.closed {
-		return ErrWriterClosed
+		return errWriterClosed
 	}
 	return w.err
 }
@@ -303,7 +303,7 @@ func (w *Writer) removeSpool() {
 // its path; on any error the file is removed instead.
 func (w *Writer) Close() error {
 	if w.closed {
-		return ErrWriterClosed
+		return errWriterClosed
 	}
 	err := w.finish()
 	w.closed = true

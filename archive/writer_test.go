@@ -479,3 +479,24 @@ func TestValidateReportsTheActor(t *testing.T) {
 		}
 	}
 }
+
+// TestWriterAfterClose checks that a Writer used after Close refuses
+// instead of writing into a finished ZIP.
+func TestWriterAfterClose(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	w := archive.NewWriter(&buf)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	n := buf.Len()
+	if err := w.AddStatus(&archive.Status{ID: "https://example.com/s/1", Activity: "Create", Type: "Note"}); err == nil || !strings.HasPrefix(err.Error(), "archive: ") {
+		t.Errorf("AddStatus after Close = %v, want an archive error", err)
+	}
+	if err := w.Close(); err == nil {
+		t.Error("second Close = nil, want an error")
+	}
+	if buf.Len() != n {
+		t.Errorf("%d bytes written after Close", buf.Len()-n)
+	}
+}

@@ -51,12 +51,12 @@ type StatusError struct {
 	// Index is the status's position in the source's stream; ID its id.
 	Index  int
 	ID     string
-	Reason string
+	Detail string // what is wrong, for people
 }
 
 // Error describes the status and what is wrong with it.
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("export: status %d (%q): %s", e.Index, e.ID, e.Reason)
+	return fmt.Sprintf("export: status %d (%q): %s", e.Index, e.ID, e.Detail)
 }
 
 // Unwrap returns ErrInvalidStatus.

@@ -202,10 +202,10 @@ func orEmpty[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
 // status writes one status and its media files.
 func (j *job) status(aw *archive.Writer, i int, s *archive.Status) error {
 	if s == nil {
-		return &StatusError{Index: i, Reason: "nil status"}
+		return &StatusError{Index: i, Detail: "nil status"}
 	}
 	if s.ID == "" {
-		return &StatusError{Index: i, Reason: "no id"}
+		return &StatusError{Index: i, Detail: "no id"}
 	}
 	vis := s.Visibility
 	if s.To != nil || s.Cc != nil {
@@ -215,9 +215,9 @@ func (j *job) status(aw *archive.Writer, i int, s *archive.Status) error {
 	switch vis {
 	case archive.Public, archive.Unlisted, archive.Private, archive.Direct:
 	case "":
-		return &StatusError{Index: i, ID: s.ID, Reason: "no visibility and no addressing"}
+		return &StatusError{Index: i, ID: s.ID, Detail: "no visibility and no addressing"}
 	default:
-		return &StatusError{Index: i, ID: s.ID, Reason: fmt.Sprintf("unknown visibility %q", vis)}
+		return &StatusError{Index: i, ID: s.ID, Detail: fmt.Sprintf("unknown visibility %q", vis)}
 	}
 	if vis == archive.Direct && !j.opts.IncludeDirect {
 		j.res.DirectSkipped++

@@ -48,24 +48,24 @@ func (m *memRecords) snapshot() map[string]time.Time {
 
 // expectations maps the names vectors use in "expect:" to errors.
 var expectations = map[string]error{
-	"ErrUnsigned":          migrate.ErrUnsigned,
-	"ErrNotSignedByActor":  migrate.ErrNotSignedByActor,
-	"ErrKeyHost":           migrate.ErrKeyHost,
-	"ErrReplay":            migrate.ErrReplay,
-	"ErrTargetUnavailable": migrate.ErrTargetUnavailable,
-	"ErrNoSignature":       activitypub.ErrNoSignature,
-	"ErrDateSkew":          activitypub.SignatureStale,
-	"ErrDigestMismatch":    activitypub.SignatureDigest,
-	"ErrKeyUnavailable":    activitypub.ErrKeyUnavailable,
-	"ErrAliasMissing":      activitypub.MoveAliasMissing,
-	"ErrMoveActorMismatch": activitypub.MoveActorMismatch,
-	"ErrMoveToSelf":        activitypub.MoveToSelf,
-	"ErrTargetSuspended":   activitypub.MoveTargetSuspended,
-	"ErrTargetMoved":       activitypub.MoveTargetMoved,
-	"ErrGone":              activitypub.ErrGone,
-	"ErrPrivateAddress":    activitypub.FetchPrivateAddress,
-	"ErrResponseTooLarge":  activitypub.FetchTooLarge,
-	"DeadlineExceeded":     context.DeadlineExceeded,
+	"RefusalUnsigned":          migrate.RefusalUnsigned,
+	"RefusalNotSignedByActor":  migrate.RefusalNotSignedByActor,
+	"RefusalKeyHost":           migrate.RefusalKeyHost,
+	"RefusalReplay":            migrate.RefusalReplay,
+	"RefusalTargetUnavailable": migrate.RefusalTargetUnavailable,
+	"ErrNoSignature":           activitypub.ErrNoSignature,
+	"ErrDateSkew":              activitypub.SignatureStale,
+	"ErrDigestMismatch":        activitypub.SignatureDigest,
+	"ErrKeyUnavailable":        activitypub.ErrKeyUnavailable,
+	"ErrAliasMissing":          activitypub.MoveAliasMissing,
+	"ErrMoveActorMismatch":     activitypub.MoveActorMismatch,
+	"ErrMoveToSelf":            activitypub.MoveToSelf,
+	"ErrTargetSuspended":       activitypub.MoveTargetSuspended,
+	"ErrTargetMoved":           activitypub.MoveTargetMoved,
+	"ErrGone":                  activitypub.ErrGone,
+	"ErrPrivateAddress":        activitypub.FetchPrivateAddress,
+	"ErrResponseTooLarge":      activitypub.FetchTooLarge,
+	"DeadlineExceeded":         context.DeadlineExceeded,
 }
 
 // attackWorld is a server hosting the accounts of a vector (home), a
@@ -267,6 +267,10 @@ func TestAttackVectors(t *testing.T) {
 			if r.err == nil {
 				t.Fatalf("accepted; want %s", v.Expect)
 			}
+			var re *migrate.RefusedError
+			if !errors.Is(r.err, migrate.ErrMoveRefused) || !errors.As(r.err, &re) || re.Reason == 0 {
+				t.Errorf("error %v: want a *RefusedError with a Reason, matching ErrMoveRefused", r.err)
+			}
 			for _, name := range strings.Fields(v.Expect) {
 				want, ok := expectations[name]
 				if !ok {
@@ -279,7 +283,7 @@ func TestAttackVectors(t *testing.T) {
 			if after := records.snapshot(); len(after) != len(before) || !after[w.home.URL+"/users/alice"].Equal(before[w.home.URL+"/users/alice"]) {
 				t.Errorf("store changed: %v -> %v", before, after)
 			}
-			if r.status == http.StatusAccepted && v.Expect != "ErrReplay" {
+			if r.status == http.StatusAccepted && v.Expect != "RefusalReplay" {
 				t.Errorf("refused move answered %d", r.status)
 			}
 		})

@@ -298,8 +298,8 @@ func (d *Deliverer) send(ctx context.Context, u DeliveryUnit, scheme activitypub
 	return resp.StatusCode, resp.Header.Get("Retry-After"), nil
 }
 
-// DeliveryReport counts what [Deliverer.DeliverAll] did.
-type DeliveryReport struct {
+// DeliveryResult counts what [Deliverer.DeliverAll] did.
+type DeliveryResult struct {
 	Total     int // distinct inboxes
 	Delivered int // accepted in this run
 	Skipped   int // already recorded in the Log
@@ -333,13 +333,13 @@ func ActivityID(activity []byte) (string, error) {
 // partial failure sends only to inboxes that did not accept yet. The
 // error is non-nil only when ctx ends or the Log fails; per-inbox
 // failures are in the report.
-func (d *Deliverer) DeliverAll(ctx context.Context, activity []byte, inboxes []string) (*DeliveryReport, error) {
+func (d *Deliverer) DeliverAll(ctx context.Context, activity []byte, inboxes []string) (*DeliveryResult, error) {
 	id, err := ActivityID(activity)
 	if err != nil {
 		return nil, err
 	}
 	inboxes = dedupe(inboxes)
-	rep := &DeliveryReport{Total: len(inboxes)}
+	rep := &DeliveryResult{Total: len(inboxes)}
 	hosts := &backoff.Breaker{
 		HostFailures: or(d.HostFailures, DefaultHostFailures),
 		HostCooldown: or(d.HostCooldown, DefaultHostCooldown),

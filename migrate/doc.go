@@ -82,6 +82,21 @@
 // against its own (TestTransferStore, TestMoveRecorder), and a whole
 // fediverse instance on loopback for tests and examples.
 //
+// # Errors
+//
+// Callers branch on a handful of sentinels: a move that cannot go ahead
+// yet ([ErrNotReady]: a *[PreflightError] of *[Problem]s, each with a
+// [PreflightReason] and advice for the user), a Move a receiving server
+// refused ([ErrMoveRefused]: a *[RefusedError] whose [RefusalReason] says
+// why, and which [StatusCode] turns into the inbox's answer), a follow the
+// target refused ([ErrFollowRefused]), an inbox that did not accept
+// ([ErrDeliveryFailed], [ErrHostPutAside]: a *[DeliveryError] whose
+// Temporary method says whether to try again), and [ErrTooManyAliases],
+// [ErrNotRedirected], [ErrUnknownGoal]. Reasons are errors too, so
+// errors.Is matches them; checks a receiving server shares with
+// package activitypub also match activitypub's reason
+// (activitypub.MoveAliasMissing, say).
+//
 // # Security
 //
 // A receiving server accepts a Move only when the request's HTTP signature
@@ -93,7 +108,7 @@
 // alsoKnownAs, compared exactly (activitypub.VerifyMove). Nothing in the
 // Move's body is trusted: an alias claimed there counts for nothing. Each
 // origin is processed at most once per [ReplayWindow]. Refusals are
-// *[RefusedError]s that unwrap to a distinct sentinel per attack and
+// *[RefusedError]s whose [RefusalReason] names the attack, and
 // change nothing in the store; testdata/vectors/attacks holds one vector
 // per attack, run over real HTTP.
 //

@@ -3,56 +3,28 @@ package migrate
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fediport/fediport/activitypub"
 )
 
-// Errors of package migrate, in one block: each is a condition callers
-// branch on. Finer reasons travel in typed errors that unwrap to them:
-// a *[Problem] (in a *[PreflightError]) for each failed pre-flight check,
-// a *[RefusedError] for a Move a receiving server refused, a
-// *[DeliveryError] for an inbox that did not accept. Pre-flight checks
-// shared with a receiving server unwrap to activitypub's sentinels
-// instead (activitypub.MoveAliasMissing, MoveToSelf,
-// MoveTargetSuspended, MoveTargetMoved), and so do refusals of Moves whose
-// documents fail activitypub.VerifyMove.
+// The conditions callers branch on, in one block. Finer reasons travel
+// in typed errors that unwrap to them, in a Reason field: a *[Problem]
+// (in a *[PreflightError]) for each failed pre-flight check, whose
+// [PreflightReason] says which; a *[RefusedError] for a Move a receiving
+// server refused, whose [RefusalReason] says why; a *[DeliveryError] for
+// an inbox that did not accept. Reasons are errors too, so errors.Is
+// matches them, as it matches activitypub's.
 var (
-	// ErrAlreadyMoved means the origin already redirects to the target:
-	// there is nothing left to do.
-	ErrAlreadyMoved = errors.New("migrate: account already moved to this target")
-	// ErrCooldown means the origin moved less than [Cooldown] ago.
-	ErrCooldown = errors.New("migrate: moved too recently")
-	// ErrOriginSuspended means the origin account is suspended.
-	ErrOriginSuspended = errors.New("migrate: origin account is suspended")
-	// ErrOriginGone means the origin account was deleted or does not
-	// exist.
-	ErrOriginGone = errors.New("migrate: origin account not found or deleted")
-	// ErrTargetGone means the target account was deleted or does not
-	// exist.
-	ErrTargetGone = errors.New("migrate: target account not found or deleted")
-	// ErrSignatureRequired means a server answered 401 Unauthorized to a
-	// fetch of an account: it requires signed fetches (Mastodon's
-	// authorized fetch, GoToSocial always), and the fetch was unsigned
-	// or its key was refused.
-	ErrSignatureRequired = errors.New("migrate: server requires signed fetches")
-
-	// ErrUnsigned means the request carrying a Move was not signed, or
-	// its signature did not verify. The *RefusedError also unwraps to the
-	// activitypub signature error.
-	ErrUnsigned = errors.New("migrate: move request not authenticated")
-	// ErrNotSignedByActor means the request's HTTP signature is valid but
-	// made by another actor's key than the Move's actor.
-	ErrNotSignedByActor = errors.New("migrate: move not signed by its actor")
-	// ErrKeyHost means the signing key lives on another host than the
-	// Move's actor.
-	ErrKeyHost = errors.New("migrate: signing key on another host than the actor")
-	// ErrTargetUnavailable means the target could not be fetched: it
-	// does not exist, is gone, or its server failed or was refused (a
-	// private address, an oversized or slow answer).
-	ErrTargetUnavailable = errors.New("migrate: target account could not be fetched")
-	// ErrReplay means a Move of the same origin was already accepted
-	// within [ReplayWindow].
-	ErrReplay = errors.New("migrate: move of this account already processed recently")
+	// ErrNotReady means the pre-flight check found problems: the move
+	// cannot go ahead yet. The error is a *[PreflightError] listing
+	// each *[Problem].
+	ErrNotReady = errors.New("migrate: move cannot go ahead yet")
+	// ErrMoveRefused means a receiving server refused a Move; the
+	// *[RefusedError] says why. [StatusCode] turns it into the answer.
+	ErrMoveRefused = errors.New("migrate: move refused")
 
 	// ErrFollowRefused is what a [FollowWriter] returns (wrapped or not)
 	// when the target refused the new follow outright: the old follow is
@@ -77,21 +49,117 @@ var (
 	ErrUnknownGoal = errors.New("migrate: unknown goal")
 )
 
-// Problem is one failed check of the pre-flight check ([Checker]), with what the user must do
-// about it. It unwraps to the check's sentinel.
-type Problem struct {
-	Err    error  // the sentinel: ErrCooldown, activitypub.MoveAliasMissing, ...
-	Advice string // what to do, for people
+func reasonText(r int, texts []string) string {
+	if r > 0 && r < len(texts) {
+		return "migrate: " + texts[r]
+	}
+	return "migrate: reason " + strconv.Itoa(r)
 }
 
-// Error describes the failure, naming its subject.
-func (p *Problem) Error() string { return p.Advice }
+// PreflightReason names a check of the pre-flight check ([Checker.Check])
+// that failed: the Reason of a [Problem].
+type PreflightReason int
 
-// Unwrap returns the sentinel.
-func (p *Problem) Unwrap() error { return p.Err }
+// The checks of the pre-flight check, by how they fail. Those a receiving
+// server makes too also match activitypub's reason (in brackets).
+const (
+	// PreflightOriginGone: the origin account does not exist or was
+	// deleted.
+	PreflightOriginGone PreflightReason = iota + 1
+	// PreflightTargetGone: the target account does not exist or was
+	// deleted.
+	PreflightTargetGone
+	// PreflightSignatureRequired: a server answered 401 Unauthorized to
+	// the fetch of an account: it requires signed fetches (Mastodon's
+	// authorized fetch, GoToSocial always), and the fetch was unsigned or
+	// its key was refused.
+	PreflightSignatureRequired
+	// PreflightIDMismatch: an account's document is not the one its id
+	// serves ([activitypub.ErrIDMismatch]).
+	PreflightIDMismatch
+	// PreflightToSelf: origin and target are the same account
+	// ([activitypub.MoveToSelf]).
+	PreflightToSelf
+	// PreflightAlreadyMoved: the origin already redirects to the target:
+	// there is nothing left to do.
+	PreflightAlreadyMoved
+	// PreflightOriginSuspended: the origin account is suspended.
+	PreflightOriginSuspended
+	// PreflightTargetSuspended: the target account is suspended
+	// ([activitypub.MoveTargetSuspended]).
+	PreflightTargetSuspended
+	// PreflightTargetMoved: the target has itself moved elsewhere
+	// ([activitypub.MoveTargetMoved]).
+	PreflightTargetMoved
+	// PreflightAliasMissing: the target does not list the origin in
+	// alsoKnownAs ([activitypub.MoveAliasMissing]).
+	PreflightAliasMissing
+	// PreflightCooldown: the origin moved less than [Cooldown] ago.
+	PreflightCooldown
+)
+
+var preflightReasons = []string{"",
+	"origin account not found or deleted",
+	"target account not found or deleted",
+	"server requires signed fetches",
+	"document id does not match its URL",
+	"origin and target are the same account",
+	"account already moved to this target",
+	"origin account is suspended",
+	"target account is suspended",
+	"target account has moved",
+	"target does not list the origin as an alias",
+	"moved too recently",
+}
+
+// Error returns the reason's text.
+func (r PreflightReason) Error() string { return reasonText(int(r), preflightReasons) }
+
+// shared returns activitypub's error for a check a receiving server
+// makes too, or nil.
+func (r PreflightReason) shared() error {
+	switch r {
+	case PreflightIDMismatch:
+		return activitypub.ErrIDMismatch
+	case PreflightToSelf:
+		return activitypub.MoveToSelf
+	case PreflightTargetSuspended:
+		return activitypub.MoveTargetSuspended
+	case PreflightTargetMoved:
+		return activitypub.MoveTargetMoved
+	case PreflightAliasMissing:
+		return activitypub.MoveAliasMissing
+	}
+	return nil
+}
+
+// Problem is one failed check of the pre-flight check ([Checker]), with
+// what the user must do about it.
+type Problem struct {
+	Reason PreflightReason
+	Advice string // what to do, for people
+	Err    error  // the underlying error (a fetch's), if any
+}
+
+// Error returns "migrate: " and the advice.
+func (p *Problem) Error() string { return "migrate: " + p.Advice }
+
+// Unwrap returns [ErrNotReady], the reason, activitypub's reason for a
+// check a receiving server makes too, and the underlying error.
+func (p *Problem) Unwrap() []error {
+	errs := []error{ErrNotReady, p.Reason}
+	if s := p.Reason.shared(); s != nil {
+		errs = append(errs, s)
+	}
+	if p.Err != nil {
+		errs = append(errs, p.Err)
+	}
+	return errs
+}
 
 // PreflightError reports why a move cannot go ahead yet: every failed
-// check, each a *[Problem]. errors.Is finds each sentinel.
+// check, each a *[Problem]. It unwraps to [ErrNotReady] and, through the
+// problems, to each reason.
 type PreflightError struct {
 	Origin, Target string
 	Problems       []*Problem
@@ -110,14 +178,59 @@ func (e *PreflightError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the problems.
+// Unwrap returns [ErrNotReady] and the problems.
 func (e *PreflightError) Unwrap() []error {
-	errs := make([]error, len(e.Problems))
-	for i, p := range e.Problems {
-		errs[i] = p
+	errs := make([]error, 0, len(e.Problems)+1)
+	errs = append(errs, ErrNotReady)
+	for _, p := range e.Problems {
+		errs = append(errs, p)
 	}
 	return errs
 }
+
+// RefusalReason says why a receiving server refused a Move: the Reason
+// of a [RefusedError].
+type RefusalReason int
+
+// Reasons of a RefusedError, with the answer [StatusCode] gives each.
+const (
+	// RefusalUnsigned: the request carrying the Move was not signed, or
+	// its signature did not verify; Err is activitypub's signature error
+	// (401).
+	RefusalUnsigned RefusalReason = iota + 1
+	// RefusalNotSignedByActor: the request's signature is valid but made
+	// by another actor's key than the Move's actor (401).
+	RefusalNotSignedByActor
+	// RefusalKeyHost: the signing key lives on another host than the
+	// Move's actor (401).
+	RefusalKeyHost
+	// RefusalInvalid: the Move fails activitypub's checks (not a Move,
+	// actor and object differ, a move to itself, or a target that fails
+	// activitypub.VerifyMove); Err is the activitypub.MoveReason or
+	// *activitypub.MoveError (400 for a document that is not a Move, 422
+	// otherwise).
+	RefusalInvalid
+	// RefusalTargetUnavailable: the target could not be fetched: it does
+	// not exist, is gone, or its server failed or was refused (a private
+	// address, an oversized or slow answer); Err is the fetch's error
+	// (503).
+	RefusalTargetUnavailable
+	// RefusalReplay: a Move of the same origin was already accepted
+	// within [ReplayWindow] (202: the sender did nothing wrong).
+	RefusalReplay
+)
+
+var refusalReasons = []string{"",
+	"move request not authenticated",
+	"move not signed by its actor",
+	"signing key on another host than the actor",
+	"move fails the checks",
+	"target account could not be fetched",
+	"move of this account already processed recently",
+}
+
+// Error returns the reason's text.
+func (r RefusalReason) Error() string { return reasonText(int(r), refusalReasons) }
 
 // RefusedError reports a Move a receiving server refused, and why. Nothing
 // was changed in the store.
@@ -125,8 +238,8 @@ type RefusedError struct {
 	MoveID string
 	Origin string // the Move's actor
 	Target string // the Move's target
-	Err    error  // a migrate sentinel or an *activitypub.MoveError
-	Cause  error  // the underlying error (a fetch's or signature's), if any
+	Reason RefusalReason
+	Err    error // the underlying error (a signature's, a fetch's, a failed check's), if any
 }
 
 // Error describes the failure, naming its subject.
@@ -138,19 +251,38 @@ func (e *RefusedError) Error() string {
 	if e.Origin != "" || e.Target != "" {
 		s += fmt.Sprintf(" of %s to %s", e.Origin, e.Target)
 	}
-	s += " refused: " + strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "migrate: "), "activitypub: ")
-	if e.Cause != nil {
-		s += ": " + e.Cause.Error()
+	s += " refused: "
+	trim := func(err error) string {
+		return strings.TrimPrefix(strings.TrimPrefix(err.Error(), "migrate: "), "activitypub: ")
+	}
+	var me *activitypub.MoveError
+	switch {
+	case e.Reason == RefusalInvalid && errors.As(e.Err, &me):
+		// The checks that failed, without the MoveError's own subject,
+		// which is this error's.
+		for i, r := range me.Reasons {
+			if i > 0 {
+				s += "; "
+			}
+			s += trim(r)
+		}
+	case e.Reason == RefusalInvalid && e.Err != nil:
+		s += trim(e.Err)
+	default:
+		s += trim(e.Reason)
+		if e.Err != nil {
+			s += ": " + trim(e.Err)
+		}
 	}
 	return s
 }
 
-// Unwrap returns Err and Cause.
+// Unwrap returns [ErrMoveRefused], the reason and the underlying error.
 func (e *RefusedError) Unwrap() []error {
-	if e.Cause == nil {
-		return []error{e.Err}
+	if e.Err == nil {
+		return []error{ErrMoveRefused, e.Reason}
 	}
-	return []error{e.Err, e.Cause}
+	return []error{ErrMoveRefused, e.Reason, e.Err}
 }
 
 // DeliveryError reports an inbox that did not accept an activity.

@@ -109,7 +109,7 @@ func ExampleCopyProfile() {
 	old := &activitypub.Actor{ID: "https://old.example/users/alice", Name: "Alice", Summary: "<p>Gardener.</p>",
 		Attachment: []activitypub.Field{{Type: "PropertyValue", Name: "Pronouns", Value: "she/her"}}}
 	account := &activitypub.Actor{ID: "https://new.example/users/alice"}
-	copied, changed := migrate.CopyProfile(account, old, migrate.ProfileCopy{Fields: true})
+	copied, changed := migrate.CopyProfile(account, old, migrate.ProfileFields)
 	fmt.Println(copied.Name, copied.Summary, changed)
 	// Output:
 	// Alice <p>Gardener.</p> [name summary attachment]

@@ -68,10 +68,10 @@ type Result struct {
 	// Changed names the profile members a copy changed.
 	Changed []string
 	// Deliveries holds one report per activity delivered, in order.
-	Deliveries []*DeliveryReport
+	Deliveries []*DeliveryResult
 	// Transfer counts the local followers moved, when Mover.Transfer is
 	// set.
-	Transfer *TransferStats
+	Transfer *TransferResult
 }
 
 // Move moves origin, a local account, to target (an actor URI or account
@@ -230,12 +230,12 @@ func (m *Mover) RemoveAlias(ctx context.Context, account *activitypub.Actor, old
 // CopyProfile copies the profile of old (fetched freshly) to account,
 // the new account, as [CopyProfile] does, then stores and delivers the
 // Update. When nothing changes, nothing is stored or sent.
-func (m *Mover) CopyProfile(ctx context.Context, account *activitypub.Actor, old string, opts ProfileCopy) (*Result, error) {
+func (m *Mover) CopyProfile(ctx context.Context, account *activitypub.Actor, old string, parts ProfileParts) (*Result, error) {
 	o, err := m.fetch(ctx, old)
 	if err != nil {
 		return nil, err
 	}
-	a, changed := CopyProfile(account, o, opts)
+	a, changed := CopyProfile(account, o, parts)
 	if len(changed) == 0 {
 		return &Result{Outgoing: &Outgoing{Actor: account}, Other: o}, nil
 	}

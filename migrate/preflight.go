@@ -35,38 +35,38 @@ func (f MoveHistoryFunc) LastMove(ctx context.Context, account string) (time.Tim
 // [Checker.Check] for the list.
 func preflight(origin, target *activitypub.Actor, lastMove, now time.Time) []*Problem {
 	var ps []*Problem
-	add := func(err error, format string, args ...any) {
-		ps = append(ps, &Problem{Err: err, Advice: fmt.Sprintf(format, args...)})
+	add := func(r PreflightReason, format string, args ...any) {
+		ps = append(ps, &Problem{Reason: r, Advice: fmt.Sprintf(format, args...)})
 	}
 	oldH, newH := handle(origin), handle(target)
 	if origin.Type == "Tombstone" {
-		add(ErrOriginGone, "%s was deleted: there is nothing left to move", oldH)
+		add(PreflightOriginGone, "%s was deleted: there is nothing left to move", oldH)
 	}
 	if target.Type == "Tombstone" {
-		add(ErrTargetGone, "%s was deleted: create the new account again, or choose another one", newH)
+		add(PreflightTargetGone, "%s was deleted: create the new account again, or choose another one", newH)
 	}
 	if origin.ID == target.ID {
-		add(activitypub.MoveToSelf, "%s is the account being moved: give the new account's address as the target", newH)
+		add(PreflightToSelf, "%s is the account being moved: give the new account's address as the target", newH)
 		return ps // every other check would only repeat this one
 	}
 	if origin.MovedTo == target.ID {
-		add(ErrAlreadyMoved, "%s already redirects to %s: nothing left to do", oldH, newH)
+		add(PreflightAlreadyMoved, "%s already redirects to %s: nothing left to do", oldH, newH)
 	}
 	if origin.Suspended {
-		add(ErrOriginSuspended, "%s is suspended: ask its server's moderators to lift the suspension before moving", oldH)
+		add(PreflightOriginSuspended, "%s is suspended: ask its server's moderators to lift the suspension before moving", oldH)
 	}
 	if target.Suspended {
-		add(activitypub.MoveTargetSuspended, "%s is suspended: choose another account, or ask its server's moderators", newH)
+		add(PreflightTargetSuspended, "%s is suspended: choose another account, or ask its server's moderators", newH)
 	}
 	if target.MovedTo != "" {
-		add(activitypub.MoveTargetMoved, "%s itself moved to %s: move to that account instead, or undo its redirect first", newH, target.MovedTo)
+		add(PreflightTargetMoved, "%s itself moved to %s: move to that account instead, or undo its redirect first", newH, target.MovedTo)
 	}
 	if !target.HasAlias(origin.ID) {
-		add(activitypub.MoveAliasMissing, "add %s as an alias on the new account %s first (its alsoKnownAs must list %s)", oldH, newH, origin.ID)
+		add(PreflightAliasMissing, "add %s as an alias on the new account %s first (its alsoKnownAs must list %s)", oldH, newH, origin.ID)
 	}
 	if !lastMove.IsZero() && now.Sub(lastMove) < Cooldown {
 		next := lastMove.Add(Cooldown)
-		add(ErrCooldown, "%s moved on %s; wait until %s (%d days between moves)", oldH, lastMove.UTC().Format(time.DateOnly), next.UTC().Format(time.DateOnly), int(Cooldown/(24*time.Hour)))
+		add(PreflightCooldown, "%s moved on %s; wait until %s (%d days between moves)", oldH, lastMove.UTC().Format(time.DateOnly), next.UTC().Format(time.DateOnly), int(Cooldown/(24*time.Hour)))
 	}
 	return ps
 }
@@ -112,29 +112,29 @@ func (r *Report) Err() error {
 
 // Check resolves origin and target (actor URLs or account addresses),
 // fetches both freshly and checks them. The checks, each its own
-// *[Problem] with advice for the user:
+// *[Problem] with advice for the user and a [PreflightReason]:
 //
-//   - both accounts exist ([ErrOriginGone], [ErrTargetGone] for a
-//     Tombstone);
-//   - origin and target differ (activitypub.MoveToSelf);
+//   - both accounts exist ([PreflightOriginGone], [PreflightTargetGone]
+//     for a Tombstone);
+//   - origin and target differ ([PreflightToSelf]);
 //   - the origin does not already redirect to the target
-//     ([ErrAlreadyMoved]);
-//   - neither is suspended ([ErrOriginSuspended],
-//     activitypub.MoveTargetSuspended) and the target has not moved
-//     itself (activitypub.MoveTargetMoved);
+//     ([PreflightAlreadyMoved]);
+//   - neither is suspended ([PreflightOriginSuspended],
+//     [PreflightTargetSuspended]) and the target has not moved itself
+//     ([PreflightTargetMoved]);
 //   - the target lists the origin in alsoKnownAs, compared exactly
-//     (activitypub.MoveAliasMissing);
+//     ([PreflightAliasMissing]);
 //   - the origin's last move, from History, is at least [Cooldown] old
-//     ([ErrCooldown]).
+//     ([PreflightCooldown]).
 //
-// An account that
-// does not exist or is gone (404 or 410) is a problem in the report, not
-// an error; so is a server that answers 401 Unauthorized
-// ([ErrSignatureRequired]: it requires signed fetches, and the fetch was
-// unsigned or its signature refused), and an account whose document is
-// not the one its id serves (activitypub.ErrIDMismatch: a document claiming another actor's id; a
-// profile URL's document is re-fetched from its id, which must confirm
-// it); any other failure to resolve or fetch is an error.
+// An account that does not exist or is gone (404 or 410) is a problem in
+// the report, not an error; so is a server that answers 401 Unauthorized
+// ([PreflightSignatureRequired]: it requires signed fetches, and the
+// fetch was unsigned or its signature refused), and an account whose
+// document is not the one its id serves ([PreflightIDMismatch]: a
+// document claiming another actor's id; a profile URL's document is
+// re-fetched from its id, which must confirm it); any other failure to
+// resolve or fetch is an error.
 func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, error) {
 	rep := &Report{}
 	var err error
@@ -143,14 +143,14 @@ func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, er
 			return nil, err
 		}
 		rep.OriginID = origin
-		rep.Problems = append(rep.Problems, &Problem{Err: ErrOriginGone, Advice: fmt.Sprintf("%s was not found: check the old account's address", origin)})
+		rep.Problems = append(rep.Problems, &Problem{Reason: PreflightOriginGone, Advice: fmt.Sprintf("%s was not found: check the old account's address", origin)})
 	}
 	if rep.TargetID, err = resolveID(ctx, c.Handles, target); err != nil {
 		if !isMissing(err) {
 			return nil, err
 		}
 		rep.TargetID = target
-		rep.Problems = append(rep.Problems, &Problem{Err: ErrTargetGone, Advice: fmt.Sprintf("%s was not found: check the new account's address", target)})
+		rep.Problems = append(rep.Problems, &Problem{Reason: PreflightTargetGone, Advice: fmt.Sprintf("%s was not found: check the new account's address", target)})
 	}
 	if rep.Problems != nil {
 		return rep, nil
@@ -160,9 +160,9 @@ func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, er
 		case isUnauthorized(err):
 			rep.Problems = append(rep.Problems, c.unauthorized(rep.OriginID))
 		case isMissing(err):
-			rep.Problems = append(rep.Problems, &Problem{Err: ErrOriginGone, Advice: fmt.Sprintf("%s does not exist or was deleted: check the old account's address", origin)})
+			rep.Problems = append(rep.Problems, &Problem{Reason: PreflightOriginGone, Advice: fmt.Sprintf("%s does not exist or was deleted: check the old account's address", origin)})
 		case errors.Is(err, activitypub.ErrIDMismatch):
-			rep.Problems = append(rep.Problems, &Problem{Err: activitypub.ErrIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the old account's address", origin, err)})
+			rep.Problems = append(rep.Problems, &Problem{Reason: PreflightIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the old account's address", origin, err), Err: err})
 		default:
 			return nil, fmt.Errorf("migrate: old account: %w", err)
 		}
@@ -172,9 +172,9 @@ func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, er
 		case isUnauthorized(err):
 			rep.Problems = append(rep.Problems, c.unauthorized(rep.TargetID))
 		case isMissing(err):
-			rep.Problems = append(rep.Problems, &Problem{Err: ErrTargetGone, Advice: fmt.Sprintf("%s does not exist or was deleted: create the new account first, or check its address", target)})
+			rep.Problems = append(rep.Problems, &Problem{Reason: PreflightTargetGone, Advice: fmt.Sprintf("%s does not exist or was deleted: create the new account first, or check its address", target)})
 		case errors.Is(err, activitypub.ErrIDMismatch):
-			rep.Problems = append(rep.Problems, &Problem{Err: activitypub.ErrIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the new account's address", target, err)})
+			rep.Problems = append(rep.Problems, &Problem{Reason: PreflightIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the new account's address", target, err), Err: err})
 		default:
 			return nil, fmt.Errorf("migrate: new account: %w", err)
 		}
@@ -205,9 +205,9 @@ func (c *Checker) unauthorized(id string) *Problem {
 		host = u.Host
 	}
 	if cl, ok := c.Actors.(*activitypub.Client); ok && cl.Signer != nil {
-		return &Problem{Err: ErrSignatureRequired, Advice: fmt.Sprintf("%s answered 401 Unauthorized to the signed fetch of %s: it requires signed fetches and did not accept the signature; the key %s must be published by an actor %s can fetch", host, id, cl.Signer.KeyID, host)}
+		return &Problem{Reason: PreflightSignatureRequired, Advice: fmt.Sprintf("%s answered 401 Unauthorized to the signed fetch of %s: it requires signed fetches and did not accept the signature; the key %s must be published by an actor %s can fetch", host, id, cl.Signer.KeyID, host)}
 	}
-	return &Problem{Err: ErrSignatureRequired, Advice: fmt.Sprintf("%s answered 401 Unauthorized to the unsigned fetch of %s: it requires signed fetches (authorized fetch); sign the fetches with the key of an actor you control, whose key its server can fetch (a Signer on the activitypub.Client)", host, id)}
+	return &Problem{Reason: PreflightSignatureRequired, Advice: fmt.Sprintf("%s answered 401 Unauthorized to the unsigned fetch of %s: it requires signed fetches (authorized fetch); sign the fetches with the key of an actor you control, whose key its server can fetch (a Signer on the activitypub.Client)", host, id)}
 }
 
 func isMissing(err error) bool {

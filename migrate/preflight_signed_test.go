@@ -50,7 +50,7 @@ func TestCheckerSignatureRequired(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Check: %v; want a report with a problem", err)
 	}
-	if rep.Ready() || !errors.Is(rep.Err(), migrate.ErrSignatureRequired) {
+	if rep.Ready() || !errors.Is(rep.Err(), migrate.PreflightSignatureRequired) {
 		t.Fatalf("Check = %v; want ErrSignatureRequired", rep.Err())
 	}
 	if advice := rep.Problems[0].Advice; !strings.Contains(advice, "signed fetches") || !strings.Contains(advice, "401") {
@@ -105,7 +105,7 @@ func TestCheckerSignatureRefused(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Check: %v; want a report with a problem", err)
 	}
-	if rep.Ready() || !errors.Is(rep.Err(), migrate.ErrSignatureRequired) {
+	if rep.Ready() || !errors.Is(rep.Err(), migrate.PreflightSignatureRequired) {
 		t.Fatalf("Check = %v; want ErrSignatureRequired", rep.Err())
 	}
 	if advice := rep.Problems[0].Advice; !strings.Contains(advice, "signed fetch") || !strings.Contains(advice, keyID) {

@@ -39,9 +39,9 @@ func sentinels(err error, candidates ...error) []error {
 }
 
 var allPreflight = []error{
-	migrate.ErrOriginGone, migrate.ErrTargetGone, activitypub.MoveToSelf, migrate.ErrAlreadyMoved,
-	migrate.ErrOriginSuspended, activitypub.MoveTargetSuspended, activitypub.MoveTargetMoved,
-	activitypub.MoveAliasMissing, migrate.ErrCooldown,
+	migrate.PreflightOriginGone, migrate.PreflightTargetGone, activitypub.MoveToSelf, migrate.PreflightAlreadyMoved,
+	migrate.PreflightOriginSuspended, activitypub.MoveTargetSuspended, activitypub.MoveTargetMoved,
+	activitypub.MoveAliasMissing, migrate.PreflightCooldown,
 }
 
 // preflight runs the pre-flight check of a Checker over the two
@@ -81,15 +81,15 @@ func TestPreflight(t *testing.T) {
 		{"alias missing", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice") }, time.Time{}, []error{activitypub.MoveAliasMissing}},
 		{"alias differs by a trailing slash", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID+"/") }, time.Time{}, []error{activitypub.MoveAliasMissing}},
 		{"move to self", func() *activitypub.Actor { return actor(oldID, "alice", oldID) }, func() *activitypub.Actor { return actor(oldID, "alice", oldID) }, time.Time{}, []error{activitypub.MoveToSelf}},
-		{"already moved there", func() *activitypub.Actor { a := actor(oldID, "alice"); a.MovedTo = newID; return a }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, []error{migrate.ErrAlreadyMoved}},
-		{"origin suspended", func() *activitypub.Actor { a := actor(oldID, "alice"); a.Suspended = true; return a }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, []error{migrate.ErrOriginSuspended}},
+		{"already moved there", func() *activitypub.Actor { a := actor(oldID, "alice"); a.MovedTo = newID; return a }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, []error{migrate.PreflightAlreadyMoved}},
+		{"origin suspended", func() *activitypub.Actor { a := actor(oldID, "alice"); a.Suspended = true; return a }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, time.Time{}, []error{migrate.PreflightOriginSuspended}},
 		{"target suspended and moved", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor {
 			a := actor(newID, "alice", oldID)
 			a.Suspended, a.MovedTo = true, "https://third.example/users/a"
 			return a
 		}, time.Time{}, []error{activitypub.MoveTargetSuspended, activitypub.MoveTargetMoved}},
-		{"target deleted", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { a := actor(newID, "alice", oldID); a.Type = "Tombstone"; return a }, time.Time{}, []error{migrate.ErrTargetGone}},
-		{"cooldown", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, t0.Add(-29 * day), []error{migrate.ErrCooldown}},
+		{"target deleted", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { a := actor(newID, "alice", oldID); a.Type = "Tombstone"; return a }, time.Time{}, []error{migrate.PreflightTargetGone}},
+		{"cooldown", func() *activitypub.Actor { return actor(oldID, "alice") }, func() *activitypub.Actor { return actor(newID, "alice", oldID) }, t0.Add(-29 * day), []error{migrate.PreflightCooldown}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,6 +101,16 @@ func TestPreflight(t *testing.T) {
 			var pe *migrate.PreflightError
 			if (tt.want == nil) != (err == nil) || (err != nil && (!errors.As(err, &pe) || len(pe.Problems) != len(tt.want))) {
 				t.Errorf("Preflight = %v, want %d problems", err, len(tt.want))
+			}
+			if err != nil && !errors.Is(err, migrate.ErrNotReady) {
+				t.Errorf("Preflight = %v, does not match ErrNotReady", err)
+			}
+			if pe != nil {
+				for _, p := range pe.Problems {
+					if !errors.Is(p, p.Reason) || !slices.ContainsFunc(tt.want, func(w error) bool { return errors.Is(p, w) }) {
+						t.Errorf("problem %v (reason %v) matches none of %v", p, p.Reason, tt.want)
+					}
+				}
 			}
 		})
 	}
@@ -148,11 +158,11 @@ func TestCheckerResolvesFreshly(t *testing.T) {
 		t.Errorf("fetched %d actors, want 2", fetches)
 	}
 	rep, err = c.Check(context.Background(), "@alice@old.example", "https://new.example/users/gone")
-	if err != nil || rep.Ready() || !errors.Is(rep.Err(), migrate.ErrTargetGone) {
+	if err != nil || rep.Ready() || !errors.Is(rep.Err(), migrate.PreflightTargetGone) {
 		t.Errorf("Check of a gone target = %v, %v; want ErrTargetGone", rep.Err(), err)
 	}
 	rep, err = c.Check(context.Background(), "@nobody@old.example", newID)
-	if err != nil || !errors.Is(rep.Err(), migrate.ErrOriginGone) {
+	if err != nil || !errors.Is(rep.Err(), migrate.PreflightOriginGone) {
 		t.Errorf("Check of an unknown origin = %v, %v; want ErrOriginGone", rep.Err(), err)
 	}
 }

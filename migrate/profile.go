@@ -6,17 +6,21 @@ import (
 	"github.com/fediport/fediport/activitypub"
 )
 
-// ProfileCopy says which parts of a profile [CopyProfile] copies beyond
-// the display name and bio, which it always copies. The zero value copies
-// those two only.
-type ProfileCopy struct {
-	Avatar bool // icon
-	Header bool // image
-	Fields bool // profile fields (PropertyValue attachments)
-}
+// ProfileParts is a set of the parts of a profile [CopyProfile] copies
+// beyond the display name and bio, which it always copies: 0 copies those
+// two only, ProfileAvatar|ProfileFields the avatar and the profile fields
+// too.
+type ProfileParts uint8
+
+// The parts of a profile beyond the display name and bio.
+const (
+	ProfileAvatar ProfileParts = 1 << iota // the avatar (icon)
+	ProfileHeader                          // the header image (image)
+	ProfileFields                          // the profile fields (PropertyValue attachments)
+)
 
 // CopyProfile returns a copy of dst with the display name and bio of src,
-// and the avatar, header and profile fields when opts asks, and the names
+// and the avatar, header and profile fields when parts has them, and the names
 // of the members that changed ("name", "summary", "icon", "image",
 // "attachment"). This is the step fediport's source article promises and
 // Mastodon lacks; it is explicit and optional.
@@ -24,7 +28,7 @@ type ProfileCopy struct {
 // Images are copied by reference: the copy points at src's server. A host
 // that keeps its own media should fetch them (through a client that
 // refuses private addresses) and store its own copies.
-func CopyProfile(dst, src *activitypub.Actor, opts ProfileCopy) (*activitypub.Actor, []string) {
+func CopyProfile(dst, src *activitypub.Actor, parts ProfileParts) (*activitypub.Actor, []string) {
 	a := *dst
 	var changed []string
 	if a.Name != src.Name {
@@ -35,15 +39,15 @@ func CopyProfile(dst, src *activitypub.Actor, opts ProfileCopy) (*activitypub.Ac
 		a.Summary = src.Summary
 		changed = append(changed, "summary")
 	}
-	if opts.Avatar && !sameImage(a.Icon, src.Icon) {
+	if parts&ProfileAvatar != 0 && !sameImage(a.Icon, src.Icon) {
 		a.Icon = cloneImage(src.Icon)
 		changed = append(changed, "icon")
 	}
-	if opts.Header && !sameImage(a.Image, src.Image) {
+	if parts&ProfileHeader != 0 && !sameImage(a.Image, src.Image) {
 		a.Image = cloneImage(src.Image)
 		changed = append(changed, "image")
 	}
-	if opts.Fields {
+	if parts&ProfileFields != 0 {
 		var fields []activitypub.Field
 		for _, f := range dst.Attachment { // keep attachments that are not profile fields
 			if f.Type != "PropertyValue" {

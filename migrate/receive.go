@@ -63,7 +63,7 @@ type Accepted struct {
 // the request's HTTP signature with r.Verifier, decodes the Move and calls
 // [Receiver.Receive]. A request that is not signed, or whose signature
 // fails (another key, a stale or future Date, a body changed after
-// signing), is refused with [ErrUnsigned] and the activitypub signature
+// signing), is refused with [RefusalUnsigned] and the activitypub signature
 // error. A body that is not a Move fails with an error wrapping
 // activitypub.MoveWrongType, leaving the request's body readable again for
 // the host's own inbox handling.
@@ -75,7 +75,7 @@ func (r *Receiver) ReceiveRequest(ctx context.Context, req *http.Request) (*Acce
 	}
 	v, err := r.Verifier.Verify(ctx, req)
 	if err != nil {
-		return nil, &RefusedError{Err: ErrUnsigned, Cause: err}
+		return nil, &RefusedError{Reason: RefusalUnsigned, Err: err}
 	}
 	m, err := activitypub.ParseMove(v.Body)
 	if err != nil {
@@ -88,51 +88,51 @@ func (r *Receiver) ReceiveRequest(ctx context.Context, req *http.Request) (*Acce
 // signer (nil when it was not signed). It accepts the Move only when:
 //
 //   - actor and object are the same (activitypub.MoveActorMismatch);
-//   - the signer owns the Move's actor ([ErrNotSignedByActor]) with a key
-//     on the actor's own host ([ErrKeyHost]);
+//   - the signer owns the Move's actor ([RefusalNotSignedByActor]) with a key
+//     on the actor's own host ([RefusalKeyHost]);
 //   - the target differs from the actor (activitypub.MoveToSelf);
 //   - the target, fetched freshly, exists and could be fetched
-//     ([ErrTargetUnavailable]), and passes activitypub.VerifyMove: it
+//     ([RefusalTargetUnavailable]), and passes activitypub.VerifyMove: it
 //     lists the actor in alsoKnownAs, is not suspended and has not moved
 //     on (activitypub.MoveAliasMissing, MoveTargetSuspended,
 //     MoveTargetMoved);
 //   - no Move of the actor was accepted within [ReplayWindow]
-//     ([ErrReplay]), which is then recorded.
+//     ([RefusalReplay]), which is then recorded.
 //
 // Refusals are *[RefusedError]s and change nothing in the store.
 // Accepting records the Move; moving the followers is the caller's next
 // step ([Transfer]).
 func (r *Receiver) Receive(ctx context.Context, m *activitypub.Move, signer *activitypub.Verified) (*Accepted, error) {
 	if m == nil {
-		return nil, &RefusedError{Err: activitypub.MoveWrongType}
+		return nil, &RefusedError{Reason: RefusalInvalid, Err: activitypub.MoveWrongType}
 	}
-	refuse := func(err, cause error) (*Accepted, error) {
-		return nil, &RefusedError{MoveID: m.ID, Origin: m.Actor, Target: m.Target, Err: err, Cause: cause}
+	refuse := func(r RefusalReason, err error) (*Accepted, error) {
+		return nil, &RefusedError{MoveID: m.ID, Origin: m.Actor, Target: m.Target, Reason: r, Err: err}
 	}
 	if signer == nil {
-		return refuse(ErrUnsigned, nil)
+		return refuse(RefusalUnsigned, nil)
 	}
 	if m.Type != "Move" {
-		return refuse(activitypub.MoveWrongType, nil)
+		return refuse(RefusalInvalid, activitypub.MoveWrongType)
 	}
 	if m.Actor != m.Object {
-		return refuse(activitypub.MoveActorMismatch, nil)
+		return refuse(RefusalInvalid, activitypub.MoveActorMismatch)
 	}
 	if err := signer.CheckActor(m.Actor); err != nil {
-		return refuse(ErrNotSignedByActor, err)
+		return refuse(RefusalNotSignedByActor, err)
 	}
 	if !sameHost(signer.KeyID, m.Actor) {
-		return refuse(ErrKeyHost, fmt.Errorf("key %s, actor %s", signer.KeyID, m.Actor))
+		return refuse(RefusalKeyHost, fmt.Errorf("key %s, actor %s", signer.KeyID, m.Actor))
 	}
 	if m.Target == m.Actor {
-		return refuse(activitypub.MoveToSelf, nil)
+		return refuse(RefusalInvalid, activitypub.MoveToSelf)
 	}
 	target, err := r.Actors.FetchActor(ctx, m.Target)
 	if err != nil {
-		return refuse(ErrTargetUnavailable, err)
+		return refuse(RefusalTargetUnavailable, err)
 	}
 	if err := activitypub.VerifyMove(m, &activitypub.Actor{ID: m.Actor}, target); err != nil {
-		return refuse(err, nil)
+		return refuse(RefusalInvalid, err)
 	}
 	at := now(r.Now)
 	ok, err := r.Records.RecordMove(ctx, m.Actor, target.ID, at, at.Add(-ReplayWindow))
@@ -140,7 +140,7 @@ func (r *Receiver) Receive(ctx context.Context, m *activitypub.Move, signer *act
 		return nil, fmt.Errorf("migrate: recording move of %s: %w", m.Actor, err)
 	}
 	if !ok {
-		return refuse(ErrReplay, nil)
+		return refuse(RefusalReplay, nil)
 	}
 	return &Accepted{Move: m, Origin: m.Actor, Target: target, At: at}, nil
 }
@@ -174,13 +174,13 @@ func httpHost(s string) (string, bool) {
 // target could not be fetched (the sender may retry later); 500 otherwise.
 func StatusCode(err error) int {
 	switch {
-	case err == nil, errors.Is(err, ErrReplay):
+	case err == nil, errors.Is(err, RefusalReplay):
 		return http.StatusAccepted
 	case errors.Is(err, activitypub.SignatureBodyTooLarge):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, ErrUnsigned), errors.Is(err, ErrNotSignedByActor), errors.Is(err, ErrKeyHost):
+	case errors.Is(err, RefusalUnsigned), errors.Is(err, RefusalNotSignedByActor), errors.Is(err, RefusalKeyHost):
 		return http.StatusUnauthorized
-	case errors.Is(err, ErrTargetUnavailable):
+	case errors.Is(err, RefusalTargetUnavailable):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, activitypub.ErrMalformed), errors.Is(err, activitypub.MoveWrongType), errors.Is(err, activitypub.DocumentTooLarge):
 		return http.StatusBadRequest

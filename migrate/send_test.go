@@ -118,27 +118,27 @@ func TestCopyProfile(t *testing.T) {
 	src.Attachment = []activitypub.Field{{Type: "PropertyValue", Name: "Site", Value: "x"}}
 	tests := []struct {
 		name        string
-		opts        migrate.ProfileCopy
+		parts       migrate.ProfileParts
 		wantChanged []string
 	}{
-		{"name and bio only", migrate.ProfileCopy{}, []string{"name", "summary"}},
-		{"everything", migrate.ProfileCopy{Avatar: true, Header: true, Fields: true}, []string{"name", "summary", "icon", "image", "attachment"}},
+		{"name and bio only", 0, []string{"name", "summary"}},
+		{"everything", migrate.ProfileAvatar | migrate.ProfileHeader | migrate.ProfileFields, []string{"name", "summary", "icon", "image", "attachment"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dst := actor(newID, "alice2")
 			dst.Attachment = []activitypub.Field{{Type: "IdentityProof", Name: "keep"}}
-			got, changed := migrate.CopyProfile(dst, src, tt.opts)
+			got, changed := migrate.CopyProfile(dst, src, tt.parts)
 			if diff := cmp.Diff(tt.wantChanged, changed); diff != "" {
 				t.Errorf("changed (-want +got):\n%s", diff)
 			}
 			if got.Name != "Alice" || got.Summary != "<p>bio</p>" || dst.Name != "" {
 				t.Errorf("copy = %q %q, dst %q", got.Name, got.Summary, dst.Name)
 			}
-			if tt.opts.Fields && len(got.Attachment) != 2 {
+			if tt.parts&migrate.ProfileFields != 0 && len(got.Attachment) != 2 {
 				t.Errorf("attachments = %+v", got.Attachment)
 			}
-			if _, again := migrate.CopyProfile(got, src, tt.opts); again != nil {
+			if _, again := migrate.CopyProfile(got, src, tt.parts); again != nil {
 				t.Errorf("second copy changed %v", again)
 			}
 		})

@@ -256,8 +256,8 @@ func (t *Transfer) Units(ctx context.Context, origin, target string) iter.Seq2[T
 	}
 }
 
-// TransferStats counts what [Transfer.RunAll] did.
-type TransferStats struct {
+// TransferResult counts what [Transfer.RunAll] did.
+type TransferResult struct {
 	Units      int // units run
 	Followed   int // follows of the target in place
 	Pending    int // follow requests pending with a locked target
@@ -274,15 +274,15 @@ const maxKeptErrors = 16
 
 // RunAll runs every unit of the move of origin to target, streaming the
 // local accounts from t.Accounts, at most t.Concurrency at once. A unit
-// that fails does not stop the others; RunAll then returns the stats and
+// that fails does not stop the others; RunAll then returns the result and
 // an error joining the first failures. Because units are idempotent, a
 // transfer cut short (a crash, ctx cancelled) resumes by calling RunAll
 // again. Memory does not grow with the number of local accounts.
-func (t *Transfer) RunAll(ctx context.Context, origin, target string) (*TransferStats, error) {
+func (t *Transfer) RunAll(ctx context.Context, origin, target string) (*TransferResult, error) {
 	n := or(t.Concurrency, DefaultConcurrency)
 	var (
 		mu    sync.Mutex
-		stats TransferStats
+		stats TransferResult
 		errs  []error
 		wg    sync.WaitGroup
 		sem   = make(chan struct{}, n)
@@ -331,7 +331,7 @@ func (t *Transfer) RunAll(ctx context.Context, origin, target string) (*Transfer
 	return &stats, errors.Join(errs...)
 }
 
-func (s *TransferStats) add(o Outcome) {
+func (s *TransferResult) add(o Outcome) {
 	switch o.Followed {
 	case FollowAccepted:
 		s.Followed++
@@ -356,9 +356,9 @@ func (s *TransferStats) add(o Outcome) {
 // MoveLocal moves a same-server account: every follow of origin is
 // rewritten to target at once through rw, with no federation, then blocks
 // and mutes of origin carry over through [Transfer.RunAll] (which also
-// moves any follow the rewrite left). Stats count the rewritten follows
+// moves any follow the rewrite left). The result counts the rewritten follows
 // as Followed.
-func (t *Transfer) MoveLocal(ctx context.Context, rw FollowRewriter, origin, target string) (*TransferStats, error) {
+func (t *Transfer) MoveLocal(ctx context.Context, rw FollowRewriter, origin, target string) (*TransferResult, error) {
 	moved, err := rw.RewriteFollows(ctx, origin, target)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: rewriting follows of %s: %w", origin, err)

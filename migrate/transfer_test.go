@@ -163,7 +163,7 @@ func TestTransferRunAllResumes(t *testing.T) {
 	if err == nil {
 		t.Fatal("RunAll with failing units returned no error")
 	}
-	want := migrate.TransferStats{Units: 1201, Followed: 1197, Refused: 1, Unfollowed: 1197, Blocked: 1, Failed: 2}
+	want := migrate.TransferResult{Units: 1201, Followed: 1197, Refused: 1, Unfollowed: 1197, Blocked: 1, Failed: 2}
 	if diff := cmp.Diff(want, *stats); diff != "" {
 		t.Errorf("first run (-want +got):\n%s", diff)
 	}
@@ -172,7 +172,7 @@ func TestTransferRunAllResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = migrate.TransferStats{Units: 4, Followed: 2, Refused: 1, Unfollowed: 2}
+	want = migrate.TransferResult{Units: 4, Followed: 2, Refused: 1, Unfollowed: 2}
 	if diff := cmp.Diff(want, *stats); diff != "" {
 		t.Errorf("second run (-want +got):\n%s", diff)
 	}
@@ -192,7 +192,7 @@ func TestTransferMoveLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := migrate.TransferStats{Units: 1, Followed: 1, Muted: 1}
+	want := migrate.TransferResult{Units: 1, Followed: 1, Muted: 1}
 	if diff := cmp.Diff(want, *stats); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}

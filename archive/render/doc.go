@@ -7,13 +7,13 @@
 // size, [Limits], a [Renderer.Progress] callback, whether to write into
 // a folder that holds files and whether the output is private) and its
 // zero value is ready to use. [Renderer.WriteSite] writes the site,
-// [Renderer.WriteMarkdown] the Markdown files; both return a [Summary]
+// [Renderer.WriteMarkdown] the Markdown files; both return a [Result]
 // of what was written and what could not be read:
 //
 //	r, err := archive.Open("archive-20240101.zip")
 //	...
 //	var rd render.Renderer
-//	sum, err := rd.WriteSite(ctx, r, "site") // then open site/index.html
+//	res, err := rd.WriteSite(ctx, r, "site") // then open site/index.html
 //
 // The site has the profile (avatar, header, name, bio, fields, moved-to
 // and also-known-as notices) on index.html above the newest posts, the
@@ -43,7 +43,7 @@
 // replies to the page of their parent, one of about 24 bytes for each
 // media file and folder written, which keeps their names apart, and
 // one of about 100 bytes a media file, by a hash of its path, so that a
-// file many posts show is copied once ([Summary.Media] counts files,
+// file many posts show is copied once ([Result.Media] counts files,
 // not references). Page files are numbered from the oldest
 // (page-1.html), so that they stream and keep their names, and links to
 // them, from one archive of an account to the next; the newest page,

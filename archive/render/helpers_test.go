@@ -198,7 +198,7 @@ type config struct {
 }
 
 // Render renders a with WriteSite or WriteMarkdown, as c.Format says.
-func (c *config) Render(ctx context.Context, a *archive.Reader, dir string) (*render.Summary, error) {
+func (c *config) Render(ctx context.Context, a *archive.Reader, dir string) (*render.Result, error) {
 	rd := render.Renderer{PageSize: c.PageSize, Force: c.Force, WorldReadable: c.WorldReadable, Limits: c.Limits, Progress: c.Progress}
 	if c.Format == formatMarkdown {
 		return rd.WriteMarkdown(ctx, a, dir)
@@ -207,7 +207,7 @@ func (c *config) Render(ctx context.Context, a *archive.Reader, dir string) (*re
 }
 
 // writeSite renders a as a site with the zero Renderer.
-func writeSite(ctx context.Context, a *archive.Reader, dir string) (*render.Summary, error) {
+func writeSite(ctx context.Context, a *archive.Reader, dir string) (*render.Result, error) {
 	var rd render.Renderer
 	return rd.WriteSite(ctx, a, dir)
 }

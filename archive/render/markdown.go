@@ -250,7 +250,7 @@ func mdText(s string) string {
 // renderMarkdown writes one Markdown file per month, oldest post first
 // in each, plus index.md, likes.md and bookmarks.md. Statuses are
 // written as they stream: nothing is held but the open month file.
-func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof *profile, sum *Summary) error {
+func renderMarkdown(ctx context.Context, ar *archive.Reader, root *output, prof *profile, sum *Result) error {
 	mf := &monthFiles{root: root, prof: prof, seen: map[string]int{}}
 	defer mf.close()
 	for st, err := range shownStatuses(ctx, ar, root, sum) {
@@ -312,7 +312,7 @@ type monthFiles struct {
 // writer returns the writer of the month file of a status published at
 // t, opening the file (and counting a page) when it is not the open one,
 // and counts the status in it.
-func (mf *monthFiles) writer(t time.Time, sum *Summary) (*bufio.Writer, error) {
+func (mf *monthFiles) writer(t time.Time, sum *Result) (*bufio.Writer, error) {
 	key := t.Format("2006-01")
 	if mf.cur == nil || key != mf.curKey {
 		if err := mf.open(key, t, sum); err != nil {
@@ -325,7 +325,7 @@ func (mf *monthFiles) writer(t time.Time, sum *Summary) (*bufio.Writer, error) {
 
 // open closes the open month file and opens that of key, beginning it
 // with its title when it is new.
-func (mf *monthFiles) open(key string, t time.Time, sum *Summary) error {
+func (mf *monthFiles) open(key string, t time.Time, sum *Result) error {
 	if err := mf.close(); err != nil {
 		return err
 	}
@@ -370,7 +370,7 @@ func (mf *monthFiles) close() error {
 
 // writeMarkdownIndex writes index.md: the profile and the months, newest
 // first, and links to the likes and bookmarks.
-func writeMarkdownIndex(root *output, prof *profile, months []monthFile, sum *Summary) error {
+func writeMarkdownIndex(root *output, prof *profile, months []monthFile, sum *Result) error {
 	var b strings.Builder
 	writeProfileMarkdown(&b, prof)
 	fmt.Fprintf(&b, "## Months\n\n")
@@ -529,7 +529,7 @@ func writePollMarkdown(w *bufio.Writer, q *poll) {
 }
 
 // writeMarkdownList writes likes.md or bookmarks.md, streaming.
-func writeMarkdownList(root *output, name, heading string, uris iter.Seq2[string, error], sum *Summary) (int, error) {
+func writeMarkdownList(root *output, name, heading string, uris iter.Seq2[string, error], sum *Result) (int, error) {
 	f, err := root.create(name, os.O_TRUNC)
 	if err != nil {
 		return 0, err

@@ -86,7 +86,7 @@ func hashOf(uri string) uint64 {
 
 // preparePost turns a status into a post, copying its media into the
 // output. It fails only when writing the output fails.
-func preparePost(s *archive.Status, ar *archive.Reader, root *output, sum *Summary) (*post, error) {
+func preparePost(s *archive.Status, ar *archive.Reader, root *output, sum *Result) (*post, error) {
 	p := &post{
 		Published:  s.Published.UTC(),
 		Visibility: string(s.Visibility),
@@ -154,7 +154,7 @@ func preparePost(s *archive.Status, ar *archive.Reader, root *output, sum *Summa
 // the archive lacks is shown missing. When the media were copied ahead
 // (see [prepareMedia]), it uses what was copied; otherwise it copies
 // each file the first time a post shows it.
-func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Summary) (media, error) {
+func copyMedia(a *archive.Attachment, ar *archive.Reader, root *output, sum *Result) (media, error) {
 	m := media{Alt: a.Name, Type: a.MediaType, Width: a.Width, Height: a.Height}
 	missing := func(err error) (media, error) {
 		sum.Missing++
@@ -202,7 +202,7 @@ func mediaName(name string) bool {
 // copied is the outcome of copying one media file: how to show it and
 // where it is, or why it is missing; output marks an error writing the
 // output, which stops the rendering; shown, that a post shows it (and
-// it was counted in [Summary.Media]).
+// it was counted in [Result.Media]).
 type copied struct {
 	kind, dst string
 	err       error

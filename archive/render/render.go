@@ -32,7 +32,7 @@ const (
 	// maxSearchText bounds the text of one post kept in the search
 	// index, in bytes.
 	maxSearchText = 2000
-	// maxProblems bounds the problems a Summary lists; the counts go on.
+	// maxProblems bounds the problems a Result lists; the counts go on.
 	maxProblems = 100
 )
 
@@ -115,8 +115,8 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// Summary says what a rendering wrote and what it could not read.
-type Summary struct {
+// Result says what a rendering wrote and what it could not read.
+type Result struct {
 	Posts     int // statuses rendered (Creates)
 	Boosts    int // Announces rendered
 	Pages     int // timeline pages (HTML) or month files (Markdown)
@@ -134,7 +134,7 @@ type Summary struct {
 	Skipped int
 }
 
-func (s *Summary) problem(err error) {
+func (s *Result) problem(err error) {
 	if len(s.Problems) < maxProblems {
 		s.Problems = append(s.Problems, err)
 	}
@@ -150,7 +150,7 @@ func shown(st *archive.Status) bool { return st.Activity == "Create" || st.Activ
 // problems; a stream that ends early ends the loop, leaving what was
 // read to render, its error in root.ended. When ctx is done it yields ctx's error, once, and
 // stops.
-func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *Summary) iter.Seq2[*archive.Status, error] {
+func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *Result) iter.Seq2[*archive.Status, error] {
 	return func(yield func(*archive.Status, error) bool) {
 		var rendered int64
 		for st, err := range ar.Statuses() {
@@ -195,20 +195,20 @@ func shownStatuses(ctx context.Context, ar *archive.Reader, root *output, sum *S
 // Statuses are streamed from the archive; memory stays flat whatever
 // their number, apart from 12 bytes or so a post for the map that links
 // replies to their parents. Items that cannot be read are counted in
-// [Summary.Skipped] and listed in [Summary.Problems], and rendering
+// [Result.Skipped] and listed in [Result.Problems], and rendering
 // goes on. WriteSite returns an error for what stops it: an unusable
 // folder, a write that fails, a [Limits] reached ([*LimitError]), ctx
 // being done. When the outbox is missing, cut short or corrupt, the
 // whole output is still written, showing what was read, and WriteSite
 // returns the archive's error for it (wrapping [io/fs.ErrNotExist] or
 // [archive.ErrCorrupt], say).
-func (rd *Renderer) WriteSite(ctx context.Context, a *archive.Reader, dir string) (*Summary, error) {
+func (rd *Renderer) WriteSite(ctx context.Context, a *archive.Reader, dir string) (*Result, error) {
 	size := rd.PageSize
 	if size <= 0 {
 		size = DefaultPageSize
 	}
 	size = min(size, MaxPageSize)
-	return rd.write(ctx, a, dir, func(root *output, prof *profile, sum *Summary) error {
+	return rd.write(ctx, a, dir, func(root *output, prof *profile, sum *Result) error {
 		return renderHTML(ctx, a, root, prof, size, sum)
 	})
 }
@@ -218,15 +218,15 @@ func (rd *Renderer) WriteSite(ctx context.Context, a *archive.Reader, dir string
 // months, likes.md and bookmarks.md, with the media copied beside them.
 // The folder, its modes, the limits and the errors are those of
 // [Renderer.WriteSite]; [Limits.MaxPages] bounds the month files.
-func (rd *Renderer) WriteMarkdown(ctx context.Context, a *archive.Reader, dir string) (*Summary, error) {
-	return rd.write(ctx, a, dir, func(root *output, prof *profile, sum *Summary) error {
+func (rd *Renderer) WriteMarkdown(ctx context.Context, a *archive.Reader, dir string) (*Result, error) {
+	return rd.write(ctx, a, dir, func(root *output, prof *profile, sum *Result) error {
 		return renderMarkdown(ctx, a, root, prof, sum)
 	})
 }
 
 // write opens the output folder, loads the profile, copies the media of
 // a .tar.gz ahead and runs body, the renderer of one format.
-func (rd *Renderer) write(ctx context.Context, a *archive.Reader, dir string, body func(*output, *profile, *Summary) error) (*Summary, error) {
+func (rd *Renderer) write(ctx context.Context, a *archive.Reader, dir string, body func(*output, *profile, *Result) error) (*Result, error) {
 	root, err := openOutput(dir, rd.Force, rd.WorldReadable)
 	if err != nil {
 		return nil, err
@@ -234,7 +234,7 @@ func (rd *Renderer) write(ctx context.Context, a *archive.Reader, dir string, bo
 	defer root.Close()
 	root.limits = rd.Limits.withDefaults()
 	root.progress = rd.Progress
-	sum := &Summary{}
+	sum := &Result{}
 	prof, err := loadProfile(a, root, sum)
 	if err != nil {
 		return sum, err
@@ -304,7 +304,7 @@ func (f *countedFile) Write(p []byte) (int, error) {
 }
 
 // post counts one more status rendered, failing at [Limits.MaxPosts].
-func (o *output) post(sum *Summary) error {
+func (o *output) post(sum *Result) error {
 	if int64(sum.Posts+sum.Boosts) >= int64(o.limits.MaxPosts) {
 		return &LimitError{Limit: "MaxPosts", Max: int64(o.limits.MaxPosts)}
 	}
@@ -312,7 +312,7 @@ func (o *output) post(sum *Summary) error {
 }
 
 // page checks that one more page or month file may be written.
-func (o *output) page(sum *Summary) error {
+func (o *output) page(sum *Result) error {
 	if int64(sum.Pages) >= int64(o.limits.MaxPages) {
 		return &LimitError{Limit: "MaxPages", Max: int64(o.limits.MaxPages)}
 	}
@@ -422,7 +422,7 @@ type field struct {
 }
 
 // loadProfile reads the actor and copies the avatar and header.
-func loadProfile(r *archive.Reader, root *output, sum *Summary) (*profile, error) {
+func loadProfile(r *archive.Reader, root *output, sum *Result) (*profile, error) {
 	p := &profile{Name: "Archive"}
 	a, err := r.Actor()
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 )
 
 // renderTricky renders the tricky archive and returns the output folder.
-func renderTricky(t *testing.T, format outFormat) (string, *render.Summary) {
+func renderTricky(t *testing.T, format outFormat) (string, *render.Result) {
 	t.Helper()
 	src := writeTricky(t, t.TempDir())
 	out := filepath.Join(t.TempDir(), "site")
@@ -178,7 +178,7 @@ func TestRenderHTMLTricky(t *testing.T) {
 		}
 	})
 	t.Run("summary", func(t *testing.T) {
-		want := render.Summary{Posts: 9, Boosts: 1, Pages: 1, Months: 1, Media: 3, Missing: 2, Likes: 2, Bookmarks: 1}
+		want := render.Result{Posts: 9, Boosts: 1, Pages: 1, Months: 1, Media: 3, Missing: 2, Likes: 2, Bookmarks: 1}
 		got := *sum
 		got.Problems = nil
 		if diff := cmp.Diff(want, got); diff != "" {

@@ -85,7 +85,7 @@ type site struct {
 	root *output
 	prof *profile
 	size int
-	sum  *Summary
+	sum  *Result
 
 	page   int     // number of the page being filled
 	chunk  []*post // its posts, oldest first
@@ -97,7 +97,7 @@ type site struct {
 	indexFirst bool
 }
 
-func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *profile, size int, sum *Summary) (err error) {
+func renderHTML(ctx context.Context, ar *archive.Reader, root *output, prof *profile, size int, sum *Result) (err error) {
 	s := &site{ar: ar, root: root, prof: prof, size: size, sum: sum, page: 1, pageOf: map[uint64]int32{}, indexFirst: true}
 	for _, name := range []string{"style.css", "search.js", "time.js"} {
 		b, err := assets.ReadFile("assets/" + name)

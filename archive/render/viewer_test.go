@@ -86,7 +86,7 @@ func sharedMediaArchive(t *testing.T, n int) []string {
 }
 
 // TestMediaCountedOnce: a media file that many posts show is copied and
-// counted once, whatever the container: Summary.Media counts files in
+// counted once, whatever the container: Result.Media counts files in
 // the output, not references (an archive holding one file was reported
 // as 8333 media files).
 func TestMediaCountedOnce(t *testing.T) {
@@ -108,7 +108,7 @@ func TestMediaCountedOnce(t *testing.T) {
 					return nil
 				})
 				if sum.Posts != 30 || sum.Media != 1 || files != 1 || sum.Missing != 0 {
-					t.Errorf("%d posts, Summary.Media %d, %d files under media/, %d missing; want 30 posts showing 1 file, counted once", sum.Posts, sum.Media, files, sum.Missing)
+					t.Errorf("%d posts, Result.Media %d, %d files under media/, %d missing; want 30 posts showing 1 file, counted once", sum.Posts, sum.Media, files, sum.Missing)
 				}
 			})
 		}

@@ -105,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := output{Ready: rep.Ready(), Origin: describe(rep.OriginID, rep.Origin), Target: describe(rep.TargetID, rep.Target), Problems: []string{}}
 	for _, p := range rep.Problems {
 		advice := p.Advice
-		if errors.Is(p.Err, migrate.ErrSignatureRequired) && client.Signer == nil {
+		if p.Reason == migrate.PreflightSignatureRequired && client.Signer == nil {
 			advice, _, _ = strings.Cut(advice, "; sign the fetches")
 			advice += "; sign them with -key FILE -key-id URL: the private key (PEM) of an actor you control, and its key id, which the server must be able to fetch"
 		}

@@ -175,7 +175,7 @@ func (wd *world) do(ctx context.Context, w io.Writer, s migrate.Step, out string
 		if err != nil {
 			return err
 		}
-		res, err := m.CopyProfile(ctx, a, oldH, migrate.ProfileCopy{Fields: true})
+		res, err := m.CopyProfile(ctx, a, oldH, migrate.ProfileFields)
 		if err != nil {
 			return err
 		}

@@ -97,7 +97,7 @@ func TestMoveEndToEnd(t *testing.T) {
 		t.Fatal("alias not added")
 	}
 	newActor = must[*activitypub.Actor](t)(nw.Actor("alice"))
-	res = must[*migrate.Result](t)(newMover.CopyProfile(ctx, newActor, oldH, migrate.ProfileCopy{Avatar: true, Header: true, Fields: true}))
+	res = must[*migrate.Result](t)(newMover.CopyProfile(ctx, newActor, oldH, migrate.ProfileAvatar|migrate.ProfileHeader|migrate.ProfileFields))
 	if diff := cmp.Diff([]string{"name", "summary", "icon", "attachment"}, res.Changed); diff != "" {
 		t.Errorf("profile copy changed (-want +got):\n%s", diff)
 	}
@@ -178,7 +178,7 @@ func TestMoveEndToEnd(t *testing.T) {
 	}
 	// A second move within the cooldown is refused before anything is sent.
 	oldActor = must[*activitypub.Actor](t)(old.Actor("alice"))
-	if _, err := oldMover.Move(ctx, oldActor, newH); !errors.Is(err, migrate.ErrAlreadyMoved) || !errors.Is(err, migrate.ErrCooldown) {
+	if _, err := oldMover.Move(ctx, oldActor, newH); !errors.Is(err, migrate.PreflightAlreadyMoved) || !errors.Is(err, migrate.PreflightCooldown) {
 		t.Errorf("moving again: %v", err)
 	}
 	// Delivering the same Move again (to who still follows: hank's server)
