@@ -71,8 +71,9 @@
 //
 // Tested live against GoToSocial 0.20 (internal/interop: backdating,
 // media, threads, boosts, a SIGKILL midway) and against Mastodon's
-// documented API (a loopback server, package importer/posts/poststest,
-// which programs may use in their tests too). Mastodon honours
+// documented API (package importer/mastodonapi/mastodonapitest, a test
+// server that answers as Mastodon or as GoToSocial, which programs may
+// use in their tests too). Mastodon honours
 // the Idempotency-Key only for an hour, and not every server honours it
 // at all, which is why a post in doubt is looked for before it is sent
 // again.
