@@ -112,12 +112,7 @@ func TestRunKilledBetweenCreateAndJournal(t *testing.T) {
 	t.Parallel()
 	for _, gts := range []bool{true, false} {
 		srv := newServer(t, gts)
-		dst := func() posts.Destination {
-			if gts {
-				return &posts.GoToSocial{Client: srv.Client()}
-			}
-			return &posts.Mastodon{Client: srv.Client()}
-		}
+		dst := srv.Destination
 		journal := filepath.Join(t.TempDir(), "journal")
 		ctx, cancel := context.WithCancel(context.Background())
 		_, err := fastImporter(journal).Run(ctx, openFixture(t), &killer{Destination: dst(), n: 3, cancel: cancel})
@@ -333,6 +328,16 @@ func (s server) Client() *mastodonapi.Client {
 
 const token = "test-token"
 
+// Destination returns a new destination for the server's account: a
+// posts.GoToSocial if the server answers as GoToSocial, else a
+// posts.Mastodon.
+func (s server) Destination() posts.Destination {
+	if s.GoToSocial {
+		return &posts.GoToSocial{Client: s.Client()}
+	}
+	return &posts.Mastodon{Client: s.Client()}
+}
+
 // newServer starts a test server for alice@new.example, answering as
 // GoToSocial if gts, else as Mastodon.
 func newServer(t testing.TB, gts bool) server {
@@ -386,12 +391,7 @@ func TestRunBoosts(t *testing.T) {
 	for _, gts := range []bool{true, false} {
 		srv := newServer(t, gts)
 		target := srv.AddStatus("http://new.test/users/bob/statuses/01HYYYYYYYYYYYYYYYYYYYYYYY")
-		dst := func() posts.Destination {
-			if gts {
-				return &posts.GoToSocial{Client: srv.Client()}
-			}
-			return &posts.Mastodon{Client: srv.Client()}
-		}
+		dst := srv.Destination
 		journal := filepath.Join(t.TempDir(), "journal")
 		ctx, cancel := context.WithCancel(context.Background())
 		im := fastImporter(journal)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -76,12 +77,7 @@ func (s *Server) Uploads() int {
 func (s *Server) Boosted() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.boosted))
-	for id := range s.boosted {
-		out = append(out, id)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(s.boosted))
 }
 
 // DropUnattachedMedia forgets the uploaded files no status holds, as
