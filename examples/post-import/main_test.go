@@ -67,6 +67,14 @@ func TestImportJSON(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON (-want +got):\n%s", d)
 	}
+	// The README shows this very output.
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```json\n"+stdout+"```\n") {
+		t.Errorf("README.md's \"Import posts\" does not show the -json output:\n%s", stdout)
+	}
 	// Progress: a line per post (every is 0), the last one complete.
 	if !strings.Contains(stderr, "8 of 8 posts, 1 file, 0 rate-limit waits\n") {
 		t.Errorf("progress:\n%s", stderr)
