@@ -63,7 +63,7 @@ type Server struct {
 	media   map[string]*Media // uploads, by id
 	keys    map[string]string // Idempotency-Key -> status id
 	boosted map[string]string // status id -> id of the account's boost of it
-	posts   int               // status creations asked for
+	posts   int               // status creations asked for with the token
 	uploads int               // uploads accepted
 }
 
@@ -242,6 +242,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !public && r.Header.Get("Authorization") != "Bearer "+s.Token {
 		writeError(w, http.StatusUnauthorized, "The access token is invalid")
 		return
+	}
+	if route == "POST /api/v1/statuses" {
+		s.posts++ // failed or not
 	}
 	f := s.failure(route)
 	if s.fail(w, f) {

@@ -119,5 +119,12 @@ func TestFailNext(t *testing.T) {
 		if n := s.Calls()["GET /api/v1/accounts/verify_credentials"]; n != 3 {
 			t.Errorf("gts=%v: %d calls counted, want 3 (failed ones too)", gts, n)
 		}
+		// A status creation that failed is counted, and made nothing.
+		s.FailNext("POST /api/v1/statuses", mastodonapitest.Fail500)
+		c := &mastodonapi.Client{BaseURL: url, Token: "token"}
+		if _, err := c.PostStatus(context.Background(), &mastodonapi.NewStatus{Status: "x"}); !errors.Is(err, mastodonapi.ErrServer) ||
+			s.Posts() != 1 || len(s.Statuses()) != 0 {
+			t.Errorf("gts=%v: failed post: %v, %d posts, %d statuses", gts, err, s.Posts(), len(s.Statuses()))
+		}
 	}
 }

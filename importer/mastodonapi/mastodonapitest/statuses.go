@@ -58,8 +58,8 @@ func (s *Server) Media(id string) *Media {
 	return nil
 }
 
-// Posts returns how many status creations were asked for, refused and
-// failed ones included.
+// Posts returns how many status creations were asked for with the
+// token, refused and failed ones included.
 func (s *Server) Posts() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -166,7 +166,6 @@ func (c *call) newStatus() newStatus {
 // it mentions someone.
 func (c *call) createStatus() {
 	s := c.s
-	s.posts++
 	body := c.newStatus()
 	key := c.r.Header.Get("Idempotency-Key")
 	if key != "" && !s.GoToSocial {
