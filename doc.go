@@ -115,7 +115,6 @@
 //	importer/importertest -> importer
 //	importer/mastodonapi/mastodonapitest (leaf)
 //	importer/posts      -> archive, importer/mastodonapi
-//	importer/posts/poststest -> importer/mastodonapi
 //
 // # Compatibility
 //

@@ -16,7 +16,7 @@ func TestApplyRequested(t *testing.T) {
 	t.Parallel()
 	calls := 0
 	d := newMemDest()
-	d.fail = func(call string) error {
+	d.Fail = func(call string) error {
 		if call == "follow locked@x.example" {
 			calls++
 			return fmt.Errorf("%w: locked@x.example", importer.ErrRequested)

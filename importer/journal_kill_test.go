@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/importer/importertest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -51,7 +52,7 @@ func killPlan() *importer.Plan {
 	return p
 }
 
-// callOf is the memDest call string of an action.
+// callOf is the importertest.Destination call string of an action.
 func callOf(a importer.Action) string {
 	switch a.Kind {
 	case importer.ActionMute:
@@ -69,10 +70,10 @@ func callOf(a importer.Action) string {
 	return a.Kind.String() + " " + a.Account
 }
 
-// fileDest is a memDest whose every applied call is appended to a log
-// file, one write per line, and which starts from the state the log
-// holds.
-func openFileDest(t testing.TB, path string, plan *importer.Plan) (*memDest, func()) {
+// openFileDest returns an in-memory destination whose every call is
+// appended to a log file, one write per line, before it is made, and
+// which starts from the state the log holds.
+func openFileDest(t testing.TB, path string, plan *importer.Plan) (*importertest.Destination, func()) {
 	byCall := map[string]importer.Action{}
 	for _, a := range plan.Actions {
 		byCall[callOf(a)] = a
@@ -96,13 +97,13 @@ func openFileDest(t testing.TB, path string, plan *importer.Plan) (*memDest, fun
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.calls = nil
-	d.maxDelay = 2 * time.Millisecond // slow enough for kills to land mid-way
-	d.applied = func(call string) {
-		if _, err := f.Write([]byte(call + "\n")); err != nil {
-			panic(err) // test destination only
-		}
-	}
+	// Slow enough for kills to land mid-way. A call counts as made once
+	// its line is written: a process killed between the write and the
+	// change in memory starts again from the log, with the change.
+	slow(d, 2*time.Millisecond, func(call string) error {
+		_, err := f.Write([]byte(call + "\n"))
+		return err
+	})
 	return d, func() { f.Close() }
 }
 
@@ -269,7 +270,7 @@ func TestJournalCrash(t *testing.T) {
 	// The same state as the uninterrupted run.
 	final, closeFinal := openFileDest(t, filepath.Join(dir, "dest.log"), plan)
 	closeFinal()
-	if diff := cmp.Diff(ref.snapshot(), final.snapshot()); diff != "" {
+	if diff := cmp.Diff(snapshot(ref), snapshot(final)); diff != "" {
 		t.Errorf("state after crashes (-uninterrupted +crashed):\n%s", diff)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/importer/importertest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -27,7 +28,7 @@ func mixedPlan() *importer.Plan {
 }
 
 // applyJournaled applies plan to d with a journal at path.
-func applyJournaled(t *testing.T, ctx context.Context, path string, plan *importer.Plan, d *memDest) (*importer.Result, error) {
+func applyJournaled(t *testing.T, ctx context.Context, path string, plan *importer.Plan, d *importertest.Destination) (*importer.Result, error) {
 	t.Helper()
 	j, err := importer.OpenJournal(path, plan)
 	if err != nil {
@@ -44,7 +45,7 @@ func TestJournalResume(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal")
 	plan := mixedPlan()
 	d := newMemDest()
-	d.fail = func(call string) error {
+	d.Fail = func(call string) error {
 		if call == "block spammer@bad.example" {
 			return errPermanent
 		}
@@ -93,7 +94,7 @@ func TestJournalResume(t *testing.T) {
 		t.Errorf("applied %d + %d, failed %d: want %d in all", first.Applied, second.Applied, len(second.Failed), len(plan.Actions))
 	}
 	calls := map[string]int{}
-	for _, c := range d.callLog() {
+	for _, c := range d.Calls() {
 		calls[c]++
 	}
 	for c, n := range calls {
@@ -106,13 +107,13 @@ func TestJournalResume(t *testing.T) {
 	}
 
 	// A third run does nothing, and reports the failure from the journal.
-	before := len(d.callLog())
+	before := len(d.Calls())
 	third, err := applyJournaled(t, context.Background(), path, plan, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.callLog()) != before || third.Resumed != len(plan.Actions) || third.Applied != 0 {
-		t.Errorf("third run: %+v, %d new calls", third, len(d.callLog())-before)
+	if len(d.Calls()) != before || third.Resumed != len(plan.Actions) || third.Applied != 0 {
+		t.Errorf("third run: %+v, %d new calls", third, len(d.Calls())-before)
 	}
 	var rec *importer.RecordedError
 	if len(third.Failed) != 1 || !errors.As(third.Failed[0].Err, &rec) || rec.Message != errPermanent.Error() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/fediport/fediport/importer/posts/poststest"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 )
 
 // fixture is importer/posts' test archive: a thread with an image, a
@@ -20,10 +21,22 @@ import (
 // boost, a post whose image is missing, an edited post, two likes.
 var fixture = filepath.Join("..", "..", "importer", "posts", "testdata", "posts.zip")
 
-func server(t *testing.T, gts bool) *poststest.Server {
-	s := poststest.NewServer(gts)
-	t.Cleanup(s.Close)
-	return s
+// testServer is a Mastodon API test server on loopback.
+type testServer struct {
+	*mastodonapitest.Server
+	URL string
+}
+
+const token = "test-token"
+
+// server starts a test server for alice@new.example, answering as
+// GoToSocial if gts, else as Mastodon.
+func server(t *testing.T, gts bool) testServer {
+	s := mastodonapitest.New("new.example", "alice", token)
+	s.GoToSocial = gts
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return testServer{s, hs.URL}
 }
 
 func runArgs(t *testing.T, args ...string) (int, string, string) {
@@ -41,7 +54,7 @@ func runArgs(t *testing.T, args ...string) (int, string, string) {
 func TestImportJSON(t *testing.T) {
 	srv := server(t, true)
 	state := filepath.Join(t.TempDir(), "state")
-	code, stdout, stderr := runArgs(t, "-server", srv.URL, "-token", poststest.Token, "-json", "-state", state, fixture)
+	code, stdout, stderr := runArgs(t, "-server", srv.URL, "-token", token, "-json", "-state", state, fixture)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -54,6 +67,14 @@ func TestImportJSON(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("JSON (-want +got):\n%s", d)
 	}
+	// The README shows this very output.
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```json\n"+stdout+"```\n") {
+		t.Errorf("README.md's \"Import posts\" does not show the -json output:\n%s", stdout)
+	}
 	// Progress: a line per post (every is 0), the last one complete.
 	if !strings.Contains(stderr, "8 of 8 posts, 1 file, 0 rate-limit waits\n") {
 		t.Errorf("progress:\n%s", stderr)
@@ -61,7 +82,7 @@ func TestImportJSON(t *testing.T) {
 	if n := len(srv.Statuses()); n != 8 {
 		t.Fatalf("%d statuses, want 8", n)
 	}
-	code, stdout, _ = runArgs(t, "-server", srv.URL, "-token", poststest.Token, "-json", "-state", state, fixture)
+	code, stdout, _ = runArgs(t, "-server", srv.URL, "-token", token, "-json", "-state", state, fixture)
 	got = decodeOne(t, stdout)
 	if code != 0 || got["resumed"] != 8.0 || got["posted"] != 0.0 || len(srv.Statuses()) != 8 {
 		t.Errorf("second run: exit %d, %v, %d statuses", code, got, len(srv.Statuses()))
@@ -136,8 +157,9 @@ func TestDryRunJSON(t *testing.T) {
 // are posted, and the exit status is 3.
 func TestSomeFailed(t *testing.T) {
 	srv := server(t, true)
-	srv.FailNext(poststest.Fail500, poststest.Fail500, poststest.Fail500, poststest.Fail500, poststest.Fail500)
-	code, stdout, stderr := runArgs(t, "-server", srv.URL, "-token", poststest.Token, "-target", "gotosocial", "-quiet", fixture)
+	srv.FailNext("POST /api/v1/statuses", mastodonapitest.Fail500, mastodonapitest.Fail500, mastodonapitest.Fail500,
+		mastodonapitest.Fail500, mastodonapitest.Fail500)
+	code, stdout, stderr := runArgs(t, "-server", srv.URL, "-token", token, "-target", "gotosocial", "-quiet", fixture)
 	if code != 3 {
 		t.Fatalf("exit %d, want 3", code)
 	}
@@ -157,7 +179,7 @@ func TestErrorsBeforePosting(t *testing.T) {
 	}
 	bad := filepath.Join(t.TempDir(), "bad.zip")
 	os.WriteFile(bad, []byte("not an archive"), 0o600)
-	code, _, stderr = runArgs(t, "-server", srv.URL, "-token", poststest.Token, bad)
+	code, _, stderr = runArgs(t, "-server", srv.URL, "-token", token, bad)
 	if code != 1 || !strings.Contains(stderr, "not an export archive") {
 		t.Errorf("bad archive: exit %d, %q", code, stderr)
 	}

@@ -13,6 +13,19 @@
 // bookmark with a resolving search for their URI. Resolved ids are
 // cached for the Client's life.
 //
+// The same Client carries package importer/posts' post import:
+// [Client.VerifyCredentials] checks the token and names the account,
+// [Client.ReadInstanceLimits] reads the server's limits and software
+// (public: no token needed, which is what a dry run reads),
+// [Client.UploadMedia] uploads a file with its alt text and focal point
+// (POST /api/v2/media, waiting for the server to process it),
+// [Client.PostStatus] creates a status (POST /api/v1/statuses, with
+// scheduled_at to backdate on GoToSocial and an Idempotency-Key), and
+// [Client.AccountStatuses], [Client.GetStatus] and [Client.Reblog] find
+// what an interrupted run made and boost again. PostStatus and Reblog
+// are sent once: a failure that may have created the status is for the
+// caller to check, as importer/posts does.
+//
 // Errors are [*Error] values (or [*NotFoundError] for what cannot be
 // resolved) that unwrap to the sentinels [ErrNotFound] (404),
 // [ErrRejected] (422, such as the follow limit, with the server's
@@ -54,8 +67,9 @@
 // ("already in list": the list is read to see whether the member is
 // there) and starts its messages with the status text; Akkoma's instance
 // "uri" is a URL. Request bodies are JSON, which all three accept.
-// internal/interop tests the client against a real GoToSocial; package
-// mastodonapitest is a test server for programs built on the client, and
-// importertest.TestDestination checks the client as a destination
+// internal/interop tests the client against a real GoToSocial, CSV and
+// post import alike; package mastodonapitest is a test server for
+// programs built on the client, answering as Mastodon or as GoToSocial,
+// and importertest.TestDestination checks the client as a destination
 // (TestClientConforms).
 package mastodonapi

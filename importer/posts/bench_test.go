@@ -3,6 +3,7 @@ package posts_test
 import (
 	"context"
 	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,8 +14,9 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/archive"
+	"github.com/fediport/fediport/importer/mastodonapi"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 	"github.com/fediport/fediport/importer/posts"
-	"github.com/fediport/fediport/importer/posts/poststest"
 	"github.com/fediport/fediport/internal/archivegen"
 )
 
@@ -97,16 +99,19 @@ func BenchmarkRunEngine(b *testing.B) {
 	}
 }
 
-// BenchmarkRunLoopback posts into poststest's loopback server over HTTP,
-// as into a GoToSocial with no rate limits.
+// BenchmarkRunLoopback posts into mastodonapitest's server over HTTP on
+// loopback, as into a GoToSocial with no rate limits.
 func BenchmarkRunLoopback(b *testing.B) {
 	file := genArchive(b, 2000, 0)
 	b.ReportAllocs()
 	var posted int
 	for b.Loop() {
-		srv := poststest.NewServer(true)
+		s := mastodonapitest.New("new.example", "alice", token)
+		s.GoToSocial = true
+		srv := httptest.NewServer(s)
 		r := openGen(b, file)
-		res, err := (&posts.Importer{}).Run(context.Background(), r, &posts.GoToSocial{Client: srv.Client()})
+		c := &mastodonapi.Client{BaseURL: srv.URL, Token: token}
+		res, err := (&posts.Importer{}).Run(context.Background(), r, &posts.GoToSocial{Client: c})
 		r.Close()
 		srv.Close()
 		if err != nil {

@@ -2,12 +2,35 @@
 // account on another server: the most requested thing a move leaves
 // behind (mastodon#12423).
 //
-// Reach for [Importer]: set its fields (all optional), then call
-// [Importer.Run] with an [archive.Reader] and a [Destination], such as
-// [GoToSocial] or [Mastodon] over an [mastodonapi.Client]. [Importer.Plan]
-// says beforehand what a run would post, skip and change, and how long
-// the destination's rate limits make it take; [Importer.Posts] streams
-// the posts themselves, each with its changes, for a dry run.
+// It is built as package importer is, in the same three steps, each
+// usable on its own:
+//
+//  1. Read: [archive.Open] reads any archive; the posts come out of it
+//     oldest first, with their media, as [Post] values.
+//  2. Plan: [Importer.Plan] says beforehand what a run would post, skip
+//     and change on a destination of given [Capabilities], and how long
+//     its rate limits make it take ([Plan.Wait]); [Importer.Posts] streams
+//     the posts themselves, each with its changes, for a dry run.
+//  3. Apply: [Importer.Run] posts them to a [Destination], a small
+//     interface the compiler checks (Capabilities, Upload, Create, Find;
+//     a [Booster] boosts too), such as [GoToSocial] or [Mastodon] over a
+//     [mastodonapi.Client]; a host may write its own.
+//
+// [Importer] is the configuration: its fields are its settings, the zero
+// value works, and each default is a DefaultXxx constant. As the
+// engine's, its retries are MaxAttempts, BaseDelay, MaxDelay and
+// MaxRetryAfter (the one implementation, internal/backoff), its progress
+// is a field Progress func([Progress]) called from one goroutine and
+// returning quickly, and its [Importer.Journal] is the one crash-safe
+// journal of fediport (internal/journal, as importer's Journal), bound
+// to the archive and the destination account.
+// Errors unwrap to a handful of sentinels (such as [ErrTooLarge] and
+// [ErrJournalMismatch]); a [Failure] says with Temporary whether a later
+// run may post it.
+//
+// Package importer/mastodonapi/mastodonapitest is a Mastodon API test
+// server that answers as Mastodon or as GoToSocial, for tests of
+// programs built on this package.
 //
 // # What is imported
 //
@@ -71,8 +94,9 @@
 //
 // Tested live against GoToSocial 0.20 (internal/interop: backdating,
 // media, threads, boosts, a SIGKILL midway) and against Mastodon's
-// documented API (a loopback server, package importer/posts/poststest,
-// which programs may use in their tests too). Mastodon honours
+// documented API (package importer/mastodonapi/mastodonapitest, a test
+// server that answers as Mastodon or as GoToSocial, which programs may
+// use in their tests too). Mastodon honours
 // the Idempotency-Key only for an hour, and not every server honours it
 // at all, which is why a post in doubt is looked for before it is sent
 // again.

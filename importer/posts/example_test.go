@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http/httptest"
 	"time"
 
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/importer/mastodonapi"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 	"github.com/fediport/fediport/importer/posts"
-	"github.com/fediport/fediport/importer/posts/poststest"
 )
 
 // printer is a Destination that prints what it is asked to post: a
@@ -74,10 +75,12 @@ func Example() {
 	// posted 2 media 1 skipped map[boost:1] changed map[mention-defused:1]
 }
 
-// Importing into a GoToSocial account: here poststest's loopback server
-// stands in for it, as httptest's servers do.
+// Importing into a GoToSocial account: here mastodonapitest's server,
+// answering as GoToSocial, stands in for it, as httptest's servers do.
 func ExampleGoToSocial() {
-	srv := poststest.NewServer(true)
+	gts := mastodonapitest.New("new.example", "alice", "TOKEN")
+	gts.GoToSocial = true
+	srv := httptest.NewServer(gts)
 	defer srv.Close()
 	r, err := archive.Open("testdata/posts.zip")
 	if err != nil {
@@ -85,14 +88,14 @@ func ExampleGoToSocial() {
 	}
 	defer r.Close()
 
-	dst := &posts.GoToSocial{Client: &mastodonapi.Client{BaseURL: srv.URL, Token: poststest.Token}}
+	dst := &posts.GoToSocial{Client: &mastodonapi.Client{BaseURL: srv.URL, Token: "TOKEN"}}
 	im := &posts.Importer{Journal: ""} // set a file to make a rerun resume
 	res, err := im.Run(context.Background(), r, dst)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("posted", res.Posted, "failed", len(res.Failed))
-	for _, s := range srv.Statuses()[:2] {
+	for _, s := range gts.Statuses()[:2] {
 		fmt.Println(s.CreatedAt.Format(time.DateOnly), s.Visibility, s.SpoilerText, len(s.MediaIDs))
 	}
 	// Output:

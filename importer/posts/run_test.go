@@ -3,6 +3,7 @@ package posts_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fediport/fediport/importer/mastodonapi"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 	"github.com/fediport/fediport/importer/posts"
-	"github.com/fediport/fediport/importer/posts/poststest"
 )
 
 func fastImporter(journal string) *posts.Importer {
@@ -111,12 +112,7 @@ func TestRunKilledBetweenCreateAndJournal(t *testing.T) {
 	t.Parallel()
 	for _, gts := range []bool{true, false} {
 		srv := newServer(t, gts)
-		dst := func() posts.Destination {
-			if gts {
-				return &posts.GoToSocial{Client: srv.Client()}
-			}
-			return &posts.Mastodon{Client: srv.Client()}
-		}
+		dst := srv.Destination
 		journal := filepath.Join(t.TempDir(), "journal")
 		ctx, cancel := context.WithCancel(context.Background())
 		_, err := fastImporter(journal).Run(ctx, openFixture(t), &killer{Destination: dst(), n: 3, cancel: cancel})
@@ -154,7 +150,7 @@ func TestRunKilledBetweenCreateAndJournal(t *testing.T) {
 func TestRunLostAnswer(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, true)
-	srv.FailNext("lost", "500", "429")
+	srv.FailNext("POST /api/v1/statuses", mastodonapitest.FailLost, mastodonapitest.Fail500, mastodonapitest.Fail429)
 	res, err := fastImporter("").Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
@@ -164,12 +160,12 @@ func TestRunLostAnswer(t *testing.T) {
 	}
 }
 
-// TestRunHonoursRetryAfter: a 429 with Retry-After is waited out for
+// TestRunHonoursRetryAfter: a 429 with a reset time is waited out for
 // as long as the server asked, then the post goes through.
 func TestRunHonoursRetryAfter(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, true)
-	srv.FailNext(poststest.Fail429Wait)
+	srv.FailNext("POST /api/v1/statuses", mastodonapitest.Fail429Wait)
 	start := time.Now()
 	res, err := fastImporter("").Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if err != nil {
@@ -224,7 +220,8 @@ func (r *refuse) Create(ctx context.Context, p *posts.Post, req posts.Request) (
 func TestRunTemporaryFailure(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, true)
-	srv.FailNext("500", "500", "500", "500", "500")
+	srv.FailNext("POST /api/v1/statuses", mastodonapitest.Fail500, mastodonapitest.Fail500, mastodonapitest.Fail500,
+		mastodonapitest.Fail500, mastodonapitest.Fail500)
 	journal := filepath.Join(t.TempDir(), "journal")
 	res, err := fastImporter(journal).Run(context.Background(), openFixture(t), &posts.GoToSocial{Client: srv.Client()})
 	if err != nil {
@@ -318,15 +315,42 @@ func TestRunMastodonRateLimit(t *testing.T) {
 	}
 }
 
-func newServer(t *testing.T, gts bool) *poststest.Server {
-	s := poststest.NewServer(gts)
-	t.Cleanup(s.Close)
-	return s
+// server is a Mastodon API test server on loopback.
+type server struct {
+	*mastodonapitest.Server
+	URL string
+}
+
+// Client returns a client of the server's account.
+func (s server) Client() *mastodonapi.Client {
+	return &mastodonapi.Client{BaseURL: s.URL, Token: token}
+}
+
+const token = "test-token"
+
+// Destination returns a new destination for the server's account: a
+// posts.GoToSocial if the server answers as GoToSocial, else a
+// posts.Mastodon.
+func (s server) Destination() posts.Destination {
+	if s.GoToSocial {
+		return &posts.GoToSocial{Client: s.Client()}
+	}
+	return &posts.Mastodon{Client: s.Client()}
+}
+
+// newServer starts a test server for alice@new.example, answering as
+// GoToSocial if gts, else as Mastodon.
+func newServer(t testing.TB, gts bool) server {
+	s := mastodonapitest.New("new.example", "alice", token)
+	s.GoToSocial = gts
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return server{s, hs.URL}
 }
 
 // byText returns the statuses whose text contains sub.
-func byText(srv *poststest.Server, sub string) []poststest.Status {
-	var out []poststest.Status
+func byText(srv server, sub string) []mastodonapitest.Status {
+	var out []mastodonapitest.Status
 	for _, st := range srv.Statuses() {
 		if strings.Contains(st.Text, sub) {
 			out = append(out, st)
@@ -366,13 +390,8 @@ func TestRunBoosts(t *testing.T) {
 	t.Parallel()
 	for _, gts := range []bool{true, false} {
 		srv := newServer(t, gts)
-		target := srv.AddRemoteStatus("http://new.test/users/bob/statuses/01HYYYYYYYYYYYYYYYYYYYYYYY")
-		dst := func() posts.Destination {
-			if gts {
-				return &posts.GoToSocial{Client: srv.Client()}
-			}
-			return &posts.Mastodon{Client: srv.Client()}
-		}
+		target := srv.AddStatus("http://new.test/users/bob/statuses/01HYYYYYYYYYYYYYYYYYYYYYYY")
+		dst := srv.Destination
 		journal := filepath.Join(t.TempDir(), "journal")
 		ctx, cancel := context.WithCancel(context.Background())
 		im := fastImporter(journal)

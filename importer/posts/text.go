@@ -1,6 +1,7 @@
 package posts
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -158,11 +159,15 @@ func (l *linkState) flush(w *textWriter, opts textOptions) int {
 // textWriter accumulates plain text, collapsing the whitespace HTML
 // does not show and keeping the line breaks it does.
 type textWriter struct {
-	b        strings.Builder
+	b        bytes.Buffer
 	pending  int  // line breaks owed before the next text
 	space    bool // a space is owed before the next text
 	defused  int
 	lastRune rune
+	// openAt says the text written ends with an at sign at the start of
+	// a word: what comes next, if it starts with a letter, digit or
+	// underscore, would make it a mention.
+	openAt bool
 }
 
 func (w *textWriter) newline(n int) {
@@ -183,22 +188,28 @@ func (w *textWriter) text(s string) {
 			}
 			continue
 		}
-		w.raw(w.defuse(f))
+		d, open := w.defuse(f)
+		w.raw(d)
+		w.openAt = open
 	}
 }
 
 // defuse replaces the "@" of "@name" (an at sign at the start of a word,
-// followed by a letter, digit or underscore) with a full-width one.
-func (w *textWriter) defuse(s string) string {
+// followed by a letter, digit or underscore) with a full-width one. It
+// also reports whether s ends with an at sign at the start of a word,
+// which the next text written may complete (see [textWriter.raw]).
+func (w *textWriter) defuse(s string) (string, bool) {
 	if !strings.Contains(s, "@") {
-		return s
+		return s, false
 	}
 	var b strings.Builder
 	prev := w.lastRune
-	if w.space || w.pending > 0 {
+	if w.space || w.pending > 0 || w.b.Len() == 0 {
 		prev = ' '
 	}
+	open := false
 	for i, r := range s {
+		open = false
 		if r == '@' && !isWord(prev) && prev != '@' {
 			next, _ := utf8.DecodeRuneInString(s[i+1:])
 			if isWord(next) {
@@ -207,22 +218,33 @@ func (w *textWriter) defuse(s string) string {
 				prev = r
 				continue
 			}
+			open = i == len(s)-1
 		}
 		b.WriteRune(r)
 		prev = r
 	}
-	return b.String()
+	return b.String(), open
 }
 
 func isWord(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// raw writes s as it is, after the owed breaks or space.
+// raw writes s as it is, after the owed breaks or space. An at sign
+// left open by the text before (as "@" in "@<b>bob</b>", the tag
+// dropped) is defused when s starts a word right after it.
 func (w *textWriter) raw(s string) {
 	if s == "" {
 		return
 	}
+	if w.openAt && w.pending == 0 && !w.space {
+		if first, _ := utf8.DecodeRuneInString(s); isWord(first) {
+			w.b.Truncate(w.b.Len() - 1) // the "@"
+			w.b.WriteString(fullwidthAt)
+			w.defused++
+		}
+	}
+	w.openAt = false
 	if w.b.Len() > 0 {
 		if w.pending > 0 {
 			w.b.WriteString(strings.Repeat("\n", w.pending))

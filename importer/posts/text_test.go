@@ -24,6 +24,8 @@ func TestHTMLToText(t *testing.T) {
 		{"mention without a tag", `<p><a href="https://y.example/@carol" class="u-url mention">@carol@y.example</a> hi</p>`, "carol@y.example hi", 1},
 		{"hashtag kept", `<p><a href="https://old/tags/go" class="mention hashtag" rel="tag">#<span>Go</span></a></p>`, "#Go", 0},
 		{"bare at-name defused", "<p>ping @dave and @eve@z.example, mail me@x.example, meet @ 5</p>", "ping \uFF20dave and \uFF20eve@z.example, mail me@x.example, meet @ 5", 2},
+		{"at sign split by a tag", "<p>@<b>dave</b> and @<a>0</a></p>", "\uFF20dave and \uFF200", 2},
+		{"at sign before a space or a break", "<p>@ <b>dave</b> @<br>x</p>", "@ dave @\nx", 0},
 		{"list", "<ul><li>a</li><li>b</li></ul>", "- a\n- b", 0},
 		{"unclosed tags", "<p>a <b>b <a href='https://q.example'>q", "a b q (https://q.example)", 0},
 		{"not HTML", "plain < text > & more", "plain < text > & more", 0},

@@ -28,6 +28,21 @@
 // GoToSocial's CSV exports; an import killed with SIGKILL and resumed;
 // csv-inspect on GoToSocial's exports, its 0-byte files included.
 //
+// Post import (posts_test.go) runs examples/post-import against
+// GoToSocial's client API: importer/posts' test archive imported
+// backdated and read back (dates, order, threading, content warning,
+// media with alt text and focal point, each visibility, the poll as
+// text, no mention left, no notification to the account it mentions,
+// and each post found again as a run after a crash looks for it:
+// TestPostImport); a generated archive of 400 statuses with post-import
+// killed by SIGKILL midway and run again, leaving exactly one copy of
+// each post (TestPostImportKilledAndResumed, which logs posts per
+// second); boosts made again, once (TestPostImportBoosts); and -target
+// mastodon, posts made now with their date in the text
+// (TestPostImportMastodonTarget). The same code runs in the unit tests
+// against package mastodonapitest's test server, which answers as
+// GoToSocial or as Mastodon.
+//
 // [Server] is that fediport side: WebFinger, actors with keys, inboxes
 // that verify HTTP signatures, accept follows and hand Moves to a
 // [migrate.Receiver], and an instance actor whose key signs every fetch

@@ -172,28 +172,8 @@ func TestPostImport(t *testing.T) {
 	}
 	// A post whose answer was lost is found again through the API (what
 	// a run after a crash does before sending a post again): each one.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	dst := &posts.GoToSocial{Client: &mastodonapi.Client{BaseURL: carol.base, Token: carol.token}}
-	caps, err := dst.Capabilities(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := archive.Open(postImportFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	i := 0
-	for p, err := range (&posts.Importer{IncludeDirect: true}).Posts(r, caps, nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if id, err := dst.Find(ctx, p); err != nil || i >= len(got) || id != got[i].ID {
-			t.Errorf("Find(post %d) = %q, %v; want %s", i, id, err, got[min(i, len(got)-1)].ID)
-		}
-		i++
-	}
+	checkFound(t, &posts.GoToSocial{Client: &mastodonapi.Client{BaseURL: carol.base, Token: carol.token}},
+		&posts.Importer{IncludeDirect: true}, got)
 
 	time.Sleep(2 * time.Second) // a notification would be delivered by now
 	if n := bob.notifications(); n != bobNotes {
@@ -210,6 +190,34 @@ func TestPostImport(t *testing.T) {
 }
 
 // stripTags drops HTML tags, for looking for text in a status.
+// checkFound asks dst to find each post im plans from the fixture, as
+// a run after a crash does before sending a post again, and checks it
+// finds the status got holds for it, in order.
+func checkFound(t *testing.T, dst posts.Destination, im *posts.Importer, got []gtsStatus) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	caps, err := dst.Capabilities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := archive.Open(postImportFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	i := 0
+	for p, err := range im.Posts(r, caps, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := dst.Find(ctx, p); err != nil || i >= len(got) || id != got[i].ID {
+			t.Errorf("Find(post %d) = %q, %v; want %s", i, id, err, got[min(i, len(got)-1)].ID)
+		}
+		i++
+	}
+}
+
 func stripTags(s string) string {
 	var b strings.Builder
 	in := false
@@ -389,28 +397,8 @@ func TestPostImportMastodonTarget(t *testing.T) {
 		t.Errorf("thread and media: %+v", got[1])
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	dst := &posts.Mastodon{Client: &mastodonapi.Client{BaseURL: alice.base, Token: alice.token}}
-	caps, err := dst.Capabilities(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := archive.Open(postImportFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	i := 0
-	for p, err := range (&posts.Importer{}).Posts(r, caps, nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if id, err := dst.Find(ctx, p); err != nil || i >= len(got) || id != got[i].ID {
-			t.Errorf("Find(post %d) = %q, %v", i, id, err)
-		}
-		i++
-	}
+	checkFound(t, &posts.Mastodon{Client: &mastodonapi.Client{BaseURL: alice.base, Token: alice.token}},
+		&posts.Importer{}, got)
 	time.Sleep(2 * time.Second)
 	if n := bob.notifications(); n != bobNotes {
 		t.Errorf("bob@new.test has %d notifications, had %d before the import", n, bobNotes)

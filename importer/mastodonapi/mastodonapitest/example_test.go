@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http/httptest"
 	"slices"
+	"time"
 
 	"github.com/fediport/fediport/importer"
 	"github.com/fediport/fediport/importer/mastodonapi"
@@ -51,4 +52,47 @@ func Example() {
 	// follows alice@old.example
 	// follows bob@far.example
 	// failed: mastodonapi: account gone@old.example not found
+}
+
+// Answering as GoToSocial, the server backdates a status posted with
+// scheduled_at in the past, and refuses one that would mention someone.
+func ExampleServer_goToSocial() {
+	s := mastodonapitest.New("new.example", "alice", "token")
+	s.GoToSocial = true
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+
+	ctx := context.Background()
+	client := &mastodonapi.Client{BaseURL: srv.URL, Token: "token"}
+	at := time.Date(2019, 1, 2, 10, 30, 0, 0, time.UTC)
+	st, err := client.PostStatus(ctx, &mastodonapi.NewStatus{Status: "hello, 2019", ScheduledAt: at})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(st.CreatedAt.Format(time.DateOnly), len(s.Statuses()))
+	_, err = client.PostStatus(ctx, &mastodonapi.NewStatus{Status: "hi @bob@far.example", ScheduledAt: at})
+	fmt.Println(err)
+	// Output:
+	// 2019-01-02 1
+	// mastodonapi: POST /api/v1/statuses: 422 Unprocessable Entity: backdated statuses may not mention other accounts
+}
+
+// FailNext makes the next requests to a route fail: here the server
+// creates the status and loses the answer, so the client cannot know.
+func ExampleServer_FailNext() {
+	s := mastodonapitest.New("new.example", "alice", "token")
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+
+	s.FailNext("POST /api/v1/statuses", mastodonapitest.FailLost, mastodonapitest.Fail500)
+	client := &mastodonapi.Client{BaseURL: srv.URL, Token: "token"}
+	for range 3 {
+		_, err := client.PostStatus(context.Background(), &mastodonapi.NewStatus{Status: "hello"})
+		fmt.Println(err != nil, len(s.Statuses()))
+	}
+	// Output:
+	// true 1
+	// true 1
+	// false 2
 }

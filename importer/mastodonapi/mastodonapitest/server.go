@@ -15,7 +15,8 @@ import (
 	"time"
 )
 
-// Server is a fake Mastodon server holding one account: the token's.
+// Server is a Mastodon API test server holding one account: the
+// token's. It is an [http.Handler]; serve it with httptest.NewServer.
 // Set the exported fields before serving.
 type Server struct {
 	// Token is the bearer token every request must carry.
@@ -27,12 +28,18 @@ type Server struct {
 	// a follow beyond it gets 422.
 	FollowLimit int
 	// RateLimitEvery, if > 0, makes every RateLimitEvery-th request
-	// fail with 429 and an X-RateLimit-Reset RateLimitWait ahead.
+	// fail with [Fail429Wait].
 	RateLimitEvery int
-	RateLimitWait  time.Duration
+	// RateLimitWait is how far ahead a [Fail429Wait] sets the reset
+	// time (default [DefaultRateLimitWait]).
+	RateLimitWait time.Duration
 	// PageSize, if > 0, is the longest page served, whatever limit= asks
 	// (default: 40, and limit= may ask for up to 80).
 	PageSize int
+	// GoToSocial makes the server answer as GoToSocial does where it
+	// differs from Mastodon (see the package documentation): backdated
+	// statuses, no Idempotency-Key, no per-account domain blocks.
+	GoToSocial bool
 
 	mu        sync.Mutex
 	seq       int64
@@ -50,6 +57,14 @@ type Server struct {
 	bookmarks map[string]int64 // by status id
 	lists     map[string]*list
 	calls     map[string]int
+	failNext  map[string][]Failure // by route
+
+	posted  []*Status         // own statuses, in the order created
+	media   map[string]*Media // uploads, by id
+	keys    map[string]string // Idempotency-Key -> status id
+	boosted map[string]string // status id -> id of the account's boost of it
+	posts   int               // status creations asked for with the token
+	uploads int               // uploads accepted
 }
 
 type account struct {
@@ -60,6 +75,7 @@ type account struct {
 type status struct {
 	id, uri string
 	known   bool
+	own     *Status // nil for another account's status
 }
 
 type follow struct {
@@ -96,6 +112,10 @@ func New(localDomain, user, token string) *Server {
 		bookmarks:   map[string]int64{},
 		lists:       map[string]*list{},
 		calls:       map[string]int{},
+		failNext:    map[string][]Failure{},
+		media:       map[string]*Media{},
+		keys:        map[string]string{},
+		boosted:     map[string]string{},
 	}
 	s.me = s.AddAccount(user + "@" + localDomain)
 	return s
@@ -125,8 +145,9 @@ func (s *Server) AddAccount(acct string) string { return s.addAccount(acct, true
 // resolving search (as if fetched by WebFinger), and returns its id.
 func (s *Server) AddRemoteAccount(acct string) string { return s.addAccount(acct, false) }
 
-// AddStatus adds a status, found by a resolving search for its URI, and
-// returns its id.
+// AddStatus adds a status of another account, found by a resolving
+// search for its URI (and then bookmarked or boosted), and returns its
+// id.
 func (s *Server) AddStatus(uri string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -215,16 +236,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.requests++
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if r.Header.Get("Authorization") != "Bearer "+s.Token {
+	route, args := s.route(r.Method, r.URL.Path)
+	s.calls[route]++
+	public := route == "GET /api/v2/instance" || route == "GET /api/v1/instance"
+	if !public && r.Header.Get("Authorization") != "Bearer "+s.Token {
 		writeError(w, http.StatusUnauthorized, "The access token is invalid")
 		return
 	}
-	if s.RateLimitEvery > 0 && s.requests%s.RateLimitEvery == 0 {
-		h := w.Header()
-		h.Set("X-RateLimit-Limit", "300")
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Reset", time.Now().Add(s.RateLimitWait).UTC().Format("2006-01-02T15:04:05.000000Z07:00"))
-		writeError(w, http.StatusTooManyRequests, "Too many requests")
+	if route == "POST /api/v1/statuses" {
+		s.posts++ // failed or not
+	}
+	f := s.failure(route)
+	if s.fail(w, f) {
 		return
 	}
 	p, err := params(r)
@@ -232,11 +255,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	route, args := s.route(r.Method, r.URL.Path)
-	s.calls[route]++
 	c := &call{s: s, w: w, r: r, p: p, args: args}
-	if !s.serveAccounts(c, route) && !s.serveDomainsAndBookmarks(c, route) && !s.serveLists(c, route) {
-		writeError(w, http.StatusNotFound, "Not found")
+	if f == FailLost {
+		s.serveLost(c, route)
+		return
+	}
+	s.serve(c, route)
+}
+
+// serve answers the request c to route.
+func (s *Server) serve(c *call, route string) {
+	if s.GoToSocial && strings.HasSuffix(route, " /api/v1/domain_blocks") {
+		// GoToSocial has no per-account domain blocks.
+		writeError(c.w, http.StatusNotFound, "Not Found")
+		return
+	}
+	if !s.serveAccounts(c, route) && !s.serveDomainsAndBookmarks(c, route) && !s.serveLists(c, route) &&
+		!s.serveStatuses(c, route) {
+		writeError(c.w, http.StatusNotFound, "Not found")
 	}
 }
 
@@ -244,8 +280,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // it reports false for another route.
 func (s *Server) serveAccounts(c *call, route string) bool {
 	switch route {
-	case "GET /api/v2/instance":
-		c.json(map[string]any{"domain": s.LocalDomain, "title": "fake"})
+	case "GET /api/v2/instance", "GET /api/v1/instance":
+		c.instance()
 	case "GET /api/v1/accounts/verify_credentials":
 		a := c.account(s.me)
 		a["followers_count"] = s.followers
@@ -409,7 +445,7 @@ func (s *Server) route(method, path string) (string, []string) {
 				args = append(args, parts[3])
 				parts[3] = "{id}"
 			}
-		case "statuses", "lists":
+		case "statuses", "lists", "media":
 			args = append(args, parts[3])
 			parts[3] = "{id}"
 		}
@@ -469,7 +505,11 @@ func (c *call) account(id string) map[string]any {
 
 func (c *call) status(id string) map[string]any {
 	st := c.s.statuses[id]
-	return map[string]any{"id": id, "uri": st.uri, "url": st.uri, "content": ""}
+	if st.own != nil {
+		return c.ownStatus(st.own)
+	}
+	_, boosted := c.s.boosted[id]
+	return map[string]any{"id": id, "uri": st.uri, "url": st.uri, "content": "", "reblogged": boosted}
 }
 
 func (c *call) relationship(id string) map[string]any {
@@ -484,6 +524,9 @@ func (c *call) relationship(id string) map[string]any {
 	}
 	if following && f.languagesPresent {
 		rel["languages"] = f.languages
+	}
+	if c.s.GoToSocial {
+		delete(rel, "languages") // GoToSocial keeps no languages of a follow
 	}
 	return rel
 }
@@ -606,11 +649,19 @@ func (c *call) listAccounts() {
 				return
 			}
 			if _, ok := l.members[id]; ok {
-				writeError(c.w, http.StatusUnprocessableEntity, "Validation failed: Account has already been taken")
+				msg := "Validation failed: Account has already been taken"
+				if c.s.GoToSocial {
+					msg = fmt.Sprintf("Unprocessable Entity: account %s is already in list %s", id, l.id)
+				}
+				writeError(c.w, http.StatusUnprocessableEntity, msg)
 				return
 			}
 			if _, ok := c.s.following[id]; !ok {
-				writeError(c.w, http.StatusUnprocessableEntity, "Validation failed: Account must be followed")
+				if c.s.GoToSocial {
+					writeError(c.w, http.StatusNotFound, fmt.Sprintf("Not Found: account %s not currently followed", id))
+				} else {
+					writeError(c.w, http.StatusUnprocessableEntity, "Validation failed: Account must be followed")
+				}
 				return
 			}
 		}
