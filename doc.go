@@ -77,10 +77,9 @@
 // fediverse instance on loopback, Server),
 // [github.com/fediport/fediport/importer/importertest] (an in-memory import
 // destination and TestDestination),
-// [github.com/fediport/fediport/importer/mastodonapi/mastodonapitest] (a
-// Mastodon API test server) and
-// [github.com/fediport/fediport/importer/posts/poststest] (a client API
-// server that takes posts and media). Every Example and every program in examples/
+// and [github.com/fediport/fediport/importer/mastodonapi/mastodonapitest]
+// (a Mastodon API test server, with a GoToSocial mode: the CSV import's
+// calls, and the statuses and media post import makes). Every Example and every program in examples/
 // uses public packages only, so each can be copied into a module of one's
 // own.
 //
