@@ -155,8 +155,8 @@ type SkippedRow struct {
 	Line int
 	// Account is the row's account address.
 	Account string
-	// Reason says why, such as "the account cannot follow itself".
-	Reason string
+	// Detail says why, such as "the account cannot follow itself".
+	Detail string
 }
 
 // Row is one data row of an import file, for every type: the fields a type

@@ -80,7 +80,7 @@ func CheckType(chosen Type, head []byte, fileName string) error {
 	if guessed == "" || guessed == chosen {
 		return nil
 	}
-	return &MismatchError{Chosen: chosen, Guessed: guessed, Reason: reason}
+	return &MismatchError{Chosen: chosen, Guessed: guessed, Detail: reason}
 }
 
 // firstRecord returns the trimmed cells of the first non-blank record of

@@ -176,15 +176,15 @@ type MismatchError struct {
 	// Chosen is the type the user picked; Guessed the one the file looks
 	// like.
 	Chosen, Guessed Type
-	// Reason says what the guess rests on, such as `the header has "Hide
+	// Detail says what the guess rests on, such as `the header has "Hide
 	// notifications"` or `the file name is "blocked_accounts.csv"`.
-	Reason string
+	Detail string
 }
 
 // Error describes the mismatch.
 func (e *MismatchError) Error() string {
 	return "importer: file looks like " + string(e.Guessed) + ", not " +
-		string(e.Chosen) + " (" + e.Reason + ")"
+		string(e.Chosen) + " (" + e.Detail + ")"
 }
 
 // Unwrap returns [ErrTypeMismatch].

@@ -174,7 +174,7 @@ func (pl *planRun) dropSelf(rows []Row, verb string) []Row {
 			out = append(out, r)
 			continue
 		}
-		pl.skipped = append(pl.skipped, SkippedRow{Line: r.Line, Account: r.Account, Reason: "the account cannot " + verb + " itself"})
+		pl.skipped = append(pl.skipped, SkippedRow{Line: r.Line, Account: r.Account, Detail: "the account cannot " + verb + " itself"})
 	}
 	return out
 }

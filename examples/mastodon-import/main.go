@@ -296,7 +296,7 @@ func (f *fileImport) run(ctx context.Context, dryRun bool) outcome {
 		}
 	}
 	for _, sk := range plan.Skipped {
-		fmt.Fprintf(f.stderr, "  skipped line %d, %s: %s\n", sk.Line, termtext.Escape(sk.Account), termtext.Escape(sk.Reason))
+		fmt.Fprintf(f.stderr, "  skipped line %d, %s: %s\n", sk.Line, termtext.Escape(sk.Account), termtext.Escape(sk.Detail))
 	}
 	if dryRun {
 		printPlan(f.stdout, f.file, plan)

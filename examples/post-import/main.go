@@ -307,7 +307,7 @@ func report(stdout, stderr io.Writer, res *posts.Result, asJSON bool) {
 			again = "temporary, will be tried again"
 		}
 		fmt.Fprintf(stderr, "failed: %s (%s): %s (%s)\n", termtext.Escape(f.URL), f.Published.UTC().Format(time.DateOnly),
-			termtext.Escape(f.Reason), again)
+			termtext.Escape(f.Detail), again)
 	}
 }
 
@@ -326,7 +326,7 @@ func writeJSON(w io.Writer, res *posts.Result, extra map[string]any) error {
 	}
 	fails := []failure{}
 	for _, f := range res.Failed {
-		fails = append(fails, failure{f.ID, f.URL, f.Published, f.Reason, f.Temporary()})
+		fails = append(fails, failure{f.ID, f.URL, f.Published, f.Detail, f.Temporary()})
 	}
 	out["failures"] = fails
 	maps.Copy(out, extra)

@@ -61,7 +61,7 @@ type Client struct {
 	// the server (/api/v2/instance, else /api/v1/instance).
 	LocalDomain string
 	// MaxBytes bounds each successful response body (default
-	// [DefaultMaxBytes]); a larger one is [ErrResponseTooLarge].
+	// [DefaultMaxBytes]); a larger one is [ErrTooLarge].
 	// Of an error response (not 2xx) only a prefix is read, for the
 	// message: the error is classified by its status code whatever the
 	// body's size.
@@ -201,7 +201,7 @@ func (c *Client) response(ctx context.Context, resp *http.Response, method, path
 		return nil, &Error{Method: method, Path: path, Err: err}
 	}
 	if !failed && int64(len(data)) > limit {
-		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: ErrResponseTooLarge,
+		return nil, &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Err: ErrTooLarge,
 			Message: fmt.Sprintf("body over %d bytes", limit)}
 	}
 	if failed {

@@ -314,7 +314,7 @@ func TestErrors(t *testing.T) {
 		{"502 too large", 502, nil, strings.Repeat("<html>bad gateway</html>", 100), mastodonapi.ErrServer, true, 0, 0, ""},
 		{"404 too large, message from the prefix", 404, nil, `{"error":"Record not found"}` + strings.Repeat(" ", 2000), mastodonapi.ErrNotFound, false, 0, 0, "Record not found"},
 		{"long message, cut between characters", 422, nil, `{"error":"x` + strings.Repeat("é", 300) + `"}`, mastodonapi.ErrRejected, false, 0, 0, "x" + strings.Repeat("é", 255)},
-		{"too large", 200, nil, `[` + strings.Repeat(`"x",`, 300) + `"x"]`, mastodonapi.ErrResponseTooLarge, false, 0, 0, "body over 1000 bytes"},
+		{"too large", 200, nil, `[` + strings.Repeat(`"x",`, 300) + `"x"]`, mastodonapi.ErrTooLarge, false, 0, 0, "body over 1000 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

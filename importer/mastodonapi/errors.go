@@ -31,10 +31,10 @@ var (
 	// ErrServer means the server failed (HTTP 5xx) or could not be
 	// reached. Temporary.
 	ErrServer = errors.New("mastodonapi: server unavailable")
-	// ErrResponseTooLarge means a successful (2xx) response body was
+	// ErrTooLarge means a successful (2xx) response body was
 	// larger than [Client.MaxBytes]. Permanent. An error response
 	// is classified by its status code, whatever its size.
-	ErrResponseTooLarge = errors.New("mastodonapi: response too large")
+	ErrTooLarge = errors.New("mastodonapi: response too large")
 	// ErrUnexpected means any other answer: another status code, a body
 	// that is not the JSON expected, or a Link header or redirect to
 	// another server.

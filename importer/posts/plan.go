@@ -192,7 +192,7 @@ type Importer struct {
 	Since, Until time.Time
 	// MaxBytes bounds the HTML of one status (default
 	// [DefaultMaxBytes]); a larger one fails with [ErrTooLarge].
-	MaxBytes int
+	MaxBytes int64
 	// MaxPosts bounds the posts of one import (default
 	// [DefaultMaxPosts]); the rest are skipped as [SkipOverLimit].
 	MaxPosts int
@@ -390,7 +390,7 @@ func (im *Importer) maxPosts() int {
 	return DefaultMaxPosts
 }
 
-func (im *Importer) maxBytes() int {
+func (im *Importer) maxBytes() int64 {
 	if im.MaxBytes > 0 {
 		return im.MaxBytes
 	}
@@ -436,7 +436,7 @@ func (b *builder) post(s *archive.Status) (*Post, error) {
 		return &Post{ID: id, URL: s.ID, Index: s.Index, Published: s.Published, Boost: s.ID,
 			Changes: []Change{{Kind: BoostedNow, Detail: s.ID}}}, nil
 	}
-	if len(s.Content) > b.im.maxBytes() || len(s.Summary) > b.im.maxBytes() {
+	if int64(len(s.Content)) > b.im.maxBytes() || int64(len(s.Summary)) > b.im.maxBytes() {
 		return nil, &PostError{ID: s.ID, Index: s.Index, Err: fmt.Errorf("%w: %d bytes of HTML, limit %d", ErrTooLarge, max(len(s.Content), len(s.Summary)), b.im.maxBytes())}
 	}
 	p := &Post{ID: s.ID, URL: s.URL, Index: s.Index, Published: s.Published, Updated: s.Updated,

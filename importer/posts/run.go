@@ -65,8 +65,8 @@ type Failure struct {
 	// ID and URL name the original status; Published is its date.
 	ID, URL   string
 	Published time.Time
-	// Reason says why, for people; Err is the error.
-	Reason string
+	// Detail says why, for people; Err is the error.
+	Detail string
 	Err    error
 }
 
@@ -509,7 +509,7 @@ func (ru *runner) fail(ctx context.Context, p *Post, err error) error {
 	if errors.Is(err, ErrJournal) {
 		return err
 	}
-	ru.res.Failed = append(ru.res.Failed, Failure{ID: p.ID, URL: p.URL, Published: p.Published, Reason: err.Error(), Err: err})
+	ru.res.Failed = append(ru.res.Failed, Failure{ID: p.ID, URL: p.URL, Published: p.Published, Detail: err.Error(), Err: err})
 	return ru.finish(p, Failed, err)
 }
 

@@ -194,7 +194,7 @@ func TestRunFailures(t *testing.T) {
 		t.Fatalf("result %+v", res)
 	}
 	f := res.Failed[0]
-	if f.ID != st(2) || !strings.Contains(f.Reason, "422") || f.Temporary() {
+	if f.ID != st(2) || !strings.Contains(f.Detail, "422") || f.Temporary() {
 		t.Errorf("failure = %+v, temporary %v", f, f.Temporary())
 	}
 	end := byText(srv, "The end of the thread")
