@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/fediport/fediport/internal/backoff"
 )
 
 // Follower follows and unfollows accounts on a destination. Follow is
@@ -81,12 +83,12 @@ func (f StateReaderFunc) ReadState(ctx context.Context, t Type) (*State, error) 
 // Default settings of an [Engine]; a zero field takes its default.
 const (
 	DefaultConcurrency   = 4
-	DefaultMaxAttempts   = 5
-	DefaultBaseDelay     = 500 * time.Millisecond
-	DefaultMaxDelay      = 30 * time.Second
-	DefaultMaxRetryAfter = 15 * time.Minute
-	DefaultHostFailures  = 5
-	DefaultHostCooldown  = 5 * time.Minute
+	DefaultMaxAttempts   = backoff.DefaultMaxAttempts   // 5
+	DefaultBaseDelay     = backoff.DefaultBaseDelay     // 500ms
+	DefaultMaxDelay      = backoff.DefaultMaxDelay      // 30s
+	DefaultMaxRetryAfter = backoff.DefaultMaxRetryAfter // 15m
+	DefaultHostFailures  = backoff.DefaultHostFailures  // 5
+	DefaultHostCooldown  = backoff.DefaultHostCooldown  // 5m
 )
 
 // maxRateLimitWaits bounds how often one action waits for a rate limit
