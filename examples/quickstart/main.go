@@ -9,7 +9,9 @@
 // bookmarks), then does what the source article recommends for the
 // scenario:
 //
-//   - move (the default): export, then migrate, then import;
+//   - move (the default): export, then migrate, then import the lists,
+//     then the posts (package importer/posts, through the Mastodon client
+//     API the new server serves: [migratetest.Server.ServeClientAPI]);
 //   - leave: export only;
 //   - same-server: migrate to a second account on the same server, which
 //     is instant, then export.
@@ -31,8 +33,10 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/fediport/fediport/activitypub"
@@ -40,6 +44,9 @@ import (
 	"github.com/fediport/fediport/examples/cli"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/importer"
+	"github.com/fediport/fediport/importer/mastodonapi"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
+	"github.com/fediport/fediport/importer/posts"
 	"github.com/fediport/fediport/migrate"
 	"github.com/fediport/fediport/migrate/migratetest"
 )
@@ -97,10 +104,24 @@ type world struct {
 	target            string
 
 	// What the steps did, for the summary.
-	exported  *export.Result
-	imported  bool
-	followers [2]int // on the old account before the move, on the new after
-	moved     bool
+	exported   *export.Result
+	imported   bool
+	followers  [2]int // on the old account before the move, on the new after
+	moved      bool
+	posts      *posts.Result // what the post import did
+	postsDated int           // posts on the new account dated as their originals
+}
+
+// importPosts is the quickstart's own step after the plan's: migrate's
+// plan stops at what Mastodon imports, which leaves the posts behind;
+// package importer/posts imports them through the new server's Mastodon
+// client API.
+var importPosts = migrate.Step{
+	Kind:  "import-posts",
+	Title: "Import posts",
+	Detail: "Post the archive's posts on the new account, oldest first, with their media; " +
+		"a server that backdates (GoToSocial) keeps their dates.",
+	Optional: true,
 }
 
 func run(ctx context.Context, w io.Writer, scenario, out string) error {
@@ -111,6 +132,9 @@ func run(ctx context.Context, w io.Writer, scenario, out string) error {
 	steps, err := migrate.Steps(goal)
 	if err != nil {
 		return err
+	}
+	if goal == migrate.MoveServer {
+		steps = append(steps, importPosts)
 	}
 	if out == "" {
 		if out, err = os.MkdirTemp("", "fediport-quickstart-"); err != nil {
@@ -186,6 +210,8 @@ func (wd *world) do(ctx context.Context, w io.Writer, s migrate.Step, out string
 		return wd.move(ctx, w, true)
 	case migrate.StepImport:
 		return wd.importLists(ctx, w, out)
+	case importPosts.Kind:
+		return wd.importPosts(ctx, w, out)
 	case migrate.StepDelete:
 		fmt.Fprintf(w, "  %s is left as it is: followers are not told where you went\n", oldH)
 	default:
@@ -462,6 +488,114 @@ func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error
 	return nil
 }
 
+// importPosts imports the posts of the archive exported into dir on the
+// new account, through the Mastodon client API its server serves for it
+// (package mastodonapitest's, answering as GoToSocial does: a status
+// scheduled in the past is created with that date, so each post keeps
+// its own).
+func (wd *world) importPosts(ctx context.Context, w io.Writer, dir string) error {
+	api := mastodonapitest.New(wd.dst.Host, wd.target, "quickstart-token")
+	api.GoToSocial = true
+	if err := wd.dst.ServeClientAPI(wd.target, api); err != nil {
+		return err
+	}
+	r, err := archive.Open(filepath.Join(dir, export.DefaultArchiveName))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+
+	client := &mastodonapi.Client{BaseURL: wd.dst.URL, Token: api.Token}
+	details := map[posts.ChangeKind]string{} // an example of each kind of change
+	im := &posts.Importer{Progress: func(p posts.Progress) {
+		if p.Post == nil {
+			return
+		}
+		for _, c := range p.Post.Changes {
+			if _, ok := details[c.Kind]; !ok {
+				details[c.Kind] = c.Detail
+			}
+		}
+	}}
+	res, err := im.Run(ctx, r, &posts.GoToSocial{Client: client})
+	if err != nil {
+		return err
+	}
+	wd.posts = res
+	fmt.Fprintf(w, "  posted %s and uploaded %s into %s, backdated (GoToSocial's scheduled_at in the past)\n",
+		cli.Plural(int64(res.Posted), "post", ""), cli.Plural(int64(res.Media), "media file", ""), wd.dst.Handle(wd.target))
+	for _, reason := range slices.Sorted(maps.Keys(res.Skipped)) {
+		fmt.Fprintf(w, "  skipped %d, %s: %s\n", res.Skipped[reason], reason, skipWhy(reason))
+	}
+	for _, kind := range slices.Sorted(maps.Keys(res.Changed)) {
+		fmt.Fprintf(w, "  changed %d, %s (%s): %s\n", res.Changed[kind], kind, details[kind], changeWhy(kind))
+	}
+	for _, f := range res.Failed {
+		fmt.Fprintf(w, "  failed: %s: %s\n", f.URL, f.Detail)
+	}
+
+	// Read the new account's statuses back from its server: each
+	// carries its original's date, and the reply is threaded.
+	dated := map[int64]bool{} // the archive's dates, in Unix nanoseconds
+	for st, err := range r.Statuses() {
+		if err != nil {
+			return err
+		}
+		dated[st.Published.UnixNano()] = true
+	}
+	got := api.Statuses()
+	ids := map[string]bool{}
+	var threaded int
+	var alt []string
+	wd.postsDated = 0
+	for _, st := range got {
+		ids[st.ID] = true
+		if dated[st.CreatedAt.UnixNano()] {
+			wd.postsDated++
+		}
+		if ids[st.InReplyToID] {
+			threaded++
+		}
+		for _, id := range st.MediaIDs {
+			if m := api.Media(id); m != nil {
+				alt = append(alt, fmt.Sprintf("%q", m.Description))
+			}
+		}
+	}
+	fmt.Fprintf(w, "  read back from %s: %s, %d dated as their originals, %s threaded under its copy, media alt text %s\n",
+		wd.dst.Handle(wd.target), cli.Plural(int64(len(got)), "status", "statuses"), wd.postsDated,
+		cli.Plural(int64(threaded), "reply", "replies"), strings.Join(alt, ", "))
+	return nil
+}
+
+// skipWhy says why post import skips a status for a reason.
+func skipWhy(reason string) string {
+	switch reason {
+	case posts.SkipBoost:
+		return "a boost is not a post of yours (posts.Importer.Boosts boosts it again, dated now)"
+	case posts.SkipLike:
+		return "a like is not a post"
+	case posts.SkipDirect:
+		return "a direct message (posts.Importer.IncludeDirect imports them)"
+	}
+	return "see package importer/posts"
+}
+
+// changeWhy says why post import changes a post in a way.
+func changeWhy(kind posts.ChangeKind) string {
+	switch kind {
+	case posts.PollAsText:
+		return "a backdated post cannot carry a poll, so its options and results became text"
+	case posts.MentionDefused:
+		return "a backdated post may mention no one else, so the mention became plain user@host text"
+	case posts.ReplyAsLink:
+		return "a backdated post may reply to no one else, so it links the post it answered"
+	case posts.MediaMissing:
+		return "the file is missing from the archive, so the post went without it"
+	}
+	return "see posts.ChangeKind"
+}
+
 // summary prints what moved, what did not and why, and where the files
 // are.
 func (wd *world) summary(w io.Writer, out string) {
@@ -475,13 +609,29 @@ func (wd *world) summary(w io.Writer, out string) {
 		fmt.Fprintf(w, "  Imported on %s, from the CSV files:\n", newH)
 		wd.describe(w, wd.dst, wd.target)
 	}
+	if res := wd.posts; res != nil {
+		fmt.Fprintf(w, "  Imported on %s, from archive.zip:\n", newH)
+		fmt.Fprintf(w, "    posts: %d, with %s; %d of them dated as their originals (backdated)\n", res.Posted, cli.Plural(int64(res.Media), "media file", ""), wd.postsDated)
+		for _, kind := range slices.Sorted(maps.Keys(res.Changed)) {
+			fmt.Fprintf(w, "    changed: %d %s: %s\n", res.Changed[kind], kind, changeWhy(kind))
+		}
+	}
 	if !wd.moved && !wd.imported {
 		fmt.Fprintf(w, "  Nothing was moved: %s stays as it is, and the files below are your copy of it.\n", wd.old.Handle("alice"))
 	}
 	fmt.Fprintln(w, "  Left behind, and why:")
-	fmt.Fprintln(w, "    posts, boosts, polls and media: this server takes no posts; they stay on the old account and in the archive.")
-	fmt.Fprintln(w, "      Into GoToSocial, or any Mastodon API server, import them from archive.zip with package importer/posts:")
-	fmt.Fprintln(w, "      go run ./examples/post-import -server URL -token TOKEN archive.zip")
+	if res := wd.posts; res != nil {
+		for _, reason := range slices.Sorted(maps.Keys(res.Skipped)) {
+			fmt.Fprintf(w, "    %d %s, not posted: %s\n", res.Skipped[reason], reason, skipWhy(reason))
+		}
+		for _, f := range res.Failed {
+			fmt.Fprintf(w, "    %s, not posted: %s\n", f.URL, f.Detail)
+		}
+	} else {
+		fmt.Fprintln(w, "    posts, boosts, polls and media: this server takes no posts; they stay on the old account and in the archive.")
+		fmt.Fprintln(w, "      Into GoToSocial, or any Mastodon API server, import them from archive.zip with package importer/posts:")
+		fmt.Fprintln(w, "      go run ./examples/post-import -server URL -token TOKEN archive.zip")
+	}
 	if wd.exported != nil && wd.exported.DirectSkipped > 0 {
 		fmt.Fprintf(w, "    %s: left out of the archive by default (export.Exporter.IncludeDirect keeps them)\n", cli.Plural(int64(wd.exported.DirectSkipped), "direct message", ""))
 	}

@@ -79,7 +79,10 @@
 // For a same-server move, call Mover.MoveLocal with the server itself as
 // the migrate.FollowRewriter. [Server.Exporter] gives an account's data
 // to package export, and [Server.Importer] applies package importer's
-// plans to an account. Accounts are named by username in the server's own
+// plans to an account. [Server.ServeClientAPI] serves a Mastodon client
+// API for an account (a mastodonapitest.Server, under /api/ on the same
+// host), so that package importer/posts can import posts into it.
+// Accounts are named by username in the server's own
 // methods, and other accounts by address (alice@host) or actor URI. Keys
 // are RSA; KeyBits 1024 makes tests faster.
 package migratetest

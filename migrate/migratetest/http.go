@@ -23,6 +23,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /media/{id}", s.serveMedia)
 	mux.HandleFunc("POST /users/{name}/inbox", s.serveInbox)
 	mux.HandleFunc("POST /inbox", s.serveInbox)
+	mux.HandleFunc("/api/", s.serveAPI)
 	return mux
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fediport/fediport/activitypub"
+	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 	"github.com/fediport/fediport/migrate"
 )
 
@@ -58,6 +59,7 @@ type Server struct {
 	media        map[string]*Media   // by id
 	received     map[string]time.Time
 	lastMove     map[string]time.Time
+	apis         []*mastodonapitest.Server // client APIs, ServeClientAPI
 	seq          int
 	// Log records what the server did that tests and examples may want
 	// to show: accepted and refused Moves, transfer failures.
