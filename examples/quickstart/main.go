@@ -525,10 +525,10 @@ func (wd *world) importPosts(ctx context.Context, w io.Writer, dir string) error
 	fmt.Fprintf(w, "  posted %s and uploaded %s into %s, backdated (GoToSocial's scheduled_at in the past)\n",
 		cli.Plural(int64(res.Posted), "post", ""), cli.Plural(int64(res.Media), "media file", ""), wd.dst.Handle(wd.target))
 	for _, reason := range slices.Sorted(maps.Keys(res.Skipped)) {
-		fmt.Fprintf(w, "  skipped %d, %s: %s\n", res.Skipped[reason], reason, skipWhy(reason))
+		fmt.Fprintf(w, "  skipped %d, %s: %s\n", res.Skipped[reason], reason, why(skipWhy, reason))
 	}
 	for _, kind := range slices.Sorted(maps.Keys(res.Changed)) {
-		fmt.Fprintf(w, "  changed %d, %s (%s): %s\n", res.Changed[kind], kind, details[kind], changeWhy(kind))
+		fmt.Fprintf(w, "  changed %d, %s (%s): %s\n", res.Changed[kind], kind, details[kind], why(changeWhy, kind))
 	}
 	for _, f := range res.Failed {
 		fmt.Fprintf(w, "  failed: %s: %s\n", f.URL, f.Detail)
@@ -568,32 +568,27 @@ func (wd *world) importPosts(ctx context.Context, w io.Writer, dir string) error
 	return nil
 }
 
-// skipWhy says why post import skips a status for a reason.
-func skipWhy(reason string) string {
-	switch reason {
-	case posts.SkipBoost:
-		return "a boost is not a post of yours (posts.Importer.Boosts boosts it again, dated now)"
-	case posts.SkipLike:
-		return "a like is not a post"
-	case posts.SkipDirect:
-		return "a direct message (posts.Importer.IncludeDirect imports them)"
-	}
-	return "see package importer/posts"
+// skipWhy says why post import skips a status, by reason.
+var skipWhy = map[string]string{
+	posts.SkipBoost:  "a boost is not a post of yours (posts.Importer.Boosts boosts it again, dated now)",
+	posts.SkipLike:   "a like is not a post",
+	posts.SkipDirect: "a direct message (posts.Importer.IncludeDirect imports them)",
 }
 
-// changeWhy says why post import changes a post in a way.
-func changeWhy(kind posts.ChangeKind) string {
-	switch kind {
-	case posts.PollAsText:
-		return "a backdated post cannot carry a poll, so its options and results became text"
-	case posts.MentionDefused:
-		return "a backdated post may mention no one else, so the mention became plain user@host text"
-	case posts.ReplyAsLink:
-		return "a backdated post may reply to no one else, so it links the post it answered"
-	case posts.MediaMissing:
-		return "the file is missing from the archive, so the post went without it"
+// changeWhy says why post import changes a post, by kind of change.
+var changeWhy = map[posts.ChangeKind]string{
+	posts.PollAsText:     "a backdated post cannot carry a poll, so its options and results became text",
+	posts.MentionDefused: "a backdated post may mention no one else, so the mention became plain user@host text",
+	posts.ReplyAsLink:    "a backdated post may reply to no one else, so it links the post it answered",
+	posts.MediaMissing:   "the file is missing from the archive, so the post went without it",
+}
+
+// why returns what m says of k, or a pointer to package importer/posts.
+func why[K comparable](m map[K]string, k K) string {
+	if s, ok := m[k]; ok {
+		return s
 	}
-	return "see posts.ChangeKind"
+	return "see package importer/posts"
 }
 
 // summary prints what moved, what did not and why, and where the files
@@ -613,7 +608,7 @@ func (wd *world) summary(w io.Writer, out string) {
 		fmt.Fprintf(w, "  Imported on %s, from archive.zip:\n", newH)
 		fmt.Fprintf(w, "    posts: %d, with %s; %d of them dated as their originals (backdated)\n", res.Posted, cli.Plural(int64(res.Media), "media file", ""), wd.postsDated)
 		for _, kind := range slices.Sorted(maps.Keys(res.Changed)) {
-			fmt.Fprintf(w, "    changed: %d %s: %s\n", res.Changed[kind], kind, changeWhy(kind))
+			fmt.Fprintf(w, "    changed: %d %s: %s\n", res.Changed[kind], kind, why(changeWhy, kind))
 		}
 	}
 	if !wd.moved && !wd.imported {
@@ -622,7 +617,7 @@ func (wd *world) summary(w io.Writer, out string) {
 	fmt.Fprintln(w, "  Left behind, and why:")
 	if res := wd.posts; res != nil {
 		for _, reason := range slices.Sorted(maps.Keys(res.Skipped)) {
-			fmt.Fprintf(w, "    %d %s, not posted: %s\n", res.Skipped[reason], reason, skipWhy(reason))
+			fmt.Fprintf(w, "    %d %s, not posted: %s\n", res.Skipped[reason], reason, why(skipWhy, reason))
 		}
 		for _, f := range res.Failed {
 			fmt.Fprintf(w, "    %s, not posted: %s\n", f.URL, f.Detail)
