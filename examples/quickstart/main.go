@@ -494,8 +494,11 @@ func (wd *world) importLists(ctx context.Context, w io.Writer, dir string) error
 // scheduled in the past is created with that date, so each post keeps
 // its own).
 func (wd *world) importPosts(ctx context.Context, w io.Writer, dir string) error {
+	// The account's client API, reached with a bearer token on the
+	// server that received the Move; a real server issues the token by
+	// OAuth.
 	api := mastodonapitest.New(wd.dst.Host, wd.target, "quickstart-token")
-	api.GoToSocial = true
+	api.GoToSocial = true // backdates: scheduled_at in the past keeps a post's date
 	if err := wd.dst.ServeClientAPI(wd.target, api); err != nil {
 		return err
 	}
