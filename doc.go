@@ -107,7 +107,7 @@
 //	importer               (leaf)
 //	archive             -> activitypub
 //	migrate             -> activitypub
-//	migrate/migratetest -> migrate, activitypub, archive, export, importer
+//	migrate/migratetest -> migrate, activitypub, archive, export, importer, importer/mastodonapi/mastodonapitest
 //	export              -> archive, importer, activitypub
 //	archive/render      -> archive, activitypub
 //	importer/mastodonapi -> importer
