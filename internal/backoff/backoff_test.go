@@ -229,6 +229,16 @@ func newBreaker() (*backoff.Breaker, *clock) {
 	return &backoff.Breaker{HostFailures: 3, HostCooldown: time.Minute, Now: c.Now, Sleep: c.Sleep}, c
 }
 
+// openBreaker returns a breaker whose circuit for a.example has just
+// opened (3 failures in a row), and its clock.
+func openBreaker() (*backoff.Breaker, *clock) {
+	b, c := newBreaker()
+	for range 3 {
+		b.Failure("a.example", errors.New("x"))
+	}
+	return b, c
+}
+
 func TestBreakerOpensAfterFailuresInARow(t *testing.T) {
 	t.Parallel()
 	b, c := newBreaker()
@@ -297,10 +307,7 @@ func TestBreakerProbe(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			b, c := newBreaker()
-			for range 3 {
-				b.Failure("a.example", errors.New("x"))
-			}
+			b, c := openBreaker()
 			c.Advance(time.Minute)
 			if err := b.Allow("a.example"); err != nil {
 				t.Fatalf("after the cooldown the probe is refused: %v", err)
@@ -323,10 +330,7 @@ func TestBreakerProbe(t *testing.T) {
 
 func TestBreakerAbandonFreesProbe(t *testing.T) {
 	t.Parallel()
-	b, c := newBreaker()
-	for range 3 {
-		b.Failure("a.example", errors.New("x"))
-	}
+	b, c := openBreaker()
 	c.Advance(time.Minute)
 	if b.Allow("a.example") != nil {
 		t.Fatal("probe refused")
@@ -342,10 +346,7 @@ func TestBreakerAbandonFreesProbe(t *testing.T) {
 
 func TestBreakerWait(t *testing.T) {
 	t.Parallel()
-	b, c := newBreaker()
-	for range 3 {
-		b.Failure("a.example", errors.New("x"))
-	}
+	b, c := openBreaker()
 	start := c.Now()
 	if err := b.Wait(context.Background(), "a.example"); err != nil {
 		t.Fatal(err)
@@ -380,10 +381,7 @@ func TestBreakerDefaults(t *testing.T) {
 // TestBreakerConcurrent lets only one probe through among many callers.
 func TestBreakerConcurrent(t *testing.T) {
 	t.Parallel()
-	b, c := newBreaker()
-	for range 3 {
-		b.Failure("a.example", errors.New("x"))
-	}
+	b, c := openBreaker()
 	c.Advance(time.Minute)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
