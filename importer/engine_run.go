@@ -47,15 +47,17 @@ func (e *Engine) Apply(ctx context.Context, plan *Plan, dst Destination) (*Resul
 		plan: plan,
 		dst:  dst,
 		gate: &backoff.Gate{},
+		// The engine's defaults are internal/backoff's, which a field
+		// <= 0 takes.
 		policy: &backoff.Policy{
-			MaxAttempts:   orDefault(e.MaxAttempts, DefaultMaxAttempts),
-			BaseDelay:     orDefault(e.BaseDelay, DefaultBaseDelay),
-			MaxDelay:      orDefault(e.MaxDelay, DefaultMaxDelay),
-			MaxRetryAfter: orDefault(e.MaxRetryAfter, DefaultMaxRetryAfter),
+			MaxAttempts:   e.MaxAttempts,
+			BaseDelay:     e.BaseDelay,
+			MaxDelay:      e.MaxDelay,
+			MaxRetryAfter: e.MaxRetryAfter,
 		},
 		breaker: &backoff.Breaker{
-			HostFailures: orDefault(e.HostFailures, DefaultHostFailures),
-			HostCooldown: orDefault(e.HostCooldown, DefaultHostCooldown),
+			HostFailures: e.HostFailures,
+			HostCooldown: e.HostCooldown,
 		},
 	}
 	return r.apply(ctx)
