@@ -29,7 +29,7 @@ func genArchive(b *testing.B, n, m int) string {
 	if p, ok := genCache.Load(key); ok {
 		return p.(string)
 	}
-	dir, err := osMkdirTemp()
+	dir, err := os.MkdirTemp("", "posts-bench-")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -152,5 +152,3 @@ func runMemory(b *testing.B, n int) {
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
-
-func osMkdirTemp() (string, error) { return os.MkdirTemp("", "posts-bench-") }
