@@ -7,15 +7,13 @@ import (
 	"iter"
 	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/fediport/fediport/activitypub"
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/export"
 	"github.com/fediport/fediport/internal/archivegen"
+	"github.com/fediport/fediport/internal/heapsample"
 )
 
 // genSource streams generated statuses, with a media file on every
@@ -116,34 +114,6 @@ func (p *patternReader) Read(b []byte) (int, error) {
 
 func (p *patternReader) Close() error { return nil }
 
-// peakHeap samples the heap in use while f runs and returns its peak.
-func peakHeap(f func()) uint64 {
-	runtime.GC()
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		var ms runtime.MemStats
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	f()
-	close(done)
-	wg.Wait()
-	return peak.Load()
-}
-
 // BenchmarkWriteDir exports generated accounts: 100,000 statuses with
 // 1,000 media files of 64 KiB (and 10,000 statuses, to show memory does
 // not grow with them), 5,000 likes and 2,000 follows. It reports the
@@ -158,7 +128,7 @@ func BenchmarkWriteDir(b *testing.B) {
 			var bytes int64
 			for b.Loop() {
 				dir := b.TempDir()
-				p := peakHeap(func() {
+				p := heapsample.Peak(func() {
 					res, err := writeDir(context.Background(), dir, src, export.Exporter{TempDir: tmp, IncludeDirect: true})
 					if err != nil {
 						b.Fatal(err)
@@ -190,7 +160,7 @@ func BenchmarkWriteDirLiveHeap(b *testing.B) {
 			var live, peak uint64
 			for b.Loop() {
 				dir := b.TempDir()
-				p := peakHeap(func() {
+				p := heapsample.Peak(func() {
 					_, err := writeDir(context.Background(), dir, src, export.Exporter{
 						TempDir: tmp, IncludeDirect: true,
 						Progress: func(p export.Progress) {

@@ -6,18 +6,17 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/fediport/fediport/archive"
 	"github.com/fediport/fediport/importer/mastodonapi"
 	"github.com/fediport/fediport/importer/mastodonapi/mastodonapitest"
 	"github.com/fediport/fediport/importer/posts"
 	"github.com/fediport/fediport/internal/archivegen"
+	"github.com/fediport/fediport/internal/heapsample"
 )
 
 // genArchive writes a generated archive of n statuses (with m media
@@ -30,7 +29,7 @@ func genArchive(b *testing.B, n, m int) string {
 	if p, ok := genCache.Load(key); ok {
 		return p.(string)
 	}
-	dir, err := osMkdirTemp()
+	dir, err := os.MkdirTemp("", "posts-bench-")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -134,43 +133,22 @@ func BenchmarkRunMemory(b *testing.B) {
 
 func runMemory(b *testing.B, n int) {
 	file := genArchive(b, n, 0)
-	var peak atomic.Uint64
+	var peak uint64
 	for b.Loop() {
-		runtime.GC()
-		done := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			var ms runtime.MemStats
-			t := time.NewTicker(5 * time.Millisecond)
-			defer t.Stop()
-			for {
-				runtime.ReadMemStats(&ms)
-				if ms.HeapInuse > peak.Load() {
-					peak.Store(ms.HeapInuse)
-				}
-				select {
-				case <-done:
-					return
-				case <-t.C:
-				}
+		peak = max(peak, heapsample.Peak(func() {
+			r := openGen(b, file)
+			defer r.Close()
+			dir := b.TempDir()
+			if shm, err := os.MkdirTemp("/dev/shm", "posts-bench-"); err == nil {
+				dir = shm
+				defer os.RemoveAll(shm)
 			}
-		})
-		r := openGen(b, file)
-		dir := b.TempDir()
-		if shm, err := os.MkdirTemp("/dev/shm", "posts-bench-"); err == nil {
-			dir = shm
-			defer os.RemoveAll(shm)
-		}
-		res, err := (&posts.Importer{Journal: filepath.Join(dir, "j")}).Run(context.Background(), r, &memDest{})
-		r.Close()
-		close(done)
-		wg.Wait()
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(res.Posted), "posts")
+			res, err := (&posts.Importer{Journal: filepath.Join(dir, "j")}).Run(context.Background(), r, &memDest{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(res.Posted), "posts")
+		}))
 	}
-	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
-
-func osMkdirTemp() (string, error) { return os.MkdirTemp("", "posts-bench-") }

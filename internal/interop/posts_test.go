@@ -404,3 +404,99 @@ func TestPostImportMastodonTarget(t *testing.T) {
 		t.Errorf("bob@new.test has %d notifications, had %d before the import", n, bobNotes)
 	}
 }
+
+// realArchive is a real Mastodon export (July 2023, a ZIP of 18 Create
+// items, one with a JPEG, and 3 likes), kept in package archive's
+// testdata (origin: ../shared/fixtures/archives/mastodon-2023-07-zip.zip).
+var realArchive = filepath.Join("..", "..", "archive", "testdata", "mastodon-2023-07-zip.zip")
+
+// TestPostImportRealArchive imports a real Mastodon export, not one
+// fediport wrote, into carol@old.test with post-import, and reads the
+// posts back: each of the 18 is there once, at its original date, with
+// its visibility, no mention left, the JPEG attached to the post that
+// had it, the 3 replies to its own posts threaded under their copies,
+// and a second run posts nothing.
+func TestPostImportRealArchive(t *testing.T) {
+	peers(t)
+	carol := account(t, "carol", "old")
+	type orig struct {
+		published time.Time
+		vis       string
+		media     int
+	}
+	var want []orig
+	r, err := archive.Open(realArchive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s, err := range r.Statuses() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Activity == "Create" {
+			want = append(want, orig{s.Published.UTC().Truncate(time.Second), string(s.Visibility), len(s.Attachments)})
+		}
+	}
+	r.Close()
+	if len(want) != 18 {
+		t.Fatalf("the archive has %d Create items, its origin note says 18", len(want))
+	}
+	slices.SortFunc(want, func(a, b orig) int { return a.published.Compare(b.published) })
+
+	before := carol.statuses()
+	args := []string{"-server", carol.base, "-token", carol.token, "-json", "-state", filepath.Join(t.TempDir(), "state"), realArchive}
+	code, stdout, _ := postImport(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var res struct {
+		Posted, Media, Failed int
+		Skipped, Changed      map[string]int
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if res.Posted != 18 || res.Media != 1 || res.Failed != 0 || res.Skipped["like"] != 3 ||
+		res.Changed["mention-defused"] != 19 || res.Changed["reply-as-link"] != 1 {
+		t.Errorf("result %+v", res)
+	}
+
+	seen := map[string]bool{}
+	for _, s := range before {
+		seen[s.ID] = true
+	}
+	var got []gtsStatus
+	for _, s := range carol.statuses() {
+		if !seen[s.ID] {
+			got = append(got, s)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d new statuses, want %d", len(got), len(want))
+	}
+	slices.SortFunc(got, func(a, b gtsStatus) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	imported, threaded := map[string]bool{}, 0
+	for _, s := range got {
+		imported[s.ID] = true
+	}
+	for i, s := range got {
+		if imported[s.InReplyToID] {
+			threaded++
+		}
+		if !s.CreatedAt.Truncate(time.Second).Equal(want[i].published) || s.Visibility != want[i].vis || len(s.Media) != want[i].media {
+			t.Errorf("status %d: %v %s %d media, want %v %s %d", i, s.CreatedAt, s.Visibility, len(s.Media), want[i].published, want[i].vis, want[i].media)
+		}
+		if len(s.Mentions) != 0 {
+			t.Errorf("status %d mentions %+v", i, s.Mentions)
+		}
+	}
+
+	if threaded != 3 { // the archive's 3 replies to its own posts
+		t.Errorf("%d posts reply to an imported post, want 3", threaded)
+	}
+
+	code, stdout, _ = postImport(t, args...)
+	if code != 0 || !strings.Contains(stdout, `"resumed":18`) || !strings.Contains(stdout, `"posted":0`) {
+		t.Errorf("second run: exit %d, %s", code, stdout)
+	}
+}
