@@ -34,7 +34,8 @@ var (
 	// entries are too large in all or one by one, an entry or the stream
 	// inflates too much (a likely zip bomb), it has too many entries, or
 	// a JSON item is too large or nests too deep. The error is a
-	// [*LimitError] naming the limit, usually inside an [*Error].
+	// [*LimitError] naming the limit and its value, usually inside an
+	// [*Error].
 	ErrLimit = errors.New("archive: limit exceeded")
 )
 
