@@ -237,7 +237,7 @@ func (c *collectionScan) fail(index int, off int64, err error) error {
 		off = c.abs + c.dec.InputOffset()
 	}
 	if errors.Is(err, errItemTooLarge) {
-		err = errItemTooLarge
+		err = errItemTooLarge.at(int64(c.l.MaxItemBytes))
 	} else if !isLimitErr(err) {
 		var se *jsontext.SyntacticError
 		if errors.As(err, &se) {
@@ -317,7 +317,7 @@ func checkDepth(v []byte, max int) error {
 		case '{', '[':
 			depth++
 			if depth > max {
-				return errTooDeep
+				return errTooDeep.at(int64(max))
 			}
 		case '}', ']':
 			depth--
@@ -474,7 +474,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 		depth := 0
 		for {
 			if i > s.maxItem {
-				return nil, off, false, errItemTooLarge
+				return nil, off, false, errItemTooLarge.at(int64(s.maxItem))
 			}
 			if s.pos+i >= len(s.buf) {
 				if got, err := s.more(); err != nil || !got {
@@ -490,7 +490,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 				continue
 			case '{', '[':
 				if depth++; depth > s.maxDepth {
-					return nil, off, false, errTooDeep
+					return nil, off, false, errTooDeep.at(int64(s.maxDepth))
 				}
 			case '}', ']':
 				depth--
@@ -516,7 +516,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 				break
 			}
 			if i++; i > s.maxItem {
-				return nil, off, false, errItemTooLarge
+				return nil, off, false, errItemTooLarge.at(int64(s.maxItem))
 			}
 		}
 		if i == 0 {
@@ -524,7 +524,7 @@ func (s *splitter) next() (v []byte, off int64, done bool, err error) {
 		}
 	}
 	if i > s.maxItem {
-		return nil, off, false, errItemTooLarge
+		return nil, off, false, errItemTooLarge.at(int64(s.maxItem))
 	}
 	v = s.buf[s.pos : s.pos+i]
 	s.pos += i
@@ -540,7 +540,7 @@ func (s *splitter) scanString(i int) (int, error) {
 		k := bytes.IndexByte(s.buf[s.pos+j:], '"')
 		if k < 0 {
 			if len(s.buf)-s.pos > s.maxItem {
-				return 0, errItemTooLarge
+				return 0, errItemTooLarge.at(int64(s.maxItem))
 			}
 			got, err := s.more()
 			if err != nil || !got {

@@ -88,7 +88,7 @@ func (b zipBackend) open(e *entry) (io.ReadCloser, error) {
 // catches entries that overlap to reuse the same compressed bytes.
 func zipEntries(zr *zip.Reader, size int64, l Limits) ([]*entry, []string, error) {
 	if len(zr.File) > l.MaxEntries {
-		return nil, nil, &Error{Index: -1, Offset: -1, Err: errTooManyEntries}
+		return nil, nil, &Error{Index: -1, Offset: -1, Err: errTooManyEntries.at(int64(l.MaxEntries))}
 	}
 	var files []*entry
 	var dirs []string
@@ -112,20 +112,20 @@ func zipEntries(zr *zip.Reader, size int64, l Limits) ([]*entry, []string, error
 		}
 		usize := f.UncompressedSize64
 		if usize > uint64(l.MaxEntryBytes) {
-			return nil, nil, entryErr(name, errEntryTooLarge)
+			return nil, nil, entryErr(name, errEntryTooLarge.at(l.MaxEntryBytes))
 		}
 		total += int64(usize)
 		if total > l.MaxTotalBytes {
-			return nil, nil, entryErr(name, errTooLarge)
+			return nil, nil, entryErr(name, errTooLarge.at(l.MaxTotalBytes))
 		}
 		csize := min(f.CompressedSize64, uint64(max(size, 0)))
 		if usize > ratioFloor && (csize == 0 || usize/csize > uint64(l.MaxCompressionRatio)) {
-			return nil, nil, entryErr(name, errCompressionRatio)
+			return nil, nil, entryErr(name, errCompressionRatio.at(l.MaxCompressionRatio))
 		}
 		files = append(files, &entry{name: name, size: int64(usize), modTime: f.Modified, zf: f})
 	}
 	if total > ratioFloor && total/max(size, 1) > l.MaxCompressionRatio {
-		return nil, nil, &Error{Index: -1, Offset: -1, Err: errCompressionRatio}
+		return nil, nil, &Error{Index: -1, Offset: -1, Err: errCompressionRatio.at(l.MaxCompressionRatio)}
 	}
 	return files, dirs, nil
 }
@@ -145,7 +145,7 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 	n, err := c.rc.Read(p)
 	c.n += int64(n)
 	if c.n > c.max {
-		return n, &Error{Entry: c.name, Index: -1, Offset: c.max, Err: errEntryTooLarge}
+		return n, &Error{Entry: c.name, Index: -1, Offset: c.max, Err: errEntryTooLarge.at(c.max)}
 	}
 	if err != nil && c.cut && !isLimitErr(err) {
 		return n, &Error{Entry: c.name, Index: -1, Offset: c.n, Err: ErrTruncated}
@@ -291,7 +291,7 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 			return files, dirs, &Error{Entry: name, Index: -1, Offset: -1, Err: damageErr(err)}, nil
 		}
 		if ord >= l.MaxEntries {
-			return nil, nil, nil, &Error{Index: -1, Offset: -1, Err: errTooManyEntries}
+			return nil, nil, nil, &Error{Index: -1, Offset: -1, Err: errTooManyEntries.at(int64(l.MaxEntries))}
 		}
 		name, isDir, nerr := cleanName(h.Name)
 		if nerr != nil {
@@ -312,11 +312,11 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 			h.Size = 0
 		}
 		if h.Size > l.MaxEntryBytes {
-			return nil, nil, nil, entryErr(name, errEntryTooLarge)
+			return nil, nil, nil, entryErr(name, errEntryTooLarge.at(l.MaxEntryBytes))
 		}
 		total += h.Size
 		if total > l.MaxTotalBytes {
-			return nil, nil, nil, entryErr(name, errTooLarge)
+			return nil, nil, nil, entryErr(name, errTooLarge.at(l.MaxTotalBytes))
 		}
 		switch h.Typeflag {
 		case tar.TypeSymlink, tar.TypeLink:
@@ -338,7 +338,7 @@ func tarEntries(b *tarBackend) (files []*entry, dirs []string, damage error, err
 		// reader under tr checks the compression ratio as we go.
 		if _, rerr := io.Copy(io.Discard, tr); rerr != nil {
 			if errors.Is(rerr, errCompressionRatio) {
-				return nil, nil, nil, entryErr(name, errCompressionRatio)
+				return nil, nil, nil, entryErr(name, errCompressionRatio.at(l.MaxCompressionRatio))
 			}
 			return files, dirs, &Error{Entry: name, Index: -1, Offset: -1, Err: damageErr(rerr)}, nil
 		}
@@ -382,7 +382,7 @@ func (r *ratioReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	r.n += int64(n)
 	if r.n > ratioFloor && r.n/max(r.in.n, 1) > r.max {
-		return n, errCompressionRatio
+		return n, errCompressionRatio.at(r.max)
 	}
 	return n, err
 }
@@ -430,7 +430,7 @@ func dirEntries(root *os.Root, dir string, l Limits) ([]*entry, []string, error)
 			return nil
 		}
 		if len(files) >= l.MaxEntries {
-			return &Error{Index: -1, Offset: -1, Err: errTooManyEntries}
+			return &Error{Index: -1, Offset: -1, Err: errTooManyEntries.at(int64(l.MaxEntries))}
 		}
 		name, _, err := cleanName(rel)
 		if err != nil {
@@ -441,11 +441,11 @@ func dirEntries(root *os.Root, dir string, l Limits) ([]*entry, []string, error)
 			return err
 		}
 		if info.Size() > l.MaxEntryBytes {
-			return entryErr(name, errEntryTooLarge)
+			return entryErr(name, errEntryTooLarge.at(l.MaxEntryBytes))
 		}
 		total += info.Size()
 		if total > l.MaxTotalBytes {
-			return entryErr(name, errTooLarge)
+			return entryErr(name, errTooLarge.at(l.MaxTotalBytes))
 		}
 		files = append(files, &entry{name: name, size: info.Size(), modTime: info.ModTime(), diskRel: rel})
 		return nil

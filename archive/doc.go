@@ -56,7 +56,7 @@
 // of one entry (16 GiB), the compression ratio (500, against zip bombs),
 // the number of entries (1,000,000), the JSON nesting depth (64) and the
 // size of one JSON item (4 MiB); exceeding one gives a [*LimitError]
-// naming it, which wraps [ErrLimit]. Set them through [Config].
+// naming it and its value, which wraps [ErrLimit]. Set them through [Config].
 //
 // Entry names that are absolute, start with a drive letter ("C:"),
 // contain "..", a backslash or a NUL, and

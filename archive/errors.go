@@ -2,6 +2,7 @@ package archive
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -33,7 +34,8 @@ var (
 	// entries are too large in all or one by one, an entry or the stream
 	// inflates too much (a likely zip bomb), it has too many entries, or
 	// a JSON item is too large or nests too deep. The error is a
-	// [*LimitError] naming the limit, usually inside an [*Error].
+	// [*LimitError] naming the limit and its value, usually inside an
+	// [*Error].
 	ErrLimit = errors.New("archive: limit exceeded")
 )
 
@@ -42,7 +44,9 @@ var (
 // archive/zip's "writer closed twice".
 var errWriterClosed = errors.New("archive: writer closed")
 
-// The errors of each limit, compared by identity within the package.
+// The errors of each limit, compared within the package with errors.Is
+// (which [LimitError.Is] makes match a copy carrying the limit's value,
+// made by at).
 var (
 	errTooLarge         = &LimitError{Limit: "MaxTotalBytes", msg: "archive: total size exceeds limit"}
 	errEntryTooLarge    = &LimitError{Limit: "MaxEntryBytes", msg: "archive: entry size exceeds limit"}
@@ -58,11 +62,34 @@ type LimitError struct {
 	// Limit names the field of Limits: "MaxTotalBytes", "MaxEntryBytes",
 	// "MaxCompressionRatio", "MaxEntries", "MaxDepth" or "MaxItemBytes".
 	Limit string
-	msg   string
+	// Max is the limit's value, defaults applied: the value of the field
+	// named by Limit (for actor.json, which is read whole, the bound on
+	// its size).
+	Max int64
+	msg string
 }
 
-// Error says what exceeds the limit.
-func (e *LimitError) Error() string { return e.msg }
+// at returns a copy of e carrying the limit's value.
+func (e *LimitError) at(max int64) *LimitError {
+	c := *e
+	c.Max = max
+	return &c
+}
+
+// Error says what exceeds the limit, and the limit's value.
+func (e *LimitError) Error() string {
+	if e.Max == 0 {
+		return e.msg
+	}
+	return fmt.Sprintf("%s (%s is %d)", e.msg, e.Limit, e.Max)
+}
+
+// Is reports whether target is a *LimitError naming the same limit,
+// whatever its value.
+func (e *LimitError) Is(target error) bool {
+	t, ok := target.(*LimitError)
+	return ok && t.Limit == e.Limit
+}
 
 // Unwrap returns [ErrLimit].
 func (e *LimitError) Unwrap() error { return ErrLimit }

@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -130,7 +131,7 @@ func TestHostile(t *testing.T) {
 				if !errors.Is(err, tt.want) {
 					t.Fatalf("Open error = %v, want %v", err, tt.want)
 				}
-				checkLimitError(t, err, tt.want)
+				checkLimitError(t, err, tt.want, tt.limits)
 				return
 			}
 			if err != nil {
@@ -145,7 +146,7 @@ func TestHostile(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Statuses error = %v, want %v", err, tt.want)
 			}
-			checkLimitError(t, err, tt.want)
+			checkLimitError(t, err, tt.want, tt.limits)
 			var e *Error
 			if !errors.As(err, &e) || e.Entry != "outbox.json" {
 				t.Errorf("error %v does not name outbox.json", err)
@@ -156,7 +157,7 @@ func TestHostile(t *testing.T) {
 
 // checkLimitError checks that an error for a limit, want, is what callers
 // branch on: ErrLimit, and a *LimitError naming the field of Limits.
-func checkLimitError(t *testing.T, err, want error) {
+func checkLimitError(t *testing.T, err, want error, limits Limits) {
 	t.Helper()
 	w, ok := want.(*LimitError)
 	if !ok {
@@ -167,8 +168,13 @@ func checkLimitError(t *testing.T, err, want error) {
 		t.Errorf("error %v: want ErrLimit and a *LimitError for %s", err, w.Limit)
 		return
 	}
-	if _, ok := reflect.TypeFor[Limits]().FieldByName(le.Limit); !ok {
+	f := reflect.ValueOf(limits.withDefaults()).FieldByName(le.Limit)
+	if !f.IsValid() {
 		t.Errorf("LimitError.Limit %q is no field of Limits", le.Limit)
+		return
+	}
+	if le.Max != f.Int() || !strings.HasSuffix(err.Error(), fmt.Sprintf("(%s is %d)", le.Limit, f.Int())) {
+		t.Errorf("error %q: Max %d, want %s's value %d, named in the message", err, le.Max, le.Limit, f.Int())
 	}
 }
 

@@ -185,7 +185,7 @@ func (c *Config) newFileReader(ra io.ReaderAt, size int64) (*Reader, error) {
 	h = bytes.TrimLeft(bytes.TrimPrefix(h, []byte(utf8BOM)), " \t\r\n")
 	if len(h) > 0 && h[0] == '{' {
 		if size > l.MaxEntryBytes {
-			return nil, entryErr("outbox.json", errEntryTooLarge)
+			return nil, entryErr("outbox.json", errEntryTooLarge.at(l.MaxEntryBytes))
 		}
 		files := []*entry{{name: "outbox.json", size: size}}
 		return newReader(FormatOutbox, l, fileBackend{ra: ra, size: size}, files, nil)
@@ -379,7 +379,7 @@ func (r *Reader) readSmall(name string, max int64) ([]byte, error) {
 		return nil, entryErr(name, err)
 	}
 	if int64(len(data)) > max {
-		return nil, entryErr(name, errItemTooLarge)
+		return nil, entryErr(name, errItemTooLarge.at(max))
 	}
 	return data, nil
 }

@@ -217,7 +217,7 @@ func scanData(r io.Reader, method uint16, l Limits) (csize, usize int64, crc uin
 				win = append(win[:0], win[len(win)-16:]...)
 			}
 			if bc.n > l.MaxEntryBytes {
-				return 0, 0, 0, false, errEntryTooLarge
+				return 0, 0, 0, false, errEntryTooLarge.at(l.MaxEntryBytes)
 			}
 		}
 	}
@@ -229,10 +229,10 @@ func scanData(r io.Reader, method uint16, l Limits) (csize, usize int64, crc uin
 		h.Write(buf[:n])
 		usize += int64(n)
 		if usize > l.MaxEntryBytes {
-			return 0, 0, 0, false, errEntryTooLarge
+			return 0, 0, 0, false, errEntryTooLarge.at(l.MaxEntryBytes)
 		}
 		if usize > ratioFloor && usize/max(bc.n, 1) > l.MaxCompressionRatio {
-			return 0, 0, 0, false, errCompressionRatio
+			return 0, 0, 0, false, errCompressionRatio.at(l.MaxCompressionRatio)
 		}
 		if rerr == io.EOF {
 			return bc.n, usize, h.Sum32(), true, nil

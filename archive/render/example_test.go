@@ -61,26 +61,27 @@ func writeArchive(path string) error {
 	return w.Close()
 }
 
-// openExampleArchive writes the small archive at path and opens it.
-func openExampleArchive(path string) (*archive.Reader, error) {
-	if err := writeArchive(path); err != nil {
-		return nil, err
+// openExampleArchive writes the small archive into a new temporary
+// folder, dir, and opens it; done closes it and removes the folder.
+func openExampleArchive() (r *archive.Reader, dir string, done func()) {
+	dir, err := os.MkdirTemp("", "render-example")
+	if err != nil {
+		log.Fatal(err)
 	}
-	return archive.Open(path)
+	path := filepath.Join(dir, "archive.zip")
+	if err := writeArchive(path); err != nil {
+		log.Fatal(err)
+	}
+	if r, err = archive.Open(path); err != nil {
+		log.Fatal(err)
+	}
+	return r, dir, func() { r.Close(); os.RemoveAll(dir) }
 }
 
 // Render a small archive into a site and list the files written.
 func Example() {
-	tmp, err := os.MkdirTemp("", "render-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
-	r, err := openExampleArchive(filepath.Join(tmp, "archive.zip"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer r.Close()
+	r, tmp, done := openExampleArchive()
+	defer done()
 	site := filepath.Join(tmp, "site")
 	rd := render.Renderer{PageSize: 5}
 	sum, err := rd.WriteSite(context.Background(), r, site)
@@ -114,16 +115,8 @@ func Example() {
 
 // Write the same archive as Markdown, one file a month.
 func ExampleRenderer_WriteMarkdown() {
-	tmp, err := os.MkdirTemp("", "render-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
-	r, err := openExampleArchive(filepath.Join(tmp, "archive.zip"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer r.Close()
+	r, tmp, done := openExampleArchive()
+	defer done()
 	var rd render.Renderer
 	sum, err := rd.WriteMarkdown(context.Background(), r, filepath.Join(tmp, "notes"))
 	if err != nil {

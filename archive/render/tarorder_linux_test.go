@@ -76,10 +76,11 @@ func TestTarGzMediaOnePass(t *testing.T) {
 	if sum.Media != n || sum.Missing != 0 {
 		t.Fatalf("%d media copied, %d missing; want %d", sum.Media, sum.Missing, n)
 	}
-	// The outbox twice, the media once, then actor.json, avatar, likes
-	// and bookmarks each from the start: about ten times the file, where
-	// reading media as the posts come took about n/2 times.
-	if limit := 12 * st.Size(); read > limit {
+	// actor.json, stored last, read through the whole stream; then the
+	// outbox (stored first) and the media in one pass: twice the file
+	// (BENCHMARKS.md quotes 2.0), where reading media as the posts come
+	// took about n/2 times.
+	if limit := 3 * st.Size(); read > limit {
 		t.Errorf("rendering read %d bytes of a %d-byte archive (%.1f times), want at most %d", read, st.Size(), float64(read)/float64(st.Size()), limit)
 	}
 	t.Logf("read %.1f times the archive's size", float64(read)/float64(st.Size()))
