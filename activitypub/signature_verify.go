@@ -244,34 +244,50 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 	return v.verifyCavageKey(ctx, r, p, covered, algorithm, body)
 }
 
-// verifyCavageKey resolves the signature's key and checks the signature
-// with it; when it does not verify, it resolves the key once more with
-// refresh set and checks again.
+// verifyCavageKey checks the signature with its key (see
+// [Verifier.checkKey]).
 func (v *Verifier) verifyCavageKey(ctx context.Context, r *http.Request, p *SignatureParams, covered []string, algorithm string, body []byte) (*Verified, error) {
+	key, _, err := v.checkKey(ctx, p.KeyID, func(pub crypto.PublicKey) error {
+		return verifyCavage(r, p, covered, algorithm, pub)
+	})
+	if err != nil {
+		err.Scheme, err.Covered = SchemeCavage, covered
+		return nil, err
+	}
+	return &Verified{
+		Scheme:    SchemeCavage,
+		KeyID:     p.KeyID,
+		Actor:     key.Owner,
+		Algorithm: algorithm,
+		Headers:   covered,
+		Body:      body,
+	}, nil
+}
+
+// checkKey resolves keyID and checks a signature with the key; when it
+// does not verify, it resolves the key once more with refresh set and
+// checks again, as Mastodon does for a key its owner replaced. Both
+// schemes verify through it. On failure, checked reports whether the
+// signature itself was refused (rather than the key), and the caller
+// fills in the error's scheme and coverage.
+func (v *Verifier) checkKey(ctx context.Context, keyID string, check func(crypto.PublicKey) error) (key *PublicKey, checked bool, _ *SignatureError) {
 	refreshed := false
 	for {
-		key, pub, err := v.resolve(ctx, p.KeyID, refreshed)
-		if err != nil {
-			err.Scheme, err.Covered = SchemeCavage, covered
-			if refreshed && err.Reason == SignatureKeyUnavailable {
-				err.Detail = "signature did not verify, and fetching the key again failed"
-				err.Reason = SignatureMismatch
+		key, pub, serr := v.resolve(ctx, keyID, refreshed)
+		if serr != nil {
+			if refreshed && serr.Reason == SignatureKeyUnavailable {
+				serr.Detail = "signature did not verify, and fetching the key again failed"
+				serr.Reason = SignatureMismatch
+				return nil, true, serr
 			}
-			return nil, err
+			return nil, false, serr
 		}
-		verr := verifyCavage(r, p, covered, algorithm, pub)
+		verr := check(pub)
 		if verr == nil {
-			return &Verified{
-				Scheme:    SchemeCavage,
-				KeyID:     p.KeyID,
-				Actor:     key.Owner,
-				Algorithm: algorithm,
-				Headers:   covered,
-				Body:      body,
-			}, nil
+			return key, true, nil
 		}
 		if errors.Is(verr, SignatureAlgorithm) || refreshed {
-			return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Reason: failedReason(verr), Err: verr}
+			return nil, true, &SignatureError{KeyID: keyID, Reason: failedReason(verr), Err: verr}
 		}
 		refreshed = true
 	}
