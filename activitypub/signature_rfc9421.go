@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,7 +184,7 @@ func (s *msgSig) decode(m httpsfv.Member, sigs *httpsfv.Dictionary) error {
 	return nil
 }
 
-func (s *msgSig) covers(name string) bool { return contains(s.components, name) }
+func (s *msgSig) covers(name string) bool { return slices.Contains(s.components, name) }
 
 // verifyRFC9421 verifies the request's RFC 9421 signatures: the first one
 // that verifies wins; when none does, the failure of the one that got

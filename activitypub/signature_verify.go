@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -231,7 +232,7 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 		err.Scheme, err.Covered = SchemeCavage, covered
 		return nil, err
 	}
-	if contains(covered, "digest") {
+	if slices.Contains(covered, "digest") {
 		if reason := checkDigest(r.Header.Values("Digest"), body); reason != "" {
 			return fail(SignatureDigest, "%s", reason)
 		}
@@ -356,16 +357,16 @@ func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
 // checkCoverage applies Mastodon's rules on what a signature must cover.
 func checkCoverage(r *http.Request, covered []string) error {
 	switch {
-	case !contains(covered, "date") && !contains(covered, "(created)"):
+	case !slices.Contains(covered, "date") && !slices.Contains(covered, "(created)"):
 		return errors.New("neither date nor (created) is covered")
-	case !contains(covered, "(request-target)"):
+	case !slices.Contains(covered, "(request-target)"):
 		// Without it a signature is valid at any path: a delivery to one
 		// inbox could be replayed to another.
 		return errors.New("(request-target) is not covered")
-	case !contains(covered, "host"):
+	case !slices.Contains(covered, "host"):
 		// Without it a signature is valid at any server.
 		return errors.New("host is not covered")
-	case r.Method == http.MethodPost && !contains(covered, "digest"):
+	case r.Method == http.MethodPost && !slices.Contains(covered, "digest"):
 		return errors.New("digest is not covered on a POST request")
 	}
 	return nil
@@ -378,11 +379,11 @@ func checkCoverage(r *http.Request, covered []string) error {
 func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []string) *SignatureError {
 	var created time.Time
 	switch {
-	case contains(covered, "(created)"):
+	case slices.Contains(covered, "(created)"):
 		// Verify refused a covered (created) without the parameter, or
 		// with an algorithm other than hs2019.
 		created = time.Unix(p.Created, 0)
-	case contains(covered, "date"):
+	case slices.Contains(covered, "date"):
 		// The signed value is what the signature string holds: every
 		// Date header, joined. Only one can be a date.
 		date, _ := headerValue(r, "date")
@@ -396,7 +397,7 @@ func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []stri
 		return &SignatureError{KeyID: p.KeyID, Detail: "neither date nor (created) is covered", Reason: SignatureCoverage}
 	}
 	var expires time.Time
-	if p.Expires != 0 && contains(covered, "(expires)") {
+	if p.Expires != 0 && slices.Contains(covered, "(expires)") {
 		expires = time.Unix(p.Expires, 0)
 	}
 	if err := v.checkWindow(created, expires); err != nil {
@@ -571,13 +572,4 @@ func headerValue(r *http.Request, name string) (string, bool) {
 		b.WriteString(strings.TrimSpace(v))
 	}
 	return b.String(), true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
