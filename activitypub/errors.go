@@ -79,11 +79,29 @@ var (
 // typed error of this package happened. Reasons are errors too, so
 // errors.Is finds them in an error chain as it finds syscall.Errno
 // values.
-func reasonText(r int, texts []string) string {
-	if r > 0 && r < len(texts) {
-		return "activitypub: " + texts[r]
+func reasonText(r int, table []reasonRow) string {
+	if r > 0 && r < len(table) {
+		return "activitypub: " + table[r].text
 	}
 	return "activitypub: reason " + strconv.Itoa(r)
+}
+
+// reasonRow is one reason in its kind's table, which is indexed by the
+// reason's value: its text and the sentinel it belongs to. Row 0 holds
+// the sentinel of a value outside the table. One table per kind keeps a
+// reason's text and sentinel side by side, so a new reason cannot get
+// one without the other.
+type reasonRow struct {
+	text     string
+	sentinel error
+}
+
+// reasonSentinel returns the sentinel reason r of table belongs to.
+func reasonSentinel(r int, table []reasonRow) error {
+	if r > 0 && r < len(table) {
+		return table[r].sentinel
+	}
+	return table[0].sentinel
 }
 
 // DocumentReason says why a document was refused: the Reason of a
@@ -106,7 +124,13 @@ const (
 	DocumentKeyOwner
 )
 
-var documentReasons = []string{"", "document too large", "malformed document", "document of the wrong type", "public key owned by another actor"}
+var documentReasons = []reasonRow{
+	{"", ErrMalformed},
+	{"document too large", ErrTooLarge},
+	{"malformed document", ErrMalformed},
+	{"document of the wrong type", ErrMalformed},
+	{"public key owned by another actor", ErrKeyOwner},
+}
 
 // Error returns the reason's text.
 func (r DocumentReason) Error() string { return reasonText(int(r), documentReasons) }
@@ -135,14 +159,7 @@ func (e *DocumentError) Error() string {
 // Unwrap returns the sentinel the reason belongs to, the reason, and the
 // underlying error.
 func (e *DocumentError) Unwrap() []error {
-	sentinel := ErrMalformed
-	switch e.Reason {
-	case DocumentTooLarge:
-		sentinel = ErrTooLarge
-	case DocumentKeyOwner:
-		sentinel = ErrKeyOwner
-	}
-	return appendCause([]error{sentinel, e.Reason}, e.Err)
+	return appendCause([]error{reasonSentinel(int(e.Reason), documentReasons), e.Reason}, e.Err)
 }
 
 func appendCause(errs []error, cause error) []error {
@@ -200,15 +217,16 @@ const (
 	MoveTargetMoved
 )
 
-var moveReasons = []string{"",
-	"not a Move activity",
-	"move actor and object differ",
-	"move actor is not the origin account",
-	"move target is not the target account",
-	"move target is the origin itself",
-	"target does not list the origin in alsoKnownAs",
-	"target account is suspended",
-	"target account has moved elsewhere",
+var moveReasons = []reasonRow{
+	{"", ErrMoveRefused},
+	{"not a Move activity", ErrMoveRefused},
+	{"move actor and object differ", ErrMoveRefused},
+	{"move actor is not the origin account", ErrMoveRefused},
+	{"move target is not the target account", ErrMoveRefused},
+	{"move target is the origin itself", ErrMoveRefused},
+	{"target does not list the origin in alsoKnownAs", ErrMoveRefused},
+	{"target account is suspended", ErrMoveRefused},
+	{"target account has moved elsewhere", ErrMoveRefused},
 }
 
 // Error returns the reason's text.
@@ -309,41 +327,25 @@ const (
 	SignatureScheme
 )
 
-var signatureReasons = []string{"",
-	"request is not signed",
-	"malformed signature header",
-	"unsupported signature algorithm",
-	"signature does not cover required headers",
-	"invalid date header",
-	"signature date outside the accepted window",
-	"body does not match digest",
-	"signature does not verify",
-	"request body too large",
-	"signing key unavailable",
-	"public key owned by another actor",
-	"invalid or unsupported key",
-	"unsupported signature scheme",
+var signatureReasons = []reasonRow{
+	{"", ErrBadSignature},
+	{"request is not signed", ErrNoSignature},
+	{"malformed signature header", ErrBadSignature},
+	{"unsupported signature algorithm", ErrBadSignature},
+	{"signature does not cover required headers", ErrBadSignature},
+	{"invalid date header", ErrBadSignature},
+	{"signature date outside the accepted window", ErrBadSignature},
+	{"body does not match digest", ErrBadSignature},
+	{"signature does not verify", ErrBadSignature},
+	{"request body too large", ErrTooLarge},
+	{"signing key unavailable", ErrKeyUnavailable},
+	{"public key owned by another actor", ErrKeyOwner},
+	{"invalid or unsupported key", ErrInvalidKey},
+	{"unsupported signature scheme", ErrInvalidKey},
 }
 
 // Error returns the reason's text.
 func (r SignatureReason) Error() string { return reasonText(int(r), signatureReasons) }
-
-// sentinel returns the condition r belongs to.
-func (r SignatureReason) sentinel() error {
-	switch r {
-	case SignatureAbsent:
-		return ErrNoSignature
-	case SignatureBodyTooLarge:
-		return ErrTooLarge
-	case SignatureKeyUnavailable:
-		return ErrKeyUnavailable
-	case SignatureKeyOwner:
-		return ErrKeyOwner
-	case SignatureInvalidKey, SignatureScheme:
-		return ErrInvalidKey
-	}
-	return ErrBadSignature
-}
 
 // SignatureError reports a request whose HTTP signature was refused, or a
 // request that could not be signed.
@@ -387,7 +389,7 @@ func (e *SignatureError) Error() string {
 // Unwrap returns the sentinel the reason belongs to, the reason and the
 // underlying error, so [errors.Is] matches each.
 func (e *SignatureError) Unwrap() []error {
-	return appendCause([]error{e.Reason.sentinel(), e.Reason}, e.Err)
+	return appendCause([]error{reasonSentinel(int(e.Reason), signatureReasons), e.Reason}, e.Err)
 }
 
 // FetchReason says why a [Client] refused or failed a fetch: the Reason
@@ -427,36 +429,21 @@ const (
 	FetchMalformed
 )
 
-var fetchReasons = []string{"",
-	"invalid URL",
-	"URL is not https",
-	"address is not public",
-	"too many redirects",
-	"unexpected content type",
-	"too many collection pages",
-	"response too large",
-	"document id does not match its URL",
-	"malformed document",
+var fetchReasons = []reasonRow{
+	{"", ErrRefused},
+	{"invalid URL", ErrInvalidAddress},
+	{"URL is not https", ErrRefused},
+	{"address is not public", ErrRefused},
+	{"too many redirects", ErrRefused},
+	{"unexpected content type", ErrRefused},
+	{"too many collection pages", ErrRefused},
+	{"response too large", ErrTooLarge},
+	{"document id does not match its URL", ErrIDMismatch},
+	{"malformed document", ErrMalformed},
 }
 
 // Error returns the reason's text.
 func (r FetchReason) Error() string { return reasonText(int(r), fetchReasons) }
-
-func (r FetchReason) sentinel() error {
-	switch r {
-	case 0:
-		return nil
-	case FetchInvalidURL:
-		return ErrInvalidAddress
-	case FetchTooLarge:
-		return ErrTooLarge
-	case FetchIDMismatch:
-		return ErrIDMismatch
-	case FetchMalformed:
-		return ErrMalformed
-	}
-	return ErrRefused
-}
 
 // FetchError reports a failed fetch of URL.
 type FetchError struct {
@@ -491,7 +478,7 @@ func (e *FetchError) Unwrap() []error {
 	if e.Reason == 0 {
 		return appendCause(nil, e.Err)
 	}
-	return appendCause([]error{e.Reason.sentinel(), e.Reason}, e.Err)
+	return appendCause([]error{reasonSentinel(int(e.Reason), fetchReasons), e.Reason}, e.Err)
 }
 
 // Temporary reports whether the fetch may succeed if tried again later:
@@ -596,27 +583,18 @@ const (
 	WebFingerInvalidAccount
 )
 
-var webFingerReasons = []string{"",
-	"invalid WebFinger document",
-	"WebFinger document has no ActivityPub self link",
-	"WebFinger subject does not match",
-	"WebFinger self link on another host not confirmed by the actor's host",
-	"document id does not match its URL",
-	"invalid address",
+var webFingerReasons = []reasonRow{
+	{"", ErrIDMismatch},
+	{"invalid WebFinger document", ErrMalformed},
+	{"WebFinger document has no ActivityPub self link", ErrMalformed},
+	{"WebFinger subject does not match", ErrIDMismatch},
+	{"WebFinger self link on another host not confirmed by the actor's host", ErrIDMismatch},
+	{"document id does not match its URL", ErrIDMismatch},
+	{"invalid address", ErrInvalidAddress},
 }
 
 // Error returns the reason's text.
 func (r WebFingerReason) Error() string { return reasonText(int(r), webFingerReasons) }
-
-func (r WebFingerReason) sentinel() error {
-	switch r {
-	case WebFingerInvalidJRD, WebFingerNoSelfLink:
-		return ErrMalformed
-	case WebFingerInvalidAccount:
-		return ErrInvalidAddress
-	}
-	return ErrIDMismatch
-}
 
 // WebFingerError reports a failed WebFinger lookup of Resource.
 type WebFingerError struct {
@@ -641,7 +619,7 @@ func (e *WebFingerError) Error() string {
 // Unwrap returns the sentinel the reason belongs to, the reason and the
 // underlying error.
 func (e *WebFingerError) Unwrap() []error {
-	return appendCause([]error{e.Reason.sentinel(), e.Reason}, e.Err)
+	return appendCause([]error{reasonSentinel(int(e.Reason), webFingerReasons), e.Reason}, e.Err)
 }
 
 // AccountError reports a string that is not an account address. It

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -254,7 +255,7 @@ func (c *Client) readBody(ctx context.Context, rawURL string, u *url.URL, resp *
 		drain(resp.Body)
 		return nil, &StatusError{URL: u.Redacted(), StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header, time.Now())}
 	}
-	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || !contains(mediaTypes, mt) {
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || !slices.Contains(mediaTypes, mt) {
 		return nil, fetchErr(rawURL, FetchContentType, "%q", resp.Header.Get("Content-Type"))
 	}
 	limit := c.maxBytes()

@@ -42,17 +42,12 @@ func newDecoder(data []byte) *jsontext.Decoder {
 	return d
 }
 
-// splitObject splits a JSON object into its members without decoding their
-// values. A member that appears twice keeps its first position and its last
-// value, which is what JSON decoders that let the last value win report.
-// The members' values point into one copy of data.
-func splitObject(data []byte) ([]Member, error) {
-	return scanObjectDups(bytes.Clone(data), nil)
-}
-
 // scanObjectDups splits data, a JSON object the members' values then
-// point into, and appends to *dups (if not nil) the name of each member
-// that appears more than once, once per repeat.
+// point into, into its members without decoding their values, and appends
+// to *dups (if not nil) the name of each member that appears more than
+// once, once per repeat. A member that appears twice keeps its first
+// position and its last value, which is what JSON decoders that let the
+// last value win report.
 func scanObjectDups(data []byte, dups *[]string) ([]Member, error) {
 	d := newDecoder(data)
 	defer decoderPool.Put(d)

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -183,7 +184,7 @@ func (s *msgSig) decode(m httpsfv.Member, sigs *httpsfv.Dictionary) error {
 	return nil
 }
 
-func (s *msgSig) covers(name string) bool { return contains(s.components, name) }
+func (s *msgSig) covers(name string) bool { return slices.Contains(s.components, name) }
 
 // verifyRFC9421 verifies the request's RFC 9421 signatures: the first one
 // that verifies wins; when none does, the failure of the one that got
@@ -276,44 +277,32 @@ func (v *Verifier) verifyLabel(ctx context.Context, r *http.Request, body []byte
 	return v.verifyLabelKey(ctx, body, s, bases)
 }
 
-// verifyLabelKey resolves the key of s and checks s over bases with it;
-// when it does not verify, it resolves the key once more with refresh set
-// and checks again.
+// verifyLabelKey checks s over bases with its key (see
+// [Verifier.checkKey]).
 func (v *Verifier) verifyLabelKey(ctx context.Context, body []byte, s *msgSig, bases [][]byte) (*Verified, int, *SignatureError) {
-	refreshed := false
-	for {
-		key, pub, serr := v.resolve(ctx, s.keyID, refreshed)
-		if serr != nil {
-			serr.Scheme, serr.Label, serr.Covered = SchemeRFC9421, s.label, s.components
-			if refreshed && serr.Reason == SignatureKeyUnavailable {
-				serr.Detail = "signature did not verify, and fetching the key again failed"
-				serr.Reason = SignatureMismatch
-				return nil, stageSignature, serr
-			}
-			return nil, stageKey, serr
+	var alg string
+	key, checked, err := v.checkKey(ctx, s.keyID, func(pub crypto.PublicKey) (err error) {
+		alg, err = verifyMessageSignature(pub, s.alg, bases, s.signature)
+		return err
+	})
+	if err != nil {
+		err.Scheme, err.Label, err.Covered = SchemeRFC9421, s.label, s.components
+		if checked {
+			return nil, stageSignature, err
 		}
-		alg, verr := verifyMessageSignature(pub, s.alg, bases, s.signature)
-		if verr == nil {
-			return &Verified{
-				Scheme:    SchemeRFC9421,
-				Label:     s.label,
-				KeyID:     s.keyID,
-				Actor:     key.Owner,
-				Algorithm: alg,
-				Headers:   s.components,
-				Nonce:     s.nonce,
-				Tag:       s.tag,
-				Body:      body,
-			}, stageSignature, nil
-		}
-		if errors.Is(verr, SignatureAlgorithm) {
-			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Detail: verr.Error(), Reason: SignatureAlgorithm}
-		}
-		if refreshed {
-			return nil, stageSignature, &SignatureError{Scheme: SchemeRFC9421, Label: s.label, KeyID: s.keyID, Covered: s.components, Reason: SignatureMismatch, Err: verr}
-		}
-		refreshed = true
+		return nil, stageKey, err
 	}
+	return &Verified{
+		Scheme:    SchemeRFC9421,
+		Label:     s.label,
+		KeyID:     s.keyID,
+		Actor:     key.Owner,
+		Algorithm: alg,
+		Headers:   s.components,
+		Nonce:     s.nonce,
+		Tag:       s.tag,
+		Body:      body,
+	}, stageSignature, nil
 }
 
 // checkCoverage returns why s does not cover what an RFC 9421 signature

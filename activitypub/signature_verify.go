@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -231,7 +232,7 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 		err.Scheme, err.Covered = SchemeCavage, covered
 		return nil, err
 	}
-	if contains(covered, "digest") {
+	if slices.Contains(covered, "digest") {
 		if reason := checkDigest(r.Header.Values("Digest"), body); reason != "" {
 			return fail(SignatureDigest, "%s", reason)
 		}
@@ -244,34 +245,50 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 	return v.verifyCavageKey(ctx, r, p, covered, algorithm, body)
 }
 
-// verifyCavageKey resolves the signature's key and checks the signature
-// with it; when it does not verify, it resolves the key once more with
-// refresh set and checks again.
+// verifyCavageKey checks the signature with its key (see
+// [Verifier.checkKey]).
 func (v *Verifier) verifyCavageKey(ctx context.Context, r *http.Request, p *SignatureParams, covered []string, algorithm string, body []byte) (*Verified, error) {
+	key, _, err := v.checkKey(ctx, p.KeyID, func(pub crypto.PublicKey) error {
+		return verifyCavage(r, p, covered, algorithm, pub)
+	})
+	if err != nil {
+		err.Scheme, err.Covered = SchemeCavage, covered
+		return nil, err
+	}
+	return &Verified{
+		Scheme:    SchemeCavage,
+		KeyID:     p.KeyID,
+		Actor:     key.Owner,
+		Algorithm: algorithm,
+		Headers:   covered,
+		Body:      body,
+	}, nil
+}
+
+// checkKey resolves keyID and checks a signature with the key; when it
+// does not verify, it resolves the key once more with refresh set and
+// checks again, as Mastodon does for a key its owner replaced. Both
+// schemes verify through it. On failure, checked reports whether the
+// signature itself was refused (rather than the key), and the caller
+// fills in the error's scheme and coverage.
+func (v *Verifier) checkKey(ctx context.Context, keyID string, check func(crypto.PublicKey) error) (key *PublicKey, checked bool, _ *SignatureError) {
 	refreshed := false
 	for {
-		key, pub, err := v.resolve(ctx, p.KeyID, refreshed)
-		if err != nil {
-			err.Scheme, err.Covered = SchemeCavage, covered
-			if refreshed && err.Reason == SignatureKeyUnavailable {
-				err.Detail = "signature did not verify, and fetching the key again failed"
-				err.Reason = SignatureMismatch
+		key, pub, serr := v.resolve(ctx, keyID, refreshed)
+		if serr != nil {
+			if refreshed && serr.Reason == SignatureKeyUnavailable {
+				serr.Detail = "signature did not verify, and fetching the key again failed"
+				serr.Reason = SignatureMismatch
+				return nil, true, serr
 			}
-			return nil, err
+			return nil, false, serr
 		}
-		verr := verifyCavage(r, p, covered, algorithm, pub)
+		verr := check(pub)
 		if verr == nil {
-			return &Verified{
-				Scheme:    SchemeCavage,
-				KeyID:     p.KeyID,
-				Actor:     key.Owner,
-				Algorithm: algorithm,
-				Headers:   covered,
-				Body:      body,
-			}, nil
+			return key, true, nil
 		}
 		if errors.Is(verr, SignatureAlgorithm) || refreshed {
-			return nil, &SignatureError{Scheme: SchemeCavage, KeyID: p.KeyID, Covered: covered, Reason: failedReason(verr), Err: verr}
+			return nil, true, &SignatureError{KeyID: keyID, Reason: failedReason(verr), Err: verr}
 		}
 		refreshed = true
 	}
@@ -340,16 +357,16 @@ func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
 // checkCoverage applies Mastodon's rules on what a signature must cover.
 func checkCoverage(r *http.Request, covered []string) error {
 	switch {
-	case !contains(covered, "date") && !contains(covered, "(created)"):
+	case !slices.Contains(covered, "date") && !slices.Contains(covered, "(created)"):
 		return errors.New("neither date nor (created) is covered")
-	case !contains(covered, "(request-target)"):
+	case !slices.Contains(covered, "(request-target)"):
 		// Without it a signature is valid at any path: a delivery to one
 		// inbox could be replayed to another.
 		return errors.New("(request-target) is not covered")
-	case !contains(covered, "host"):
+	case !slices.Contains(covered, "host"):
 		// Without it a signature is valid at any server.
 		return errors.New("host is not covered")
-	case r.Method == http.MethodPost && !contains(covered, "digest"):
+	case r.Method == http.MethodPost && !slices.Contains(covered, "digest"):
 		return errors.New("digest is not covered on a POST request")
 	}
 	return nil
@@ -362,11 +379,11 @@ func checkCoverage(r *http.Request, covered []string) error {
 func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []string) *SignatureError {
 	var created time.Time
 	switch {
-	case contains(covered, "(created)"):
+	case slices.Contains(covered, "(created)"):
 		// Verify refused a covered (created) without the parameter, or
 		// with an algorithm other than hs2019.
 		created = time.Unix(p.Created, 0)
-	case contains(covered, "date"):
+	case slices.Contains(covered, "date"):
 		// The signed value is what the signature string holds: every
 		// Date header, joined. Only one can be a date.
 		date, _ := headerValue(r, "date")
@@ -380,7 +397,7 @@ func (v *Verifier) checkTime(r *http.Request, p *SignatureParams, covered []stri
 		return &SignatureError{KeyID: p.KeyID, Detail: "neither date nor (created) is covered", Reason: SignatureCoverage}
 	}
 	var expires time.Time
-	if p.Expires != 0 && contains(covered, "(expires)") {
+	if p.Expires != 0 && slices.Contains(covered, "(expires)") {
 		expires = time.Unix(p.Expires, 0)
 	}
 	if err := v.checkWindow(created, expires); err != nil {
@@ -555,13 +572,4 @@ func headerValue(r *http.Request, name string) (string, bool) {
 		b.WriteString(strings.TrimSpace(v))
 	}
 	return b.String(), true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -98,37 +98,40 @@ const (
 	PreflightCooldown
 )
 
-var preflightReasons = []string{"",
-	"origin account not found or deleted",
-	"target account not found or deleted",
-	"server requires signed fetches",
-	"document id does not match its URL",
-	"origin and target are the same account",
-	"account already moved to this target",
-	"origin account is suspended",
-	"target account is suspended",
-	"target account has moved",
-	"target does not list the origin as an alias",
-	"moved too recently",
+// preflightReasons holds, for each PreflightReason, its text and
+// activitypub's error for a check a receiving server makes too (nil for
+// the others).
+var preflightReasons = []struct {
+	text   string
+	shared error
+}{
+	{},
+	{"origin account not found or deleted", nil},
+	{"target account not found or deleted", nil},
+	{"server requires signed fetches", nil},
+	{"document id does not match its URL", activitypub.ErrIDMismatch},
+	{"origin and target are the same account", activitypub.MoveToSelf},
+	{"account already moved to this target", nil},
+	{"origin account is suspended", nil},
+	{"target account is suspended", activitypub.MoveTargetSuspended},
+	{"target account has moved", activitypub.MoveTargetMoved},
+	{"target does not list the origin as an alias", activitypub.MoveAliasMissing},
+	{"moved too recently", nil},
 }
 
 // Error returns the reason's text.
-func (r PreflightReason) Error() string { return reasonText(int(r), preflightReasons) }
+func (r PreflightReason) Error() string {
+	if r > 0 && int(r) < len(preflightReasons) {
+		return "migrate: " + preflightReasons[r].text
+	}
+	return "migrate: reason " + strconv.Itoa(int(r))
+}
 
 // shared returns activitypub's error for a check a receiving server
 // makes too, or nil.
 func (r PreflightReason) shared() error {
-	switch r {
-	case PreflightIDMismatch:
-		return activitypub.ErrIDMismatch
-	case PreflightToSelf:
-		return activitypub.MoveToSelf
-	case PreflightTargetSuspended:
-		return activitypub.MoveTargetSuspended
-	case PreflightTargetMoved:
-		return activitypub.MoveTargetMoved
-	case PreflightAliasMissing:
-		return activitypub.MoveAliasMissing
+	if r > 0 && int(r) < len(preflightReasons) {
+		return preflightReasons[r].shared
 	}
 	return nil
 }

@@ -31,3 +31,38 @@ func TestRefusedErrorMessage(t *testing.T) {
 		t.Errorf("StatusCode = %d, want 422", got)
 	}
 }
+
+// TestProblemSharedReasons: a Problem unwraps to activitypub's reason for
+// exactly the checks a receiving server makes too, as PreflightReason's
+// documentation lists them, so one errors.Is serves both sides.
+func TestProblemSharedReasons(t *testing.T) {
+	t.Parallel()
+	shared := []error{activitypub.ErrIDMismatch, activitypub.MoveToSelf, activitypub.MoveTargetSuspended, activitypub.MoveTargetMoved, activitypub.MoveAliasMissing}
+	tests := []struct {
+		reason migrate.PreflightReason
+		want   error // nil: none of shared
+	}{
+		{migrate.PreflightOriginGone, nil},
+		{migrate.PreflightTargetGone, nil},
+		{migrate.PreflightSignatureRequired, nil},
+		{migrate.PreflightIDMismatch, activitypub.ErrIDMismatch},
+		{migrate.PreflightToSelf, activitypub.MoveToSelf},
+		{migrate.PreflightAlreadyMoved, nil},
+		{migrate.PreflightOriginSuspended, nil},
+		{migrate.PreflightTargetSuspended, activitypub.MoveTargetSuspended},
+		{migrate.PreflightTargetMoved, activitypub.MoveTargetMoved},
+		{migrate.PreflightAliasMissing, activitypub.MoveAliasMissing},
+		{migrate.PreflightCooldown, nil},
+	}
+	for _, tt := range tests {
+		err := &migrate.Problem{Reason: tt.reason, Advice: "x"}
+		if !errors.Is(err, migrate.ErrNotReady) || !errors.Is(err, tt.reason) {
+			t.Errorf("%v: not ErrNotReady and its reason", tt.reason)
+		}
+		for _, s := range shared {
+			if got := errors.Is(err, s); got != (s == tt.want) {
+				t.Errorf("%v: errors.Is(%v) = %v", tt.reason, s, got)
+			}
+		}
+	}
+}

@@ -136,50 +136,27 @@ func (r *Report) Err() error {
 // re-fetched from its id, which must confirm it); any other failure to
 // resolve or fetch is an error.
 func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, error) {
+	old := side{given: origin, which: "old", gone: PreflightOriginGone, goneAdvice: "check the old account's address"}
+	neu := side{given: target, which: "new", gone: PreflightTargetGone, goneAdvice: "create the new account first, or check its address"}
 	rep := &Report{}
+	var p1, p2 *Problem
 	var err error
-	if rep.OriginID, err = resolveID(ctx, c.Handles, origin); err != nil {
-		if !isMissing(err) {
-			return nil, err
-		}
-		rep.OriginID = origin
-		rep.Problems = append(rep.Problems, &Problem{Reason: PreflightOriginGone, Advice: fmt.Sprintf("%s was not found: check the old account's address", origin)})
+	if rep.OriginID, p1, err = c.resolve(ctx, old); err != nil {
+		return nil, err
 	}
-	if rep.TargetID, err = resolveID(ctx, c.Handles, target); err != nil {
-		if !isMissing(err) {
-			return nil, err
-		}
-		rep.TargetID = target
-		rep.Problems = append(rep.Problems, &Problem{Reason: PreflightTargetGone, Advice: fmt.Sprintf("%s was not found: check the new account's address", target)})
+	if rep.TargetID, p2, err = c.resolve(ctx, neu); err != nil {
+		return nil, err
 	}
-	if rep.Problems != nil {
+	if rep.Problems = problems(p1, p2); rep.Problems != nil {
 		return rep, nil
 	}
-	if rep.Origin, err = fetchExact(ctx, c.Actors, rep.OriginID); err != nil {
-		switch {
-		case isUnauthorized(err):
-			rep.Problems = append(rep.Problems, c.unauthorized(rep.OriginID))
-		case isMissing(err):
-			rep.Problems = append(rep.Problems, &Problem{Reason: PreflightOriginGone, Advice: fmt.Sprintf("%s does not exist or was deleted: check the old account's address", origin)})
-		case errors.Is(err, activitypub.ErrIDMismatch):
-			rep.Problems = append(rep.Problems, &Problem{Reason: PreflightIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the old account's address", origin, err), Err: err})
-		default:
-			return nil, fmt.Errorf("migrate: old account: %w", err)
-		}
+	if rep.Origin, p1, err = c.fetch(ctx, rep.OriginID, old); err != nil {
+		return nil, err
 	}
-	if rep.Target, err = fetchExact(ctx, c.Actors, rep.TargetID); err != nil {
-		switch {
-		case isUnauthorized(err):
-			rep.Problems = append(rep.Problems, c.unauthorized(rep.TargetID))
-		case isMissing(err):
-			rep.Problems = append(rep.Problems, &Problem{Reason: PreflightTargetGone, Advice: fmt.Sprintf("%s does not exist or was deleted: create the new account first, or check its address", target)})
-		case errors.Is(err, activitypub.ErrIDMismatch):
-			rep.Problems = append(rep.Problems, &Problem{Reason: PreflightIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the new account's address", target, err), Err: err})
-		default:
-			return nil, fmt.Errorf("migrate: new account: %w", err)
-		}
+	if rep.Target, p2, err = c.fetch(ctx, rep.TargetID, neu); err != nil {
+		return nil, err
 	}
-	if rep.Problems != nil {
+	if rep.Problems = problems(p1, p2); rep.Problems != nil {
 		return rep, nil
 	}
 	if c.History != nil {
@@ -189,6 +166,55 @@ func (c *Checker) Check(ctx context.Context, origin, target string) (*Report, er
 	}
 	rep.Problems = preflight(rep.Origin, rep.Target, rep.LastMove, now(c.Now))
 	return rep, nil
+}
+
+// problems returns the problems of ps that are not nil, or nil.
+func problems(ps ...*Problem) []*Problem {
+	var out []*Problem
+	for _, p := range ps {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// resolve returns the actor id of side s; an address WebFinger does not
+// know is a Problem, with s's address standing for the id.
+func (c *Checker) resolve(ctx context.Context, s side) (string, *Problem, error) {
+	id, err := resolveID(ctx, c.Handles, s.given)
+	switch {
+	case err == nil:
+		return id, nil, nil
+	case isMissing(err):
+		return s.given, &Problem{Reason: s.gone, Advice: fmt.Sprintf("%s was not found: check the %s account's address", s.given, s.which)}, nil
+	}
+	return "", nil, err
+}
+
+// side is one account of a move as [Checker.Check] names it in advice.
+type side struct {
+	given      string          // as the caller gave it
+	which      string          // "old" or "new"
+	gone       PreflightReason // its reason when it does not exist
+	goneAdvice string          // what to do then
+}
+
+// fetch fetches the account id of side s exactly (fetchExact). A failure
+// the user can act on is a Problem; any other is an error.
+func (c *Checker) fetch(ctx context.Context, id string, s side) (*activitypub.Actor, *Problem, error) {
+	a, err := fetchExact(ctx, c.Actors, id)
+	switch {
+	case err == nil:
+		return a, nil, nil
+	case isUnauthorized(err):
+		return nil, c.unauthorized(id), nil
+	case isMissing(err):
+		return nil, &Problem{Reason: s.gone, Advice: fmt.Sprintf("%s does not exist or was deleted: %s", s.given, s.goneAdvice)}, nil
+	case errors.Is(err, activitypub.ErrIDMismatch):
+		return nil, &Problem{Reason: PreflightIDMismatch, Advice: fmt.Sprintf("%s does not serve the actor it names (%v): check the %s account's address", s.given, err, s.which), Err: err}, nil
+	}
+	return nil, nil, fmt.Errorf("migrate: %s account: %w", s.which, err)
 }
 
 // isUnauthorized reports whether err is a 401 answer to a fetch.

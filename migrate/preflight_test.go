@@ -351,3 +351,47 @@ func TestCheckerProfileURLFetchedOnce(t *testing.T) {
 		t.Errorf("requests per path (-want +got):\n%s", diff)
 	}
 }
+
+// TestCheckFetchFailures: a failed fetch of either account is a Problem
+// naming that account and what to do, or, when the user cannot act on
+// it, an error naming which account.
+func TestCheckFetchFailures(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("connection reset")
+	tests := []struct {
+		name        string
+		failing     string // the account whose fetch fails
+		err         error
+		want        error  // the Problem's reason; nil: Check fails
+		wantMessage string // in the advice, or in Check's error
+	}{
+		{"origin gone", oldID, activitypub.ErrGone, migrate.PreflightOriginGone, "check the old account's address"},
+		{"target missing", newID, activitypub.ErrNotFound, migrate.PreflightTargetGone, "create the new account first"},
+		{"origin mismatch", oldID, activitypub.ErrIDMismatch, migrate.PreflightIDMismatch, "check the old account's address"},
+		{"target mismatch", newID, activitypub.ErrIDMismatch, migrate.PreflightIDMismatch, "check the new account's address"},
+		{"target 401", newID, &activitypub.StatusError{StatusCode: http.StatusUnauthorized}, migrate.PreflightSignatureRequired, "new.example answered 401"},
+		{"origin network", oldID, boom, nil, "migrate: old account: connection reset"},
+		{"target network", newID, boom, nil, "migrate: new account: connection reset"},
+	}
+	for _, tt := range tests {
+		c := &migrate.Checker{Actors: migrate.ActorFetcherFunc(func(_ context.Context, id string) (*activitypub.Actor, error) {
+			switch id {
+			case tt.failing:
+				return nil, tt.err
+			case oldID:
+				return actor(oldID, "alice"), nil
+			}
+			return actor(newID, "alice", oldID), nil
+		})}
+		rep, err := c.Check(context.Background(), oldID, newID)
+		if tt.want == nil {
+			if err == nil || !errors.Is(err, boom) || !strings.Contains(err.Error(), tt.wantMessage) {
+				t.Errorf("%s: Check = %v, want an error with %q", tt.name, err, tt.wantMessage)
+			}
+			continue
+		}
+		if err != nil || len(rep.Problems) != 1 || !errors.Is(rep.Problems[0], tt.want) || !strings.Contains(rep.Problems[0].Advice, tt.wantMessage) {
+			t.Errorf("%s: Check = %+v, %v; want one %v problem saying %q", tt.name, rep, err, tt.want, tt.wantMessage)
+		}
+	}
+}
