@@ -52,6 +52,17 @@ func TestModes(t *testing.T) {
 		if _, err := c.StatusID(ctx, "https://far.example/statuses/1"); err != nil {
 			t.Fatal(err)
 		}
+
+		// A backdated reply: to one's own status it is threaded, to
+		// another account's refused (GoToSocial imports replies to one's
+		// own posts only; see ../shared/peers/gotosocial/README.md).
+		if gts {
+			own, err1 := c.PostStatus(ctx, &mastodonapi.NewStatus{Status: "reply", InReplyToID: st.ID, ScheduledAt: past.Add(time.Hour)})
+			_, err2 := c.PostStatus(ctx, &mastodonapi.NewStatus{Status: "reply", InReplyToID: target, ScheduledAt: past.Add(time.Hour)})
+			if err1 != nil || own.InReplyToID != st.ID || !errors.Is(err2, mastodonapi.ErrRejected) {
+				t.Errorf("backdated replies: own %+v, %v; to another's: %v", own, err1, err2)
+			}
+		}
 		b1, err1 := c.Reblog(ctx, target)
 		b2, err2 := c.Reblog(ctx, target)
 		if err1 != nil || gts != (err2 != nil) || !gts && b1.ID != b2.ID || len(s.Boosted()) != 1 {

@@ -163,7 +163,7 @@ func (c *call) newStatus() newStatus {
 // createStatus answers POST /api/v1/statuses. Mastodon honours an
 // Idempotency-Key and refuses scheduled_at in the past; GoToSocial
 // ignores the key and backdates a status to a past scheduled_at, unless
-// it mentions someone.
+// it mentions someone or replies to another account's status.
 func (c *call) createStatus() {
 	s := c.s
 	body := c.newStatus()
@@ -183,6 +183,10 @@ func (c *call) createStatus() {
 		}
 		if mentionRE.MatchString(body.text) {
 			writeError(c.w, http.StatusUnprocessableEntity, "backdated statuses may not mention other accounts")
+			return
+		}
+		if r := s.statuses[body.inReplyTo]; body.inReplyTo != "" && r != nil && r.own == nil {
+			writeError(c.w, http.StatusUnprocessableEntity, "backdated statuses may only reply to the account's own statuses")
 			return
 		}
 		created = at
