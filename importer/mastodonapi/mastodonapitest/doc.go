@@ -43,8 +43,8 @@
 // differ:
 //
 //   - scheduled_at in the past backdates a status to that time (Mastodon:
-//     422), and a backdated status that mentions anyone or replies to
-//     another account's status is refused (422);
+//     422), and a backdated status that mentions another account or
+//     replies to another account's status is refused (422);
 //   - the Idempotency-Key header is ignored (Mastodon answers a repeated
 //     key with the status it created);
 //   - a second boost of a status is refused (Mastodon answers with the

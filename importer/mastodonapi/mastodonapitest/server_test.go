@@ -62,6 +62,13 @@ func TestModes(t *testing.T) {
 			if err1 != nil || own.InReplyToID != st.ID || !errors.Is(err2, mastodonapi.ErrRejected) {
 				t.Errorf("backdated replies: own %+v, %v; to another's: %v", own, err1, err2)
 			}
+			// Mentions likewise: of oneself kept, of another refused.
+			for text, ok := range map[string]bool{"hi @alice@new.example": true, "hi @alice": true, "hi @bob@far.example": false, "@alice and @bob": false} {
+				_, err := c.PostStatus(ctx, &mastodonapi.NewStatus{Status: text, ScheduledAt: past})
+				if ok && err != nil || !ok && !errors.Is(err, mastodonapi.ErrRejected) {
+					t.Errorf("backdated %q: %v", text, err)
+				}
+			}
 		}
 		b1, err1 := c.Reblog(ctx, target)
 		b2, err2 := c.Reblog(ctx, target)

@@ -147,6 +147,19 @@ func (c *call) instance() {
 // mentionRE is what a server takes for a mention.
 var mentionRE = regexp.MustCompile(`(?:^|[^\w@/])@\w+(?:@[\w.-]+\w)?`)
 
+// mentionsOthers reports whether text mentions an account other than the
+// server's own (as "@user" or "@user@domain").
+func (c *call) mentionsOthers(text string) bool {
+	me := c.s.accounts[c.s.me].user
+	for _, m := range mentionRE.FindAllString(text, -1) {
+		m = m[strings.IndexByte(m, '@')+1:]
+		if !strings.EqualFold(m, me) && !strings.EqualFold(m, me+"@"+c.s.LocalDomain) {
+			return true
+		}
+	}
+	return false
+}
+
 // newStatus is the body of POST /api/v1/statuses.
 type newStatus struct {
 	text, spoiler, language, visibility, inReplyTo, scheduledAt string
@@ -163,7 +176,7 @@ func (c *call) newStatus() newStatus {
 // createStatus answers POST /api/v1/statuses. Mastodon honours an
 // Idempotency-Key and refuses scheduled_at in the past; GoToSocial
 // ignores the key and backdates a status to a past scheduled_at, unless
-// it mentions someone or replies to another account's status.
+// it mentions or replies to another account.
 func (c *call) createStatus() {
 	s := c.s
 	body := c.newStatus()
@@ -181,7 +194,7 @@ func (c *call) createStatus() {
 			writeError(c.w, http.StatusUnprocessableEntity, "scheduled_at must be at least 5 minutes in the future")
 			return
 		}
-		if mentionRE.MatchString(body.text) {
+		if c.mentionsOthers(body.text) {
 			writeError(c.w, http.StatusUnprocessableEntity, "backdated statuses may not mention other accounts")
 			return
 		}
