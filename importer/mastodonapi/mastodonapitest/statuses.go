@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -73,11 +72,20 @@ func (s *Server) Uploads() int {
 	return s.uploads
 }
 
-// Boosted returns the ids of the statuses the account boosted, sorted.
+// Boosted returns the ids of the statuses the account boosted, sorted,
+// once per boost: a status boosted twice (GoToSocial makes a second
+// boost) is listed twice.
 func (s *Server) Boosted() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Sorted(maps.Keys(s.boosted))
+	var out []string
+	for id, boosts := range s.boosted {
+		for range boosts {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // DropUnattachedMedia forgets the uploaded files no status holds, as
@@ -244,7 +252,7 @@ func (c *call) ownStatus(st *Status) map[string]any {
 	if st.InReplyToID != "" {
 		reply = st.InReplyToID
 	}
-	_, boosted := c.s.boosted[st.ID]
+	boosted := len(c.s.boosted[st.ID]) > 0
 	return map[string]any{
 		"id": st.ID, "uri": st.URI, "url": st.URI, "created_at": st.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00"),
 		"content": st.Content, "spoiler_text": st.SpoilerText, "sensitive": st.Sensitive, "visibility": st.Visibility,
@@ -253,8 +261,8 @@ func (c *call) ownStatus(st *Status) map[string]any {
 	}
 }
 
-// reblog boosts a status; a second boost is refused on GoToSocial (422)
-// and answered with the first on Mastodon.
+// reblog boosts a status; a second boost makes another on GoToSocial
+// (200, a new boost) and is answered with the first on Mastodon.
 func (c *call) reblog() {
 	s := c.s
 	id := c.args[0]
@@ -263,14 +271,14 @@ func (c *call) reblog() {
 		writeError(c.w, http.StatusNotFound, "Record not found")
 		return
 	}
-	b, done := s.boosted[id]
-	if done && s.GoToSocial {
-		writeError(c.w, http.StatusUnprocessableEntity, "Unprocessable Entity: status already boosted")
-		return
+	boosts := s.boosted[id]
+	if len(boosts) == 0 || s.GoToSocial {
+		boosts = append(boosts, strconv.FormatInt(400000+s.next(), 10))
+		s.boosted[id] = boosts
 	}
-	if !done {
-		b = strconv.FormatInt(400000+s.next(), 10)
-		s.boosted[id] = b
+	b := boosts[len(boosts)-1]
+	if !s.GoToSocial {
+		b = boosts[0]
 	}
 	c.json(map[string]any{"id": b, "reblogged": true, "reblog": c.status(id), "account": c.account(s.me)})
 }
