@@ -145,22 +145,6 @@ func Usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// ExitError carries an exit code other than 1 with the error that caused
-// it; Exit prints Err, if any, and returns Code.
-type ExitError struct {
-	Code int
-	Err  error // nil when the program has already said why
-}
-
-func (e *ExitError) Error() string {
-	if e.Err == nil {
-		return fmt.Sprintf("exit status %d", e.Code)
-	}
-	return e.Err.Error()
-}
-
-func (e *ExitError) Unwrap() error { return e.Err }
-
 // Parse parses args, with flags before, between or after the other
 // arguments (as people type them: "inspect FILE -json"); "--" ends the
 // flags. It returns the other arguments in order.
@@ -210,10 +194,10 @@ func (c *Command) endedByDashes(used []string) bool {
 
 // Exit reports err on c's standard error, or the help text on standard
 // output for ErrHelp, and returns the exit code for it: 0 for nil and
-// ErrHelp, 2 for a UsageError, an ExitError's Code, 1 otherwise.
+// ErrHelp, 2 for a UsageError, 1 otherwise. A program that ends with
+// another code (ExitIncomplete) says why itself and returns the code.
 func (c *Command) Exit(err error) int {
 	var usage *UsageError
-	var exit *ExitError
 	switch {
 	case err == nil:
 		return ExitOK
@@ -223,11 +207,6 @@ func (c *Command) Exit(err error) int {
 	case errors.As(err, &usage):
 		fmt.Fprintf(c.stderr, "%s: %s\nRun '%s -h' for usage.\n", c.Name, usage.Msg, c.Name)
 		return ExitUsage
-	case errors.As(err, &exit):
-		if exit.Err != nil {
-			fmt.Fprintf(c.stderr, "%s: %v\n", c.Name, exit.Err)
-		}
-		return exit.Code
 	default:
 		fmt.Fprintf(c.stderr, "%s: %v\n", c.Name, err)
 		return ExitFailure

@@ -100,8 +100,6 @@ func TestExit(t *testing.T) {
 		{"success", nil, 0, ""},
 		{"usage names what is wrong", Usagef("missing -token"), 2, "demo: missing -token\nRun 'demo -h' for usage.\n"},
 		{"an error is said once", errors.New("open x: no such file"), 1, "demo: open x: no such file\n"},
-		{"a chosen code with a reason", &ExitError{Code: 3, Err: errors.New("2 rows failed")}, 3, "demo: 2 rows failed\n"},
-		{"a chosen code, already explained", &ExitError{Code: 3}, 3, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

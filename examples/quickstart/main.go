@@ -510,10 +510,12 @@ func (wd *world) importPosts(ctx context.Context, w io.Writer, dir string) error
 
 	client := &mastodonapi.Client{BaseURL: wd.dst.URL, Token: api.Token}
 	details := map[posts.ChangeKind]string{} // an example of each kind of change
+	dated := map[int64]bool{}                // the originals' dates, in Unix nanoseconds
 	im := &posts.Importer{Progress: func(p posts.Progress) {
 		if p.Post == nil {
 			return
 		}
+		dated[p.Post.Published.UnixNano()] = true
 		for _, c := range p.Post.Changes {
 			if _, ok := details[c.Kind]; !ok {
 				details[c.Kind] = c.Detail
@@ -538,14 +540,8 @@ func (wd *world) importPosts(ctx context.Context, w io.Writer, dir string) error
 	}
 
 	// Read the new account's statuses back from its server: each
-	// carries its original's date, and the reply is threaded.
-	dated := map[int64]bool{} // the archive's dates, in Unix nanoseconds
-	for st, err := range r.Statuses() {
-		if err != nil {
-			return err
-		}
-		dated[st.Published.UnixNano()] = true
-	}
+	// carries its original's date (as the archive gave it to the
+	// import), and the reply is threaded.
 	got := api.Statuses()
 	ids := map[string]bool{}
 	var threaded int

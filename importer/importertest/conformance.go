@@ -52,9 +52,9 @@ func TestDestination(t *testing.T, dst importer.Destination, sr importer.StateRe
 		t.Run("Blocker", func(t *testing.T) {
 			c := c.with(t)
 			c.twice("Block", func(ctx context.Context) error { return bl.Block(ctx, a) })
-			c.accounts(importer.Blocking, a, true)
+			c.holds(importer.Blocking, key(a), key, true)
 			c.twice("Unblock", func(ctx context.Context) error { return bl.Unblock(ctx, a) })
-			c.accounts(importer.Blocking, a, false)
+			c.holds(importer.Blocking, key(a), key, false)
 		})
 	}
 	if m := dst.Muter; m != nil {
@@ -64,18 +64,18 @@ func TestDestination(t *testing.T, dst importer.Destination, sr importer.StateRe
 		t.Run("DomainBlocker", func(t *testing.T) {
 			c := c.with(t)
 			c.twice("BlockDomain", func(ctx context.Context) error { return db.BlockDomain(ctx, s.Domain) })
-			c.strings(importer.DomainBlocking, importer.DomainKey(s.Domain), importer.DomainKey, true)
+			c.holds(importer.DomainBlocking, importer.DomainKey(s.Domain), importer.DomainKey, true)
 			c.twice("UnblockDomain", func(ctx context.Context) error { return db.UnblockDomain(ctx, s.Domain) })
-			c.strings(importer.DomainBlocking, importer.DomainKey(s.Domain), importer.DomainKey, false)
+			c.holds(importer.DomainBlocking, importer.DomainKey(s.Domain), importer.DomainKey, false)
 		})
 	}
 	if bm := dst.Bookmarker; bm != nil && s.StatusURI != "" {
 		t.Run("Bookmarker", func(t *testing.T) {
 			c := c.with(t)
 			c.twice("Bookmark", func(ctx context.Context) error { return bm.Bookmark(ctx, s.StatusURI) })
-			c.strings(importer.Bookmarks, s.StatusURI, nil, true)
+			c.holds(importer.Bookmarks, s.StatusURI, nil, true)
 			c.twice("Unbookmark", func(ctx context.Context) error { return bm.Unbookmark(ctx, s.StatusURI) })
-			c.strings(importer.Bookmarks, s.StatusURI, nil, false)
+			c.holds(importer.Bookmarks, s.StatusURI, nil, false)
 		})
 	}
 	if dst.ListManager != nil {
@@ -117,8 +117,9 @@ func (c *checker) state(typ importer.Type) *importer.State {
 	return st
 }
 
-// accounts checks whether the state of typ holds acct.
-func (c *checker) accounts(typ importer.Type, acct string, want bool) {
+// holds checks whether the state of typ (Blocking, DomainBlocking or
+// Bookmarks) holds v, comparing each entry through norm if given.
+func (c *checker) holds(typ importer.Type, v string, norm func(string) string, want bool) {
 	c.t.Helper()
 	st := c.state(typ)
 	if st == nil {
@@ -128,28 +129,11 @@ func (c *checker) accounts(typ importer.Type, acct string, want bool) {
 	switch typ {
 	case importer.Blocking:
 		got = st.Blocking
-	}
-	c.strings1(typ, got, key(acct), key, want)
-}
-
-func (c *checker) strings(typ importer.Type, v string, norm func(string) string, want bool) {
-	c.t.Helper()
-	st := c.state(typ)
-	if st == nil {
-		return
-	}
-	var got []string
-	switch typ {
 	case importer.DomainBlocking:
 		got = st.DomainBlocking
 	case importer.Bookmarks:
 		got = st.Bookmarks
 	}
-	c.strings1(typ, got, v, norm, want)
-}
-
-func (c *checker) strings1(typ importer.Type, got []string, v string, norm func(string) string, want bool) {
-	c.t.Helper()
 	has := slices.ContainsFunc(got, func(x string) bool {
 		if norm != nil {
 			x = norm(x)

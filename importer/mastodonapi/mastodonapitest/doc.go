@@ -43,11 +43,12 @@
 // differ:
 //
 //   - scheduled_at in the past backdates a status to that time (Mastodon:
-//     422), and a backdated status that mentions anyone is refused (422);
+//     422), and a backdated status that mentions another account or
+//     replies to another account's status is refused (422);
 //   - the Idempotency-Key header is ignored (Mastodon answers a repeated
 //     key with the status it created);
-//   - a second boost of a status is refused (Mastodon answers with the
-//     first boost);
+//   - a second boost of a status makes another boost, as GoToSocial
+//     does (Mastodon answers with the first boost);
 //   - there are no per-account domain blocks (404), relationships carry
 //     no languages member, and list refusals are worded as GoToSocial's
 //     ("already in list" 422, "not currently followed" 404);

@@ -59,12 +59,12 @@ type Server struct {
 	calls     map[string]int
 	failNext  map[string][]Failure // by route
 
-	posted  []*Status         // own statuses, in the order created
-	media   map[string]*Media // uploads, by id
-	keys    map[string]string // Idempotency-Key -> status id
-	boosted map[string]string // status id -> id of the account's boost of it
-	posts   int               // status creations asked for with the token
-	uploads int               // uploads accepted
+	posted  []*Status           // own statuses, in the order created
+	media   map[string]*Media   // uploads, by id
+	keys    map[string]string   // Idempotency-Key -> status id
+	boosted map[string][]string // status id -> ids of the account's boosts of it
+	posts   int                 // status creations asked for with the token
+	uploads int                 // uploads accepted
 }
 
 type account struct {
@@ -115,7 +115,7 @@ func New(localDomain, user, token string) *Server {
 		failNext:    map[string][]Failure{},
 		media:       map[string]*Media{},
 		keys:        map[string]string{},
-		boosted:     map[string]string{},
+		boosted:     map[string][]string{},
 	}
 	s.me = s.AddAccount(user + "@" + localDomain)
 	return s
@@ -508,7 +508,7 @@ func (c *call) status(id string) map[string]any {
 	if st.own != nil {
 		return c.ownStatus(st.own)
 	}
-	_, boosted := c.s.boosted[id]
+	boosted := len(c.s.boosted[id]) > 0
 	return map[string]any{"id": id, "uri": st.uri, "url": st.uri, "content": "", "reblogged": boosted}
 }
 

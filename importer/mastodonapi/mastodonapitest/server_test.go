@@ -46,15 +46,34 @@ func TestModes(t *testing.T) {
 			t.Errorf("gts=%v: backdating: %+v, %v", gts, st, err)
 		}
 
-		// A second boost: GoToSocial refuses it, Mastodon answers with
-		// the first.
+		// A second boost: GoToSocial makes another (seen on the
+		// interop peer: 200, a new id, reblogs_count 2), Mastodon
+		// answers with the first.
 		target := s.AddStatus("https://far.example/statuses/1")
 		if _, err := c.StatusID(ctx, "https://far.example/statuses/1"); err != nil {
 			t.Fatal(err)
 		}
+
+		// A backdated reply: to one's own status it is threaded, to
+		// another account's refused (GoToSocial imports replies to one's
+		// own posts only; see ../shared/peers/gotosocial/README.md).
+		if gts {
+			own, err1 := c.PostStatus(ctx, &mastodonapi.NewStatus{Status: "reply", InReplyToID: st.ID, ScheduledAt: past.Add(time.Hour)})
+			_, err2 := c.PostStatus(ctx, &mastodonapi.NewStatus{Status: "reply", InReplyToID: target, ScheduledAt: past.Add(time.Hour)})
+			if err1 != nil || own.InReplyToID != st.ID || !errors.Is(err2, mastodonapi.ErrRejected) {
+				t.Errorf("backdated replies: own %+v, %v; to another's: %v", own, err1, err2)
+			}
+			// Mentions likewise: of oneself kept, of another refused.
+			for text, ok := range map[string]bool{"hi @alice@new.example": true, "hi @alice": true, "hi @bob@far.example": false, "@alice and @bob": false} {
+				_, err := c.PostStatus(ctx, &mastodonapi.NewStatus{Status: text, ScheduledAt: past})
+				if ok && err != nil || !ok && !errors.Is(err, mastodonapi.ErrRejected) {
+					t.Errorf("backdated %q: %v", text, err)
+				}
+			}
+		}
 		b1, err1 := c.Reblog(ctx, target)
 		b2, err2 := c.Reblog(ctx, target)
-		if err1 != nil || gts != (err2 != nil) || !gts && b1.ID != b2.ID || len(s.Boosted()) != 1 {
+		if err1 != nil || err2 != nil || (b1.ID != b2.ID) != gts || len(s.Boosted()) != map[bool]int{false: 1, true: 2}[gts] {
 			t.Errorf("gts=%v: boosts: %v, %v, %v", gts, err1, err2, s.Boosted())
 		}
 

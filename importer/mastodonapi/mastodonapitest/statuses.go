@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -73,11 +72,20 @@ func (s *Server) Uploads() int {
 	return s.uploads
 }
 
-// Boosted returns the ids of the statuses the account boosted, sorted.
+// Boosted returns the ids of the statuses the account boosted, sorted,
+// once per boost: a status boosted twice (GoToSocial makes a second
+// boost) is listed twice.
 func (s *Server) Boosted() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Sorted(maps.Keys(s.boosted))
+	var out []string
+	for id, boosts := range s.boosted {
+		for range boosts {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // DropUnattachedMedia forgets the uploaded files no status holds, as
@@ -147,6 +155,19 @@ func (c *call) instance() {
 // mentionRE is what a server takes for a mention.
 var mentionRE = regexp.MustCompile(`(?:^|[^\w@/])@\w+(?:@[\w.-]+\w)?`)
 
+// mentionsOthers reports whether text mentions an account other than the
+// server's own (as "@user" or "@user@domain").
+func (c *call) mentionsOthers(text string) bool {
+	me := c.s.accounts[c.s.me].user
+	for _, m := range mentionRE.FindAllString(text, -1) {
+		m = m[strings.IndexByte(m, '@')+1:]
+		if !strings.EqualFold(m, me) && !strings.EqualFold(m, me+"@"+c.s.LocalDomain) {
+			return true
+		}
+	}
+	return false
+}
+
 // newStatus is the body of POST /api/v1/statuses.
 type newStatus struct {
 	text, spoiler, language, visibility, inReplyTo, scheduledAt string
@@ -163,7 +184,7 @@ func (c *call) newStatus() newStatus {
 // createStatus answers POST /api/v1/statuses. Mastodon honours an
 // Idempotency-Key and refuses scheduled_at in the past; GoToSocial
 // ignores the key and backdates a status to a past scheduled_at, unless
-// it mentions someone.
+// it mentions or replies to another account.
 func (c *call) createStatus() {
 	s := c.s
 	body := c.newStatus()
@@ -181,8 +202,12 @@ func (c *call) createStatus() {
 			writeError(c.w, http.StatusUnprocessableEntity, "scheduled_at must be at least 5 minutes in the future")
 			return
 		}
-		if mentionRE.MatchString(body.text) {
+		if c.mentionsOthers(body.text) {
 			writeError(c.w, http.StatusUnprocessableEntity, "backdated statuses may not mention other accounts")
+			return
+		}
+		if r := s.statuses[body.inReplyTo]; body.inReplyTo != "" && r != nil && r.own == nil {
+			writeError(c.w, http.StatusUnprocessableEntity, "backdated statuses may only reply to the account's own statuses")
 			return
 		}
 		created = at
@@ -227,7 +252,7 @@ func (c *call) ownStatus(st *Status) map[string]any {
 	if st.InReplyToID != "" {
 		reply = st.InReplyToID
 	}
-	_, boosted := c.s.boosted[st.ID]
+	boosted := len(c.s.boosted[st.ID]) > 0
 	return map[string]any{
 		"id": st.ID, "uri": st.URI, "url": st.URI, "created_at": st.CreatedAt.Format("2006-01-02T15:04:05.000Z07:00"),
 		"content": st.Content, "spoiler_text": st.SpoilerText, "sensitive": st.Sensitive, "visibility": st.Visibility,
@@ -236,8 +261,8 @@ func (c *call) ownStatus(st *Status) map[string]any {
 	}
 }
 
-// reblog boosts a status; a second boost is refused on GoToSocial (422)
-// and answered with the first on Mastodon.
+// reblog boosts a status; a second boost makes another on GoToSocial
+// (200, a new boost) and is answered with the first on Mastodon.
 func (c *call) reblog() {
 	s := c.s
 	id := c.args[0]
@@ -246,14 +271,14 @@ func (c *call) reblog() {
 		writeError(c.w, http.StatusNotFound, "Record not found")
 		return
 	}
-	b, done := s.boosted[id]
-	if done && s.GoToSocial {
-		writeError(c.w, http.StatusUnprocessableEntity, "Unprocessable Entity: status already boosted")
-		return
+	boosts := s.boosted[id]
+	if len(boosts) == 0 || s.GoToSocial {
+		boosts = append(boosts, strconv.FormatInt(400000+s.next(), 10))
+		s.boosted[id] = boosts
 	}
-	if !done {
-		b = strconv.FormatInt(400000+s.next(), 10)
-		s.boosted[id] = b
+	b := boosts[len(boosts)-1]
+	if !s.GoToSocial {
+		b = boosts[0]
 	}
 	c.json(map[string]any{"id": b, "reblogged": true, "reblog": c.status(id), "account": c.account(s.me)})
 }
