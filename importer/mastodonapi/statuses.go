@@ -174,8 +174,9 @@ func (c *Client) GetStatus(ctx context.Context, id string) (*Status, error) {
 // Reblog boosts the status with this id (POST
 // /api/v1/statuses/:id/reblog) and returns the boost. The request is
 // sent once; Mastodon answers a second boost of the same status with
-// the first, and [Status.Reblogged] of [Client.GetStatus] says whether
-// the account boosted it.
+// the first, but GoToSocial makes another one, so a caller that may be
+// retrying asks first: [Status.Reblogged] of [Client.GetStatus] says
+// whether the account boosted it.
 func (c *Client) Reblog(ctx context.Context, id string) (*Status, error) {
 	var st Status
 	if _, err := c.do(ctx, http.MethodPost, "/api/v1/statuses/"+url.PathEscape(id)+"/reblog", nil, nil, &st); err != nil {

@@ -384,8 +384,9 @@ func TestRunStaleMedia(t *testing.T) {
 
 // TestRunBoosts: with Boosts, the archive's boost is made again, in its
 // place; a rerun after a kill between the boost and the journal does not
-// boost twice (GoToSocial refuses a second boost, Mastodon answers with
-// the first: either way Find sees the account boosted it).
+// boost twice (GoToSocial makes a second boost, Mastodon answers with
+// the first: so the run asks Find whether the account boosted it before
+// boosting again).
 func TestRunBoosts(t *testing.T) {
 	t.Parallel()
 	for _, gts := range []bool{true, false} {
