@@ -3,7 +3,6 @@ package importer_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/fediport/fediport/importer"
@@ -24,34 +23,6 @@ func BenchmarkEngineOverhead(b *testing.B) {
 		res, err := (&importer.Engine{Concurrency: 8}).Apply(context.Background(), plan, importer.DestinationOf(d))
 		if err != nil || res.Applied != rows {
 			b.Fatalf("%v, %+v", err, res)
-		}
-		total += rows
-	}
-	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// BenchmarkEngineJournal applies 1,000 follows to an in-memory
-// destination, 8 at a time, with a journal on disk: each outcome is
-// fsync'd before it counts, so this measures what the journal costs.
-func BenchmarkEngineJournal(b *testing.B) {
-	const rows = 1000
-	plan := &importer.Plan{Type: importer.Following}
-	for i := range rows {
-		plan.Actions = append(plan.Actions, importer.Action{Kind: importer.ActionFollow, Account: fmt.Sprintf("u%d@h%d.example", i, i%50)})
-	}
-	b.ReportAllocs()
-	var total int
-	for n := 0; b.Loop(); n++ {
-		j, err := importer.OpenJournal(filepath.Join(b.TempDir(), fmt.Sprintf("j%d", n)), plan)
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := (&importer.Engine{Concurrency: 8, Journal: j}).Apply(context.Background(), plan, importer.DestinationOf(newMemDest()))
-		if err != nil || res.Applied != rows || j.Recorded() != rows {
-			b.Fatalf("%v, %+v, %d recorded", err, res, j.Recorded())
-		}
-		if err := j.Close(); err != nil {
-			b.Fatal(err)
 		}
 		total += rows
 	}

@@ -227,10 +227,6 @@ type run struct {
 type outcome struct {
 	i   int
 	err error
-	// interrupted: the action failed because the run stopped; it is
-	// not journaled, so a resumed run tries it again.
-	interrupted bool
-	journalErr  error // from recording the outcome
 }
 
 const (
@@ -271,36 +267,13 @@ func (r *run) apply(ctx context.Context) (*Result, error) {
 	for range orDefault(r.e.Concurrency, DefaultConcurrency) {
 		go func() {
 			for i := range work {
-				results <- r.do(ctx, i)
+				results <- outcome{i, r.exec(ctx, r.actions[i])}
 			}
 		}()
 	}
 	stopping, stopErr := r.dispatch(ctx, cancel, work, results)
 	close(work)
 	return r.result(ctx, stopping, stopErr)
-}
-
-// do runs action i in a worker and journals its outcome there, so that
-// the records of concurrent workers share the journal's fsyncs and the
-// dispatching goroutine never waits on the disk.
-func (r *run) do(ctx context.Context, i int) outcome {
-	err := r.exec(ctx, r.actions[i])
-	if err != nil && ctx.Err() != nil {
-		return outcome{i: i, err: err, interrupted: true}
-	}
-	return outcome{i: i, err: err, journalErr: r.journal(i, err)}
-}
-
-// journal records the outcome of action i, when the run has a journal,
-// and returns once it is on disk.
-func (r *run) journal(i int, err error) error {
-	if r.e.Journal == nil {
-		return nil
-	}
-	if errors.Is(err, ErrRequested) {
-		err = nil // done, awaiting approval
-	}
-	return r.e.Journal.record(i, r.actions[i], err)
 }
 
 // schedule computes the dependencies of the plan's actions and sets up
@@ -332,13 +305,15 @@ func (r *run) push(i int) {
 	}
 }
 
-// finish notes the outcome of action i, already journaled, and releases
-// its dependents.
+// finish records the outcome of action i and releases its dependents.
 func (r *run) finish(i int, err error, fromJournal bool) {
 	if errors.Is(err, ErrRequested) {
 		// Done, awaiting approval: nothing to retry.
 		r.requested = append(r.requested, i)
 		err = nil
+	}
+	if !fromJournal && r.e.Journal != nil && r.journalErr == nil {
+		r.journalErr = r.e.Journal.record(i, r.actions[i], err)
 	}
 	if err != nil {
 		r.state[i] = stateFailed
@@ -405,9 +380,7 @@ func (r *run) settleFailedDeps() {
 			return
 		}
 		heap.Pop(&r.ready)
-		err := fmt.Errorf("%w: %s: %v", ErrDependencyFailed, r.actions[failedDep].Kind, r.errs[failedDep])
-		r.journalErr = r.journal(i, err)
-		r.finish(i, err, false)
+		r.finish(i, fmt.Errorf("%w: %s: %v", ErrDependencyFailed, r.actions[failedDep].Kind, r.errs[failedDep]), false)
 		if r.journalErr != nil {
 			return
 		}
@@ -452,12 +425,11 @@ func (r *run) dispatch(ctx context.Context, cancel context.CancelFunc, work chan
 			inflight++
 		case o := <-results:
 			inflight--
-			if o.interrupted {
+			if o.err != nil && ctx.Err() != nil {
+				// Interrupted, not failed: not journaled, so a resumed
+				// run tries it again.
 				stopping = true
 				continue
-			}
-			if r.journalErr == nil {
-				r.journalErr = o.journalErr
 			}
 			r.finish(o.i, o.err, false)
 			stop()

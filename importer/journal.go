@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/fediport/fediport/internal/journal"
 )
@@ -69,12 +68,10 @@ func (e *JournalError) Unwrap() error { return e.Err }
 // A Journal must not be used by two processes, or two Apply calls, at
 // once.
 type Journal struct {
-	path string
-	j    *journal.Journal
-	hash string
-	plan *Plan
-
-	mu       sync.Mutex // guards outcomes: Apply's workers record at once
+	path     string
+	j        *journal.Journal
+	hash     string
+	plan     *Plan
 	outcomes map[int]journalRecord
 }
 
@@ -235,7 +232,6 @@ func (j *Journal) bind(plan *Plan) error {
 }
 
 // record appends the outcome of action i and returns once it is on disk.
-// Apply's workers call it at once, and their records share fsyncs.
 func (j *Journal) record(i int, a Action, actionErr error) error {
 	rec := journalLine{Index: i, Key: a.Key(), OK: actionErr == nil}
 	if actionErr != nil {
@@ -254,18 +250,12 @@ func (j *Journal) record(i int, a Action, actionErr error) error {
 	if err := j.j.Append(b); err != nil {
 		return fmt.Errorf("importer: journal: %w", err)
 	}
-	j.mu.Lock()
 	j.outcomes[i] = journalRecord{ok: rec.OK, msg: rec.Err}
-	j.mu.Unlock()
 	return nil
 }
 
 // Recorded returns how many actions the journal has recorded.
-func (j *Journal) Recorded() int {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return len(j.outcomes)
-}
+func (j *Journal) Recorded() int { return len(j.outcomes) }
 
 // Close closes the journal's file.
 func (j *Journal) Close() error {
